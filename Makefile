@@ -1,0 +1,114 @@
+# hostd — GNU make. `make help` lists the targets.
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+SANITIZE   ?=
+CC         ?= cc
+
+BUILD      := build$(if $(SANITIZE),-san)$(if $(filter clang%,$(notdir $(CC))),-clang)
+# Libraries through pkg-config, one list for the whole build.
+PKGS       := json-c libudev blkid
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+              -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing \
+              -DHOSTD_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
+LDLIBS     += $(PKG_LIBS) -lpthread
+ifneq ($(SANITIZE),)
+CFLAGS     += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+# Layers: lib <- raid hypervisor containers ipmi <- hostd. Each folder is a
+# static library; hostctl and hostd link them, domains last-to-first.
+DOMAINS    := raid hypervisor containers ipmi
+lib_of      = $(BUILD)/libhostd_$(1).a
+srcs_of     = $(filter-out hostd/hostctl.c hostd/hostd.c,$(wildcard $(1)/*.c))
+objs_of     = $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1)))
+LAYERS     := hostd $(foreach d,$(DOMAINS),$(if $(call srcs_of,$(d)),$(d))) lib
+LAYER_LIBS := $(foreach l,$(LAYERS),$(call lib_of,$(l)))
+
+BINS       := $(BUILD)/hostctl $(BUILD)/hostd
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+HELPER_SRCS:= $(wildcard tests/helpers/*.c)
+HELPER_BINS:= $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
+
+.PHONY: all deps check unit check-host check-lab demo bench install clean help print-deps
+all: $(BINS)
+
+help:
+	@echo "make            build $(BINS)"
+	@echo "make deps       install the Debian packages that are missing (root)"
+	@echo "make unit       unit tests only (fast loop)"
+	@echo "make check      deps + build + every test (unit, host, lab); SANITIZE=1 for ASan+UBSan"
+	@echo "make demo       deps + build + the virtual R630 end to end"
+	@echo "make bench      benchmarks against their baselines"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+define layer_rule
+$(call lib_of,$(1)): $(call objs_of,$(1))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
+
+$(BUILD)/hostctl: $(BUILD)/obj/hostd/hostctl.o $(LAYER_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/hostd: $(BUILD)/obj/hostd/hostd.o $(LAYER_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LAYER_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+$(BUILD)/tests/helpers/%: $(BUILD)/obj/tests/helpers/%.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# ---- dependencies: the one list of Debian packages ---------------------------
+include deps.mk
+deps:
+	@scripts/install-deps.sh $(DEB_PACKAGES)
+print-deps:
+	@echo $(DEB_PACKAGES)
+
+# ---- tests ---------------------------------------------------------------
+TEST_ENV = BUILD=$(abspath $(BUILD)) HOSTCTL=$(abspath $(BUILD)/hostctl) HOSTD=$(abspath $(BUILD)/hostd)
+unit: $(BINS) $(UNIT_BINS) $(HELPER_BINS)
+	@$(TEST_ENV) tests/run-tests.sh unit
+check-host: $(BINS) $(UNIT_BINS) $(HELPER_BINS)
+	@$(TEST_ENV) tests/run-tests.sh host
+check-lab: $(BINS)
+	@$(TEST_ENV) tests/run-tests.sh lab
+check: deps
+	@$(MAKE) --no-print-directory $(BINS) $(UNIT_BINS) $(HELPER_BINS)
+	@$(TEST_ENV) tests/run-tests.sh unit host lab
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BINS)
+	@$(TEST_ENV) tests/lab/demo.sh
+
+bench: $(BINS)
+	@$(TEST_ENV) bench/run-all.sh
+
+# ---- install ---------------------------------------------------------------
+install: $(BINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(BUILD)/hostctl $(DESTDIR)$(PREFIX)/bin/hostctl
+	install -m 0755 $(BUILD)/hostd $(DESTDIR)$(PREFIX)/sbin/hostd
+	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 completion/hostctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctl
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/hostd.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/hostd.service
+
+clean:
+	rm -rf build build-san build-clang build-san-clang
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,195 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+
+#ifndef HOSTD_VERSION
+#define HOSTD_VERSION "0.0.0"
+#endif
+
+static const char global_help[] =
+        "Global options (anywhere on the line, before a lone --):\n"
+        "  -h, --help      show help for the command given so far\n"
+        "      --version   print the version and exit\n"
+        "      --json      print data and errors as JSON on stdout\n"
+        "  -v, --verbose   report progress (log level info)\n"
+        "      --debug     log every external command with its exit and stderr\n"
+        "\n"
+        "Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused for safety.\n";
+
+struct global_opts {
+        bool help, version, json;
+        int verbosity;
+};
+
+/* Global options may stand anywhere: take them out of argv in place so that
+ * the command tree and the leaves only see their own words. */
+static int take_global_options(int *argc, char **argv, struct global_opts *g, char **ret_bad) {
+        int n = 1;
+        bool rest = false;
+        for (int i = 1; i < *argc; i++) {
+                const char *a = argv[i];
+                if (!rest && streq(a, "--"))
+                        rest = true;
+                else if (!rest && (streq(a, "-h") || streq(a, "--help")))
+                        g->help = true;
+                else if (!rest && streq(a, "--version"))
+                        g->version = true;
+                else if (!rest && streq(a, "--json"))
+                        g->json = true;
+                else if (!rest && (streq(a, "-v") || streq(a, "--verbose")))
+                        g->verbosity = g->verbosity > 1 ? g->verbosity : 1;
+                else if (!rest && streq(a, "--debug"))
+                        g->verbosity = 2;
+                else if (!rest && startswith(a, "--json=")) {
+                        *ret_bad = argv[i];
+                        return -EINVAL;
+                } else
+                        argv[n++] = argv[i];
+        }
+        argv[n] = NULL;
+        *argc = n;
+        return 0;
+}
+
+static void print_help(const char *path, const struct command *c, FILE *f) {
+        fprintf(f, "Usage: %s%s%s\n", path, c->args ? " " : "", c->args ? c->args : "");
+        if (c->summary)
+                fprintf(f, "\n%s\n", c->summary);
+        if (c->subs) {
+                fprintf(f, "\nCommands:\n");
+                for (const struct command *const *s = c->subs; *s; s++)
+                        fprintf(f, "  %-14s %s\n", (*s)->name, (*s)->summary ? (*s)->summary : "");
+                fprintf(f, "\nRun '%s COMMAND --help' for a command's options.\n", path);
+        }
+        if (c->help)
+                fprintf(f, "\n%s", c->help);
+        fprintf(f, "\n%s", global_help);
+}
+
+static const struct command *find_sub(const struct command *c, const char *name) {
+        for (const struct command *const *s = c->subs; s && *s; s++)
+                if (streq((*s)->name, name))
+                        return *s;
+        return NULL;
+}
+
+static int report(struct cli_ctx *ctx, const struct error *e) {
+        int code = ctx->usage_error ? CLI_EXIT_USAGE : e->code == ERROR_REFUSED ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE;
+        fprintf(stderr, "%s: %s\n", ctx->path, e->msg[0] ? e->msg : strerror(-e->code));
+        if (ctx->json) {
+                _cleanup_json_ json_object *o = json_object_new_object(), *err = json_object_new_object();
+                json_add_string(err, "message", e->msg);
+                json_add_string(err, "errno", strerrorname_np(-e->code));
+                json_add_int(err, "exit_code", code);
+                json_object_object_add(o, "error", json_object_get(err));
+                cli_print_json(ctx, o);
+        }
+        return code;
+}
+
+int cli_main(const struct command *root, int argc, char **argv) {
+        struct global_opts g = { 0 };
+        char *bad = NULL;
+        struct cli_ctx ctx = { .out = stdout, .path = root->name };
+        struct error e = { 0 };
+        if (take_global_options(&argc, argv, &g, &bad) < 0) {
+                ctx.usage_error = true;
+                error_set(&e, -EINVAL, "%s: --json takes no value", bad);
+                return report(&ctx, &e);
+        }
+        ctx.json = g.json;
+        log_setup(root->name, LOG_TARGET_STDERR,
+                  g.verbosity >= 2 ? LOG_LEVEL_DEBUG : g.verbosity == 1 ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING);
+        if (g.version) {
+                if (ctx.json) {
+                        _cleanup_json_ json_object *o = json_object_new_object();
+                        json_add_string(o, "name", root->name);
+                        json_add_string(o, "version", HOSTD_VERSION);
+                        cli_print_json(&ctx, o);
+                } else
+                        printf("%s %s\n", root->name, HOSTD_VERSION);
+                return CLI_EXIT_OK;
+        }
+
+        /* walk down the tree: "hostctl raid create ..." */
+        const struct command *c = root;
+        char path[256];
+        snprintf(path, sizeof path, "%s", root->name);
+        int i = 1;
+        while (c->subs && i < argc) {
+                const struct command *s = find_sub(c, argv[i]);
+                if (!s) {
+                        ctx.path = path;
+                        ctx.usage_error = true;
+                        error_set(&e, -EINVAL, "unknown command '%s'; run '%s --help' for the list",
+                                  argv[i], path);
+                        return report(&ctx, &e);
+                }
+                size_t len = strlen(path);
+                snprintf(path + len, sizeof path - len, " %s", s->name);
+                c = s;
+                i++;
+        }
+        ctx.path = path;
+        if (g.help) {
+                print_help(path, c, stdout);
+                return CLI_EXIT_OK;
+        }
+        if (!c->run) {
+                print_help(path, c, stderr);
+                ctx.usage_error = true;
+                error_set(&e, -EINVAL, "a command is missing; run '%s --help' for the list", path);
+                return report(&ctx, &e);
+        }
+        /* the leaf sees argv[0] = its own name, then its options and operands */
+        int k = c->run(&ctx, argc - i + 1, argv + i - 1, &e);
+        if (k < 0) {
+                if (!e.code)
+                        error_set(&e, k, "%s", strerror(-k));
+                return report(&ctx, &e);
+        }
+        return CLI_EXIT_OK;
+}
+
+int cli_usage_error(struct cli_ctx *ctx, struct error *e, const char *fmt, ...) {
+        ctx->usage_error = true;
+        char msg[ERROR_MSG_MAX];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        return error_set(e, -EINVAL, "%s; see '%s --help'", msg, ctx->path);
+}
+
+int cli_parse_options(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
+                      const struct option *longopts,
+                      int (*handle)(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e),
+                      void *userdata, int *ret_optind, struct error *e) {
+        _cleanup_free_ char *opts = strdup_printf("+:%s", shortopts ? shortopts : "");
+        if (!opts)
+                return error_set(e, -ENOMEM, "out of memory");
+        optind = 0; /* 0 re-initialises getopt for each command */
+        opterr = 0;
+        int opt;
+        while ((opt = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
+                if (opt == '?')
+                        return cli_usage_error(ctx, e, "unknown option '%s'", argv[optind - 1]);
+                if (opt == ':')
+                        return cli_usage_error(ctx, e, "option '%s' needs a value", argv[optind - 1]);
+                int k = handle(ctx, opt, optarg, userdata, e);
+                if (k < 0)
+                        return k;
+        }
+        *ret_optind = optind;
+        return 0;
+}
+
+void cli_print_json(struct cli_ctx *ctx, json_object *o) {
+        fprintf(ctx->out, "%s\n", json_pretty(o));
+        fflush(ctx->out);
+}

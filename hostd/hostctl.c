@@ -1,0 +1,20 @@
+/* hostctl: the command line of hostd. */
+#include "cli.h"
+#include "commands.h"
+
+static const struct command *const nouns[] = {
+        &cmd_version,
+        NULL,
+};
+
+static const struct command root = {
+        .name = "hostctl",
+        .args = "[global options] COMMAND [VERB] [ARGS...]",
+        .summary = "Turn a server into a container host and keep it healthy: disks, software RAID,\n"
+                   "VMs, container runtime and the BMC, planned first and applied step by step.",
+        .subs = nouns,
+};
+
+int main(int argc, char **argv) {
+        return cli_main(&root, argc, argv);
+}

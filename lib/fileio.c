@@ -1,0 +1,110 @@
+#include "fileio.h"
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "strutil.h"
+
+int read_file(const char *path, size_t max, char **ret, size_t *ret_len, struct error *e) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return error_set(e, -errno, "cannot open %s: %s", path, strerror(errno));
+        size_t cap = 4096 < max ? 4096 : max, len = 0;
+        _cleanup_free_ char *buf = malloc(cap + 1);
+        if (!buf)
+                return error_set(e, -ENOMEM, "out of memory reading %s", path);
+        for (;;) {
+                if (len == cap) {
+                        if (cap >= max)
+                                break;
+                        size_t ncap = cap * 2 < max ? cap * 2 : max;
+                        char *nbuf = realloc(buf, ncap + 1);
+                        if (!nbuf)
+                                return error_set(e, -ENOMEM, "out of memory reading %s", path);
+                        buf = nbuf;
+                        cap = ncap;
+                }
+                ssize_t n = read(fd, buf + len, cap - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return error_set(e, -errno, "cannot read %s: %s", path, strerror(errno));
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+        }
+        buf[len] = '\0';
+        if (ret_len)
+                *ret_len = len;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int read_one_line(const char *path, char **ret, struct error *e) {
+        char *buf = NULL;
+        int k = read_file(path, 64 * 1024, &buf, NULL, e);
+        if (k < 0)
+                return k;
+        buf[strcspn(buf, "\n")] = '\0';
+        *ret = str_trim(buf);
+        return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode, struct error *e) {
+        _cleanup_free_ char *tmp = strdup_printf("%s.tmp.XXXXXX", path);
+        if (!tmp)
+                return error_set(e, -ENOMEM, "out of memory");
+        _cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return error_set(e, -errno, "cannot create a file beside %s: %s", path, strerror(errno));
+        const char *p = data;
+        size_t left = len;
+        int k = 0;
+        while (left > 0) {
+                ssize_t n = write(fd, p, left);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        k = -errno;
+                        break;
+                }
+                p += n;
+                left -= (size_t)n;
+        }
+        if (k == 0 && fchmod(fd, mode) < 0)
+                k = -errno;
+        if (k == 0 && fsync(fd) < 0)
+                k = -errno;
+        if (k == 0 && rename(tmp, path) < 0)
+                k = -errno;
+        if (k < 0) {
+                unlink(tmp);
+                return error_set(e, k, "cannot write %s: %s", path, strerror(-k));
+        }
+        return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct error *e) {
+        _cleanup_free_ char *copy = strdup(path);
+        if (!copy)
+                return error_set(e, -ENOMEM, "out of memory");
+        for (char *p = copy + 1; ; p++) {
+                bool end = *p == '\0';
+                if (*p == '/' || end) {
+                        *p = '\0';
+                        if (mkdir(copy, mode) < 0 && errno != EEXIST)
+                                return error_set(e, -errno, "cannot create directory %s: %s", copy, strerror(errno));
+                        if (end)
+                                break;
+                        *p = '/';
+                }
+        }
+        struct stat st;
+        if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+                return error_set(e, -ENOTDIR, "%s exists and is not a directory", path);
+        return 0;
+}

@@ -1,0 +1,43 @@
+/* String helpers: string vectors, trimming, human sizes, quoting for display. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "macro.h"
+
+static inline bool streq(const char *a, const char *b) {
+        return a && b && strcmp(a, b) == 0;
+}
+static inline bool streq_ptr(const char *a, const char *b) {
+        return (!a && !b) || streq(a, b);
+}
+const char *startswith(const char *s, const char *prefix);   /* rest of s or NULL */
+bool endswith(const char *s, const char *suffix);
+
+/* asprintf that returns the string or NULL on memory exhaustion. */
+char *strdup_printf(const char *fmt, ...) _printf_(1, 2);
+
+/* Trim leading and trailing whitespace in place; returns s. */
+char *str_trim(char *s);
+
+size_t strv_length(char *const *v);
+/* Append a copy of s; 0 or -ENOMEM. */
+int strv_push(char ***v, const char *s);
+/* Append s, taking ownership of it (freed on failure). */
+int strv_push_take(char ***v, char *s);
+bool strv_contains(char *const *v, const char *s);
+char *strv_join(char *const *v, const char *sep);
+
+/* Quote one argument for a POSIX shell, for display and logs only: hostd
+ * never hands a string to a shell. */
+char *shell_quote(const char *arg);
+/* The whole argv, quoted and joined by spaces. */
+char *argv_to_display(const char *const *argv);
+
+/* "512K", "16G", "1.5T", "4096" (bytes); binary multiples. 0 or -EINVAL/-ERANGE. */
+int parse_size(const char *s, uint64_t *ret_bytes);
+/* 17179869184 -> "16.0G"; buf of at least 16 bytes. */
+const char *format_size(uint64_t bytes, char *buf, size_t len);
