@@ -168,7 +168,7 @@ int main(int argc, char **argv) {
                         break;
                 }
                 if (si.ssi_signo == SIGHUP) {
-                        log_info("SIGHUP: reloading %s", o.config);
+                        log_info("SIGHUP: %s has no reloadable settings in this release", o.config);
                         continue;
                 }
                 log_info("%s: stopping", strsignal((int)si.ssi_signo));

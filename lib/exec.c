@@ -202,6 +202,7 @@ static int run_record(const char *const *argv, struct run_result *r, struct erro
         char *line = argv_to_display(argv);
         if (!line || strv_push_take(&recorder->commands, line) < 0)
                 return error_set(e, -ENOMEM, "out of memory");
+        r->exit_code = 0;
         r->out = strdup("");
         r->err = strdup("");
         if (!r->out || !r->err)

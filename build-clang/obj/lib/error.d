@@ -1,0 +1,5 @@
+build-clang/obj/lib/error.o: lib/error.c lib/error.h lib/macro.h
+
+lib/error.h:
+
+lib/macro.h:

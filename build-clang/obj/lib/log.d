@@ -1,0 +1,5 @@
+build-clang/obj/lib/log.o: lib/log.c lib/log.h lib/macro.h
+
+lib/log.h:
+
+lib/macro.h:

@@ -1,0 +1,5 @@
+build-clang/obj/lib/strutil.o: lib/strutil.c lib/strutil.h lib/macro.h
+
+lib/strutil.h:
+
+lib/macro.h:

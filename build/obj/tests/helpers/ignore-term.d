@@ -1,0 +1,1 @@
+build/obj/tests/helpers/ignore-term.o: tests/helpers/ignore-term.c

@@ -1,0 +1,1 @@
+build/obj/tests/helpers/print-args.o: tests/helpers/print-args.c

@@ -1,0 +1,44 @@
+#!/bin/bash
+# The hostctl frame as an operator meets it: help on every level, --version,
+# --json, one-line errors and the documented exit codes.
+set -uo pipefail
+. "$(dirname "$0")/tap.sh"
+H=${HOSTCTL:?HOSTCTL must name the hostctl binary}
+
+out=$("$H" --help); rc=$?
+check_eq "hostctl --help exits 0" 0 "$rc"
+check_contains "--help shows the usage line" "Usage: hostctl [global options] COMMAND" "$out"
+check_contains "--help lists the exit codes" "Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused for safety." "$out"
+check_contains "--help lists the version command" "version        Print the version of hostctl" "$out"
+
+out=$("$H" --version); check_eq "--version prints name and version" "hostctl 0.1.0" "$out"
+out=$("$H" --json --version | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["name"], d["version"])')
+check_eq "--version --json is JSON" "hostctl 0.1.0" "$out"
+
+out=$("$H" version --help); rc=$?
+check_eq "help on a command exits 0" 0 "$rc"
+check_contains "help on a command shows its path" "Usage: hostctl version" "$out"
+out=$("$H" version --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
+check_eq "--json after the command works too" "0.1.0" "$out"
+
+err=$("$H" frobnicate 2>&1 >/dev/null); rc=$?
+check_eq "an unknown command is a usage error (exit 2)" 2 "$rc"
+check_eq "the error is one line saying what to do" "hostctl: unknown command 'frobnicate'; run 'hostctl --help' for the list" "$err"
+
+out=$("$H" --json frobnicate 2>/dev/null); rc=$?
+check_eq "--json usage error exits 2" 2 "$rc"
+msg=$(printf '%s' "$out" | python3 -c 'import json,sys; e=json.load(sys.stdin)["error"]; print(e["exit_code"], e["errno"])')
+check_eq "--json errors are JSON on stdout with the exit code" "2 EINVAL" "$msg"
+
+err=$("$H" version extra 2>&1 >/dev/null); rc=$?
+check_eq "a stray argument is a usage error" 2 "$rc"
+check_contains "the usage error points to --help" "see 'hostctl version --help'" "$err"
+
+"$H" >/dev/null 2>&1; rc=$?
+check_eq "no command at all is a usage error" 2 "$rc"
+
+out=$("$H" -- --help 2>&1); rc=$?
+check_eq "after -- nothing is a global option" 2 "$rc"
+check_contains "after -- the word is a command name" "unknown command '--help'" "$out"
+
+tap_done

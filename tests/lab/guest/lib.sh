@@ -1,0 +1,104 @@
+# /lab/lib.sh - helpers for scripts run inside the lab guest (busybox ash).
+# Use: . /lab/lib.sh
+#
+#   lab_check DESC CMD...    run CMD quietly; print "@@CHECK ok|FAIL DESC@@";
+#                            failures are counted in LAB_FAILS
+#   lab_t_start NAME / lab_t_end NAME
+#                            print "@@T NAME SECONDS@@" (guest uptime based)
+#   lab_disk ID              /dev/sdX of a lab disk (ssd0, hdd3, ...) via its
+#                            WWN in /mnt/host/r630-disks.txt (no udev needed)
+#   lab_disk_by_wwn 0xWWN    /dev/sdX whose sysfs wwid is naa.WWN
+#   lab_disk_serial sdX      unit serial number (SCSI VPD page 0x80)
+#   lab_part DISK N          name of partition N of DISK (sda1, nvme0n1p1)
+#   lab_settle               udevadm settle when udevd runs, else nothing
+#   lab_degraded MD          md/degraded of an array (0 = complete)
+#   lab_ready NAME           print "@@LAB-READY NAME@@" (lab_wait_marker on
+#                            the host waits for it)
+#   lab_wait_signal NAME [S] wait up to S seconds (default 120) for the host's
+#                            lab_signal NAME; 1 on timeout
+#   lab_wait_gone DEV [S]    wait up to S seconds (default 60) for a block
+#                            device to disappear from /sys/block; 1 on timeout
+#   lab_finish               print the failed-check count; exit with it
+# shellcheck shell=sh
+
+LAB_FAILS=0
+LAB_SHARE=${LAB_SHARE:-/mnt/host}
+
+lab_up() { cut -d' ' -f1 /proc/uptime; }
+
+lab_check() {
+    _d=$1
+    shift
+    if "$@" > /dev/null 2>&1; then
+        echo "@@CHECK ok $_d@@"
+    else
+        echo "@@CHECK FAIL $_d@@"
+        LAB_FAILS=$((LAB_FAILS + 1))
+    fi
+}
+
+lab_t_start() { eval "LAB_TS_$1=\$(lab_up)"; }
+lab_t_end() {
+    eval "_s=\$LAB_TS_$1"
+    echo "@@T $1 $(awk -v a="$_s" -v b="$(lab_up)" 'BEGIN { printf "%.1f", b - a }')@@"
+}
+
+lab_disk_by_wwn() {
+    _w=naa.${1#0x}
+    for _d in /sys/block/sd*; do
+        [ "$(cat "$_d/device/wwid" 2>/dev/null)" = "$_w" ] &&
+            { echo "/dev/${_d##*/}"; return 0; }
+    done
+    return 1
+}
+
+lab_disk() {
+    _w=$(awk -v id="$1" '$1 == id { print $8 }' "$LAB_SHARE/r630-disks.txt" 2>/dev/null)
+    [ -n "$_w" ] && lab_disk_by_wwn "$_w"
+}
+
+lab_disk_serial() {
+    # VPD page 0x80: 4-byte header, then the serial number
+    tail -c +5 "/sys/block/${1##*/}/device/vpd_pg80" 2>/dev/null | tr -d '\0 '
+}
+
+lab_part() {
+    case $1 in
+        *[0-9]) echo "${1}p$2" ;;
+        *) echo "$1$2" ;;
+    esac
+}
+
+lab_settle() {
+    [ -S /run/udev/control ] && udevadm settle --timeout=60
+    return 0
+}
+
+lab_degraded() { cat "/sys/block/$(basename "$(readlink -f "$1")")/md/degraded"; }
+
+lab_ready() { echo "@@LAB-READY $1@@"; }
+
+lab_wait_signal() {
+    _n=$(( ${2:-120} * 10 ))
+    while [ ! -e "$LAB_SHARE/signal/$1" ]; do
+        [ "$_n" -le 0 ] && return 1
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    return 0
+}
+
+lab_wait_gone() {
+    _n=$(( ${2:-60} * 10 ))
+    while [ -e "/sys/block/${1##*/}" ]; do
+        [ "$_n" -le 0 ] && return 1
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    return 0
+}
+
+lab_finish() {
+    echo "failed checks: $LAB_FAILS"
+    exit "$LAB_FAILS"
+}

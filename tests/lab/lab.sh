@@ -1,0 +1,472 @@
+# shellcheck shell=bash
+# lab.sh - the hostd lab: a "virtual R630" booted under QEMU (TCG, no KVM).
+#
+# Source it from a bash test (set -euo pipefail is fine):
+#
+#     . "$(dirname "$0")/lab.sh"
+#     if why=$(lab_skip_reason); then echo "ok 1 - lab # SKIP $why"; echo 1..1; exit 0; fi
+#     lab_init                                  # lock, image, fresh disks, share
+#     lab_stage build/hostctl:/usr/local/bin/hostctl
+#     rc=0; lab_boot install guest-script.sh || rc=$?
+#
+# The guest is Debian's kernel with a busybox initramfs built from host files
+# (build-initramfs.sh), 2 SSDs + 6 HDDs + 1 spare on one SCSI HBA (the table
+# in r630-disks.txt) and a 9p share through which scripts, staged programs,
+# output and exit codes travel.  A guest script runs as `sh SCRIPT` with
+# /lab/lib.sh available (see guest/lib.sh); its exit status is the value
+# lab_boot returns.  Disk images persist across boots until lab_init or
+# lab_reset_disks, so reboot tests just call lab_boot again.
+#
+# Functions (return 0 on success unless said otherwise):
+#   lab_skip_reason            print why the lab cannot run here; 0 = cannot
+#   lab_init                   lock + traps, build the image if its inputs
+#                              changed, fresh disks and share
+#   lab_reset_disks            recreate the 9 sparse disk images (all zero)
+#   lab_stage BIN[:PATH]...    copy programs + their ldd libraries into the
+#                              share's sysroot/ (guest path PATH, default BIN's)
+#   lab_env NAME=VALUE...      export NAME=VALUE to guest scripts (lab.env)
+#   lab_boot PHASE SCRIPT      boot, run SCRIPT as phase PHASE, wait; returns
+#                              the script's exit status, 124 on timeout, 125
+#                              when the guest gave no status (crash, panic)
+#   lab_boot_bg PHASE SCRIPT   the same, but return once QEMU has started
+#   lab_wait                   wait for the guest of lab_boot_bg; as lab_boot
+#   lab_wait_marker TEXT [S]   wait up to S s (default 120) for TEXT on the
+#                              console (e.g. "@@LAB-READY x@@"); 1 if not seen
+#   lab_signal NAME            wake a guest blocked in lab_wait_signal NAME
+#   lab_qmp [--event E] JSON...  send QMP commands to the running guest
+#   lab_unplug ID              hot-unplug disk ID (ssd0..hdd6), wait until done
+#   lab_plug ID [IMG [SERIAL [WWN]]]  hot-plug disk ID back (or a new image
+#                              with another identity) into its bay
+#   lab_running                0 while a guest runs
+#   lab_kill                   stop the running guest now
+#   lab_console PHASE          path of the phase's serial console log
+#   lab_guest_log PHASE        path of the phase's script output
+#   lab_disk_img ID            path of disk ID's image
+#   lab_report                 timing table of every boot so far
+#   lab_cleanup                kill any guest (installed as EXIT/INT/TERM
+#                              trap by lab_init; call it from your own trap)
+#
+# Disk table (from r630-disks.txt): LAB_DISKS=(ssd0 ssd1 hdd0 ... hdd6) and,
+# indexed by id, LAB_DISK_SLOT LAB_DISK_SIZE LAB_DISK_BYTES LAB_DISK_VENDOR
+# LAB_DISK_PRODUCT LAB_DISK_REV LAB_DISK_SERIAL LAB_DISK_WWN LAB_DISK_RPM
+# LAB_DISK_ROLE.  After each boot: LAB_RC, LAB_STATUS (ok|timeout|killed|
+# norc), LAB_WALL (seconds).
+#
+# Env knobs (read at each boot):
+#   LAB_WORK      work dir (default <repo>/build/lab)
+#   LAB_TIMEOUT   seconds per boot, enforced with timeout -k (default 600)
+#   LAB_HBA       virtio-scsi-pci (default) | megasas-gen2 (PERC's
+#                 megaraid_sas driver) | mptsas1068 (SAS, 8 phys)
+#   LAB_UDEV      1 = run systemd-udevd in the guest (default 1)
+#   LAB_OMIT_DISKS  ids left out of this boot, e.g. "ssd0" (degraded boot)
+#   LAB_SMP LAB_MEM  vCPUs (2) and MiB (1024)
+#   LAB_APPEND    extra kernel command-line words (e.g. lab.mods=...)
+#   LAB_SHELL=1   console on your terminal, shell after the script
+#   LAB_QUIET=1   do not print the guest's output after each boot
+#   LAB_KVER      kernel version (default: newest in /lib/modules)
+#   LAB_QEMU      QEMU binary (default qemu-system-x86_64)
+#   LAB_LOCK      lock file: one guest at a time (default /tmp/hostd-lab.lock)
+#   LAB_LOCK_WAIT seconds to wait for the lock (default 3600)
+
+[ -n "${LAB_SH_LOADED:-}" ] && return 0
+LAB_SH_LOADED=1
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_REPO=$(cd "$LAB_DIR/../.." && pwd)
+LAB_WORK=${LAB_WORK:-$LAB_REPO/build/lab}
+LAB_KVER=${LAB_KVER:-$(ls /lib/modules 2> /dev/null | sort -V | tail -n1)}
+LAB_QEMU=${LAB_QEMU:-qemu-system-x86_64}
+LAB_LOCK=${LAB_LOCK:-/tmp/hostd-lab.lock}
+LAB_SHARE=$LAB_WORK/share
+export LAB_WORK LAB_KVER
+
+# ---- the disk table ------------------------------------------------------------------
+declare -ga LAB_DISKS=()
+declare -gA LAB_DISK_SLOT=() LAB_DISK_SIZE=() LAB_DISK_BYTES=() LAB_DISK_VENDOR=() \
+    LAB_DISK_PRODUCT=() LAB_DISK_REV=() LAB_DISK_SERIAL=() LAB_DISK_WWN=() \
+    LAB_DISK_RPM=() LAB_DISK_ROLE=()
+while read -r _id _slot _size _vendor _product _rev _serial _wwn _rpm _role; do
+    case $_id in '#'* | '') continue ;; esac
+    LAB_DISKS+=("$_id")
+    LAB_DISK_SLOT[$_id]=$_slot
+    LAB_DISK_SIZE[$_id]=$_size
+    case $_size in
+        *G) LAB_DISK_BYTES[$_id]=$((${_size%G} << 30)) ;;
+        *M) LAB_DISK_BYTES[$_id]=$((${_size%M} << 20)) ;;
+        *) LAB_DISK_BYTES[$_id]=$_size ;;
+    esac
+    LAB_DISK_VENDOR[$_id]=$_vendor
+    LAB_DISK_PRODUCT[$_id]=$_product
+    LAB_DISK_REV[$_id]=$_rev
+    LAB_DISK_SERIAL[$_id]=$_serial
+    LAB_DISK_WWN[$_id]=$_wwn
+    LAB_DISK_RPM[$_id]=$_rpm
+    LAB_DISK_ROLE[$_id]=$_role
+done < "$LAB_DIR/r630-disks.txt"
+unset _id _slot _size _vendor _product _rev _serial _wwn _rpm _role
+
+# Per-boot results and timings, indexed by phase.
+declare -ga LAB_PHASES=()
+declare -gA LAB_T_WALL=() LAB_T_INIT=() LAB_T_READY=() LAB_T_SCRIPT=() \
+    LAB_RCS=() LAB_STATUSES=()
+LAB_RC= LAB_STATUS= LAB_WALL=
+LAB__INIT= LAB__LOCK_FD= LAB__BG_PID= LAB__PHASE= LAB__T0= LAB__KILLED=
+LAB__T_BUILD=
+
+lab__err() { echo "lab: $*" >&2; }
+lab__now() { date +%s.%N; }
+lab__secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+lab_skip_reason() {
+    local c
+    for c in "$LAB_QEMU" timeout flock python3 cpio xz readelf ldd depmod mdadm; do
+        command -v "$c" > /dev/null 2>&1 || { echo "no $c"; return 0; }
+    done
+    [ -n "$LAB_KVER" ] && [ -d "/lib/modules/$LAB_KVER/kernel/drivers/md" ] ||
+        { echo "no kernel with md modules in /lib/modules"; return 0; }
+    [ -r "/boot/vmlinuz-$LAB_KVER" ] || { echo "no /boot/vmlinuz-$LAB_KVER"; return 0; }
+    [ -x /bin/busybox ] || { echo "no /bin/busybox (busybox-static)"; return 0; }
+    return 1
+}
+
+lab_disk_img() { echo "$LAB_WORK/disks/$1.img"; }
+lab_console() { echo "$LAB_WORK/console-$1.log"; }
+lab_guest_log() { echo "$LAB_SHARE/out/$1.log"; }
+
+# ---- guest processes -------------------------------------------------------------------
+# lab__ours PID: PID is alive and one of our QEMU/timeout processes (its
+# command line names our work dir); never trust a bare pid file.
+lab__ours() {
+    [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] &&
+        tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null | grep -qF -- "$LAB_WORK/"
+}
+
+lab_running() {
+    local p
+    for p in "$(cat "$LAB_WORK/qemu.pid" 2> /dev/null)" \
+             "$(cat "$LAB_WORK/timeout.pid" 2> /dev/null)"; do
+        lab__ours "$p" && return 0
+    done
+    return 1
+}
+
+lab_kill() {
+    local p pids=() i
+    for p in "$(cat "$LAB_WORK/timeout.pid" 2> /dev/null)" \
+             "$(cat "$LAB_WORK/qemu.pid" 2> /dev/null)"; do
+        lab__ours "$p" && pids+=("$p")
+    done
+    [ ${#pids[@]} -gt 0 ] || return 0
+    LAB__KILLED=1
+    kill -TERM "${pids[@]}" 2> /dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        lab_running || return 0
+        sleep 0.1
+    done
+    for p in "${pids[@]}"; do
+        lab__ours "$p" && kill -KILL "$p" 2> /dev/null
+    done
+    return 0
+}
+
+lab_cleanup() {
+    if lab_running; then
+        lab__err "stopping the guest left running"
+        lab_kill
+    fi
+    rm -f "$LAB_WORK/qmp.sock"
+}
+
+# ---- setup ----------------------------------------------------------------------------
+lab__lock() {
+    [ -n "$LAB__LOCK_FD" ] && return 0
+    mkdir -p "$(dirname "$LAB_LOCK")"
+    exec {LAB__LOCK_FD}>> "$LAB_LOCK"
+    if ! flock -n "$LAB__LOCK_FD"; then
+        lab__err "waiting for another lab guest to finish ($LAB_LOCK)"
+        flock -w "${LAB_LOCK_WAIT:-3600}" "$LAB__LOCK_FD" ||
+            { lab__err "lock $LAB_LOCK not free"; return 1; }
+    fi
+}
+
+lab_reset_disks() {
+    local id
+    if lab_running; then lab__err "lab_reset_disks: a guest is running"; return 1; fi
+    rm -rf "$LAB_WORK/disks"
+    mkdir -p "$LAB_WORK/disks"
+    for id in "${LAB_DISKS[@]}"; do
+        truncate -s "${LAB_DISK_SIZE[$id]}" "$(lab_disk_img "$id")"
+    done
+}
+
+lab_init() {
+    local t
+    mkdir -p "$LAB_WORK"
+    case $LAB_WORK in
+        *,* | *' '*) lab__err "LAB_WORK must not contain commas or blanks"; return 1 ;;
+    esac
+    lab__lock
+    trap 'lab_cleanup' EXIT
+    trap 'lab_cleanup; exit 129' HUP
+    trap 'lab_cleanup; exit 130' INT
+    trap 'lab_cleanup; exit 143' TERM
+    # we hold the lock: a guest still running on this work dir is orphaned
+    lab_cleanup
+    rm -f "$LAB_WORK/qemu.pid" "$LAB_WORK/timeout.pid"
+    if [ -z "$LAB__INIT" ]; then
+        t=$(lab__now)
+        "$LAB_DIR/build-initramfs.sh" | sed 's/^/# /'
+        LAB__T_BUILD=$(lab__secs "$t" "$(lab__now)")
+    fi
+    lab_reset_disks
+    rm -rf "$LAB_SHARE"
+    mkdir -p "$LAB_SHARE/out" "$LAB_SHARE/signal" "$LAB_SHARE/sysroot"
+    cp "$LAB_DIR/r630-disks.txt" "$LAB_SHARE/"
+    : > "$LAB_SHARE/lab.env"
+    LAB__INIT=1
+}
+
+# lab__copy PATH: copy PATH into sysroot/ under its real name, recreating
+# the symlinks on the way (/lib64/ld-linux-x86-64.so.2 -> /usr/lib/...).
+lab__copy() {
+    local p=$1 dir base tgt root=$LAB_SHARE/sysroot
+    while :; do
+        dir=$(realpath "$(dirname "$p")")
+        base=$(basename "$p")
+        mkdir -p "$root$dir"
+        if [ -L "$dir/$base" ]; then
+            tgt=$(readlink "$dir/$base")
+            ln -sfn "$tgt" "$root$dir/$base"
+            case $tgt in /*) p=$tgt ;; *) p=$dir/$tgt ;; esac
+        else
+            cp -a "$dir/$base" "$root$dir/$base"
+            return 0
+        fi
+    done
+}
+
+lab_stage() {
+    local arg src dst lib root=$LAB_SHARE/sysroot
+    [ -n "$LAB__INIT" ] || { lab__err "lab_stage: call lab_init first"; return 1; }
+    # merged /usr, as on the host and in the image
+    mkdir -p "$root/usr/bin" "$root/usr/sbin" "$root/usr/lib" "$root/usr/lib64"
+    for lib in bin sbin lib lib64; do [ -e "$root/$lib" ] || ln -s "usr/$lib" "$root/$lib"; done
+    for arg in "$@"; do
+        src=${arg%%:*}
+        [ -e "$src" ] || { lab__err "lab_stage: no $src"; return 1; }
+        src=$(realpath "$src")
+        if [ "$arg" != "${arg#*:}" ]; then
+            dst=${arg#*:}
+            mkdir -p "$root$(dirname "$dst")"
+            cp -a "$src" "$root$dst"
+        else
+            lab__copy "$src"
+        fi
+        # not a dynamic executable (script, static binary): no libraries
+        for lib in $(ldd "$src" 2> /dev/null | grep -o '/[^ ]*' || true); do
+            lab__copy "$lib"
+        done
+    done
+}
+
+
+lab_env() {
+    local kv v q="'"
+    [ -n "$LAB__INIT" ] || { lab__err "lab_env: call lab_init first"; return 1; }
+    for kv in "$@"; do
+        [[ $kv =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { lab__err "lab_env: bad '$kv'"; return 1; }
+        # single-quoted for the guest's sh: ' becomes '\''
+        v=${kv#*=}
+        v=${v//$q/$q\\$q$q}
+        printf "%s='%s'\n" "${kv%%=*}" "$v" >> "$LAB_SHARE/lab.env"
+    done
+}
+
+# ---- booting -----------------------------------------------------------------------------
+# lab__qemu_args PHASE: fill LAB__ARGS with the QEMU command line.
+lab__qemu_args() {
+    local phase=$1 kernel=$LAB_WORK/vmlinux hba=${LAB_HBA:-virtio-scsi-pci}
+    local id slot bus n=0 omit=" ${LAB_OMIT_DISKS:-} "
+    [ -s "$kernel" ] || kernel=/boot/vmlinuz-$LAB_KVER
+    LAB__ARGS=(-name hostd-lab -nodefaults -no-user-config -no-reboot
+        -accel tcg -cpu max -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-1024}"
+        -display none -vga none
+        -pidfile "$LAB_WORK/qemu.pid"
+        -qmp "unix:$LAB_WORK/qmp.sock,server=on,wait=off"
+        -kernel "$kernel" -initrd "$LAB_WORK/initramfs.cpio"
+        -virtfs "local,path=$LAB_SHARE,mount_tag=hostshare,security_model=none,id=hostshare"
+        -device "$hba,id=hba0")
+    if [ "${LAB_SHELL:-0}" = 1 ]; then
+        LAB__ARGS+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$(lab_console "$phase")"
+            -serial chardev:con -mon chardev=con,mode=readline)
+    else
+        LAB__ARGS+=(-serial "file:$(lab_console "$phase")")
+    fi
+    # mptsas1068 has 8 phys (targets 0-7): bay 8 goes on a second HBA
+    [ "$hba" = mptsas1068 ] && LAB__ARGS+=(-device "$hba,id=hba1")
+    for id in "${LAB_DISKS[@]}"; do
+        [[ $omit == *" $id "* ]] && continue
+        n=$((n + 1))
+        lab__bay "$id"
+        # -blockdev (not -drive): the image node outlives a hot-unplug, so
+        # lab_plug can put the same disk back.  cache.no-flush = cache=unsafe.
+        LAB__ARGS+=(
+            -blockdev "driver=file,node-name=file-$id,filename=$(lab_disk_img "$id"),aio=threads,cache.direct=off,cache.no-flush=on"
+            -blockdev "driver=raw,node-name=img-$id,file=file-$id,cache.no-flush=on"
+            -device "scsi-hd,id=$id,bus=$LAB__BUS,scsi-id=$LAB__TARGET,lun=0,drive=img-$id,vendor=${LAB_DISK_VENDOR[$id]},product=${LAB_DISK_PRODUCT[$id]},ver=${LAB_DISK_REV[$id]},serial=${LAB_DISK_SERIAL[$id]},wwn=${LAB_DISK_WWN[$id]},rotation_rate=${LAB_DISK_RPM[$id]}")
+    done
+    LAB__ARGS+=(-append "console=ttyS0 panic=-1 edd=off quiet lab.phase=$phase lab.run=/mnt/host/run-$phase.sh lab.udev=${LAB_UDEV:-1} lab.disks=$n lab.shell=${LAB_SHELL:-0}${LAB_APPEND:+ $LAB_APPEND}")
+}
+
+# lab__bay ID: set LAB__BUS and LAB__TARGET of disk ID's bay.
+lab__bay() {
+    LAB__BUS=hba0.0
+    LAB__TARGET=${LAB_DISK_SLOT[$1]}
+    if [ "${LAB_HBA:-virtio-scsi-pci}" = mptsas1068 ] && [ "$LAB__TARGET" -ge 8 ]; then
+        LAB__BUS=hba1.0
+        LAB__TARGET=$((LAB__TARGET - 8))
+    fi
+}
+
+lab_boot_bg() {
+    local phase=${1:-} script=${2:-} f
+    [ $# -eq 2 ] || { lab__err "usage: lab_boot_bg PHASE SCRIPT"; return 2; }
+    [[ $phase =~ ^[A-Za-z0-9_.-]+$ ]] || { lab__err "bad phase name '$phase'"; return 2; }
+    [ -f "$script" ] || { lab__err "no script $script"; return 2; }
+    [ -n "$LAB__INIT" ] || { lab__err "call lab_init first"; return 2; }
+    if lab_running; then lab__err "a guest is already running"; return 2; fi
+    install -m 0755 "$script" "$LAB_SHARE/run-$phase.sh"
+    for f in "$LAB_SHARE/out/$phase.rc" "$LAB_SHARE/out/$phase.log" \
+             "$(lab_console "$phase")" "$LAB_WORK/qemu-$phase.err" \
+             "$LAB_WORK/qemu.rc" "$LAB_WORK/qemu.pid" "$LAB_WORK/timeout.pid" \
+             "$LAB_WORK/qmp.sock"; do
+        rm -f "$f"
+    done
+    rm -rf "$LAB_SHARE/signal"
+    mkdir -p "$LAB_SHARE/signal"
+    lab__qemu_args "$phase"
+    LAB__PHASE=$phase LAB__KILLED= LAB__T0=$(lab__now)
+    if [ "${LAB_SHELL:-0}" = 1 ]; then
+        # interactive: QEMU in the foreground on this terminal, no timeout
+        local rc=0
+        "$LAB_QEMU" "${LAB__ARGS[@]}" 2> "$LAB_WORK/qemu-$phase.err" {LAB__LOCK_FD}>&- || rc=$?
+        echo "$rc" > "$LAB_WORK/qemu.rc"
+        LAB__BG_PID=
+        return 0
+    fi
+    # The subshell runs timeout (its own process group, with QEMU in it)
+    # and records its exit status; the pid files let lab_kill find both.
+    (
+        exec {LAB__LOCK_FD}>&-
+        timeout -k 10 "${LAB_TIMEOUT:-600}" "$LAB_QEMU" "${LAB__ARGS[@]}" \
+            < /dev/null > "$LAB_WORK/qemu-$phase.err" 2>&1 &
+        echo $! > "$LAB_WORK/timeout.pid"
+        rc=0
+        wait $! || rc=$?
+        echo "$rc" > "$LAB_WORK/qemu.rc.tmp"
+        mv "$LAB_WORK/qemu.rc.tmp" "$LAB_WORK/qemu.rc"
+    ) &
+    LAB__BG_PID=$!
+    # return once QEMU runs (its pid file) or has already ended
+    for ((f = 0; f < 100; f++)); do
+        [ -s "$LAB_WORK/qemu.pid" ] || [ -e "$LAB_WORK/qemu.rc" ] && break
+        sleep 0.1
+    done
+    return 0
+}
+
+# lab__uptime PHASE WHAT: guest uptime at console marker "@@LAB WHAT ... uptime=X@@".
+lab__uptime() {
+    tr -d '\r' < "$(lab_console "$1")" 2> /dev/null |
+        sed -n "s/^@@LAB $2.* uptime=\\([0-9.]*\\)@@.*/\\1/p" | head -n1
+}
+
+lab_wait() {
+    local phase=$LAB__PHASE console qrc rc status seen= grace=${LAB_POWEROFF_GRACE:-30}
+    [ -n "$phase" ] || { lab__err "lab_wait: no guest was started"; return 2; }
+    console=$(lab_console "$phase")
+    # Poll rather than `wait`: once the script's status is out, a guest that
+    # hangs on its way down is killed after $grace seconds.
+    while [ ! -e "$LAB_WORK/qemu.rc" ]; do
+        if [ -n "$LAB__BG_PID" ] && ! kill -0 "$LAB__BG_PID" 2> /dev/null; then
+            [ -e "$LAB_WORK/qemu.rc" ] || echo 255 > "$LAB_WORK/qemu.rc"
+            break
+        fi
+        if [ -z "$seen" ] && grep -aqF "@@LAB-RC $phase " "$console" 2> /dev/null; then
+            seen=$SECONDS
+        fi
+        if [ -n "$seen" ] && [ $((SECONDS - seen)) -gt "$grace" ]; then
+            lab__err "guest did not power off ${grace}s after its script ended"
+            lab_kill
+        fi
+        sleep 0.1
+    done
+    [ -z "$LAB__BG_PID" ] || wait "$LAB__BG_PID" 2> /dev/null || true
+    LAB__BG_PID=
+    LAB_WALL=$(lab__secs "$LAB__T0" "$(lab__now)")
+    rm -f "$LAB_WORK/qmp.sock"
+    qrc=$(cat "$LAB_WORK/qemu.rc")
+    rc=$(cat "$LAB_SHARE/out/$phase.rc" 2> /dev/null || true)
+    # the console marker is the fallback when the share did not work
+    [ -n "$rc" ] || rc=$(tr -d '\r' < "$console" 2> /dev/null |
+        sed -n "s/^@@LAB-RC $phase \\([0-9]*\\)@@.*/\\1/p" | tail -n1)
+    if [[ $rc =~ ^[0-9]+$ ]]; then
+        status=ok
+    elif [ -n "$LAB__KILLED" ]; then
+        status=killed rc=125
+    elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+        status=timeout rc=124
+    else
+        status=norc rc=125
+    fi
+    LAB_RC=$rc LAB_STATUS=$status
+    [[ " ${LAB_PHASES[*]} " == *" $phase "* ]] || LAB_PHASES+=("$phase")
+    LAB_RCS[$phase]=$rc
+    LAB_STATUSES[$phase]=$status
+    LAB_T_WALL[$phase]=$LAB_WALL
+    LAB_T_INIT[$phase]=$(lab__uptime "$phase" init-start)
+    LAB_T_READY[$phase]=$(lab__uptime "$phase" run-start)
+    local end
+    end=$(lab__uptime "$phase" run-end)
+    LAB_T_SCRIPT[$phase]=
+    [ -z "$end" ] || [ -z "${LAB_T_READY[$phase]}" ] ||
+        LAB_T_SCRIPT[$phase]=$(lab__secs "${LAB_T_READY[$phase]}" "$end")
+
+    if [ "${LAB_QUIET:-0}" != 1 ] || [ "$status" != ok ]; then
+        if [ -s "$(lab_guest_log "$phase")" ]; then
+            tr -d '\r' < "$(lab_guest_log "$phase")" | sed "s/^/# $phase| /"
+        fi
+        if [ "$status" != ok ]; then
+            echo "# $phase: no exit status from the guest; console tail:"
+            tr -d '\r' < "$console" 2> /dev/null | tail -n 30 | sed "s/^/# $phase! /"
+            sed "s/^/# $phase qemu: /" "$LAB_WORK/qemu-$phase.err" 2> /dev/null
+        fi
+    fi
+    printf '# lab: phase %s rc=%s (%s, qemu rc=%s) %ss wall, /init at %ss, script at %ss, script ran %ss\n' \
+        "$phase" "$rc" "$status" "$qrc" "$LAB_WALL" "${LAB_T_INIT[$phase]:-?}" \
+        "${LAB_T_READY[$phase]:-?}" "${LAB_T_SCRIPT[$phase]:-?}"
+    return "$rc"
+}
+
+lab_boot() {
+    lab_boot_bg "$@" || return
+    lab_wait
+}
+
+lab_wait_marker() {
+    local text=$1 limit=$((${2:-120} * 10)) console
+    console=$(lab_console "$LAB__PHASE")
+    while ! grep -aqF -- "$text" "$console" 2> /dev/null; do
+        [ "$limit" -gt 0 ] && [ ! -e "$LAB_WORK/qemu.rc" ] ||
+            { lab__err "'$text' not seen on the console"; return 1; }
+        sleep 0.1
+        limit=$((limit - 1))
+    done
+}
+
+lab_signal() { : > "$LAB_SHARE/signal/$1"; }
+
+lab_qmp() {
+    lab_running || { lab__err "lab_qmp: no guest running"; return 1; }
+    python3 "$LAB_DIR/qmp.py" --socket "$LAB_WORK/qmp.sock" "$@"
+}

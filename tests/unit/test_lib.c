@@ -1,0 +1,145 @@
+/* lib/: errors, strings, sizes, files and JSON helpers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/error.h"
+#include "lib/fileio.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+
+static void error_carries_code_and_context(void **state) {
+        struct error e = { 0 };
+        assert_int_equal(error_set(&e, ENOENT, "disk %s not found", "WFK00ABC"), -ENOENT);
+        assert_int_equal(error_prefix(&e, "raid create %s", "data"), -ENOENT);
+        assert_string_equal(e.msg, "raid create data: disk WFK00ABC not found");
+        assert_int_equal(error_set(NULL, -EIO, "nobody listens"), -EIO);
+}
+
+static void error_message_is_truncated_not_overflowed(void **state) {
+        struct error e = { 0 };
+        char big[3000];
+        memset(big, 'a', sizeof big - 1);
+        big[sizeof big - 1] = '\0';
+        error_set(&e, -EIO, "%s", big);
+        error_prefix(&e, "%s", big);
+        assert_int_equal(strlen(e.msg), ERROR_MSG_MAX - 1);
+}
+
+static void sizes_parse_and_format(void **state) {
+        uint64_t v;
+        assert_int_equal(parse_size("512K", &v), 0);
+        assert_int_equal(v, 524288);
+        assert_int_equal(parse_size("16G", &v), 0);
+        assert_int_equal(v, 17179869184ULL);
+        assert_int_equal(parse_size("1.5T", &v), 0);
+        assert_int_equal(v, 1649267441664ULL);
+        assert_int_equal(parse_size("2GiB", &v), 0);
+        assert_int_equal(v, 2147483648ULL);
+        assert_int_equal(parse_size("4096", &v), 0);
+        assert_int_equal(v, 4096);
+        assert_int_equal(parse_size("12Q", &v), -EINVAL);
+        assert_int_equal(parse_size("-1G", &v), -EINVAL);
+        assert_int_equal(parse_size("", &v), -EINVAL);
+        char buf[16];
+        assert_string_equal(format_size(17179869184ULL, buf, sizeof buf), "16.0G");
+        assert_string_equal(format_size(480103981056ULL, buf, sizeof buf), "447.1G");
+        assert_string_equal(format_size(512, buf, sizeof buf), "512B");
+}
+
+static void shell_quote_is_for_display_only_but_exact(void **state) {
+        _cleanup_free_ char *plain = shell_quote("/dev/md/os");
+        _cleanup_free_ char *tricky = shell_quote("$(reboot); it's");
+        _cleanup_free_ char *empty = shell_quote("");
+        assert_string_equal(plain, "/dev/md/os");
+        assert_string_equal(tricky, "'$(reboot); it'\\''s'");
+        assert_string_equal(empty, "''");
+}
+
+static void strv_grows_and_joins(void **state) {
+        _cleanup_strv_free_ char **v = NULL;
+        assert_int_equal(strv_push(&v, "a"), 0);
+        assert_int_equal(strv_push(&v, "b c"), 0);
+        assert_int_equal(strv_length(v), 2);
+        assert_true(strv_contains(v, "b c"));
+        assert_false(strv_contains(v, "b"));
+        _cleanup_free_ char *j = strv_join(v, ", ");
+        assert_string_equal(j, "a, b c");
+}
+
+static void trim_and_prefixes(void **state) {
+        char s[] = "  SEAGATE   \n";
+        assert_string_equal(str_trim(s), "SEAGATE");
+        assert_string_equal(startswith("ID_SERIAL=x", "ID_SERIAL="), "x");
+        assert_null(startswith("ID_WWN=x", "ID_SERIAL="));
+        assert_true(endswith("disk.img", ".img"));
+        assert_false(endswith("g", ".img"));
+}
+
+static void files_write_atomically_and_read_back(void **state) {
+        char dir[] = "/tmp/hostd-lib-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        _cleanup_free_ char *sub = strdup_printf("%s/a/b/c", dir);
+        _cleanup_free_ char *file = strdup_printf("%s/a/b/c/attr", dir);
+        struct error e = { 0 };
+        assert_int_equal(mkdir_p(sub, 0755, &e), 0);
+        assert_int_equal(mkdir_p(sub, 0755, &e), 0); /* idempotent */
+        assert_int_equal(write_file_atomic(file, "  10000 \nsecond\n", 16, 0600, &e), 0);
+        struct stat st;
+        assert_int_equal(stat(file, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        _cleanup_free_ char *line = NULL;
+        assert_int_equal(read_one_line(file, &line, &e), 0);
+        assert_string_equal(line, "10000");
+        _cleanup_free_ char *missing = strdup_printf("%s/nope", dir);
+        char *none = NULL;
+        assert_int_equal(read_one_line(missing, &none, &e), -ENOENT);
+        assert_non_null(strstr(e.msg, "nope"));
+        _cleanup_free_ char *notdir = strdup_printf("%s/x", file);
+        assert_true(mkdir_p(notdir, 0755, &e) < 0);
+        _cleanup_free_ char *cmd = strdup_printf("rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
+static void json_errors_say_where(void **state) {
+        json_object *o = NULL;
+        struct error e = { 0 };
+        assert_int_equal(json_parse("{\"a\": [1, 2}", 12, &o, &e), -EBADMSG);
+        assert_non_null(strstr(e.msg, "invalid JSON at offset"));
+        assert_int_equal(json_parse("{\"a\": 1", 7, &o, &e), -EBADMSG);
+        assert_non_null(strstr(e.msg, "truncated"));
+        assert_int_equal(json_parse("{} x", 4, &o, &e), -EBADMSG);
+        assert_int_equal(json_parse(" {\"a\": \"b\"}\n", 12, &o, &e), 0);
+        assert_string_equal(json_get_string(o, "a"), "b");
+        assert_null(json_get_string(o, "missing"));
+        json_object_put(o);
+}
+
+static void json_null_for_unknown_and_safe_strings(void **state) {
+        _cleanup_json_ json_object *o = json_object_new_object();
+        json_add_string(o, "serial", NULL);
+        json_add_string(o, "model", "$(reboot);\"<x>");
+        json_add_int(o, "size_bytes", 17179869184LL);
+        assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+                            "{\"serial\":null,\"model\":\"$(reboot);\\\"<x>\",\"size_bytes\":17179869184}");
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(error_carries_code_and_context),
+                cmocka_unit_test(error_message_is_truncated_not_overflowed),
+                cmocka_unit_test(sizes_parse_and_format),
+                cmocka_unit_test(shell_quote_is_for_display_only_but_exact),
+                cmocka_unit_test(strv_grows_and_joins),
+                cmocka_unit_test(trim_and_prefixes),
+                cmocka_unit_test(files_write_atomically_and_read_back),
+                cmocka_unit_test(json_errors_say_where),
+                cmocka_unit_test(json_null_for_unknown_and_safe_strings),
+        };
+        return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
+}
