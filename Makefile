@@ -6,8 +6,8 @@ SANITIZE   ?=
 CC         ?= cc
 
 BUILD      := build$(if $(SANITIZE),-san)$(if $(filter clang%,$(notdir $(CC))),-clang)
-# Libraries through pkg-config, one list for the whole build.
-PKGS       := json-c libudev blkid
+# Libraries through pkg-config; the list is in deps.mk.
+include deps.mk
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -71,8 +71,7 @@ $(BUILD)/tests/helpers/%: $(BUILD)/obj/tests/helpers/%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-# ---- dependencies: the one list of Debian packages ---------------------------
-include deps.mk
+# ---- dependencies: the one list of Debian packages is deps.mk -----------------
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
 print-deps:
