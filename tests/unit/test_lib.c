@@ -12,6 +12,7 @@
 #include "lib/fileio.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "lib/yaml_json.h"
 
 static void error_carries_code_and_context(void **state) {
         struct error e = { 0 };
@@ -129,6 +130,39 @@ static void json_null_for_unknown_and_safe_strings(void **state) {
                             "{\"serial\":null,\"model\":\"$(reboot);\\\"<x>\",\"size_bytes\":17179869184}");
 }
 
+static void yaml_reads_as_json(void **state) {
+        static const char text[] =
+                "storage:\n"
+                "  arrays:\n"
+                "    - name: os\n"
+                "      disks: {count: 2, rotational: false, pick: smallest}\n"
+                "      chunk: 512K\n"
+                "      label: \"007\"\n"
+                "      spares: ~\n"
+                "  wipe: []\n";
+        json_object *o = NULL;
+        struct error e = { 0 };
+        assert_int_equal(yaml_parse_to_json(text, sizeof text - 1, &o, &e), 0);
+        assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+                            "{\"storage\":{\"arrays\":[{\"name\":\"os\",\"disks\":{\"count\":2,\"rotational\":false,"
+                            "\"pick\":\"smallest\"},\"chunk\":\"512K\",\"label\":\"007\",\"spares\":null}],\"wipe\":[]}}");
+        json_object_put(o);
+}
+
+static void yaml_errors_name_the_line(void **state) {
+        static const char bad[] = "a: 1\nb: [1, 2\nc: 3\n";
+        static const char twice[] = "a: 1\na: 2\n";
+        static const char alias[] = "a: &x [1]\nb: *x\n";
+        json_object *o = NULL;
+        struct error e = { 0 };
+        assert_int_equal(yaml_parse_to_json(bad, sizeof bad - 1, &o, &e), -EBADMSG);
+        assert_non_null(strstr(e.msg, "invalid YAML at line 3"));
+        assert_int_equal(yaml_parse_to_json(twice, sizeof twice - 1, &o, &e), -EBADMSG);
+        assert_string_equal(e.msg, "line 2: key 'a' given twice");
+        assert_int_equal(yaml_parse_to_json(alias, sizeof alias - 1, &o, &e), -EBADMSG);
+        assert_string_equal(e.msg, "line 2: YAML aliases are not supported");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(error_carries_code_and_context),
@@ -140,6 +174,8 @@ int main(void) {
                 cmocka_unit_test(files_write_atomically_and_read_back),
                 cmocka_unit_test(json_errors_say_where),
                 cmocka_unit_test(json_null_for_unknown_and_safe_strings),
+                cmocka_unit_test(yaml_reads_as_json),
+                cmocka_unit_test(yaml_errors_name_the_line),
         };
         return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
 }
