@@ -1,1 +1,0 @@
-build/obj/tests/helpers/ignore-term.o: tests/helpers/ignore-term.c

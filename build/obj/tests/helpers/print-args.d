@@ -1,1 +1,0 @@
-build/obj/tests/helpers/print-args.o: tests/helpers/print-args.c
