@@ -36,6 +36,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS:= $(wildcard tests/helpers/*.c)
 HELPER_BINS:= $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
 
+.SECONDARY:
 .PHONY: all deps check unit check-host check-lab demo bench install clean help print-deps
 all: $(BINS)
 
@@ -111,3 +112,11 @@ clean:
 	rm -rf build build-san build-clang build-san-clang
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: libFuzzer targets (clang), one per parser; `make fuzz` builds them
+.PHONY: fuzz
+FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS)
+fuzz: build/fuzz/fuzz_redfish
+build/fuzz/fuzz_redfish: tests/fuzz/fuzz_redfish.c $(wildcard ipmi/*.c lib/*.c)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread

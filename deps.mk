@@ -7,12 +7,17 @@ DEB_LAB        := qemu-system-x86 linux-image-amd64 busybox-static mdadm gdisk x
 PKGS           := json-c libudev blkid yaml-0.1
 
 # ipmi/: the BMC (Redfish over libcurl, IPMI through ipmitool)
-DEB_BMC        :=
-PKGS_BMC       :=
+DEB_BMC        := libcurl4-openssl-dev ipmitool openipmi openssl
+PKGS_BMC       := libcurl
 
 # containers/: the container runtime on the pool
-DEB_CONTAINERS :=
+DEB_CONTAINERS := containerd runc busybox-static xfsprogs e2fsprogs coreutils tar gzip util-linux
 PKGS_CONTAINERS:=
 
-DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS)
-PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS)
+# hypervisor/: libvirt VMs with their disks on the RAID 5 pool
+DEB_HYPERVISOR := libvirt-dev libxml2-dev libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils \
+                  genisoimage xorriso virtinst dnsmasq-base iptables ovmf busybox-static linux-image-amd64 cpio
+PKGS_HYPERVISOR:= libvirt libxml-2.0
+
+DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR)
+PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS) $(PKGS_HYPERVISOR)

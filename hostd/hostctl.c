@@ -4,6 +4,12 @@
 
 static const struct command *const nouns[] = {
         &cmd_version,
+        &cmd_containers,
+        &cmd_raid,
+        &cmd_bmc,
+        &cmd_disks,
+        &cmd_vm,
+        &cmd_pool,
         NULL,
 };
 

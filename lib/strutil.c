@@ -72,6 +72,15 @@ int strv_push(char ***v, const char *s) {
         return strv_push_take(v, strdup(s));
 }
 
+int strv_push_printf(char ***v, const char *fmt, ...) {
+        char *s = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        return strv_push_take(v, k < 0 ? NULL : s);
+}
+
 bool strv_contains(char *const *v, const char *s) {
         for (size_t i = 0; v && v[i]; i++)
                 if (streq(v[i], s))

@@ -28,6 +28,8 @@ size_t strv_length(char *const *v);
 int strv_push(char ***v, const char *s);
 /* Append s, taking ownership of it (freed on failure). */
 int strv_push_take(char ***v, char *s);
+/* Append a formatted string; 0 or -ENOMEM. */
+int strv_push_printf(char ***v, const char *fmt, ...) _printf_(2, 3);
 bool strv_contains(char *const *v, const char *s);
 char *strv_join(char *const *v, const char *sep);
 

@@ -8,7 +8,7 @@
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-export BUILD HOSTCTL=${HOSTCTL:-$BUILD/hostctl} HOSTD=${HOSTD:-$BUILD/hostd}
+export TOP BUILD HOSTCTL=${HOSTCTL:-$BUILD/hostctl} HOSTD=${HOSTD:-$BUILD/hostd}
 export CMOCKA_MESSAGE_OUTPUT=TAP
 LOGS=$BUILD/test-logs
 mkdir -p "$LOGS"

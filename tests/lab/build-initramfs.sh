@@ -13,10 +13,10 @@
 #                    be extracted, lab.sh boots the bzImage instead.
 #   initramfs.stamp  hash of every input; an unchanged hash skips the build.
 #
-# Contents: busybox-static (shell + applets), kmod (modprobe), mdadm, sgdisk,
-# wipefs, mkfs.xfs (+ xfs_db), mke2fs/mkfs.ext4, mkfs.vfat, blkid, lsblk,
-# findmnt, systemd-udevd + udevadm + scsi_id/ata_id with the storage and md
-# udev rules, the kernel modules the lab needs, guest/init as /init and
+# Contents: dash as /bin/sh, busybox-static applets for the small commands,
+# kmod (modprobe), mdadm, sgdisk, wipefs, mkfs.xfs (+ xfs_db), mke2fs/
+# mkfs.ext4, mkfs.vfat, blkid, lsblk, findmnt, util-linux mount/umount,
+# systemd-udevd + udevadm + scsi_id/ata_id with the storage and md udev rules, the kernel modules the lab needs, guest/init as /init and
 # guest/lib.sh as /lab/lib.sh.  Each binary comes with the libraries `ldd`
 # lists.  The host must be merged-/usr Debian 12 (bin, sbin, lib, lib64 are
 # symlinks into usr), which is the layout the image mirrors.
@@ -27,25 +27,35 @@ set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_WORK=${LAB_WORK:-$(cd "$LAB_DIR/../.." && pwd)/build/lab}
-LAB_KVER=${LAB_KVER:-$(ls /lib/modules 2>/dev/null | sort -V | tail -n1)}
+LAB_KVER=${LAB_KVER:-$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' 2> /dev/null | sort -V | tail -n1)}
 ROOT=$LAB_WORK/initramfs-root
 OUT=$LAB_WORK/initramfs.cpio
 VMLINUZ=/boot/vmlinuz-$LAB_KVER
 
-[ -n "$LAB_KVER" ] && [ -d "/lib/modules/$LAB_KVER" ] ||
-    { echo "build-initramfs: no kernel modules in /lib/modules" >&2; exit 1; }
+if [ -z "$LAB_KVER" ] || [ ! -d "/lib/modules/$LAB_KVER" ]; then
+    echo "build-initramfs: no kernel modules in /lib/modules" >&2
+    exit 1
+fi
 [ -f "$VMLINUZ" ] || { echo "build-initramfs: missing $VMLINUZ" >&2; exit 1; }
 
 # ---- what goes in -------------------------------------------------------------
-# Dynamically linked tools (copied with their libraries).
+# Dynamically linked tools (copied with their libraries).  The shell is dash,
+# not busybox sh: Debian's busybox-static sh runs its own applets (mount,
+# umount, modprobe, losetup, fdisk, ...) in preference to the real programs
+# on PATH, so guest scripts would not test what a Debian host runs.
+# util-linux mount probes the filesystem type, so the kernel then loads
+# xfs/ext4/vfat by itself.
 TOOLS=(
+    /usr/bin/dash
     /usr/sbin/mdadm /usr/sbin/sgdisk /usr/sbin/wipefs /usr/sbin/blkid
     /usr/sbin/mkfs.xfs /usr/sbin/xfs_db /usr/sbin/mke2fs /usr/sbin/mkfs.fat
-    /usr/bin/lsblk /usr/bin/findmnt /usr/bin/kmod /usr/bin/udevadm
+    /usr/bin/lsblk /usr/bin/findmnt /usr/bin/mount /usr/bin/umount
+    /usr/bin/kmod /usr/bin/udevadm
     /usr/lib/systemd/systemd-udevd /usr/lib/udev/scsi_id /usr/lib/udev/ata_id
 )
 # Symlinks to the tools above: name -> target (relative, in the same dir).
 TOOL_LINKS=(
+    /usr/bin/sh:dash
     /usr/sbin/mkfs.ext4:mke2fs /usr/sbin/mkfs.vfat:mkfs.fat
     /usr/sbin/mkdosfs:mkfs.fat
     /usr/sbin/modprobe:../bin/kmod /usr/sbin/insmod:../bin/kmod
@@ -56,14 +66,17 @@ TOOL_LINKS=(
 # ID_FS_*) and md (incremental assembly, /dev/md/NAME links).
 UDEV_RULES=(50-udev-default 60-block 60-persistent-storage 01-md-raid-creating
             63-md-raid-arrays 64-md-raid-assembly 80-drivers)
-# Modules loaded at boot by /init, HBAs first so the SCSI scan overlaps the rest.
-MODS_BOOT=(virtio_pci virtio_scsi megaraid_sas mptsas sd_mod sg
-           md_mod raid0 raid1 raid10 raid456 linear
-           9p 9pnet_virtio xfs ext4 vfat nls_cp437 nls_iso8859_1
-           crc32c_generic crc32c_intel)
-# Modules present but only loaded on demand (scsi_debug creates disks as soon
-# as it is loaded; loop for image-file tests).
-MODS_EXTRA=(scsi_debug loop virtio_blk ahci nvme)
+# Modules loaded at boot by /init, HBAs first so the SCSI scan overlaps the
+# rest.  Loading is slow under TCG (xfs alone ~2 s), so everything the kernel
+# loads by itself when needed stays out of this list: md personalities
+# (raid1, raid456, ... on array start), filesystems (on mount), crc32c.
+MODS_BOOT=(virtio_pci virtio_scsi megaraid_sas mptsas sd_mod sg md_mod
+           9p 9pnet_virtio)
+# Modules in the image but not loaded at boot (scsi_debug creates disks as
+# soon as it is loaded; loop for image-file tests).
+MODS_EXTRA=(raid0 raid1 raid10 raid456 linear xfs ext4 vfat nls_cp437
+            nls_iso8859_1 crc32c_generic crc32c_intel
+            scsi_debug loop virtio_blk ahci nvme)
 # Never load these: udev loading kvm_* under TCG stalls boot by up to ~50 s.
 MODS_BLACKLIST=(kvm_amd kvm_intel kvm)
 

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# (SC2034: the LAB_* variables set here are read by the tests that source this)
 # lab.sh - the hostd lab: a "virtual R630" booted under QEMU (TCG, no KVM).
 #
 # Source it from a bash test (set -euo pipefail is fine):
@@ -74,7 +75,7 @@ LAB_SH_LOADED=1
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_REPO=$(cd "$LAB_DIR/../.." && pwd)
 LAB_WORK=${LAB_WORK:-$LAB_REPO/build/lab}
-LAB_KVER=${LAB_KVER:-$(ls /lib/modules 2> /dev/null | sort -V | tail -n1)}
+LAB_KVER=${LAB_KVER:-$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' 2> /dev/null | sort -V | tail -n1)}
 LAB_QEMU=${LAB_QEMU:-qemu-system-x86_64}
 LAB_LOCK=${LAB_LOCK:-/tmp/hostd-lab.lock}
 LAB_SHARE=$LAB_WORK/share
@@ -109,9 +110,9 @@ unset _id _slot _size _vendor _product _rev _serial _wwn _rpm _role
 declare -ga LAB_PHASES=()
 declare -gA LAB_T_WALL=() LAB_T_INIT=() LAB_T_READY=() LAB_T_SCRIPT=() \
     LAB_RCS=() LAB_STATUSES=()
-LAB_RC= LAB_STATUS= LAB_WALL=
-LAB__INIT= LAB__LOCK_FD= LAB__BG_PID= LAB__PHASE= LAB__T0= LAB__KILLED=
-LAB__T_BUILD=
+LAB_RC='' LAB_STATUS='' LAB_WALL=''
+LAB__INIT='' LAB__LOCK_FD='' LAB__BG_PID='' LAB__PHASE='' LAB__T0='' LAB__KILLED=''
+LAB__T_BUILD=''
 
 lab__err() { echo "lab: $*" >&2; }
 lab__now() { date +%s.%N; }
@@ -122,8 +123,10 @@ lab_skip_reason() {
     for c in "$LAB_QEMU" timeout flock python3 cpio xz readelf ldd depmod mdadm; do
         command -v "$c" > /dev/null 2>&1 || { echo "no $c"; return 0; }
     done
-    [ -n "$LAB_KVER" ] && [ -d "/lib/modules/$LAB_KVER/kernel/drivers/md" ] ||
-        { echo "no kernel with md modules in /lib/modules"; return 0; }
+    if [ -z "$LAB_KVER" ] || [ ! -d "/lib/modules/$LAB_KVER/kernel/drivers/md" ]; then
+        echo "no kernel with md modules in /lib/modules"
+        return 0
+    fi
     [ -r "/boot/vmlinuz-$LAB_KVER" ] || { echo "no /boot/vmlinuz-$LAB_KVER"; return 0; }
     [ -x /bin/busybox ] || { echo "no /bin/busybox (busybox-static)"; return 0; }
     return 1
@@ -286,7 +289,7 @@ lab_env() {
 # lab__qemu_args PHASE: fill LAB__ARGS with the QEMU command line.
 lab__qemu_args() {
     local phase=$1 kernel=$LAB_WORK/vmlinux hba=${LAB_HBA:-virtio-scsi-pci}
-    local id slot bus n=0 omit=" ${LAB_OMIT_DISKS:-} "
+    local id n=0 omit=" ${LAB_OMIT_DISKS:-} "
     [ -s "$kernel" ] || kernel=/boot/vmlinuz-$LAB_KVER
     LAB__ARGS=(-name hostd-lab -nodefaults -no-user-config -no-reboot
         -accel tcg -cpu max -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-1024}"
@@ -297,6 +300,7 @@ lab__qemu_args() {
         -virtfs "local,path=$LAB_SHARE,mount_tag=hostshare,security_model=none,id=hostshare"
         -device "$hba,id=hba0")
     if [ "${LAB_SHELL:-0}" = 1 ]; then
+        # shellcheck disable=SC2054  # (commas belong to QEMU's option syntax)
         LAB__ARGS+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$(lab_console "$phase")"
             -serial chardev:con -mon chardev=con,mode=readline)
     else
@@ -345,7 +349,7 @@ lab_boot_bg() {
     rm -rf "$LAB_SHARE/signal"
     mkdir -p "$LAB_SHARE/signal"
     lab__qemu_args "$phase"
-    LAB__PHASE=$phase LAB__KILLED= LAB__T0=$(lab__now)
+    LAB__PHASE=$phase LAB__KILLED='' LAB__T0=$(lab__now)
     if [ "${LAB_SHELL:-0}" = 1 ]; then
         # interactive: QEMU in the foreground on this terminal, no timeout
         local rc=0
@@ -382,7 +386,7 @@ lab__uptime() {
 }
 
 lab_wait() {
-    local phase=$LAB__PHASE console qrc rc status seen= grace=${LAB_POWEROFF_GRACE:-30}
+    local phase=$LAB__PHASE console qrc rc status seen='' grace=${LAB_POWEROFF_GRACE:-30}
     [ -n "$phase" ] || { lab__err "lab_wait: no guest was started"; return 2; }
     console=$(lab_console "$phase")
     # Poll rather than `wait`: once the script's status is out, a guest that
@@ -457,8 +461,10 @@ lab_wait_marker() {
     local text=$1 limit=$((${2:-120} * 10)) console
     console=$(lab_console "$LAB__PHASE")
     while ! grep -aqF -- "$text" "$console" 2> /dev/null; do
-        [ "$limit" -gt 0 ] && [ ! -e "$LAB_WORK/qemu.rc" ] ||
-            { lab__err "'$text' not seen on the console"; return 1; }
+        if [ "$limit" -le 0 ] || [ -e "$LAB_WORK/qemu.rc" ]; then
+            lab__err "'$text' not seen on the console"
+            return 1
+        fi
         sleep 0.1
         limit=$((limit - 1))
     done
@@ -469,4 +475,45 @@ lab_signal() { : > "$LAB_SHARE/signal/$1"; }
 lab_qmp() {
     lab_running || { lab__err "lab_qmp: no guest running"; return 1; }
     python3 "$LAB_DIR/qmp.py" --socket "$LAB_WORK/qmp.sock" "$@"
+}
+
+lab_unplug() {
+    local id=${1:-}
+    [ -n "${LAB_DISK_SLOT[$id]:-}" ] || { lab__err "lab_unplug: unknown disk '$id'"; return 2; }
+    lab_qmp --event "DEVICE_DELETED:device=$id" \
+        "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$id\"}}" > /dev/null
+}
+
+lab_plug() {
+    local id=${1:-} img=${2:-} serial=${3:-} wwn=${4:-}
+    [ -n "${LAB_DISK_SLOT[$id]:-}" ] || { lab__err "lab_plug: unknown disk '$id'"; return 2; }
+    serial=${serial:-${LAB_DISK_SERIAL[$id]}}
+    wwn=${wwn:-${LAB_DISK_WWN[$id]}}
+    lab__bay "$id"
+    if [ -n "$img" ]; then
+        # a new image in the bay: replace the image node of the old one
+        [[ $img != *[\"\\]* ]] || { lab__err "lab_plug: awkward path $img"; return 2; }
+        img=$(realpath "$img")
+        lab_qmp "{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"img-$id\"}}" \
+            > /dev/null 2>&1 || true
+        lab_qmp "{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"file-$id\"}}" \
+            > /dev/null 2>&1 || true
+        lab_qmp "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\",\"node-name\":\"img-$id\",\"cache\":{\"no-flush\":true},\"file\":{\"driver\":\"file\",\"node-name\":\"file-$id\",\"filename\":\"$img\",\"aio\":\"threads\",\"cache\":{\"direct\":false,\"no-flush\":true}}}}" \
+            > /dev/null || return 1
+    fi
+    # QMP wants numbers for wwn (uint64) and rotation_rate: $((0x...)) fits
+    # in bash's int64 for these WWNs.
+    lab_qmp "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"scsi-hd\",\"id\":\"$id\",\"bus\":\"$LAB__BUS\",\"scsi-id\":$LAB__TARGET,\"lun\":0,\"drive\":\"img-$id\",\"vendor\":\"${LAB_DISK_VENDOR[$id]}\",\"product\":\"${LAB_DISK_PRODUCT[$id]}\",\"ver\":\"${LAB_DISK_REV[$id]}\",\"serial\":\"$serial\",\"wwn\":$((wwn)),\"rotation_rate\":${LAB_DISK_RPM[$id]}}}" \
+        > /dev/null
+}
+
+lab_report() {
+    local p
+    echo "# lab timings in seconds (initramfs build/check: ${LAB__T_BUILD:-?})"
+    printf '# %-14s %4s %-8s %7s %8s %9s %7s\n' phase rc status wall "/init@" script@ script
+    for p in "${LAB_PHASES[@]}"; do
+        printf '# %-14s %4s %-8s %7s %8s %9s %7s\n' "$p" "${LAB_RCS[$p]}" \
+            "${LAB_STATUSES[$p]}" "${LAB_T_WALL[$p]}" "${LAB_T_INIT[$p]:--}" \
+            "${LAB_T_READY[$p]:--}" "${LAB_T_SCRIPT[$p]:--}"
+    done
 }

@@ -2,6 +2,7 @@
 """qmp.py - minimal QMP client for the hostd lab (tests/lab/lab.sh: lab_qmp).
 
 usage: qmp.py [--timeout S] [--event NAME[:KEY=VALUE]] SOCKET [COMMAND-JSON...]
+       qmp.py --socket SOCKET [--timeout S] [--event ...] [COMMAND-JSON...]
 
 Connects to QEMU's QMP socket (retrying until it exists, up to --timeout),
 negotiates capabilities, sends each COMMAND-JSON in order and prints every
@@ -25,6 +26,7 @@ import time
 def main(argv):
     timeout = 30.0
     event = None
+    path = None
     args = list(argv)
     while args and args[0].startswith("--"):
         opt = args.pop(0)
@@ -32,13 +34,17 @@ def main(argv):
             timeout = float(args.pop(0))
         elif opt == "--event" and args:
             event = args.pop(0)
+        elif opt == "--socket" and args:
+            path = args.pop(0)
         else:
             print(__doc__, file=sys.stderr)
             return 2
-    if not args:
-        print(__doc__, file=sys.stderr)
-        return 2
-    path, commands = args[0], args[1:]
+    if path is None:
+        if not args:
+            print(__doc__, file=sys.stderr)
+            return 2
+        path = args.pop(0)
+    commands = args
     try:
         commands = [json.loads(c) for c in commands]
     except ValueError as e:

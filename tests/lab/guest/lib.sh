@@ -1,4 +1,5 @@
-# /lab/lib.sh - helpers for scripts run inside the lab guest (busybox ash).
+# shellcheck shell=sh
+# /lab/lib.sh - helpers for scripts run inside the lab guest (dash, POSIX sh).
 # Use: . /lab/lib.sh
 #
 #   lab_check DESC CMD...    run CMD quietly; print "@@CHECK ok|FAIL DESC@@";
@@ -19,7 +20,6 @@
 #   lab_wait_gone DEV [S]    wait up to S seconds (default 60) for a block
 #                            device to disappear from /sys/block; 1 on timeout
 #   lab_finish               print the failed-check count; exit with it
-# shellcheck shell=sh
 
 LAB_FAILS=0
 LAB_SHARE=${LAB_SHARE:-/mnt/host}
@@ -39,6 +39,7 @@ lab_check() {
 
 lab_t_start() { eval "LAB_TS_$1=\$(lab_up)"; }
 lab_t_end() {
+    _s=0
     eval "_s=\$LAB_TS_$1"
     echo "@@T $1 $(awk -v a="$_s" -v b="$(lab_up)" 'BEGIN { printf "%.1f", b - a }')@@"
 }

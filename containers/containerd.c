@@ -1,0 +1,297 @@
+#include "containerd.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+
+#include "lib/exec.h"
+#include "lib/fileio.h"
+#include "lib/strutil.h"
+#include "toml.h"
+
+static void sleep_ms(long ms) {
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+}
+
+char *find_program_path(const char *name) {
+        const char *path = getenv("PATH");
+        _cleanup_free_ char *dirs = strdup_printf("%s:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                                  path ? path : "");
+        char *save = NULL;
+        for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+                char *full = strdup_printf("%s/%s", d, name);
+                if (!full || access(full, X_OK) == 0)
+                        return full;
+                free(full);
+        }
+        return NULL;
+}
+
+int containerd_effective(const char *config, char **ret_root, char **ret_state, char **ret_address,
+                         struct error *e) {
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        const char *argv[] = { "containerd", "--config", config, "config", "dump", NULL };
+        int k = run_checked(argv, &(struct run_opts){ .timeout_ms = 30000 }, &r, e);
+        if (k < 0)
+                return k;
+        _cleanup_free_ char *root = NULL, *state = NULL, *address = NULL;
+        if (toml_get_string(r.out, NULL, "root", &root) < 0 || toml_get_string(r.out, NULL, "state", &state) < 0 ||
+            toml_get_string(r.out, "grpc", "address", &address) < 0)
+                return error_set(e, -EBADMSG, "containerd config dump of %s: no root, state or grpc address", config);
+        if (ret_root)
+                *ret_root = TAKE_PTR(root);
+        if (ret_state)
+                *ret_state = TAKE_PTR(state);
+        if (ret_address)
+                *ret_address = TAKE_PTR(address);
+        return 0;
+}
+
+pid_t containerd_pid(const struct place *p) {
+        _cleanup_free_ char *line = NULL, *comm_path = NULL, *comm = NULL;
+        if (read_one_line(p->pidfile, &line, NULL) < 0)
+                return 0;
+        long pid = strtol(line, NULL, 10);
+        if (pid <= 1)
+                return 0;
+        comm_path = strdup_printf("/proc/%ld/comm", pid);
+        if (!comm_path || read_one_line(comm_path, &comm, NULL) < 0 || !streq(comm, "containerd"))
+                return 0;
+        return (pid_t)pid;
+}
+
+bool containerd_answers(const char *address) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        if (strlen(address) >= sizeof sa.sun_path)
+                return false;
+        strcpy(sa.sun_path, address);
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        return fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+}
+
+static bool systemd_is_pid1(void) {
+        _cleanup_free_ char *comm = NULL;
+        return access("/run/systemd/system", F_OK) == 0 && read_one_line("/proc/1/comm", &comm, NULL) == 0 &&
+               streq(comm, "systemd");
+}
+
+static bool use_systemd(const struct place *p) {
+        return systemd_is_pid1() && streq(p->config, PLACE_DEFAULT_CONTAINERD_CONFIG) &&
+               streq(p->state, "/run/containerd");
+}
+
+static int systemctl(const char *verb, struct error *e) {
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        const char *argv[] = { "systemctl", verb, "containerd.service", NULL };
+        return run_checked(argv, &(struct run_opts){ .timeout_ms = 90000 }, &r, e);
+}
+
+static int wait_ready(const struct place *p, bool by_pid, struct error *e) {
+        for (int i = 0; i < 3000; i++) {
+                if (containerd_answers(p->address))
+                        return 0;
+                if (by_pid && i > 10 && containerd_pid(p) == 0) {
+                        _cleanup_free_ char *log = NULL;
+                        read_file(p->logfile, 1 << 20, &log, NULL, NULL);
+                        return error_set(e, -ECHILD, "containerd exited at start: %s",
+                                         log ? run_tail(log, 400) : "(no log)");
+                }
+                sleep_ms(10);
+        }
+        return error_set(e, -ETIMEDOUT, "containerd did not answer on %s within 30 s", p->address);
+}
+
+int containerd_start(const struct place *p, struct error *e) {
+        if (use_systemd(p)) {
+                int k = systemctl("start", e);
+                return k < 0 ? k : wait_ready(p, false, e);
+        }
+        if (containerd_pid(p) > 0)
+                return wait_ready(p, true, e);
+        _cleanup_free_ char *exe = find_program_path("containerd");
+        if (!exe)
+                return error_set(e, -ENOENT, "containerd: program not found (is it installed?)");
+        _cleanup_free_ char *dir = strndup(p->pidfile, strrchr(p->pidfile, '/') - p->pidfile);
+        int k = dir ? mkdir_p(dir, 0755, e) : error_set(e, -ENOMEM, "out of memory");
+        if (k < 0 || (k = mkdir_p(p->state, 0711, e)) < 0 || (k = mkdir_p(p->root, 0711, e)) < 0)
+                return k;
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        const char *argv[] = { "start-stop-daemon", "--start", "--background", "--make-pidfile",
+                               "--pidfile", p->pidfile, "--output", p->logfile, "--exec", exe,
+                               "--", "--config", p->config, NULL };
+        k = run_checked(argv, &(struct run_opts){ .timeout_ms = 30000 }, &r, e);
+        if (k < 0)
+                return k;
+        return wait_ready(p, true, e);
+}
+
+int ctr_run_checked(const struct place *p, const char *ns, const char *const *args, int timeout_ms,
+                    char **ret_out, struct error *e) {
+        const char *argv[32] = { "ctr", "-a", p->address, "-n", ns };
+        size_t n = 5;
+        for (size_t i = 0; args[i]; i++) {
+                if (n + 2 > ELEMENTSOF(argv))
+                        return error_set(e, -E2BIG, "ctr: too many arguments");
+                argv[n++] = args[i];
+        }
+        argv[n] = NULL;
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = run_checked(argv, &(struct run_opts){ .timeout_ms = timeout_ms }, &r, e);
+        if (k < 0)
+                return k;
+        if (ret_out)
+                *ret_out = TAKE_PTR(r.out);
+        return 0;
+}
+
+int ctr_import(const struct place *p, const char *tar, const char *snapshotter, struct error *e) {
+        const char *args[] = { "images", "import", "--snapshotter", snapshotter, tar, NULL };
+        return ctr_run_checked(p, PLACE_NAMESPACE, args, 120000, NULL, e);
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ctr_list(const struct place *p, const char *ns, const char *what, char ***ret, struct error *e) {
+        _cleanup_free_ char *out = NULL;
+        const char *args[] = { what, "ls", "-q", NULL };
+        int k = ctr_run_checked(p, ns ? ns : "default", args, 30000, &out, e);
+        if (k < 0)
+                return k;
+        _cleanup_strv_free_ char **v = NULL;
+        char *save = NULL;
+        for (char *t = strtok_r(out, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+                if (*str_trim(t) && strv_push(&v, t) < 0)
+                        return error_set(e, -ENOMEM, "out of memory");
+        if (v)
+                qsort(v, strv_length(v), sizeof *v, cmp_str);
+        *ret = TAKE_PTR(v);
+        return 0;
+}
+
+int ctr_inventory(const struct place *p, char ***ret_images, char ***ret_containers, struct error *e) {
+        _cleanup_strv_free_ char **nss = NULL, **images = NULL, **containers = NULL;
+        int k = ctr_list(p, NULL, "namespaces", &nss, e);
+        for (size_t i = 0; k >= 0 && nss && nss[i]; i++) {
+                const char *what[] = { "images", "containers" };
+                char ***into[] = { &images, &containers };
+                for (size_t w = 0; k >= 0 && w < 2; w++) {
+                        _cleanup_strv_free_ char **v = NULL;
+                        k = ctr_list(p, nss[i], what[w], &v, e);
+                        for (size_t j = 0; k >= 0 && v && v[j]; j++)
+                                k = strv_push_take(into[w], strdup_printf("%s/%s", nss[i], v[j]));
+                }
+        }
+        if (k < 0)
+                return e && e->code ? k : error_set(e, k, "out of memory");
+        *ret_images = TAKE_PTR(images);
+        *ret_containers = TAKE_PTR(containers);
+        return 0;
+}
+
+/* Kill and delete every task: a shim keeps its container alive after the
+ * daemon is gone, and keeps its rootfs mounted. */
+static int kill_tasks(const struct place *p, struct error *e) {
+        _cleanup_strv_free_ char **nss = NULL;
+        int k = ctr_list(p, NULL, "namespaces", &nss, e);
+        for (size_t i = 0; k >= 0 && nss && nss[i]; i++) {
+                _cleanup_strv_free_ char **tasks = NULL;
+                k = ctr_list(p, nss[i], "tasks", &tasks, e);
+                for (size_t j = 0; k >= 0 && tasks && tasks[j]; j++) {
+                        /* "ID PID STATUS": the id is the first word */
+                        tasks[j][strcspn(tasks[j], " \t")] = '\0';
+                        const char *kill_args[] = { "tasks", "kill", "-s", "SIGKILL", tasks[j], NULL };
+                        const char *del_args[] = { "tasks", "delete", tasks[j], NULL };
+                        struct error ignore = { 0 };
+                        ctr_run_checked(p, nss[i], kill_args, 10000, NULL, &ignore);
+                        for (int t = 0; t < 100; t++) {
+                                k = ctr_run_checked(p, nss[i], del_args, 10000, NULL, e);
+                                if (k >= 0)
+                                        break;
+                                sleep_ms(50);
+                        }
+                }
+        }
+        return k;
+}
+
+/* Unmount what is left under a directory (rootfs mounts of dead tasks). */
+static void umount_below(const char *dir) {
+        _cleanup_free_ char *mi = NULL, *prefix = strdup_printf("%s/", dir);
+        if (!prefix || read_file("/proc/self/mountinfo", 1 << 22, &mi, NULL, NULL) < 0)
+                return;
+        _cleanup_strv_free_ char **points = NULL;
+        char *save = NULL;
+        for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                char mp[4096];
+                if (sscanf(l, "%*s %*s %*s %*s %4095s", mp) == 1 && startswith(mp, prefix))
+                        strv_push(&points, mp);
+        }
+        for (size_t n = strv_length(points); n > 0; n--)   /* deepest (last mounted) first */
+                umount2(points[n - 1], MNT_DETACH);
+}
+
+int containerd_stop(const struct place *p, struct error *e) {
+        bool systemd = use_systemd(p);
+        pid_t pid = systemd ? 0 : containerd_pid(p);
+        if (containerd_answers(p->address)) {
+                int k = kill_tasks(p, e);
+                if (k < 0)
+                        return error_prefix(e, "stopping containerd: tasks");
+        }
+        if (systemd) {
+                int k = systemctl("stop", e);
+                if (k < 0)
+                        return k;
+        } else if (pid > 0) {
+                kill(pid, SIGTERM);
+                for (int i = 0; i < 1000 && containerd_pid(p) == pid; i++)
+                        sleep_ms(10);
+                if (containerd_pid(p) == pid) {
+                        kill(pid, SIGKILL);
+                        for (int i = 0; i < 500 && containerd_pid(p) == pid; i++)
+                                sleep_ms(10);
+                }
+                if (containerd_pid(p) == pid)
+                        return error_set(e, -EBUSY, "containerd (pid %d) does not stop", (int)pid);
+                unlink(p->pidfile);
+        } else if (containerd_answers(p->address))
+                return error_set(e, -EBUSY, "a containerd answers on %s but was not started by hostd (no pid file %s)",
+                                 p->address, p->pidfile);
+        umount_below(p->root);
+        umount_below(p->state);
+        return 0;
+}
+
+static int version_of(const char *prog, const char *const *argv, int word, char **ret, struct error *e) {
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = run_checked(argv, &(struct run_opts){ .timeout_ms = 10000 }, &r, e);
+        if (k < 0)
+                return k;
+        char *save = NULL, *t = strtok_r(r.out, " \n", &save);
+        for (int i = 0; t && i < word; i++)
+                t = strtok_r(NULL, " \n", &save);
+        if (!t)
+                return error_set(e, -EBADMSG, "%s: cannot read the version", prog);
+        *ret = strdup(t);
+        return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
+}
+
+int containerd_version(char **ret, struct error *e) {
+        /* "containerd github.com/containerd/containerd 1.6.20~ds1 <commit>" */
+        const char *argv[] = { "containerd", "--version", NULL };
+        return version_of("containerd", argv, 2, ret, e);
+}
+
+int runc_version(char **ret, struct error *e) {
+        /* "runc version 1.1.5+ds1" */
+        const char *argv[] = { "runc", "--version", NULL };
+        return version_of("runc", argv, 2, ret, e);
+}

@@ -1,0 +1,379 @@
+/* hostctl containers: the container runtime on the RAID 5 pool. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "containers/containerd.h"
+#include "containers/detect.h"
+#include "containers/image.h"
+#include "containers/migrate.h"
+#include "containers/others.h"
+#include "containers/place.h"
+#include "containers/setup.h"
+#include "containers/verify.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+
+struct opts {
+        const char *pool, *config, *run_dir, *runtime, *output;
+        bool keep_old;
+        struct verify_opts v;
+};
+
+enum { OPT_POOL = 1000, OPT_CONFIG, OPT_RUN_DIR, OPT_RUNTIME, OPT_KEEP_OLD, OPT_MEMORY, OPT_CPUS, OPT_EXIT, OPT_OUTPUT };
+
+#define COMMON_OPTS                                                                     \
+        { "pool", required_argument, NULL, OPT_POOL },                                  \
+        { "config", required_argument, NULL, OPT_CONFIG },                              \
+        { "run-dir", required_argument, NULL, OPT_RUN_DIR },                            \
+        { "runtime", required_argument, NULL, OPT_RUNTIME }
+
+static const struct option common_opts[] = { COMMON_OPTS, { 0 } };
+static const struct option verify_opts[] = { COMMON_OPTS,
+                                             { "memory", required_argument, NULL, OPT_MEMORY },
+                                             { "cpus", required_argument, NULL, OPT_CPUS },
+                                             { "exit-code", required_argument, NULL, OPT_EXIT },
+                                             { 0 } };
+static const struct option migrate_opts[] = { COMMON_OPTS, { "keep-old", no_argument, NULL, OPT_KEEP_OLD }, { 0 } };
+static const struct option image_opts[] = { { "output", required_argument, NULL, OPT_OUTPUT }, { 0 } };
+
+#define COMMON_HELP                                                                                     \
+        "Options:\n"                                                                                    \
+        "  --pool DIR          the RAID 5 mount (default " PLACE_DEFAULT_POOL "); data goes to DIR/containers/<runtime>\n" \
+        "  --runtime NAME      containerd (default), docker or podman\n"                                \
+        "  --config FILE       the runtime's config (default " PLACE_DEFAULT_CONTAINERD_CONFIG ",\n"    \
+        "                      " DOCKER_DEFAULT_CONFIG ", " PODMAN_DEFAULT_CONFIG ")\n"                 \
+        "  --run-dir DIR       where state, socket, pid file and log go (default " PLACE_DEFAULT_RUN_DIR ")\n"
+
+static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {
+        struct opts *o = userdata;
+        char *end;
+        switch (opt) {
+        case OPT_POOL: o->pool = arg; break;
+        case OPT_CONFIG: o->config = arg; break;
+        case OPT_RUN_DIR: o->run_dir = arg; break;
+        case OPT_RUNTIME:
+                if (!streq(arg, "containerd") && !streq(arg, "docker") && !streq(arg, "podman"))
+                        return cli_usage_error(ctx, e, "--runtime: '%s' is not containerd, docker or podman", arg);
+                o->runtime = arg;
+                break;
+        case OPT_KEEP_OLD: o->keep_old = true; break;
+        case OPT_OUTPUT: o->output = arg; break;
+        case OPT_MEMORY:
+                if (parse_size(arg, &o->v.memory) < 0 || o->v.memory < (4 << 20))
+                        return cli_usage_error(ctx, e, "--memory: '%s' is not a size of at least 4M", arg);
+                break;
+        case OPT_CPUS:
+                o->v.cpus = strtod(arg, &end);
+                if (*end || o->v.cpus < 0.01 || o->v.cpus > 1024)
+                        return cli_usage_error(ctx, e, "--cpus: '%s' is not a number of CPUs such as 0.5", arg);
+                break;
+        case OPT_EXIT:
+                o->v.exit_code = (int)strtol(arg, &end, 10);
+                if (*end || o->v.exit_code < 0 || o->v.exit_code > 125)
+                        return cli_usage_error(ctx, e, "--exit-code: '%s' is not 0..125", arg);
+                break;
+        }
+        return 0;
+}
+
+/* Options, no operands; containerd only unless the verb says otherwise. */
+static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o, bool any_runtime,
+                 struct error *e) {
+        *o = (struct opts){ .runtime = "containerd", .v = { .memory = 64 << 20, .cpus = 0.5, .exit_code = 7 } };
+        int ind;
+        int k = cli_parse_options(ctx, argc, argv, "", lo, handle, o, &ind, e);
+        if (k < 0)
+                return k;
+        if (ind < argc)
+                return cli_usage_error(ctx, e, "unexpected argument '%s'", argv[ind]);
+        if (!any_runtime && !streq(o->runtime, "containerd"))
+                return error_set(e, -EOPNOTSUPP, "'%s' is done for containerd only so far; for %s, 'setup' places its data",
+                                 argv[0], o->runtime);
+        return 0;
+}
+
+static void print_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o) {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < c->n; i++) {
+                const struct check *k = &c->item[i];
+                json_object *j = json_object_new_object();
+                json_add_string(j, "name", k->name);
+                json_add_bool(j, "ok", k->ok);
+                json_add_string(j, "detail", k->detail);
+                json_object_array_add(a, j);
+                if (!ctx->json)
+                        fprintf(ctx->out, "%-5s %-17s %s\n", k->ok ? "ok" : "FAIL", k->name, k->detail);
+        }
+        json_object_object_add(o, "checks", a);
+}
+
+static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o;
+        int k = parse(ctx, argc, argv, common_opts, &o, true, e);
+        if (k < 0)
+                return k;
+        _cleanup_(detect_result_done) struct detect_result d = { 0 };
+        if ((k = detect_runtimes(o.config, &d, e)) < 0)
+                return k;
+        _cleanup_json_ json_object *j = json_object_new_object();
+        json_object *a = json_object_new_array();
+        if (!ctx->json)
+                fprintf(ctx->out, "%-11s %-9s %-28s %s\n", "RUNTIME", "INSTALLED", "VERSION", "DATA");
+        for (size_t i = 0; i < ELEMENTSOF(d.rt); i++) {
+                const struct runtime_info *r = &d.rt[i];
+                json_object *x = json_object_new_object();
+                json_add_string(x, "name", r->name);
+                json_add_bool(x, "installed", r->installed);
+                json_add_string(x, "version", r->version);
+                if (streq(r->name, "containerd"))
+                        json_add_string(x, "runc_version", r->helper_version);
+                json_add_string(x, "config", r->config);
+                json_add_string(x, "data_root", r->data_root);
+                if (r->note)
+                        json_add_string(x, "note", r->note);
+                json_object_array_add(a, x);
+                if (!ctx->json) {
+                        _cleanup_free_ char *ver = r->helper_version ? strdup_printf("%s (runc %s)", r->version, r->helper_version)
+                                                                     : strdup(r->version ? r->version : "-");
+                        fprintf(ctx->out, "%-11s %-9s %-28s %s\n", r->name, r->installed ? "yes" : "no", ver ? ver : "",
+                                r->data_root ? r->data_root : r->note ? r->note : "-");
+                }
+        }
+        json_object_object_add(j, "runtimes", a);
+        if (ctx->json)
+                cli_print_json(ctx, j);
+        return 0;
+}
+
+static int setup_other(struct cli_ctx *ctx, const struct opts *o, struct error *e) {
+        bool docker = streq(o->runtime, "docker"), changed;
+        const char *config = o->config ? o->config : docker ? DOCKER_DEFAULT_CONFIG : PODMAN_DEFAULT_CONFIG;
+        const char *pool = o->pool ? o->pool : PLACE_DEFAULT_POOL;
+        _cleanup_free_ char *root = strdup_printf("%s/containers/%s", pool, o->runtime);
+        int k = place_check_pool(pool, e);
+        if (k < 0 || !root)
+                return k < 0 ? k : -ENOMEM;
+        if ((k = (docker ? docker_place : podman_place)(config, root, &changed, e)) < 0)
+                return k;
+        if (ctx->json) {
+                _cleanup_json_ json_object *j = json_object_new_object();
+                json_add_string(j, "runtime", o->runtime);
+                json_add_string(j, "config", config);
+                json_add_string(j, docker ? "data_root" : "graphroot", root);
+                json_add_bool(j, "config_changed", changed);
+                cli_print_json(ctx, j);
+        } else
+                fprintf(ctx->out, "%s: %s %s in %s%s\n", o->runtime, docker ? "data-root" : "graphroot", root, config,
+                        changed ? "" : " (already)");
+        return 0;
+}
+
+static int setup_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o;
+        int k = parse(ctx, argc, argv, common_opts, &o, true, e);
+        if (k < 0)
+                return k;
+        if (!streq(o.runtime, "containerd"))
+                return setup_other(ctx, &o, e);
+        _cleanup_(place_done) struct place p = { 0 };
+        _cleanup_(setup_report_done) struct setup_report r = { 0 };
+        if ((k = place_init(&p, o.pool, o.config, o.run_dir, e)) < 0 || (k = setup_containerd(&p, &r, e)) < 0)
+                return k;
+        if (ctx->json) {
+                _cleanup_json_ json_object *j = json_object_new_object();
+                json_add_string(j, "runtime", "containerd");
+                json_add_string(j, "config", p.config);
+                json_add_string(j, "dropin", p.dropin);
+                json_add_string(j, "old_root", r.old_root);
+                json_add_string(j, "root", p.root);
+                json_add_string(j, "state", p.state);
+                json_add_string(j, "address", p.address);
+                json_add_string(j, "snapshotter", r.snapshotter);
+                json_add_string(j, "overlayfs_error", r.overlay_error);
+                json_add_bool(j, "config_changed", r.config_changed);
+                json_add_bool(j, "restarted", r.restarted);
+                cli_print_json(ctx, j);
+        } else {
+                fprintf(ctx->out, "containerd: root %s (was %s)\n", p.root, r.old_root);
+                fprintf(ctx->out, "config: %s imports %s%s\n", p.config, p.dropin, r.config_changed ? "" : " (already)");
+                fprintf(ctx->out, "socket: %s\n", p.address);
+                fprintf(ctx->out, "snapshotter: %s%s%s\n", r.snapshotter, r.overlay_error ? " (overlayfs failed: " : "",
+                        r.overlay_error ? r.overlay_error : "");
+                if (r.overlay_error)
+                        fprintf(ctx->out, ")\n");
+        }
+        return 0;
+}
+
+static int load_place(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o,
+                      struct place *p, bool need_record, struct error *e) {
+        int k = parse(ctx, argc, argv, lo, o, false, e);
+        if (k < 0 || (k = place_init(p, o->pool, o->config, o->run_dir, e)) < 0)
+                return k;
+        return need_record ? place_load_record(p, e) : 0;
+}
+
+static int start_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o;
+        _cleanup_(place_done) struct place p = { 0 };
+        int k = load_place(ctx, argc, argv, common_opts, &o, &p, true, e);
+        if (k < 0 || (k = containerd_start(&p, e)) < 0)
+                return k;
+        if (ctx->json) {
+                _cleanup_json_ json_object *j = json_object_new_object();
+                json_add_bool(j, "running", true);
+                json_add_int(j, "pid", containerd_pid(&p));
+                json_add_string(j, "address", p.address);
+                cli_print_json(ctx, j);
+        } else
+                fprintf(ctx->out, "containerd running (pid %d), socket %s\n", (int)containerd_pid(&p), p.address);
+        return 0;
+}
+
+static int stop_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o;
+        _cleanup_(place_done) struct place p = { 0 };
+        int k = load_place(ctx, argc, argv, common_opts, &o, &p, false, e);
+        if (k < 0 || (k = containerd_stop(&p, e)) < 0)
+                return k;
+        if (ctx->json) {
+                _cleanup_json_ json_object *j = json_object_new_object();
+                json_add_bool(j, "running", false);
+                cli_print_json(ctx, j);
+        } else
+                fprintf(ctx->out, "containerd stopped\n");
+        return 0;
+}
+
+static int status_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o;
+        _cleanup_(place_done) struct place p = { 0 };
+        int k = load_place(ctx, argc, argv, common_opts, &o, &p, false, e);
+        if (k < 0)
+                return k;
+        struct error re = { 0 };
+        bool placed = place_load_record(&p, &re) >= 0, up = containerd_answers(p.address);
+        pid_t pid = containerd_pid(&p);
+        if (ctx->json) {
+                _cleanup_json_ json_object *j = json_object_new_object();
+                json_add_bool(j, "placed", placed);
+                json_add_bool(j, "running", up);
+                json_add_int(j, "pid", pid);
+                json_add_string(j, "root", placed ? p.root : NULL);
+                json_add_string(j, "address", p.address);
+                json_add_string(j, "snapshotter", p.snapshotter);
+                cli_print_json(ctx, j);
+        } else {
+                fprintf(ctx->out, "containerd: %s", up ? "running" : "not running");
+                if (pid > 0)
+                        fprintf(ctx->out, " (pid %d)", (int)pid);
+                fprintf(ctx->out, ", socket %s\n", p.address);
+                if (placed)
+                        fprintf(ctx->out, "root: %s (snapshotter %s)\n", p.root, p.snapshotter ? p.snapshotter : "?");
+                else
+                        fprintf(ctx->out, "not placed on a pool: %s\n", re.msg);
+        }
+        return 0;
+}
+
+static int verify_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o;
+        _cleanup_(place_done) struct place p = { 0 };
+        struct checks c = { 0 };
+        int k = load_place(ctx, argc, argv, verify_opts, &o, &p, true, e);
+        if (k < 0 || (k = verify_containerd(&p, &o.v, &c, e)) < 0)
+                return k;
+        _cleanup_json_ json_object *j = json_object_new_object();
+        json_add_string(j, "runtime", "containerd");
+        json_add_string(j, "snapshotter", p.snapshotter);
+        print_checks(ctx, &c, j);
+        json_add_bool(j, "ok", checks_ok(&c));
+        if (ctx->json)
+                cli_print_json(ctx, j);
+        if (!checks_ok(&c))
+                return error_set(e, -EIO, "containerd on %s: a check failed", p.pool);
+        return 0;
+}
+
+static int migrate_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o;
+        _cleanup_(place_done) struct place p = { 0 };
+        _cleanup_(migrate_report_done) struct migrate_report r = { 0 };
+        int k = load_place(ctx, argc, argv, migrate_opts, &o, &p, false, e);
+        if (k < 0 || (k = migrate_containerd(&p, o.keep_old, &r, e)) < 0)
+                return k;
+        if (ctx->json) {
+                _cleanup_json_ json_object *j = json_object_new_object();
+                json_add_bool(j, "moved", r.moved);
+                json_add_string(j, "old_root", r.old_root);
+                json_add_string(j, "root", p.root);
+                json_add_strv(j, "images", r.images);
+                json_add_strv(j, "containers", r.containers);
+                json_add_bool(j, "old_removed", r.old_removed);
+                json_add_int(j, "copy_ms", r.copy_ms);
+                cli_print_json(ctx, j);
+        } else if (!r.moved)
+                fprintf(ctx->out, "containerd already keeps its data on the pool (%s)\n", r.old_root);
+        else
+                fprintf(ctx->out, "moved %zu images and %zu containers from %s to %s in %ld ms; old data %s\n",
+                        strv_length(r.images), strv_length(r.containers), r.old_root, p.root, r.copy_ms,
+                        r.old_removed ? "removed" : "kept");
+        return 0;
+}
+
+static int image_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o = { 0 };
+        int ind;
+        int k = cli_parse_options(ctx, argc, argv, "", image_opts, handle, &o, &ind, e);
+        if (k < 0)
+                return k;
+        if (ind < argc || !o.output)
+                return cli_usage_error(ctx, e, "'image' takes --output DIR and no arguments");
+        _cleanup_(image_done) struct image img = { 0 };
+        if ((k = image_build(o.output, NULL, &img, e)) < 0)
+                return k;
+        if (ctx->json) {
+                _cleanup_json_ json_object *j = json_object_new_object();
+                json_add_string(j, "ref", IMAGE_REF);
+                json_add_string(j, "manifest", img.manifest);
+                json_add_string(j, "tar", img.tar);
+                cli_print_json(ctx, j);
+        } else
+                fprintf(ctx->out, "%s %s %s\n", IMAGE_REF, img.manifest, img.tar);
+        return 0;
+}
+
+#define LEAF(n, a, s, h, f) static const struct command cmd_##n = { .name = #n, .args = a, .summary = s, .help = h, .run = f }
+LEAF(detect, "[--config FILE]", "Which runtimes are installed, their versions and data directories", COMMON_HELP, detect_run);
+LEAF(setup, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
+     "Put the runtime's data on the pool (containerd: and start it, pick the snapshotter)",
+     COMMON_HELP "\nThe operator's containerd config keeps every setting: hostd adds one entry to its\n"
+                 "`imports` and writes root, state and socket in the imported hostd-pool.toml beside it.\n"
+                 "Refused (exit 3) when the old root holds images: use 'migrate'.\n",
+     setup_run);
+LEAF(start, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Start containerd (systemd, else a pid file)", COMMON_HELP, start_run);
+LEAF(stop, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Kill and delete its tasks, then stop containerd", COMMON_HELP, stop_run);
+LEAF(status, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Is containerd running, and where is its data", COMMON_HELP, status_run);
+LEAF(verify, "[--pool DIR] [--memory SIZE] [--cpus N] [--exit-code N]",
+     "Run the project's image with limits and a bind mount from the pool; report each check",
+     COMMON_HELP "  --memory SIZE       memory limit of the container (default 64M)\n"
+                 "  --cpus N            CPU limit (default 0.5)\n"
+                 "  --exit-code N       the exit code the container ends with (default 7)\n",
+     verify_run);
+LEAF(migrate, "[--pool DIR] [--keep-old]", "Move containerd's images and containers from its old root to the pool",
+     COMMON_HELP "  --keep-old          leave the old data in place after a good migration\n"
+                 "\nA failure at any point leaves containerd running on its old root with its data.\n",
+     migrate_run);
+LEAF(image, "--output DIR", "Build the project's busybox OCI image (reproducible) into DIR", NULL, image_run);
+
+static const struct command *const verbs[] = { &cmd_detect, &cmd_setup, &cmd_start, &cmd_stop, &cmd_status,
+                                               &cmd_verify, &cmd_migrate, &cmd_image, NULL };
+
+const struct command cmd_containers = {
+        .name = "containers",
+        .args = "COMMAND [OPTIONS]",
+        .summary = "The container runtime on the RAID 5 pool: detect, setup, start, stop, verify, migrate",
+        .subs = verbs,
+};

@@ -1,0 +1,12 @@
+/* hostctl disks: the human forms of the inventory, apart so tests can read them. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "raid/disk.h"
+
+/* The table of `hostctl disks`; with sources, each disk's identity sources after it. */
+void disks_print_table(FILE *out, const struct disk_list *l, bool sources);
+/* The key: value view of `hostctl disks show ID`. */
+void disks_print_disk(FILE *out, const struct disk *d, bool sources);

@@ -1,0 +1,44 @@
+/* VM lifecycle through libvirt: create (volumes, seed, define, start, with
+ * everything undone when a step fails), start, shutdown, reboot, destroy,
+ * delete, list, show. The daemon calls these as they are. */
+#pragma once
+
+#include <stdint.h>
+
+#include "hypervisor/connect.h"
+#include "hypervisor/spec.h"
+
+struct hv_vm_info {
+        char *name, *uuid;
+        const char *state;        /* "running", "shutoff", "paused", ... (static) */
+        int id;                   /* -1 when not running */
+        int vcpus;
+        uint64_t memory;          /* bytes */
+        bool autostart, persistent;
+        char *virt_type;
+        char *console_log;
+        char **volumes;           /* "pool/volume" */
+};
+void hv_vm_info_done(struct hv_vm_info *i);
+void hv_vm_info_array_free(struct hv_vm_info *a, size_t n);
+
+/* The console log path hostd gives a VM: <console dir>/<name>.log. */
+char *hv_console_log_path(const struct hv_config *cfg, const char *name);
+
+/* The domain XML create would define, without connecting (for --print-xml). */
+int hv_vm_xml(const struct hv_config *cfg, const char *virt_type, const struct vm_spec *v, char **ret, struct error *e);
+
+/* Everything or nothing: on failure no domain, volume or seed is left. */
+int hv_vm_create(struct hv *h, const struct vm_spec *v, struct error *e);
+/* 0 when started, 1 when it was already running. */
+int hv_vm_start(struct hv *h, const char *name, struct error *e);
+/* ACPI shutdown, destroy after timeout_s (<=0: the config's). 0 graceful,
+ * 1 destroyed at the timeout, 2 was not running. */
+int hv_vm_shutdown(struct hv *h, const char *name, int timeout_s, struct error *e);
+int hv_vm_reboot(struct hv *h, const char *name, struct error *e);
+/* Power off at once. 0, or 2 when it was not running. */
+int hv_vm_destroy(struct hv *h, const char *name, struct error *e);
+/* Destroy when running, undefine, delete its pool volumes unless keep_disks. */
+int hv_vm_delete(struct hv *h, const char *name, bool keep_disks, struct error *e);
+int hv_vm_list(struct hv *h, struct hv_vm_info **ret, size_t *ret_n, struct error *e);
+int hv_vm_show(struct hv *h, const char *name, struct hv_vm_info *ret, struct error *e);

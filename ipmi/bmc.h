@@ -1,0 +1,106 @@
+/* One interface to a server's BMC, two drivers below it: Redfish (libcurl,
+ * redfish.c) and IPMI (ipmitool through the exec runner, ipmitool.c).
+ * The power logic that every BMC needs (check the state first, then wait
+ * until the requested state is reached) lives here, above both drivers. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bmc_config.h"
+#include "lib/error.h"
+
+enum bmc_power { BMC_POWER_UNKNOWN, BMC_POWER_OFF, BMC_POWER_ON };
+enum bmc_power_action { BMC_ACTION_ON, BMC_ACTION_OFF, BMC_ACTION_SHUTDOWN, BMC_ACTION_CYCLE, BMC_ACTION_RESET };
+enum bmc_boot_target { BMC_BOOT_NONE, BMC_BOOT_PXE, BMC_BOOT_CD, BMC_BOOT_HDD, BMC_BOOT_BIOS };
+
+struct bmc_boot {
+        enum bmc_boot_target target;
+        bool persistent;              /* false: the next boot only */
+        bool legacy;                  /* false: UEFI */
+};
+
+struct bmc_vmedia {
+        char *id;                     /* "CD" */
+        char *image;                  /* NULL when nothing is inserted */
+        bool inserted;
+};
+
+struct bmc_cpu { char *socket, *model; int cores, threads; };
+struct bmc_nic { char *id, *mac; };
+struct bmc_drive { char *id, *model, *serial, *media; uint64_t bytes; };
+struct bmc_controller { char *id, *model; };
+
+struct bmc_inventory {
+        char *manufacturer, *model, *serial, *bios_version, *bmc_firmware;
+        int cpu_count;                /* -1: unknown */
+        uint64_t memory_bytes;        /* 0: unknown */
+        struct bmc_cpu *cpus; size_t n_cpus;
+        struct bmc_nic *nics; size_t n_nics;
+        struct bmc_controller *controllers; size_t n_controllers;
+        struct bmc_drive *drives; size_t n_drives;
+};
+
+struct bmc_sel_entry { char *id, *created, *severity, *message; };
+struct bmc_sel { struct bmc_sel_entry *entries; size_t n; };
+
+struct bmc;
+struct bmc_ops {
+        int (*power_get)(struct bmc *b, enum bmc_power *ret, struct error *e);
+        int (*power_do)(struct bmc *b, enum bmc_power_action a, struct error *e);
+        int (*boot_set)(struct bmc *b, const struct bmc_boot *boot, struct error *e);
+        int (*vmedia_insert)(struct bmc *b, const char *url, struct error *e);
+        int (*vmedia_eject)(struct bmc *b, struct error *e);
+        int (*vmedia_status)(struct bmc *b, struct bmc_vmedia *ret, struct error *e);
+        int (*inventory)(struct bmc *b, struct bmc_inventory *ret, struct error *e);
+        int (*sel_read)(struct bmc *b, struct bmc_sel *ret, struct error *e);
+        int (*sel_clear)(struct bmc *b, struct error *e);
+        int (*identify)(struct bmc *b, bool on, struct error *e);
+        void (*close)(struct bmc *b);     /* logs out (Redfish session) */
+};
+
+struct bmc {
+        const struct bmc_ops *ops;
+        struct bmc_config *cfg;           /* owned */
+        void *driver;                     /* the driver's state */
+};
+
+/* Connect (Redfish: discover the service root, open a session). Takes
+ * ownership of cfg, also on failure. */
+int bmc_open(struct bmc_config *cfg, struct bmc **ret, struct error *e);
+/* Close (the Redfish session is deleted here, whatever happened before). */
+void bmc_close(struct bmc *b);
+static inline void bmc_closep(struct bmc **b) {
+        bmc_close(*b);
+}
+
+struct bmc_power_result {
+        enum bmc_power before, after;
+        bool changed;                     /* false: it already was as asked */
+};
+
+int bmc_power_status(struct bmc *b, enum bmc_power *ret, struct error *e);
+/* Check the state, act only when needed, wait until the state is reached
+ * (cfg->power_timeout_s). cycle/reset of a machine that is off powers it on. */
+int bmc_power(struct bmc *b, enum bmc_power_action a, struct bmc_power_result *ret, struct error *e);
+int bmc_boot_set(struct bmc *b, const struct bmc_boot *boot, struct error *e);
+int bmc_vmedia_insert(struct bmc *b, const char *url, struct error *e);
+int bmc_vmedia_eject(struct bmc *b, struct error *e);
+int bmc_vmedia_status(struct bmc *b, struct bmc_vmedia *ret, struct error *e);
+int bmc_inventory(struct bmc *b, struct bmc_inventory *ret, struct error *e);
+int bmc_sel_read(struct bmc *b, struct bmc_sel *ret, struct error *e);
+int bmc_sel_clear(struct bmc *b, struct error *e);
+int bmc_identify(struct bmc *b, bool on, struct error *e);
+
+void bmc_vmedia_done(struct bmc_vmedia *v);
+void bmc_inventory_done(struct bmc_inventory *inv);
+void bmc_sel_done(struct bmc_sel *s);
+
+const char *bmc_power_to_string(enum bmc_power p);
+const char *bmc_action_to_string(enum bmc_power_action a);
+int bmc_action_from_string(const char *s, enum bmc_power_action *ret);
+const char *bmc_boot_target_to_string(enum bmc_boot_target t);
+int bmc_boot_target_from_string(const char *s, enum bmc_boot_target *ret);
+
+/* Growing arrays for the drivers: a zeroed new element, or NULL. */
+void *bmc_array_add(void **array, size_t *n, size_t size);

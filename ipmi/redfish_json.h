@@ -1,0 +1,36 @@
+/* Pure readers of Redfish JSON (no I/O): links, actions, members, and the
+ * resources hostd reads. They accept any JSON (the fuzz target feeds them
+ * garbage) and take what is there: a missing or mistyped field is absent. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "bmc.h"
+
+/* o[key]["@odata.id"], or NULL. */
+const char *rf_link(json_object *o, const char *key);
+/* o.Links[key] (an object, or the first of an array) ["@odata.id"]. */
+const char *rf_links_first(json_object *o, const char *key);
+/* o.Actions[action].target, e.g. action "#ComputerSystem.Reset". */
+const char *rf_action_target(json_object *o, const char *action);
+/* Is value in o.Actions[action][param@Redfish.AllowableValues]? true when no list is given. */
+bool rf_action_allows(json_object *o, const char *action, const char *param, const char *value);
+/* The @odata.id of each member of a collection (a new strv; empty when none). */
+int rf_members(json_object *coll, char ***ret);
+
+int rf_power_state(json_object *system, enum bmc_power *ret);      /* -EBADMSG when absent */
+int rf_read_system(json_object *system, struct bmc_inventory *inv);
+int rf_read_processor(json_object *o, struct bmc_inventory *inv);
+int rf_read_nic(json_object *o, struct bmc_inventory *inv);
+/* A Storage resource: its controllers go to inv, its drive links to *ret_drives. */
+int rf_read_storage(json_object *o, struct bmc_inventory *inv, char ***ret_drives);
+int rf_read_simple_storage(json_object *o, struct bmc_inventory *inv);
+int rf_read_drive(json_object *o, struct bmc_inventory *inv);
+int rf_read_log_entry(json_object *o, struct bmc_sel *sel);
+int rf_read_vmedia(json_object *o, struct bmc_vmedia *ret);
+bool rf_vmedia_is_cd(json_object *o);
+
+/* The message of a Redfish error body (error.@Message.ExtendedInfo[0].Message
+ * or error.message), or NULL. */
+char *rf_error_message(const char *body, size_t len);

@@ -1,0 +1,361 @@
+#include "apply.h"
+
+#include <blkid.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/exec.h"
+#include "lib/fileio.h"
+#include "lib/strutil.h"
+#include "md.h"
+#include "plan_select.h"
+
+struct ctx {
+        const struct plan *p;
+        const struct apply_opts *o;
+        size_t changed;
+        char msg[512];
+};
+
+static const struct plan_array *array_of(const struct ctx *c, const char *name) {
+        for (size_t i = 0; i < c->p->n_arrays; i++)
+                if (streq(c->p->arrays[i].name, name))
+                        return &c->p->arrays[i];
+        return NULL;
+}
+
+static const struct plan_disk *disk_of(const struct plan_array *a, const char *serial) {
+        for (size_t i = 0; i < a->n_members + a->n_spares; i++) {
+                const struct plan_disk *d = i < a->n_members ? &a->members[i] : &a->spares[i - a->n_members];
+                if (streq(d->serial, serial) || (!d->serial && streq(d->wwn, serial)))
+                        return d;
+        }
+        return NULL;
+}
+
+static void sleep_ms(long ms) {
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+}
+
+static int wait_for_path(const char *path, int timeout_s) {
+        for (long waited = 0; waited <= timeout_s * 1000L; waited += 100) {
+                if (access(path, F_OK) == 0)
+                        return 0;
+                sleep_ms(100);
+        }
+        return -ETIMEDOUT;
+}
+
+static bool udev_running(void) {
+        return access("/run/udev/control", F_OK) == 0;
+}
+
+static void udev_settle(void) {
+        if (!udev_running())
+                return;
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        struct error ignore = { 0 };
+        run_argv((const char *[]){ "udevadm", "settle", "--timeout=60", NULL }, &(struct run_opts){ .timeout_ms = 70000 },
+                 &r, &ignore);
+}
+
+/* Low-level probe of a device: "TYPE", "UUID", "LABEL", "PTTYPE". */
+static char *probe_value(const char *dev, const char *name) {
+        blkid_probe pr = blkid_new_probe_from_filename(dev);
+        if (!pr)
+                return NULL;
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
+        blkid_probe_enable_partitions(pr, 1);
+        const char *v = NULL;
+        char *ret = NULL;
+        if (blkid_do_safeprobe(pr) == 0 && blkid_probe_lookup_value(pr, name, &v, NULL) == 0 && v)
+                ret = strdup(v);
+        blkid_free_probe(pr);
+        return ret;
+}
+
+/* Does the disk carry a GPT whose partition n is named `label`? */
+static bool has_partition(const char *dev, int n, const char *label) {
+        blkid_probe pr = blkid_new_probe_from_filename(dev);
+        if (!pr)
+                return false;
+        bool found = false;
+        blkid_probe_enable_partitions(pr, 1);
+        blkid_partlist pl = blkid_probe_get_partitions(pr);
+        blkid_parttable t = pl ? blkid_partlist_get_table(pl) : NULL;
+        if (t && streq(blkid_parttable_get_type(t), "gpt"))
+                for (int i = 0; i < blkid_partlist_numof_partitions(pl); i++) {
+                        blkid_partition part = blkid_partlist_get_partition(pl, i);
+                        if (blkid_partition_get_partno(part) == n && streq(blkid_partition_get_name(part), label))
+                                found = true;
+                }
+        blkid_free_probe(pr);
+        return found;
+}
+
+static bool has_any_signature(const char *dev) {
+        _cleanup_free_ char *type = probe_value(dev, "TYPE"), *pt = probe_value(dev, "PTTYPE");
+        return type || pt;
+}
+
+/* ---- one function per step kind: returns 1 done now, 0 already so,
+ * 2 skipped, <0 error ------------------------------------------------------- */
+
+static int do_wipe(struct ctx *c, const struct plan_step *s, struct error *e) {
+        const char *dev = s->argv[2];
+        if (!has_any_signature(dev))
+                return snprintf(c->msg, sizeof c->msg, "%s carries no signature", dev), 0;
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = run_checked((const char *const *)s->argv, NULL, &r, e);
+        return k < 0 ? k : 1;
+}
+
+static int do_partition(struct ctx *c, const struct plan_step *s, struct error *e) {
+        const struct plan_array *a = array_of(c, s->array);
+        const struct plan_disk *d = a ? disk_of(a, s->disk) : NULL;
+        if (!d)
+                return error_set(e, -EINVAL, "step for disk %s: not in array %s", s->disk, s->array);
+        if (has_partition(d->path, a->partition, a->name)) {
+                snprintf(c->msg, sizeof c->msg, "%s already has partition %d named %s", s->disk, a->partition, a->name);
+                return 0;
+        }
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = run_checked((const char *const *)s->argv, NULL, &r, e);
+        if (k < 0)
+                return k;
+        udev_settle();
+        _cleanup_free_ char *part = plan_partition_path(d->path, a->partition);
+        if (!part || wait_for_path(part, c->o->wait_timeout_s) < 0)
+                return error_set(e, -ETIMEDOUT, "partition %s did not appear within %d s", part ? part : "?",
+                                 c->o->wait_timeout_s);
+        return 1;
+}
+
+/* The running array with this md name: by its /dev/md link, else by asking
+ * mdadm about each running array (udev may be slow or absent). */
+static int find_array(const char *name, char **ret_kname) {
+        struct error ignore = { 0 };
+        if (md_resolve(name, ret_kname, &ignore) == 0)
+                return 1;
+        _cleanup_strv_free_ char **arrays = NULL;
+        if (md_list(&arrays, &ignore) < 0)
+                return 0;
+        for (char **a = arrays; a && *a; a++) {
+                _cleanup_(md_status_freep) struct md_status *st = NULL;
+                if (md_status_read(*a, &st, &ignore) == 0 && streq(st->name, name)) {
+                        *ret_kname = strdup(*a);
+                        return *ret_kname ? 1 : 0;
+                }
+        }
+        return 0;
+}
+
+static int member_paths(const struct plan_array *a, char ***ret) {
+        for (size_t i = 0; i < a->n_members + a->n_spares; i++) {
+                const struct plan_disk *d = i < a->n_members ? &a->members[i] : &a->spares[i - a->n_members];
+                if (strv_push_take(ret, plan_partition_path(d->path, a->partition)) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static int do_create(struct ctx *c, const struct plan_step *s, struct error *e) {
+        const struct plan_array *a = array_of(c, s->array);
+        _cleanup_free_ char *kname = NULL;
+        if (find_array(s->array, &kname) > 0)
+                return snprintf(c->msg, sizeof c->msg, "/dev/md/%s is running as %s", s->array, kname), 0;
+        _cleanup_strv_free_ char **members = NULL;
+        if (!a || member_paths(a, &members) < 0)
+                return error_set(e, -ENOMEM, "out of memory");
+        /* superblocks of this array on its members: an earlier run created it */
+        _cleanup_free_ char *found = NULL;
+        if (md_examine_name(members[0], &found, e) < 0)
+                return e->code;
+        if (streq(found, s->array)) {
+                if (md_assemble(members, e) < 0)
+                        return error_prefix(e, "assemble /dev/md/%s", s->array);
+                snprintf(c->msg, sizeof c->msg, "assembled from the superblocks an earlier run wrote");
+                return 1;
+        }
+        if (md_create_argv_run(s->argv, e) < 0)
+                return e->code;
+        return 1;
+}
+
+static int do_wait(struct ctx *c, const struct plan_step *s, struct error *e) {
+        _cleanup_free_ char *link = strdup_printf("/dev/md/%s", s->array), *kname = NULL;
+        if (!link)
+                return error_set(e, -ENOMEM, "out of memory");
+        udev_settle();
+        if (access(link, F_OK) == 0)
+                return 0;
+        if (!udev_running()) {
+                /* no udev to make the link: make it as mdadm would */
+                if (find_array(s->array, &kname) <= 0)
+                        return error_set(e, -ENOENT, "array %s is not running", s->array);
+                _cleanup_free_ char *target = strdup_printf("../%s", kname);
+                if (mkdir("/dev/md", 0755) < 0 && errno != EEXIST)
+                        return error_set(e, -errno, "cannot make /dev/md: %s", strerror(errno));
+                if (!target || symlink(target, link) < 0)
+                        return error_set(e, -errno, "cannot link %s: %s", link, strerror(errno));
+                return 1;
+        }
+        if (wait_for_path(link, c->o->wait_timeout_s) < 0)
+                return error_set(e, -ETIMEDOUT, "%s did not appear within %d s (is udevd running?)", link,
+                                 c->o->wait_timeout_s);
+        return 0;
+}
+
+static int do_mkfs(struct ctx *c, const struct plan_step *s, struct error *e) {
+        const struct plan_array *a = array_of(c, s->array);
+        _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", s->array);
+        _cleanup_free_ char *type = dev ? probe_value(dev, "TYPE") : NULL;
+        if (a && type && streq(type, a->fs_type))
+                return snprintf(c->msg, sizeof c->msg, "%s already holds %s", dev, type), 0;
+        if (type)
+                return error_set(e, ERROR_REFUSED, "%s holds %s, not the planned %s: refusing to make a filesystem over it",
+                                 dev, type, a ? a->fs_type : "?");
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = run_checked((const char *const *)s->argv, &(struct run_opts){ .timeout_ms = 600000 }, &r, e);
+        return k < 0 ? k : 1;
+}
+
+static char *etc_path(const struct ctx *c, const char *rel) {
+        const char *root = c->o->root ? c->o->root : "/";
+        return strdup_printf("%s%s%s", root, endswith(root, "/") ? "" : "/", rel);
+}
+
+/* Add `line` to a file unless a line containing `key` is there already. */
+static int ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        struct error ignore = { 0 };
+        if (read_file(path, 4 * 1024 * 1024, &text, &len, &ignore) < 0) {
+                if (ignore.code != -ENOENT)
+                        return error_set(e, ignore.code, "%s", ignore.msg);
+        }
+        if (text && strstr(text, key))
+                return 0;
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash && slash != dir) {
+                *slash = '\0';
+                if (mkdir_p(dir, 0755, e) < 0)
+                        return e->code;
+        }
+        _cleanup_free_ char *out = strdup_printf("%s%s%s%s\n", text ? text : header,
+                                                 text && len && text[len - 1] != '\n' ? "\n" : "", "", line);
+        if (!out)
+                return error_set(e, -ENOMEM, "out of memory");
+        int k = write_file_atomic(path, out, strlen(out), 0644, e);
+        return k < 0 ? k : 1;
+}
+
+static int do_mdadm_conf(struct ctx *c, const struct plan_step *s, struct error *e) {
+        _cleanup_free_ char *conf = etc_path(c, "etc/mdadm/mdadm.conf");
+        int changed = 0;
+        for (size_t i = 0; conf && i < c->p->n_arrays; i++) {
+                _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", c->p->arrays[i].name), *line = NULL;
+                if (md_detail_brief(dev, &line, e) < 0)
+                        return e->code;
+                const char *uuid = strstr(line, "UUID=");
+                int k = ensure_line(conf, uuid ? uuid : line, line, "# written by hostd: arrays by UUID\n", e);
+                if (k < 0)
+                        return k;
+                changed |= k;
+        }
+        if (!changed)
+                snprintf(c->msg, sizeof c->msg, "%s lists every array", conf);
+        return changed;
+}
+
+static int do_fstab(struct ctx *c, const struct plan_step *s, struct error *e) {
+        const struct plan_array *a = array_of(c, s->array);
+        _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", s->array), *fstab = etc_path(c, "etc/fstab");
+        _cleanup_free_ char *uuid = dev ? probe_value(dev, "UUID") : NULL;
+        if (!a || !uuid)
+                return error_set(e, -ENOENT, "%s has no filesystem UUID yet", dev ? dev : s->array);
+        _cleanup_free_ char *key = strdup_printf("UUID=%s ", uuid);
+        _cleanup_free_ char *line = strdup_printf("UUID=%s %s %s defaults 0 2", uuid, a->fs_mount, a->fs_type);
+        if (!key || !line)
+                return error_set(e, -ENOMEM, "out of memory");
+        int k = ensure_line(fstab, key, line, "", e);
+        if (k == 0)
+                snprintf(c->msg, sizeof c->msg, "%s has UUID=%s", fstab, uuid);
+        return k;
+}
+
+static bool is_mounted(const char *mountpoint) {
+        _cleanup_free_ char *text = NULL;
+        struct error ignore = { 0 };
+        if (read_file("/proc/self/mountinfo", 16 * 1024 * 1024, &text, NULL, &ignore) < 0)
+                return false;
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char mp[4096];
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && streq(mp, mountpoint))
+                        return true;
+        }
+        return false;
+}
+
+static int do_mount(struct ctx *c, const struct plan_step *s, struct error *e) {
+        const char *mountpoint = s->argv[2];
+        if (is_mounted(mountpoint))
+                return snprintf(c->msg, sizeof c->msg, "%s is mounted", mountpoint), 0;
+        if (mkdir_p(mountpoint, 0755, e) < 0)
+                return e->code;
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = run_checked((const char *const *)s->argv, NULL, &r, e);
+        return k < 0 ? k : 1;
+}
+
+static int do_initramfs(struct ctx *c, const struct plan_step *s, struct error *e) {
+        if (c->changed == 0)
+                return snprintf(c->msg, sizeof c->msg, "no array changed"), 0;
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = run_checked((const char *const *)s->argv, &(struct run_opts){ .timeout_ms = 30 * 60 * 1000 }, &r, e);
+        if (k == -ENOENT) {
+                snprintf(c->msg, sizeof c->msg, "this system has no update-initramfs");
+                return 2;
+        }
+        return k < 0 ? k : 1;
+}
+
+int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_changed, struct error *e) {
+        struct apply_opts o = *opts;
+        if (o.wait_timeout_s <= 0)
+                o.wait_timeout_s = 60;
+        if (p->errors)
+                return error_set(e, ERROR_REFUSED, "the plan has errors: nothing was written");
+        struct ctx c = { .p = p, .o = &o };
+        static int (*const run[])(struct ctx *, const struct plan_step *, struct error *) = {
+                [STEP_WIPE] = do_wipe,           [STEP_PARTITION] = do_partition, [STEP_CREATE_ARRAY] = do_create,
+                [STEP_WAIT] = do_wait,           [STEP_MKFS] = do_mkfs,           [STEP_MDADM_CONF] = do_mdadm_conf,
+                [STEP_FSTAB] = do_fstab,         [STEP_MOUNT] = do_mount,         [STEP_INITRAMFS] = do_initramfs,
+        };
+        for (size_t i = 0; i < p->n_steps; i++) {
+                const struct plan_step *s = &p->steps[i];
+                c.msg[0] = '\0';
+                if (o.progress)
+                        o.progress(o.userdata, i, s, APPLY_STARTING, NULL);
+                int k = run[s->kind](&c, s, e);
+                if (k < 0)
+                        return error_prefix(e, "step %zu (%s)", i + 1, s->description);
+                if (k == 1)
+                        c.changed++;
+                if (o.progress)
+                        o.progress(o.userdata, i, s, k == 1 ? APPLY_DONE : k == 2 ? APPLY_SKIPPED : APPLY_ALREADY,
+                                   c.msg[0] ? c.msg : NULL);
+        }
+        if (ret_changed)
+                *ret_changed = c.changed;
+        return 0;
+}

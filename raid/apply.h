@@ -1,0 +1,28 @@
+/* Apply a plan: run its steps in order, each checking the machine first, so
+ * that a run stopped at any point (kill -9, power loss) and started again
+ * ends in the same state, and a run on a finished machine changes nothing. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/error.h"
+#include "plan.h"
+
+enum apply_state {
+        APPLY_STARTING,           /* about to run the step */
+        APPLY_DONE,               /* it ran and changed the machine */
+        APPLY_ALREADY,            /* the machine already was so: nothing ran */
+        APPLY_SKIPPED,            /* not for this machine (no update-initramfs, ...) */
+};
+
+struct apply_opts {
+        const char *root;         /* where etc/mdadm/mdadm.conf and etc/fstab live; NULL: "/" */
+        int wait_timeout_s;       /* for devices and udev links; 0: 60 */
+        /* called before and after each step; msg says what was found or done */
+        void (*progress)(void *userdata, size_t index, const struct plan_step *s, enum apply_state st, const char *msg);
+        void *userdata;
+};
+
+/* 0 when every step is done; *ret_changed counts steps that changed something. */
+int raid_apply(const struct plan *p, const struct apply_opts *o, size_t *ret_changed, struct error *e);

@@ -1,0 +1,163 @@
+/* struct disk: what the inventory knows about one block disk, and the pure
+ * logic around it: which disks are virtual, SSD or HDD, which transport,
+ * what it carries, whether it is in use and why, and its JSON form (to and
+ * from: the planner reads `hostctl disks --json` back through here).
+ * No I/O in this file; raid/inventory.c fills the structs. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+
+/* One signature found by libblkid: a filesystem, swap, an md or LVM member. */
+struct disk_signature {
+        char *type;               /* "ext4", "swap", "linux_raid_member", "LVM2_member" */
+        char *usage;              /* "filesystem", "raid", "other", "crypto" */
+        char *uuid;
+        char *label;
+        char *version;
+        char *array_uuid;         /* md members: mdadm's form, "3e1c...:...:...:..." */
+        char *array_name;         /* md members: the name without "host:" */
+};
+
+struct disk_partition {
+        int number;
+        char *name;               /* kernel name: "sdb2", "nvme0n1p2"; NULL if the kernel has none */
+        char *maj_min;
+        int64_t start;            /* bytes; -1 unknown */
+        int64_t size;             /* bytes; -1 unknown */
+        char *type;               /* GPT type GUID, or "0x83" for dos */
+        char *type_name;          /* "Linux filesystem", or NULL */
+        char *uuid;               /* PARTUUID */
+        char *label;              /* GPT partition name */
+        struct disk_signature *signatures;
+        size_t n_signatures;
+        char **holders;           /* "md127", "dm-0" */
+        char **mountpoints;
+        bool swap_in_use;
+};
+
+/* Where each identity field came from ("udev:ID_SCSI_SERIAL",
+ * "sysfs:device/vpd_pg80"), for --debug. */
+enum disk_source {
+        DISK_SRC_VENDOR,
+        DISK_SRC_MODEL,
+        DISK_SRC_SERIAL,
+        DISK_SRC_WWN,
+        DISK_SRC_FIRMWARE,
+        DISK_SRC_HCTL,
+        DISK_SRC_TRANSPORT,
+        DISK_SRC_BY_ID,
+        DISK_SRC_BY_PATH,
+        _DISK_SRC_MAX,
+};
+const char *disk_source_field(enum disk_source s);   /* "vendor", "model", ... */
+
+struct disk {
+        /* identity */
+        char *name, *path, *maj_min;
+        char *vendor, *model, *serial, *wwn, *firmware, *hctl, *transport;
+        char **by_id;
+        char *by_path;
+        /* geometry; -1 unknown */
+        int64_t size_bytes, logical_sector_size, physical_sector_size;
+        int rotational, removable, read_only;     /* 1, 0, or -1 unknown */
+        /* contents */
+        char *partition_table;    /* "gpt", "dos", or NULL */
+        struct disk_partition *partitions;
+        size_t n_partitions;
+        struct disk_signature *signatures;
+        size_t n_signatures;
+        /* use: of the disk and its partitions together */
+        char **holders;
+        char **mountpoints;
+        bool swap_in_use;
+        bool in_use;
+        char **in_use_reasons;
+        char *sources[_DISK_SRC_MAX];
+};
+
+struct disk_list {
+        struct disk *disks;
+        size_t n;
+};
+
+void disk_signature_done(struct disk_signature *s);
+void disk_partition_done(struct disk_partition *p);
+void disk_done(struct disk *d);
+void disk_list_free(struct disk_list *l);
+static inline void disk_list_freep(struct disk_list **l) {
+        disk_list_free(*l);
+}
+
+/* Append a zeroed disk (geometry -1) to the list; NULL on ENOMEM. */
+struct disk *disk_list_add(struct disk_list *l);
+struct disk_partition *disk_add_partition(struct disk *d);
+/* Append a signature to an array; NULL on ENOMEM. */
+struct disk_signature *disk_signatures_add(struct disk_signature **v, size_t *n);
+/* Kernel names first by length then by text: sda < sdz < sdaa. */
+void disk_list_sort(struct disk_list *l);
+
+/* ---- classification ----------------------------------------------------- */
+
+/* loop, ram, zram, md and dm devices: shown only with --all. */
+bool disk_name_is_virtual(const char *name);
+/* "SSD" or "HDD" (or "?" when rotational is unknown). */
+const char *disk_kind(const struct disk *d);
+/* sata, sas, nvme, virtio, usb or NULL, from the sysfs device path and the
+ * SCSI host's driver name (proc_name; may be NULL). */
+const char *disk_transport(const char *devpath, const char *scsi_driver);
+/* "naa.5000c500a0b0c000" -> "0x5000c500a0b0c000"; eui./nvme. as they are;
+ * t10. vendor strings are no WWN: NULL. Returns a new string or NULL. */
+char *disk_wwn_from_wwid(const char *wwid);
+/* blkid's "3e1c0c39-..." -> mdadm's "3e1c0c39:...:...:..."; NULL if malformed. */
+char *disk_md_uuid(const char *blkid_uuid);
+/* "host:data" -> "data" (a new string). */
+char *disk_md_name(const char *label);
+/* Human name of a GPT type GUID or dos type ("0x83"); NULL when unknown. */
+const char *disk_part_type_name(const char *type);
+/* Make a string from a device safe to show and serialize: bytes outside
+ * printable ASCII become \xNN, trailing and leading blanks go. New string. */
+char *disk_clean_string(const char *raw, size_t len);
+/* "gpt (2 partitions)", "ext4", "linux_raid_member", "-": for the table.
+ * Writes into buf (at least 64 bytes). */
+const char *disk_contents(const struct disk *d, char *buf, size_t len);
+
+/* ---- use ------------------------------------------------------------------ */
+
+struct mount_entry {
+        char *maj_min;
+        char *mountpoint;
+};
+struct mount_table {
+        struct mount_entry *mounts;
+        size_t n_mounts;
+        char **swap_maj_min;       /* devices (maj:min) in use as swap */
+};
+void mount_table_done(struct mount_table *t);
+/* Parse the text of /proc/self/mountinfo into t (appends). */
+int mount_table_parse_mountinfo(struct mount_table *t, const char *text, struct error *e);
+
+/* Fill mountpoints and swap_in_use of each disk and partition from t (by
+ * maj:min), the disk-level unions of holders and mountpoints, then in_use and
+ * in_use_reasons. Idempotent. 0 or -ENOMEM. */
+int disk_list_compute_use(struct disk_list *l, const struct mount_table *t);
+/* in_use and in_use_reasons from the holders, mountpoints and swap fields
+ * already filled in (what disk_list_compute_use ends with). */
+int disk_compute_in_use(struct disk *d);
+
+/* A disk by name, /dev path, serial, WWN (with or without 0x) or by-id path
+ * (or its last component); NULL when none matches. */
+const struct disk *disk_list_find(const struct disk_list *l, const char *id);
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+enum { DISK_JSON_SOURCES = 1 << 0 };
+json_object *disk_to_json(const struct disk *d, unsigned flags);
+/* {"disks": [ ... ]} */
+json_object *disk_list_to_json(const struct disk_list *l, unsigned flags);
+int disk_from_json(json_object *o, struct disk *ret, struct error *e);
+int disk_list_from_json(json_object *o, struct disk_list **ret, struct error *e);

@@ -1,0 +1,508 @@
+/* The disk inventory: libudev + sysfs for identity and geometry, libblkid's
+ * low-level probe for contents, holders/mountinfo/swaps for use. */
+#include "inventory.h"
+
+#include <blkid.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <libudev.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "lib/fileio.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+
+static void udev_unrefp(struct udev **p) {
+        if (*p)
+                udev_unref(*p);
+}
+static void udev_enumerate_unrefp(struct udev_enumerate **p) {
+        if (*p)
+                udev_enumerate_unref(*p);
+}
+static void udev_device_unrefp(struct udev_device **p) {
+        if (*p)
+                udev_device_unref(*p);
+}
+static void blkid_free_probep(blkid_probe *p) {
+        if (*p)
+                blkid_free_probe(*p);
+}
+static void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+
+/* ---- sysfs attributes ---------------------------------------------------------- */
+
+/* Raw bytes of the attribute rel under dirfd; length or -errno. */
+static ssize_t attr_read(int dirfd, const char *rel, char *buf, size_t size) {
+        _cleanup_close_ int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        ssize_t n = read(fd, buf, size - 1);
+        if (n < 0)
+                return -errno;
+        buf[n] = '\0';
+        return n;
+}
+
+/* The attribute as a clean string; NULL when missing or empty. */
+static char *attr_string(int dirfd, const char *rel) {
+        char buf[512];
+        ssize_t n = attr_read(dirfd, rel, buf, sizeof buf);
+        if (n <= 0)
+                return NULL;
+        char *s = disk_clean_string(buf, (size_t)n);
+        if (s && !*s) {
+                free(s);
+                return NULL;
+        }
+        return s;
+}
+
+static int64_t attr_int(int dirfd, const char *rel) {
+        char buf[64];
+        if (attr_read(dirfd, rel, buf, sizeof buf) <= 0)
+                return -1;
+        char *end;
+        long long v = strtoll(buf, &end, 10);
+        return end == buf || v < 0 ? -1 : v;
+}
+
+/* VPD page 0x80: a 4-byte header, then the unit serial number. */
+static char *attr_vpd_serial(int dirfd) {
+        char buf[256];
+        ssize_t n = attr_read(dirfd, "device/vpd_pg80", buf, sizeof buf);
+        if (n <= 4 || (unsigned char)buf[1] != 0x80)
+                return NULL;
+        size_t len = ((size_t)(unsigned char)buf[2] << 8) | (unsigned char)buf[3];
+        if (len > (size_t)n - 4)
+                len = (size_t)n - 4;
+        char *s = disk_clean_string(buf + 4, len);
+        if (s && !*s) {
+                free(s);
+                return NULL;
+        }
+        return s;
+}
+
+/* Names in a directory such as holders/, sorted; missing dir: none. */
+static int dir_names(int dirfd, const char *rel, char ***ret) {
+        _cleanup_close_ int fd = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        _cleanup_(closedirp) DIR *dir = fdopendir(fd);
+        if (!dir)
+                return -errno;
+        fd = -1;
+        for (struct dirent *de; (de = readdir(dir));)
+                if (de->d_name[0] != '.' && strv_push(ret, de->d_name) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+/* ---- identity --------------------------------------------------------------------- */
+
+/* udev's \x20-style encoding (ID_MODEL_ENC) back to bytes, then cleaned. */
+static char *udev_decode(const char *enc) {
+        _cleanup_free_ char *raw = malloc(strlen(enc) + 1);
+        if (!raw)
+                return NULL;
+        size_t n = 0;
+        for (const char *s = enc; *s; s++) {
+                unsigned v;
+                if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &v) == 1 && s[2] && s[3]) {
+                        raw[n++] = (char)v;
+                        s += 3;
+                } else
+                        raw[n++] = *s;
+        }
+        char *clean = disk_clean_string(raw, n);
+        if (clean && !*clean) {
+                free(clean);
+                return NULL;
+        }
+        return clean;
+}
+
+struct probe_ctx {
+        struct udev_device *dev;
+        bool udev;                 /* the udev database knows the device */
+        int dirfd;                 /* /sys/.../block/NAME */
+        struct disk *d;
+};
+
+/* Set an identity field once, remembering where it came from. */
+static int take(struct disk *d, char **field, enum disk_source src, char *value, const char *origin) {
+        if (!value || *field) {
+                free(value);
+                return 0;
+        }
+        *field = value;
+        d->sources[src] = strdup(origin);
+        return d->sources[src] ? 0 : -ENOMEM;
+}
+
+static int from_udev(struct probe_ctx *c, char **field, enum disk_source src, const char *prop, bool encoded) {
+        if (!c->udev || *field)
+                return 0;
+        const char *v = udev_device_get_property_value(c->dev, prop);
+        if (!v || !*v)
+                return 0;
+        _cleanup_free_ char *origin = strdup_printf("udev:%s", prop);
+        if (!origin)
+                return -ENOMEM;
+        char *value = encoded ? udev_decode(v) : disk_clean_string(v, strlen(v));
+        return take(c->d, field, src, value, origin);
+}
+
+static int from_sysfs(struct probe_ctx *c, char **field, enum disk_source src, const char *attr) {
+        if (*field)
+                return 0;
+        _cleanup_free_ char *origin = strdup_printf("sysfs:%s", attr);
+        if (!origin)
+                return -ENOMEM;
+        return take(c->d, field, src, attr_string(c->dirfd, attr), origin);
+}
+
+static int read_identity(struct probe_ctx *c, const char *syspath) {
+        struct disk *d = c->d;
+        const char *bus = c->udev ? udev_device_get_property_value(c->dev, "ID_BUS") : NULL;
+        int k = 0;
+        /* H:C:T:L is the name of the SCSI device the disk hangs from */
+        char link[PATH_MAX];
+        ssize_t n = readlinkat(c->dirfd, "device", link, sizeof link - 1);
+        _cleanup_free_ char *driver = NULL;
+        if (n > 0) {
+                link[n] = '\0';
+                const char *base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+                unsigned h, ch, t, l;
+                char end;
+                if (sscanf(base, "%u:%u:%u:%u%c", &h, &ch, &t, &l, &end) == 4) {
+                        if (take(d, &d->hctl, DISK_SRC_HCTL, strdup(base), "sysfs:device") < 0)
+                                return -ENOMEM;
+                        char rel[64];
+                        snprintf(rel, sizeof rel, "/sys/class/scsi_host/host%u/proc_name", h);
+                        driver = attr_string(AT_FDCWD, rel);
+                }
+        }
+        /* vendor, model, firmware: sysfs holds the exact INQUIRY strings; for
+         * libata disks udev's ata_id knows the untruncated ATA model */
+        if (streq(bus, "ata"))
+                k |= from_udev(c, &d->model, DISK_SRC_MODEL, "ID_MODEL_ENC", true);
+        if (d->hctl)   /* elsewhere device/vendor is a PCI vendor id (virtio) */
+                k |= from_sysfs(c, &d->vendor, DISK_SRC_VENDOR, "device/vendor");
+        k |= from_udev(c, &d->vendor, DISK_SRC_VENDOR, "ID_VENDOR_ENC", true);
+        k |= from_sysfs(c, &d->model, DISK_SRC_MODEL, "device/model");
+        k |= from_udev(c, &d->model, DISK_SRC_MODEL, "ID_MODEL_ENC", true);
+        k |= from_sysfs(c, &d->firmware, DISK_SRC_FIRMWARE, "device/rev");
+        k |= from_sysfs(c, &d->firmware, DISK_SRC_FIRMWARE, "device/firmware_rev");
+        k |= from_udev(c, &d->firmware, DISK_SRC_FIRMWARE, "ID_REVISION", false);
+        /* serial, WWN: udev first (scsi_id, ata_id, nvme), then sysfs */
+        k |= from_udev(c, &d->serial, DISK_SRC_SERIAL, "ID_SCSI_SERIAL", false);
+        if (!streq(bus, "scsi"))   /* for SCSI it is the VPD 0x83 name, no serial */
+                k |= from_udev(c, &d->serial, DISK_SRC_SERIAL, "ID_SERIAL_SHORT", false);
+        k |= from_sysfs(c, &d->serial, DISK_SRC_SERIAL, "device/serial");
+        k |= from_sysfs(c, &d->serial, DISK_SRC_SERIAL, "serial");
+        if (!d->serial)
+                k |= take(d, &d->serial, DISK_SRC_SERIAL, attr_vpd_serial(c->dirfd), "sysfs:device/vpd_pg80");
+        k |= from_udev(c, &d->wwn, DISK_SRC_WWN, "ID_WWN_WITH_EXTENSION", false);
+        k |= from_udev(c, &d->wwn, DISK_SRC_WWN, "ID_WWN", false);
+        static const char *const wwids[] = { "device/wwid", "wwid" };
+        for (size_t i = 0; i < ELEMENTSOF(wwids) && !d->wwn; i++) {
+                _cleanup_free_ char *wwid = attr_string(c->dirfd, wwids[i]);
+                _cleanup_free_ char *origin = strdup_printf("sysfs:%s", wwids[i]);
+                k |= take(d, &d->wwn, DISK_SRC_WWN, disk_wwn_from_wwid(wwid), origin ? origin : "sysfs");
+        }
+        if (k < 0)
+                return -ENOMEM;
+
+        const char *tran = disk_transport(syspath, driver);
+        if (take(d, &d->transport, DISK_SRC_TRANSPORT, tran ? strdup(tran) : NULL,
+                 driver ? "sysfs:devpath+scsi_host/proc_name" : "sysfs:devpath") < 0)
+                return -ENOMEM;
+
+        /* by-id and by-path exist only where udev made the links */
+        if (c->udev) {
+                struct udev_list_entry *le;
+                udev_list_entry_foreach(le, udev_device_get_devlinks_list_entry(c->dev)) {
+                        const char *link_name = udev_list_entry_get_name(le);
+                        if (startswith(link_name, "/dev/disk/by-id/") && strv_push(&d->by_id, link_name) < 0)
+                                return -ENOMEM;
+                        if (startswith(link_name, "/dev/disk/by-path/") && !d->by_path &&
+                            take(d, &d->by_path, DISK_SRC_BY_PATH, strdup(link_name), "udev:DEVLINKS") < 0)
+                                return -ENOMEM;
+                }
+                if (d->by_id && !(d->sources[DISK_SRC_BY_ID] = strdup("udev:DEVLINKS")))
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static void read_geometry(struct probe_ctx *c) {
+        struct disk *d = c->d;
+        int64_t sectors = attr_int(c->dirfd, "size");
+        d->size_bytes = sectors < 0 ? -1 : sectors * 512;
+        d->logical_sector_size = attr_int(c->dirfd, "queue/logical_block_size");
+        d->physical_sector_size = attr_int(c->dirfd, "queue/physical_block_size");
+        int64_t v = attr_int(c->dirfd, "queue/rotational");
+        d->rotational = v < 0 ? -1 : v > 0;
+        v = attr_int(c->dirfd, "removable");
+        d->removable = v < 0 ? -1 : v > 0;
+        v = attr_int(c->dirfd, "ro");
+        d->read_only = v < 0 ? -1 : v > 0;
+}
+
+/* The partitions the kernel knows: sysfs children with a "partition" file. */
+static int read_kernel_partitions(struct probe_ctx *c) {
+        struct disk *d = c->d;
+        _cleanup_close_ int fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        _cleanup_(closedirp) DIR *dir = fdopendir(fd);
+        if (!dir)
+                return -errno;
+        fd = -1;
+        for (struct dirent *de; (de = readdir(dir));) {
+                if (!startswith(de->d_name, d->name))
+                        continue;
+                char rel[300];
+                snprintf(rel, sizeof rel, "%s/partition", de->d_name);
+                int64_t number = attr_int(c->dirfd, rel);
+                if (number < 0)
+                        continue;
+                struct disk_partition *p = disk_add_partition(d);
+                if (!p || !(p->name = strdup(de->d_name)))
+                        return -ENOMEM;
+                p->number = (int)number;
+                snprintf(rel, sizeof rel, "%s/start", de->d_name);
+                int64_t v = attr_int(c->dirfd, rel);
+                p->start = v < 0 ? -1 : v * 512;
+                snprintf(rel, sizeof rel, "%s/size", de->d_name);
+                v = attr_int(c->dirfd, rel);
+                p->size = v < 0 ? -1 : v * 512;
+                snprintf(rel, sizeof rel, "%s/dev", de->d_name);
+                p->maj_min = attr_string(c->dirfd, rel);
+                snprintf(rel, sizeof rel, "%s/holders", de->d_name);
+                if (dir_names(c->dirfd, rel, &p->holders) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* ---- contents: libblkid, low-level probe ------------------------------------------ */
+
+static char *probe_value(blkid_probe pr, const char *name) {
+        const char *v;
+        size_t len;
+        if (blkid_probe_lookup_value(pr, name, &v, &len) < 0 || !v)
+                return NULL;
+        return disk_clean_string(v, strnlen(v, len));
+}
+
+static int take_signature(blkid_probe pr, struct disk_signature **v, size_t *n) {
+        _cleanup_free_ char *type = probe_value(pr, "TYPE");
+        if (!type)
+                return 0;
+        struct disk_signature *s = disk_signatures_add(v, n);
+        if (!s)
+                return -ENOMEM;
+        s->type = TAKE_PTR(type);
+        s->usage = probe_value(pr, "USAGE");
+        s->uuid = probe_value(pr, "UUID");
+        s->label = probe_value(pr, "LABEL");
+        s->version = probe_value(pr, "VERSION");
+        if (streq(s->type, "linux_raid_member")) {
+                s->array_uuid = disk_md_uuid(s->uuid);
+                s->array_name = disk_md_name(s->label);
+        }
+        return 0;
+}
+
+/* Superblocks (filesystems, swap, md, LVM) in [offset, offset+size) of fd. */
+static int probe_signatures(int fd, int64_t offset, int64_t size, struct disk_signature **v, size_t *n) {
+        _cleanup_(blkid_free_probep) blkid_probe pr = blkid_new_probe();
+        if (!pr || blkid_probe_set_device(pr, fd, offset, size) < 0)
+                return -EIO;
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_UUID |
+                                                  BLKID_SUBLKS_LABEL | BLKID_SUBLKS_VERSION);
+        blkid_probe_enable_partitions(pr, 0);
+        int r = blkid_do_safeprobe(pr);
+        if (r == 0)
+                return take_signature(pr, v, n);
+        if (r != -2)
+                return 0;
+        /* ambivalent: more than one signature; list each, as wipefs does */
+        blkid_reset_probe(pr);
+        while (blkid_do_probe(pr) == 0)
+                if (take_signature(pr, v, n) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+static struct disk_partition *partition_by_number(struct disk *d, int number) {
+        for (size_t i = 0; i < d->n_partitions; i++)
+                if (d->partitions[i].number == number)
+                        return &d->partitions[i];
+        return NULL;
+}
+
+static int partition_from_blkid(struct disk *d, blkid_partition bp) {
+        int number = blkid_partition_get_partno(bp);
+        struct disk_partition *p = partition_by_number(d, number);
+        if (!p) {   /* on disk, not (yet) in the kernel */
+                if (!(p = disk_add_partition(d)))
+                        return -ENOMEM;
+                p->number = number;
+        }
+        p->start = (int64_t)blkid_partition_get_start(bp) * 512;
+        p->size = (int64_t)blkid_partition_get_size(bp) * 512;
+        const char *type = blkid_partition_get_type_string(bp);
+        p->type = type ? strdup(type) : strdup_printf("0x%02x", blkid_partition_get_type(bp));
+        const char *name = disk_part_type_name(p->type);
+        p->type_name = name ? strdup(name) : NULL;
+        const char *s = blkid_partition_get_uuid(bp);
+        p->uuid = s ? disk_clean_string(s, strlen(s)) : NULL;
+        s = blkid_partition_get_name(bp);
+        p->label = s ? disk_clean_string(s, strlen(s)) : NULL;
+        return p->type ? 0 : -ENOMEM;
+}
+
+static int read_contents(struct disk *d) {
+        _cleanup_close_ int fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) {
+                log_debug("%s: cannot open for probing: %s", d->path, strerror(errno));
+                return 0;   /* no medium, no node: contents unknown */
+        }
+        _cleanup_(blkid_free_probep) blkid_probe pr = blkid_new_probe();
+        if (!pr || blkid_probe_set_device(pr, fd, 0, 0) < 0)
+                return -EIO;
+        blkid_probe_enable_superblocks(pr, 0);
+        blkid_probe_enable_partitions(pr, 1);
+        blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        blkid_partlist pl = NULL;
+        if (blkid_do_safeprobe(pr) == 0)
+                pl = blkid_probe_get_partitions(pr);
+        blkid_parttable tab = pl ? blkid_partlist_get_table(pl) : NULL;
+        if (tab && !(d->partition_table = strdup(blkid_parttable_get_type(tab))))
+                return -ENOMEM;
+        for (int i = 0; pl && i < blkid_partlist_numof_partitions(pl); i++)
+                if (partition_from_blkid(d, blkid_partlist_get_partition(pl, i)) < 0)
+                        return -ENOMEM;
+        if (probe_signatures(fd, 0, 0, &d->signatures, &d->n_signatures) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < d->n_partitions; i++) {
+                struct disk_partition *p = &d->partitions[i];
+                if (p->start >= 0 && p->size > 0 &&
+                    probe_signatures(fd, p->start, p->size, &p->signatures, &p->n_signatures) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static int partition_cmp(const void *a, const void *b) {
+        return ((const struct disk_partition *)a)->number - ((const struct disk_partition *)b)->number;
+}
+
+/* ---- one disk, all disks ---------------------------------------------------------- */
+
+static int read_disk(struct udev_device *dev, bool use_udev, struct disk *d, struct error *e) {
+        const char *syspath = udev_device_get_syspath(dev);
+        _cleanup_close_ int dirfd = open(syspath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+                return error_set(e, -errno, "cannot open %s: %s", syspath, strerror(errno));
+        struct probe_ctx c = {
+                .dev = dev,
+                .udev = use_udev && udev_device_get_is_initialized(dev) > 0,
+                .dirfd = dirfd,
+                .d = d,
+        };
+        const char *node = udev_device_get_devnode(dev);
+        dev_t devnum = udev_device_get_devnum(dev);
+        d->name = strdup(udev_device_get_sysname(dev));
+        d->path = node ? strdup(node) : strdup_printf("/dev/%s", udev_device_get_sysname(dev));
+        d->maj_min = strdup_printf("%u:%u", major(devnum), minor(devnum));
+        if (!d->name || !d->path || !d->maj_min || read_identity(&c, syspath) < 0)
+                return error_set(e, -ENOMEM, "out of memory");
+        read_geometry(&c);
+        if (dir_names(dirfd, "holders", &d->holders) < 0 || read_kernel_partitions(&c) < 0)
+                return error_set(e, -ENOMEM, "%s: cannot read its partitions and holders", d->name);
+        if (d->size_bytes > 0 && read_contents(d) < 0)
+                return error_set(e, -ENOMEM, "%s: cannot probe its contents", d->name);
+        if (d->n_partitions > 1)
+                qsort(d->partitions, d->n_partitions, sizeof *d->partitions, partition_cmp);
+        log_debug("%s: identity from %s", d->name, c.udev ? "the udev database and sysfs" : "sysfs only");
+        return 0;
+}
+
+/* Mounts and active swap devices, by maj:min. */
+static int read_mount_table(struct mount_table *t, struct error *e) {
+        _cleanup_free_ char *mountinfo = NULL, *swaps = NULL;
+        int k = read_file("/proc/self/mountinfo", 16 * 1024 * 1024, &mountinfo, NULL, e);
+        if (k < 0)
+                return k;
+        k = mount_table_parse_mountinfo(t, mountinfo, e);
+        if (k < 0)
+                return k;
+        if (read_file("/proc/swaps", 1024 * 1024, &swaps, NULL, NULL) < 0)
+                return 0;   /* no swap support */
+        char *save = NULL;
+        bool header = true;
+        for (char *line = strtok_r(swaps, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                if (header) {
+                        header = false;
+                        continue;
+                }
+                line[strcspn(line, " \t")] = '\0';
+                struct stat st;
+                if (stat(line, &st) < 0 || !S_ISBLK(st.st_mode))
+                        continue;   /* a swap file lives on a mounted filesystem */
+                if (strv_push_take(&t->swap_maj_min,
+                                   strdup_printf("%u:%u", major(st.st_rdev), minor(st.st_rdev))) < 0)
+                        return error_set(e, -ENOMEM, "out of memory");
+        }
+        return 0;
+}
+
+int inventory_scan(const struct inventory_opts *opts, struct disk_list **ret, struct error *e) {
+        _cleanup_(udev_unrefp) struct udev *u = udev_new();
+        _cleanup_(udev_enumerate_unrefp) struct udev_enumerate *en = u ? udev_enumerate_new(u) : NULL;
+        if (!en)
+                return error_set(e, -ENOMEM, "cannot start libudev");
+        if (udev_enumerate_add_match_subsystem(en, "block") < 0 ||
+            udev_enumerate_add_match_property(en, "DEVTYPE", "disk") < 0 || udev_enumerate_scan_devices(en) < 0)
+                return error_set(e, -EIO, "cannot list block devices (is /sys mounted?)");
+        _cleanup_(disk_list_freep) struct disk_list *l = calloc(1, sizeof *l);
+        if (!l)
+                return error_set(e, -ENOMEM, "out of memory");
+        struct udev_list_entry *le;
+        udev_list_entry_foreach(le, udev_enumerate_get_list_entry(en)) {
+                _cleanup_(udev_device_unrefp) struct udev_device *dev =
+                        udev_device_new_from_syspath(u, udev_list_entry_get_name(le));
+                if (!dev)
+                        continue;   /* gone while we looked */
+                if (!opts->all && disk_name_is_virtual(udev_device_get_sysname(dev)))
+                        continue;
+                struct disk *d = disk_list_add(l);
+                if (!d)
+                        return error_set(e, -ENOMEM, "out of memory");
+                int k = read_disk(dev, !opts->no_udev, d, e);
+                if (k < 0)
+                        return k;
+        }
+        disk_list_sort(l);
+        _cleanup_(mount_table_done) struct mount_table t = { 0 };
+        int k = read_mount_table(&t, e);
+        if (k < 0)
+                return k;
+        if (disk_list_compute_use(l, &t) < 0)
+                return error_set(e, -ENOMEM, "out of memory");
+        *ret = TAKE_PTR(l);
+        return 0;
+}

@@ -1,0 +1,304 @@
+#include "md.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/exec.h"
+#include "lib/fileio.h"
+#include "lib/strutil.h"
+
+#define MDADM_TIMEOUT_MS (120 * 1000)
+
+void md_status_free(struct md_status *s) {
+        if (!s)
+                return;
+        for (size_t i = 0; i < s->n_members; i++) {
+                free(s->members[i].dev);
+                free(s->members[i].state);
+        }
+        free(s->members);
+        free(s->kernel_name);
+        free(s->name);
+        free(s->level);
+        free(s->array_state);
+        free(s->sync_action);
+        free(s->uuid);
+        free(s->metadata);
+        free(s);
+}
+
+int md_resolve(const char *id, char **ret, struct error *e) {
+        const char *base = startswith(id, "/dev/") ? id + 5 : id;
+        _cleanup_free_ char *link = NULL;
+        if (startswith(base, "md/"))
+                link = strdup_printf("/dev/%s", base);
+        else if (!startswith(base, "md") || strspn(base + 2, "0123456789") != strlen(base + 2))
+                link = strdup_printf("/dev/md/%s", base);
+        char resolved[PATH_MAX];
+        const char *kname = base;
+        if (link) {
+                if (!realpath(link, resolved))
+                        return error_set(e, -ENOENT, "array %s: no such array is running (%s does not exist)", id, link);
+                kname = strrchr(resolved, '/') + 1;
+        }
+        _cleanup_free_ char *sys = strdup_printf("/sys/block/%s/md", kname);
+        struct stat st;
+        if (!sys || stat(sys, &st) < 0)
+                return error_set(e, -ENOENT, "array %s: no such array is running", id);
+        *ret = strdup(kname);
+        return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
+}
+
+static char *md_attr(const char *kname, const char *attr) {
+        _cleanup_free_ char *path = strdup_printf("/sys/block/%s/md/%s", kname, attr);
+        char *v = NULL;
+        struct error ignore = { 0 };
+        return path && read_one_line(path, &v, &ignore) >= 0 ? v : NULL;
+}
+
+static int64_t md_attr_int(const char *kname, const char *attr) {
+        _cleanup_free_ char *v = md_attr(kname, attr);
+        return v && *v >= '0' && *v <= '9' ? strtoll(v, NULL, 10) : -1;
+}
+
+static int read_members(const char *kname, struct md_status *s) {
+        _cleanup_free_ char *dir = strdup_printf("/sys/block/%s/md", kname);
+        DIR *d = dir ? opendir(dir) : NULL;
+        if (!d)
+                return -errno;
+        struct dirent *de;
+        int k = 0;
+        while (k == 0 && (de = readdir(d))) {
+                const char *dev = startswith(de->d_name, "dev-");
+                if (!dev)
+                        continue;
+                struct md_member *v = realloc(s->members, (s->n_members + 1) * sizeof *v);
+                if (!v) {
+                        k = -ENOMEM;
+                        break;
+                }
+                s->members = v;
+                struct md_member *m = &v[s->n_members++];
+                *m = (struct md_member){ .dev = strdup(dev), .slot = -1 };
+                _cleanup_free_ char *state = strdup_printf("dev-%s/state", dev), *slot = strdup_printf("dev-%s/slot", dev),
+                                    *block = strdup_printf("/sys/block/%s/md/dev-%s/block", kname, dev);
+                m->state = state ? md_attr(kname, state) : NULL;
+                int64_t sl = slot ? md_attr_int(kname, slot) : -1;
+                m->slot = (int)sl;
+                struct stat st;
+                /* a vanished disk leaves its dev-X behind with a dangling block link */
+                m->missing = block && stat(block, &st) < 0;
+                if (!m->dev)
+                        k = -ENOMEM;
+        }
+        closedir(d);
+        return k;
+}
+
+int md_status_read(const char *id, struct md_status **ret, struct error *e) {
+        _cleanup_free_ char *kname = NULL;
+        int k = md_resolve(id, &kname, e);
+        if (k < 0)
+                return k;
+        _cleanup_(md_status_freep) struct md_status *s = calloc(1, sizeof *s);
+        if (!s)
+                return error_set(e, -ENOMEM, "out of memory");
+        s->kernel_name = strdup(kname);
+        s->level = md_attr(kname, "level");
+        s->array_state = md_attr(kname, "array_state");
+        s->sync_action = md_attr(kname, "sync_action");
+        s->raid_disks = (int)md_attr_int(kname, "raid_disks");
+        s->degraded = (int)md_attr_int(kname, "degraded");
+        s->mismatch_cnt = md_attr_int(kname, "mismatch_cnt");
+        s->sync_speed_kib = -1;
+        s->sync_left_bytes = -1;
+        s->sync_percent = -1;
+        _cleanup_free_ char *completed = md_attr(kname, "sync_completed");
+        long long done, total;
+        if (completed && sscanf(completed, "%lld / %lld", &done, &total) == 2 && total > 0) {
+                s->sync_percent = 100.0 * (double)done / (double)total;
+                s->sync_left_bytes = (total - done) * 512;
+                s->sync_speed_kib = md_attr_int(kname, "sync_speed");
+        }
+        _cleanup_free_ char *size_path = strdup_printf("/sys/block/%s/size", kname);
+        _cleanup_free_ char *sectors = NULL;
+        struct error ignore = { 0 };
+        s->size_bytes = size_path && read_one_line(size_path, &sectors, &ignore) >= 0 ? strtoll(sectors, NULL, 10) * 512 : -1;
+        if (read_members(kname, s) < 0)
+                return error_set(e, -EIO, "array %s: cannot read its members in /sys/block/%s/md", id, kname);
+
+        _cleanup_free_ char *dev = strdup_printf("/dev/%s", kname);
+        const char *argv[] = { "mdadm", "--detail", "--export", dev, NULL };
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        _cleanup_(md_detail_freep) struct md_detail *d = NULL;
+        if (run_checked(argv, &(struct run_opts){ .timeout_ms = 30000 }, &r, e) < 0)
+                return e->code;
+        if (md_detail_parse(r.out, &d, e) < 0)
+                return error_prefix(e, "mdadm --detail --export %s", dev);
+        const char *name = d->devname ? d->devname : d->name;
+        const char *colon = name ? strchr(name, ':') : NULL;
+        s->name = name ? strdup(colon ? colon + 1 : name) : NULL;
+        s->uuid = d->uuid ? strdup(d->uuid) : NULL;
+        s->metadata = d->metadata ? strdup(d->metadata) : NULL;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int md_list(char ***ret, struct error *e) {
+        DIR *d = opendir("/sys/block");
+        if (!d)
+                return error_set(e, -errno, "cannot read /sys/block: %s", strerror(errno));
+        char **v = NULL;
+        struct dirent *de;
+        int k = 0;
+        while (k == 0 && (de = readdir(d))) {
+                _cleanup_free_ char *md = strdup_printf("/sys/block/%s/md", de->d_name);
+                struct stat st;
+                if (startswith(de->d_name, "md") && md && stat(md, &st) == 0)
+                        k = strv_push(&v, de->d_name);
+        }
+        closedir(d);
+        if (k < 0) {
+                strv_free(v);
+                return error_set(e, k, "out of memory");
+        }
+        *ret = v;
+        return 0;
+}
+
+static int mdadm(const char *const *argv, struct run_result *r, struct error *e) {
+        return run_checked(argv, &(struct run_opts){ .timeout_ms = MDADM_TIMEOUT_MS }, r, e);
+}
+
+static int mdadm_simple(const char *const *argv, struct error *e) {
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        return mdadm(argv, &r, e);
+}
+
+/* The first md minor that is free, from 127 down as mdadm itself does. */
+static int free_md_device(char *buf, size_t len) {
+        for (int n = 127; n >= 0; n--) {
+                char sys[64];
+                struct stat st;
+                snprintf(sys, sizeof sys, "/sys/block/md%d", n);
+                if (stat(sys, &st) < 0) {
+                        snprintf(buf, len, "/dev/md%d", n);
+                        return 0;
+                }
+        }
+        return -ENOSPC;
+}
+
+int md_create_argv_run(char *const *plan_argv, struct error *e) {
+        /* The plan says /dev/md/<name>; under slow udev mdadm gives up on that
+         * link, so create on a free /dev/mdN: --name keeps /dev/md/<name>. */
+        size_t n = strv_length(plan_argv);
+        if (n < 3 || !streq(plan_argv[0], "mdadm") || !streq(plan_argv[1], "--create"))
+                return error_set(e, -EINVAL, "not an mdadm --create command");
+        char dev[32];
+        if (free_md_device(dev, sizeof dev) < 0)
+                return error_set(e, -ENOSPC, "no free md device number");
+        _cleanup_free_ const char **argv = calloc(n + 1, sizeof *argv);
+        if (!argv)
+                return error_set(e, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+                argv[i] = i == 2 ? dev : plan_argv[i];
+        return mdadm_simple(argv, e);
+}
+
+int md_assemble(char *const *members, struct error *e) {
+        char dev[32];
+        if (free_md_device(dev, sizeof dev) < 0)
+                return error_set(e, -ENOSPC, "no free md device number");
+        size_t n = strv_length(members);
+        _cleanup_free_ const char **argv = calloc(n + 5, sizeof *argv);
+        if (!argv)
+                return error_set(e, -ENOMEM, "out of memory");
+        size_t i = 0;
+        argv[i++] = "mdadm";
+        argv[i++] = "--assemble";
+        argv[i++] = dev;
+        argv[i++] = "--run";
+        for (size_t j = 0; j < n; j++)
+                argv[i++] = members[j];
+        return mdadm_simple(argv, e);
+}
+
+int md_stop(const char *dev, struct error *e) {
+        return mdadm_simple((const char *[]){ "mdadm", "--stop", dev, NULL }, e);
+}
+
+int md_fail_member(const char *dev, const char *member, struct error *e) {
+        return mdadm_simple((const char *[]){ "mdadm", dev, "--fail", member, NULL }, e);
+}
+
+int md_remove_member(const char *dev, const char *member, struct error *e) {
+        return mdadm_simple((const char *[]){ "mdadm", dev, "--remove", member, NULL }, e);
+}
+
+int md_add_member(const char *dev, const char *member, struct error *e) {
+        return mdadm_simple((const char *[]){ "mdadm", dev, "--add", member, NULL }, e);
+}
+
+int md_grow_devices(const char *dev, int raid_devices, struct error *e) {
+        char opt[32];
+        snprintf(opt, sizeof opt, "--raid-devices=%d", raid_devices);
+        return mdadm_simple((const char *[]){ "mdadm", "--grow", dev, opt, NULL }, e);
+}
+
+int md_zero_superblock(const char *member, struct error *e) {
+        return mdadm_simple((const char *[]){ "mdadm", "--zero-superblock", member, NULL }, e);
+}
+
+int md_sync_action(const char *id, const char *action, struct error *e) {
+        _cleanup_free_ char *kname = NULL;
+        int k = md_resolve(id, &kname, e);
+        if (k < 0)
+                return k;
+        _cleanup_free_ char *path = strdup_printf("/sys/block/%s/md/sync_action", kname);
+        FILE *f = path ? fopen(path, "we") : NULL;
+        if (!f)
+                return error_set(e, -errno, "array %s: cannot open %s: %s", id, path ? path : "", strerror(errno));
+        int w = fprintf(f, "%s\n", action);
+        if (fclose(f) != 0 || w < 0)
+                return error_set(e, -EBUSY, "array %s: the kernel refused sync_action '%s' (busy with another sync?)", id, action);
+        return 0;
+}
+
+int md_detail_brief(const char *dev, char **ret_line, struct error *e) {
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = mdadm((const char *[]){ "mdadm", "--detail", "--brief", dev, NULL }, &r, e);
+        if (k < 0)
+                return k;
+        char *line = str_trim(r.out);
+        char *nl = strchr(line, '\n');
+        if (nl)
+                *nl = '\0';
+        if (!startswith(line, "ARRAY "))
+                return error_set(e, -EBADMSG, "mdadm --detail --brief %s printed no ARRAY line", dev);
+        *ret_line = strdup(line);
+        return *ret_line ? 0 : error_set(e, -ENOMEM, "out of memory");
+}
+
+int md_examine_name(const char *partition, char **ret_name, struct error *e) {
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        int k = run_argv((const char *[]){ "mdadm", "--examine", "--export", partition, NULL },
+                         &(struct run_opts){ .timeout_ms = 30000 }, &r, e);
+        if (k < 0)
+                return k;
+        *ret_name = NULL;
+        if (r.exit_code != 0)
+                return 0;   /* no superblock */
+        _cleanup_(md_detail_freep) struct md_detail *d = NULL;
+        if (md_detail_parse(r.out, &d, e) < 0)
+                return 0;
+        const char *name = d->name;
+        const char *colon = name ? strchr(name, ':') : NULL;
+        if (name && !(*ret_name = strdup(colon ? colon + 1 : name)))
+                return error_set(e, -ENOMEM, "out of memory");
+        return 0;
+}

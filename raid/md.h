@@ -1,0 +1,64 @@
+/* The md arrays of this machine: sysfs state (never prose) and the mdadm
+ * commands. The only file that knows mdadm's argv; raid/mdstat.c parses. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+#include "mdstat.h"
+
+struct md_member {
+        char *dev;                /* "sdb1" */
+        char *state;              /* md/dev-X/state: "in_sync", "faulty", "spare", ... */
+        int slot;                 /* -1: none (a spare) */
+        bool missing;             /* the block device behind it is gone */
+};
+
+struct md_status {
+        char *kernel_name;        /* "md127" */
+        char *name;               /* "data", from /dev/md/<name> or the superblock */
+        char *level;              /* "raid5" */
+        char *array_state;        /* "clean", "active", "inactive", ... */
+        char *sync_action;        /* "idle", "resync", "recover", "check", "reshape", ... */
+        char *uuid;               /* mdadm's form */
+        char *metadata;
+        int raid_disks;
+        int degraded;             /* md/degraded: members missing */
+        double sync_percent;      /* -1 when idle */
+        int64_t sync_speed_kib;   /* -1 when idle */
+        int64_t sync_left_bytes;  /* per member, still to sync; -1 when idle */
+        int64_t mismatch_cnt;
+        int64_t size_bytes;
+        struct md_member *members;
+        size_t n_members;
+};
+
+void md_status_free(struct md_status *s);
+static inline void md_status_freep(struct md_status **s) {
+        md_status_free(*s);
+}
+
+/* "/dev/md/data", "data", "md127" or "/dev/md127" -> "md127"; -ENOENT when
+ * no such array runs. */
+int md_resolve(const char *id, char **ret_kernel_name, struct error *e);
+/* State of one running array, from sysfs and `mdadm --detail --export`. */
+int md_status_read(const char *id, struct md_status **ret, struct error *e);
+/* All running arrays (kernel names), from /sys/block/md*. */
+int md_list(char ***ret, struct error *e);
+
+/* mdadm. dev: "/dev/md/<name>" or "/dev/mdN"; members: block device paths. */
+int md_create_argv_run(char *const *plan_argv, struct error *e);   /* the planner's argv, on a free /dev/mdN */
+/* Assemble (and run, degraded if need be) from these member partitions. */
+int md_assemble(char *const *members, struct error *e);
+int md_stop(const char *dev, struct error *e);
+int md_fail_member(const char *dev, const char *member, struct error *e);
+int md_remove_member(const char *dev, const char *member, struct error *e);
+int md_add_member(const char *dev, const char *member, struct error *e);
+int md_grow_devices(const char *dev, int raid_devices, struct error *e);
+int md_zero_superblock(const char *member, struct error *e);
+int md_sync_action(const char *id, const char *action, struct error *e);   /* "check", "idle" via sysfs */
+/* "ARRAY /dev/md/data metadata=1.2 name=host:data UUID=..." */
+int md_detail_brief(const char *dev, char **ret_line, struct error *e);
+/* Members named in md superblocks on these partitions, by `mdadm --examine`. */
+int md_examine_name(const char *partition, char **ret_name, struct error *e);

@@ -1,0 +1,237 @@
+#!/bin/bash
+# hostctl disks in the virtual R630: the 9 disks with exactly the serials,
+# WWNs, vendors, models, firmware, sizes and SSD/HDD the lab gave them, with
+# udevd (by-id, by-path, udev properties) and without it (sysfs only); after
+# a RAID 1 is built on the two SSDs, both show the md signature with the
+# array's name and UUID and are in use ("member of md127 (os)"); before the
+# array is assembled they carry the signature but are not in use. A
+# scsi_debug disk whose model is $(reboot);"<x> is printed and serialized
+# safely.
+set -u
+. "$(dirname "$0")/../host/tap.sh"
+. "$(dirname "$0")/lab.sh"
+HOSTCTL=${HOSTCTL:?HOSTCTL must name the hostctl binary}
+
+if why=$(lab_skip_reason); then
+    skip "disk inventory in the virtual R630" "$why"
+    tap_done
+    exit
+fi
+[ -x "$HOSTCTL" ] || { fail "$HOSTCTL is not an executable"; tap_done; exit 1; }
+
+T=$(mktemp -d /tmp/hostd-lab-inv.XXXXXX)
+trap 'lab_cleanup; rm -rf "$T"' EXIT
+lab_init
+trap 'lab_cleanup; rm -rf "$T"' EXIT
+lab_stage "$HOSTCTL:/usr/local/bin/hostctl"
+OUT=$LAB_SHARE/out
+
+# ---- boot 1: udevd runs; inventory, RAID 1 on the SSDs, inventory, a hostile disk
+cat > "$T/udev.sh" << 'EOF'
+. /lab/lib.sh
+O=/mnt/host/out
+hostctl disks --json > $O/udev.json
+hostctl --debug disks --json > $O/udev-debug.json 2> /dev/null
+hostctl disks > $O/udev.txt
+A=$(lab_disk ssd0) B=$(lab_disk ssd1)
+mdadm --create /dev/md127 --name=os --homehost=r630 --level=1 --raid-devices=2 \
+    --metadata=1.2 --assume-clean --run "$A" "$B" || exit 10
+lab_settle
+mdadm --detail --export /dev/md127 > $O/md.export
+hostctl disks --json > $O/udev-md.json
+hostctl disks > $O/udev-md.txt
+cat $O/udev-md.txt
+# a disk whose INQUIRY model is $(reboot);"<x> (scsi_debug lets us choose it)
+n=$(ls -d /sys/block/sd* | wc -l)
+modprobe scsi_debug 'inq_product=$(reboot);"<x>' inq_vendor=HOSTILE dev_size_mb=8 || exit 11
+i=0
+while [ "$(ls -d /sys/block/sd* | wc -l)" -le "$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+lab_settle
+cat /sys/block/sd*/device/model > $O/hostile-sysfs-models.txt
+hostctl disks --json > $O/hostile.json
+hostctl disks > $O/hostile.txt
+cat $O/hostile.txt
+exit 0
+EOF
+
+# ---- boot 2: no udevd; inventory before and after assembling the array
+cat > "$T/noudev.sh" << 'EOF'
+. /lab/lib.sh
+O=/mnt/host/out
+export MDADM_NO_UDEV=1
+[ -e /run/udev/control ] && exit 20
+hostctl disks --json > $O/noudev.json
+hostctl --debug disks --json > $O/noudev-debug.json 2> /dev/null
+hostctl disks > $O/noudev.txt
+mdadm --assemble /dev/md127 "$(lab_disk ssd0)" "$(lab_disk ssd1)" || exit 21
+hostctl disks --json > $O/noudev-md.json
+cat $O/noudev.txt
+exit 0
+EOF
+
+rc=0
+LAB_UDEV=1 lab_boot inv-udev "$T/udev.sh" || rc=$?
+check_eq "boot with udevd: the guest script ran to the end" 0 "$rc"
+rc=0
+LAB_UDEV=0 lab_boot inv-noudev "$T/noudev.sh" || rc=$?
+check_eq "boot without udevd: the guest script ran to the end" 0 "$rc"
+
+# ---- the checks, on the host, against r630-disks.txt
+cat > "$T/check.py" << 'EOF'
+import json, sys
+
+table, out = sys.argv[1], sys.argv[2]
+lab = []
+for line in open(table):
+    f = line.split()
+    if not f or f[0].startswith("#"):
+        continue
+    size = int(f[2][:-1]) << {"G": 30, "M": 20}[f[2][-1]]
+    lab.append(dict(id=f[0], size=size, vendor=f[3], model=f[4], rev=f[5], serial=f[6],
+                    wwn=f[7], ssd=f[8] == "1"))
+
+def load(name):
+    try:
+        with open(f"{out}/{name}") as fh:
+            return json.load(fh)["disks"]
+    except (OSError, ValueError, KeyError) as e:
+        return e
+
+def report(ok, desc, why=""):
+    print(("PASS " if ok else "FAIL ") + desc + ("" if ok else f" ::: {why}"))
+
+def by_wwn(disks, wwn):
+    return next((d for d in disks if d.get("wwn") == wwn), None)
+
+def identity(d):
+    return {k: d[k] for k in ("name", "vendor", "model", "serial", "wwn", "firmware", "hctl",
+                              "transport", "size_bytes", "logical_sector_size",
+                              "physical_sector_size", "rotational", "removable", "read_only")}
+
+def check_identity(phase, disks):
+    if isinstance(disks, Exception):
+        report(False, f"{phase}: valid inventory JSON", disks)
+        return
+    sd = [d for d in disks if d["name"].startswith("sd")]
+    report(len(sd) == 9, f"{phase}: 9 disks", [d["name"] for d in disks])
+    for l in lab:
+        d = by_wwn(disks, l["wwn"])
+        if d is None:
+            report(False, f"{phase}: {l['id']} found by its WWN {l['wwn']}", "no such disk")
+            continue
+        want = dict(serial=l["serial"], vendor=l["vendor"], model=l["model"], firmware=l["rev"],
+                    size_bytes=l["size"], rotational=not l["ssd"], transport="virtio")
+        got = {k: d[k] for k in want}
+        report(got == want, f"{phase}: {l['id']} ({d['name']}) serial, WWN, vendor, model, firmware, "
+               f"size, {'SSD' if l['ssd'] else 'HDD'}", f"want {want} got {got}")
+
+def check_links(phase, disks, udev):
+    if isinstance(disks, Exception):
+        report(False, f"{phase}: valid inventory JSON", disks)
+        return
+    bad = []
+    for l in lab:
+        d = by_wwn(disks, l["wwn"]) or {}
+        if udev:
+            ok = f"/dev/disk/by-id/wwn-{l['wwn']}" in d.get("by_id", []) and \
+                (d.get("by_path") or "").startswith("/dev/disk/by-path/")
+        else:
+            ok = d.get("by_id") == [] and d.get("by_path") is None
+        if not ok:
+            bad.append((l["id"], d.get("by_id"), d.get("by_path")))
+    report(not bad, f"{phase}: by-id and by-path " + ("from udev's links" if udev else "null (no udev)"), bad)
+
+def check_sources(phase, disks, want):
+    if isinstance(disks, Exception):
+        report(False, f"{phase}: valid inventory JSON", disks)
+        return
+    bad = []
+    for l in lab:
+        src = (by_wwn(disks, l["wwn"]) or {}).get("sources") or {}
+        got = {k: src.get(k) for k in want}
+        if got != want:
+            bad.append((l["id"], got))
+    report(not bad, f"{phase}: --debug names the sources {want}", bad)
+
+def md_export():
+    try:
+        return dict(l.strip().split("=", 1) for l in open(f"{out}/md.export") if "=" in l)
+    except OSError as e:
+        return {"error": str(e)}
+
+def check_md(phase, disks, in_use):
+    if isinstance(disks, Exception):
+        report(False, f"{phase}: valid inventory JSON", disks)
+        return
+    md = md_export()
+    for l in lab:
+        d = by_wwn(disks, l["wwn"])
+        if d is None:
+            report(False, f"{phase}: {l['id']} found", "no such disk")
+            continue
+        if l["id"] in ("ssd0", "ssd1"):
+            sig = d["signatures"][0] if d["signatures"] else {}
+            want_sig = dict(type="linux_raid_member", array_name="os", label="r630:os",
+                            array_uuid=md.get("MD_UUID"))
+            got_sig = {k: sig.get(k) for k in want_sig}
+            report(got_sig == want_sig and len(d["signatures"]) == 1,
+                   f"{phase}: {l['id']} carries the md signature of array os, UUID {md.get('MD_UUID')}",
+                   f"want {want_sig} got {d['signatures']}")
+            if in_use:
+                want = (True, ["md127"], ["member of md127 (os)"])
+            else:
+                want = (False, [], [])
+            got = (d["in_use"], d["holders"], d["in_use_reasons"])
+            report(got == want, f"{phase}: {l['id']} " + ("in use: member of md127 (os)" if in_use
+                                                          else "not in use (array not assembled)"),
+                   f"want {want} got {got}")
+        else:
+            got = (d["in_use"], d["signatures"], d["partition_table"])
+            report(got == (False, [], None), f"{phase}: {l['id']} empty and not in use", got)
+
+def check_hostile():
+    disks = load("hostile.json")
+    if isinstance(disks, Exception):
+        report(False, "hostile model: inventory is valid JSON", disks)
+        return
+    d = next((d for d in disks if d.get("vendor") == "HOSTILE"), None)
+    report(d is not None and d["model"] == '$(reboot);"<x>',
+           'hostile model: serialized as $(reboot);"<x>, valid JSON',
+           d and d.get("model"))
+    try:
+        txt = open(f"{out}/hostile.txt", encoding="ascii").read()
+        ok = '$(reboot);"<x>' in txt and "\x1b" not in txt
+    except (OSError, ValueError) as e:
+        ok, txt = False, e
+    report(ok, 'hostile model: printed as it is in the table', txt)
+
+check_identity("udev", load("udev.json"))
+check_identity("no udev", load("noudev.json"))
+a, b = load("udev.json"), load("noudev.json")
+if not isinstance(a, Exception) and not isinstance(b, Exception):
+    ia = sorted((identity(d) for d in a), key=lambda d: d["name"])
+    ib = sorted((identity(d) for d in b), key=lambda d: d["name"])
+    report(ia == ib, "identity and geometry are the same with and without udevd",
+           [x for x in zip(ia, ib) if x[0] != x[1]])
+check_links("udev", a, True)
+check_links("no udev", b, False)
+check_sources("udev --debug", load("udev-debug.json"),
+              {"serial": "udev:ID_SCSI_SERIAL", "wwn": "udev:ID_WWN_WITH_EXTENSION",
+               "by_path": "udev:DEVLINKS"})
+check_sources("no udev --debug", load("noudev-debug.json"),
+              {"serial": "sysfs:device/vpd_pg80", "wwn": "sysfs:device/wwid", "model": "sysfs:device/model",
+               "by_path": None})
+check_md("udev, RAID 1 built", load("udev-md.json"), True)
+check_md("no udev, before assembly", load("noudev.json"), False)
+check_md("no udev, assembled", load("noudev-md.json"), True)
+check_hostile()
+EOF
+
+while read -r verdict desc; do
+    case $verdict in
+        PASS) ok "$desc" ;;
+        FAIL) fail "${desc%% ::: *}"; echo "#   ${desc#* ::: }" | cut -c1-2000 ;;
+        *) fail "checker: $verdict $desc" ;;
+    esac
+done < <(python3 "$T/check.py" "$LAB_DIR/r630-disks.txt" "$OUT" 2>&1)
+tap_done
