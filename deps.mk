@@ -19,5 +19,10 @@ DEB_HYPERVISOR := libvirt-dev libxml2-dev libvirt-daemon-system libvirt-clients 
                   genisoimage xorriso virtinst dnsmasq-base iptables ovmf busybox-static linux-image-amd64 cpio
 PKGS_HYPERVISOR:= libvirt libxml-2.0
 
-DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR)
-PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS) $(PKGS_HYPERVISOR)
+# hostd/: the daemon (HTTP API, jobs in SQLite, webhooks) and its test clients and benchmark
+DEB_DAEMON     := libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libcrypt-dev redfishtool python3-sushy \
+                  wrk openssl curl busybox-static
+PKGS_DAEMON    := libmicrohttpd sqlite3 libcurl libcrypt
+
+DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON)
+PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS) $(PKGS_HYPERVISOR) $(PKGS_DAEMON)

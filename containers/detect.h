@@ -20,6 +20,10 @@ struct detect_result {
         struct runtime_info rt[3];
 };
 
+void runtime_info_done(struct runtime_info *r);
 void detect_result_done(struct detect_result *d);
+/* One runtime by name; -EINVAL for a name that is none of the three. A
+ * runtime that is not installed has a note that says so. */
+int detect_runtime(const char *name, const char *containerd_config, struct runtime_info *ret);
 /* containerd_config: the config to read (NULL: the default). */
 int detect_runtimes(const char *containerd_config, struct detect_result *ret, struct error *e);

@@ -233,3 +233,32 @@ int image_ensure(const char *dir, struct image *ret, struct error *e) {
         }
         return image_build(dir, NULL, ret, e);
 }
+
+int image_layer(const char *dir, const struct image *img, char **ret, struct error *e) {
+        const char *hex = img->manifest ? startswith(img->manifest, "sha256:") : NULL;
+        _cleanup_free_ char *path = hex ? strdup_printf("%s/layout/blobs/sha256/%s", dir, hex) : NULL;
+        if (!path)
+                return error_set(e, -EINVAL, "image in %s: no manifest digest", dir);
+        if (access(path, F_OK) < 0)
+                return error_set(e, -ENOENT, "image in %s: manifest %s is not in the layout", dir, img->manifest);
+        _cleanup_json_ json_object *m = NULL;
+        int k = json_read_file(path, &m, e);
+        if (k < 0)
+                return k;
+        json_object *layers = NULL, *first;
+        const char *digest = json_object_object_get_ex(m, "layers", &layers) &&
+                                             json_object_is_type(layers, json_type_array) &&
+                                             (first = json_object_array_get_idx(layers, 0))
+                                     ? json_get_string(first, "digest")
+                                     : NULL;
+        const char *lhex = digest ? startswith(digest, "sha256:") : NULL;
+        if (!lhex || strlen(lhex) != 64 || strspn(lhex, "0123456789abcdef") != 64)
+                return error_set(e, -EBADMSG, "image in %s: manifest %s names no sha256 layer", dir, img->manifest);
+        _cleanup_free_ char *layer = strdup_printf("%s/layout/blobs/sha256/%s", dir, lhex);
+        if (!layer)
+                return error_set(e, -ENOMEM, "out of memory");
+        if (access(layer, F_OK) < 0)
+                return error_set(e, -ENOENT, "image in %s: layer %s is missing", dir, digest);
+        *ret = TAKE_PTR(layer);
+        return 0;
+}

@@ -20,3 +20,6 @@ void image_done(struct image *img);
 int image_build(const char *dir, const char *busybox, struct image *ret, struct error *e);
 /* Reuse the build in dir when it is complete, else build it. */
 int image_ensure(const char *dir, struct image *ret, struct error *e);
+/* The path of the image's one layer blob (gzip tar) in <dir>/layout, found
+ * through the manifest (owned); -ENOENT when the layout is not there. */
+int image_layer(const char *dir, const struct image *img, char **ret, struct error *e);

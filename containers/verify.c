@@ -16,7 +16,9 @@
 
 char *verify_script(const char *marker, const char *bind_dir, const char *file, int exit_code) {
         /* the host's cgroup tree is bind-mounted read-only at VERIFY_CGROUP_DIR:
-         * read the container's own cgroup files there (v1, else v2) */
+         * read the container's own cgroup files there (v1, else v2). The root
+         * line is the one mounted on "/" whatever its root field: "/" for
+         * overlay, the directory inside the pool for a bind (native, runc). */
         return strdup_printf(
                 "echo %s\n"
                 "M=$(awk -F: '$2==\"memory\"{print $3}' /proc/self/cgroup)\n"
@@ -28,7 +30,7 @@ char *verify_script(const char *marker, const char *bind_dir, const char *file, 
                 "else\n"
                 "  echo cg=$U; echo mem=$(cat $G$U/memory.max); echo cpu=$(cut -d' ' -f1 $G$U/cpu.max)\n"
                 "fi\n"
-                "echo root=$(grep ' / / ' /proc/self/mountinfo)\n"
+                "echo root=$(awk '$5==\"/\"{l=$0} END{print l}' /proc/self/mountinfo)\n"
                 "echo %s > %s/%s\n"
                 "exit %d\n",
                 marker, marker, bind_dir, file, exit_code);

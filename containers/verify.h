@@ -35,7 +35,7 @@ struct verify_seen {
         bool marker;
         char mem[32], cpu[32];
         char cgroup[256];       /* memory/hostd/<id> (v1) or /hostd/<id> (v2) */
-        char root_line[1024];   /* the " / / " line of /proc/self/mountinfo */
+        char root_line[1024];   /* the line of /proc/self/mountinfo mounted on "/" */
 };
 
 /* The script the container runs (owned). bind_dir is where the pool's
@@ -57,3 +57,11 @@ void verify_judge(const char *pool, const char *root, const char *verify_dir, co
 
 /* containerd: image present (imported when missing), then one run. */
 int verify_containerd(const struct place *p, const struct verify_opts *o, struct checks *c, struct error *e);
+
+/* runc directly, no daemon: the bundle VERIFY_BUNDLE on the pool (made
+ * afresh from the project's image), one `runc run` with runc's state in
+ * <run_dir>/runc, the container deleted after; then the same checks, and
+ * that nothing is left (runc state, mounts, cgroup). */
+#define VERIFY_BUNDLE "verify"
+int verify_runc(const struct place *p, const char *run_dir, const struct verify_opts *o, struct checks *c,
+                struct error *e);

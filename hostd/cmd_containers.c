@@ -10,6 +10,7 @@
 #include "containers/migrate.h"
 #include "containers/others.h"
 #include "containers/place.h"
+#include "containers/runc.h"
 #include "containers/setup.h"
 #include "containers/verify.h"
 #include "lib/json.h"
@@ -17,7 +18,7 @@
 
 struct opts {
         const char *pool, *config, *run_dir, *runtime, *output;
-        bool keep_old;
+        bool keep_old, runtime_set;
         struct verify_opts v;
 };
 
@@ -31,6 +32,12 @@ enum { OPT_POOL = 1000, OPT_CONFIG, OPT_RUN_DIR, OPT_RUNTIME, OPT_KEEP_OLD, OPT_
 
 static const struct option common_opts[] = { COMMON_OPTS, { 0 } };
 static const struct option verify_opts[] = { COMMON_OPTS,
+                                             { "memory", required_argument, NULL, OPT_MEMORY },
+                                             { "cpus", required_argument, NULL, OPT_CPUS },
+                                             { "exit-code", required_argument, NULL, OPT_EXIT },
+                                             { 0 } };
+static const struct option bundle_opts[] = { { "pool", required_argument, NULL, OPT_POOL },
+                                             { "run-dir", required_argument, NULL, OPT_RUN_DIR },
                                              { "memory", required_argument, NULL, OPT_MEMORY },
                                              { "cpus", required_argument, NULL, OPT_CPUS },
                                              { "exit-code", required_argument, NULL, OPT_EXIT },
@@ -57,6 +64,7 @@ static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata,
                 if (!streq(arg, "containerd") && !streq(arg, "docker") && !streq(arg, "podman"))
                         return cli_usage_error(ctx, e, "--runtime: '%s' is not containerd, docker or podman", arg);
                 o->runtime = arg;
+                o->runtime_set = true;
                 break;
         case OPT_KEEP_OLD: o->keep_old = true; break;
         case OPT_OUTPUT: o->output = arg; break;
@@ -78,6 +86,19 @@ static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata,
         return 0;
 }
 
+/* docker and podman: 'not installed' when they are not (exit 1); hostd
+ * only places their data so far. */
+static int other_runtime_error(const char *verb, const char *runtime, struct error *e) {
+        _cleanup_(runtime_info_done) struct runtime_info r = { 0 };
+        detect_runtime(runtime, NULL, &r);
+        if (!r.installed)
+                return error_set(e, -ENOENT, "%s: %s; 'setup --runtime %s' writes its config for when it is installed",
+                                 runtime, r.note ? r.note : "not installed",
+                                 runtime);
+        return error_set(e, -EOPNOTSUPP, "'%s' is done for containerd only so far; for %s, 'setup' places its data",
+                         verb, runtime);
+}
+
 /* Options, no operands; containerd only unless the verb says otherwise. */
 static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o, bool any_runtime,
                  struct error *e) {
@@ -89,8 +110,7 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option
         if (ind < argc)
                 return cli_usage_error(ctx, e, "unexpected argument '%s'", argv[ind]);
         if (!any_runtime && !streq(o->runtime, "containerd"))
-                return error_set(e, -EOPNOTSUPP, "'%s' is done for containerd only so far; for %s, 'setup' places its data",
-                                 argv[0], o->runtime);
+                return other_runtime_error(argv[0], o->runtime, e);
         return 0;
 }
 
@@ -117,12 +137,17 @@ static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         _cleanup_(detect_result_done) struct detect_result d = { 0 };
         if ((k = detect_runtimes(o.config, &d, e)) < 0)
                 return k;
+        for (size_t i = 0; o.runtime_set && i < ELEMENTSOF(d.rt); i++)
+                if (streq(d.rt[i].name, o.runtime) && !d.rt[i].installed)
+                        return error_set(e, -ENOENT, "%s: %s", o.runtime, d.rt[i].note ? d.rt[i].note : "not installed");
         _cleanup_json_ json_object *j = json_object_new_object();
         json_object *a = json_object_new_array();
         if (!ctx->json)
                 fprintf(ctx->out, "%-11s %-9s %-28s %s\n", "RUNTIME", "INSTALLED", "VERSION", "DATA");
         for (size_t i = 0; i < ELEMENTSOF(d.rt); i++) {
                 const struct runtime_info *r = &d.rt[i];
+                if (o.runtime_set && !streq(r->name, o.runtime))
+                        continue;
                 json_object *x = json_object_new_object();
                 json_add_string(x, "name", r->name);
                 json_add_bool(x, "installed", r->installed);
@@ -297,6 +322,30 @@ static int verify_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         return 0;
 }
 
+static int run_bundle_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
+        struct opts o;
+        _cleanup_(place_done) struct place p = { 0 };
+        struct checks c = { 0 };
+        int k = parse(ctx, argc, argv, bundle_opts, &o, false, e);
+        const char *run_dir = o.run_dir ? o.run_dir : PLACE_DEFAULT_RUN_DIR;
+        if (k < 0 || (k = place_init(&p, o.pool, NULL, run_dir, e)) < 0 || (k = place_check_pool(p.pool, e)) < 0 ||
+            (k = verify_runc(&p, run_dir, &o.v, &c, e)) < 0)
+                return k;
+        _cleanup_free_ char *bundle = strdup_printf("%s/containers/bundles/" VERIFY_BUNDLE, p.pool),
+                            *runc_root = bundle_runc_root(run_dir);
+        _cleanup_json_ json_object *j = json_object_new_object();
+        json_add_string(j, "runtime", "runc");
+        json_add_string(j, "bundle", bundle);
+        json_add_string(j, "runc_root", runc_root);
+        print_checks(ctx, &c, j);
+        json_add_bool(j, "ok", checks_ok(&c));
+        if (ctx->json)
+                cli_print_json(ctx, j);
+        if (!checks_ok(&c))
+                return error_set(e, -EIO, "runc bundle on %s: a check failed", p.pool);
+        return 0;
+}
+
 static int migrate_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
         _cleanup_(place_done) struct place p = { 0 };
@@ -366,14 +415,29 @@ LEAF(migrate, "[--pool DIR] [--keep-old]", "Move containerd's images and contain
      COMMON_HELP "  --keep-old          leave the old data in place after a good migration\n"
                  "\nA failure at any point leaves containerd running on its old root with its data.\n",
      migrate_run);
+static const struct command cmd_run_bundle = {
+        .name = "run-bundle",
+        .args = "[--pool DIR] [--run-dir DIR] [--memory SIZE] [--cpus N] [--exit-code N]",
+        .summary = "Run the project's image with runc directly (no daemon) from a bundle on the pool",
+        .help = "Options:\n"
+                "  --pool DIR          the RAID 5 mount (default " PLACE_DEFAULT_POOL "); the bundle is\n"
+                "                      DIR/containers/bundles/" VERIFY_BUNDLE " (rootfs/ and config.json)\n"
+                "  --run-dir DIR       runc keeps its state in DIR/runc (default " PLACE_DEFAULT_RUN_DIR ")\n"
+                "  --memory SIZE       memory limit of the container (default 64M)\n"
+                "  --cpus N            CPU limit (default 0.5)\n"
+                "  --exit-code N       the exit code the container ends with (default 7)\n"
+                "\nThe checks of 'verify', and that nothing is left after the run: the container is\n"
+                "deleted (runc delete --force); the bundle stays for `runc run --bundle DIR ID`.\n",
+        .run = run_bundle_run,
+};
 LEAF(image, "--output DIR", "Build the project's busybox OCI image (reproducible) into DIR", NULL, image_run);
 
 static const struct command *const verbs[] = { &cmd_detect, &cmd_setup, &cmd_start, &cmd_stop, &cmd_status,
-                                               &cmd_verify, &cmd_migrate, &cmd_image, NULL };
+                                               &cmd_verify, &cmd_run_bundle, &cmd_migrate, &cmd_image, NULL };
 
 const struct command cmd_containers = {
         .name = "containers",
         .args = "COMMAND [OPTIONS]",
-        .summary = "The container runtime on the RAID 5 pool: detect, setup, start, stop, verify, migrate",
+        .summary = "The container runtime on the RAID 5 pool: detect, setup, start, stop, verify, run-bundle, migrate",
         .subs = verbs,
 };

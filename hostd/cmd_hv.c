@@ -10,6 +10,7 @@
 
 void hv_args_done(struct hv_args *a) {
         vm_spec_list_free(a->vms);
+        free(a->operands);
         if (a->spec_json)
                 json_object_put(a->spec_json);
         *a = (struct hv_args) { 0 };
@@ -72,8 +73,11 @@ static int read_spec(struct hv_args *a, struct error *e) {
                 return error_set(e, -EINVAL, "%s: must be a mapping with a 'vms' list", a->spec);
         json_object *hyp = NULL, *vms = NULL;
         json_object_object_get_ex(a->spec_json, "hypervisor", &hyp);
+        enum hv_virt_type type = a->cfg.type;
         if ((k = hv_config_from_json(hyp, &a->cfg, e)) < 0)
                 return error_prefix(e, "%s", a->spec);
+        if (a->type_given)      /* --type wins over the spec, even --type auto */
+                a->cfg.type = type;
         if (!json_object_object_get_ex(a->spec_json, "vms", &vms))
                 return error_set(e, -EINVAL, "%s: no 'vms' list", a->spec);
         _cleanup_free_ char *copy = strdup(a->spec);
@@ -94,12 +98,26 @@ int hv_args_parse(struct cli_ctx *ctx, int argc, char **argv, unsigned allowed, 
         if (allowed & HV_OPT_FORCE)
                 strcat(shortopts, "f");
         a->allowed = allowed;
-        int first = 0;
-        int k = cli_parse_options(ctx, argc, argv, shortopts, opts, handle, a, &first, e);
-        if (k < 0)
-                return k;
-        a->operands = argv + first;
-        a->n_operands = argc - first;
+        /* options and operands in any order: "vm show web1 -c URI" */
+        a->operands = calloc((size_t)argc + 1, sizeof *a->operands);
+        if (!a->operands)
+                return error_set(e, -ENOMEM, "out of memory");
+        int k;
+        for (int base = 0;;) {
+                int first = 0;
+                if ((k = cli_parse_options(ctx, argc - base, argv + base, shortopts, opts, handle, a, &first, e)) < 0)
+                        return k;
+                int i = base + first;
+                if (i >= argc)
+                        break;
+                if (streq(argv[i], "--")) {
+                        while (++i < argc)
+                                a->operands[a->n_operands++] = argv[i];
+                        break;
+                }
+                a->operands[a->n_operands++] = argv[i];
+                base = i;     /* the operand stands in for argv[0] of the next round */
+        }
         if (a->spec && (k = read_spec(a, e)) < 0)
                 return k;
         return 0;

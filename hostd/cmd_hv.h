@@ -26,7 +26,7 @@ struct hv_args {
         bool type_given;
         json_object *spec_json;       /* owned; the cfg strings may point into it */
         struct vm_spec_list *vms;
-        char **operands;              /* borrowed from argv */
+        char **operands;              /* the strings are argv's */
         int n_operands;
 };
 void hv_args_done(struct hv_args *a);

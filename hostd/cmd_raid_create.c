@@ -14,7 +14,7 @@
 struct create_args {
         const char *spec;
         char **wipe;
-        bool yes, wait;
+        bool yes, wait, assume_clean;
 };
 
 static int create_option(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {
@@ -24,6 +24,7 @@ static int create_option(struct cli_ctx *ctx, int opt, const char *arg, void *us
         case 'w': return strv_push(&a->wipe, arg) < 0 ? error_set(e, -ENOMEM, "out of memory") : 0;
         case 'y': a->yes = true; return 0;
         case 'W': a->wait = true; return 0;
+        case 'C': a->assume_clean = true; return 0;
         default: return cli_usage_error(ctx, e, "unexpected option");
         }
 }
@@ -79,7 +80,7 @@ static int raid_create_run(struct cli_ctx *ctx, int argc, char **argv, struct er
         static const struct option opts[] = {
                 { "spec", required_argument, NULL, 's' }, { "wipe", required_argument, NULL, 'w' },
                 { "yes", no_argument, NULL, 'y' },         { "wait", no_argument, NULL, 'W' },
-                { 0 },
+                { "assume-clean", no_argument, NULL, 'C' }, { 0 },
         };
         struct create_args a = { 0 };
         int first = 0;
@@ -94,7 +95,7 @@ static int raid_create_run(struct cli_ctx *ctx, int argc, char **argv, struct er
         if ((a.spec && (k = raid_load_spec(a.spec, &spec, e)) < 0) || (k = raid_load_inventory(NULL, &inv, e)) < 0)
                 return k;
         _cleanup_(plan_freep) struct plan *p = plan_make(inv, spec, wipe);
-        if (!p)
+        if (!p || (a.assume_clean && plan_set_assume_clean(p) < 0))
                 return error_set(e, -ENOMEM, "out of memory while planning");
         if (p->errors) {
                 if (ctx->json) {
@@ -158,13 +159,15 @@ int raid_wait_sync(struct cli_ctx *ctx, const char *name, struct error *e) {
 
 const struct command raid_create = {
         .name = "create",
-        .args = "[--spec FILE] [--wipe ID]... [--yes] [--wait] [--json]",
+        .args = "[--spec FILE] [--wipe ID]... [--yes] [--wait] [--assume-clean] [--json]",
         .summary = "Build the planned arrays: partition, mdadm --create, mkfs, mdadm.conf, fstab, mount",
         .help = "Options:\n"
                 "  --spec FILE   a host spec with a storage section (default: the R630 default plan)\n"
                 "  --wipe ID     allow wiping this disk (serial, WWN or by-id) although it carries data\n"
                 "  --yes         do not ask; without it the plan is shown and 'yes' must be typed\n"
                 "  --wait        follow the initial sync until the arrays are in sync\n"
+                "  --assume-clean  skip the initial sync: only for members known to be all zeroes\n"
+                "                (brand-new disks); on anything else parity would be wrong\n"
                 "\n"
                 "Each step checks the machine first: a run stopped at any point finishes when run\n"
                 "again, and a run on a machine where the arrays exist changes nothing and says so.\n",

@@ -68,8 +68,8 @@ static int vm_create_run(struct cli_ctx *ctx, int argc, char **argv, struct erro
                         break;
                 }
                 struct hv_vm_info info = { 0 };
-                if (hv_vm_show(h, v->name, &info, e) < 0)
-                        return k;
+                if ((k = hv_vm_show(h, v->name, &info, e)) < 0)
+                        break;
                 if (ctx->json)
                         json_object_array_add(arr, vm_to_json(&info));
                 else

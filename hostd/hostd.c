@@ -1,6 +1,7 @@
-/* hostd: the daemon. For now the process frame every later part hangs on:
- * options, logging to syslog (stderr in the foreground), a pid file,
- * readiness for systemd, SIGHUP to reload, SIGTERM/SIGINT to stop cleanly. */
+/* hostd: the daemon. The process frame: options, the configuration, logging
+ * to syslog (stderr in the foreground), a pid file, readiness for systemd,
+ * SIGHUP to reload, SIGTERM/SIGINT to stop cleanly; and the parts it starts
+ * in order: the store, the events, the jobs, the monitor, the HTTP server. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -11,10 +12,18 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include "auth.h"
+#include "daemon.h"
+#include "events.h"
+#include "jobs.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
+#include "lib/store.h"
 #include "lib/strutil.h"
+#include "monitor.h"
+#include "server.h"
+#include "state.h"
 
 #ifndef HOSTD_VERSION
 #define HOSTD_VERSION "0.0.0"
@@ -124,6 +133,74 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o, struct error
         return 0;
 }
 
+static struct server *server;
+static struct monitor *monitor;
+
+static void on_job_change(void) {
+        monitor_poke(monitor);
+}
+
+static int start(struct hostd *h, const struct daemon_opts *o, struct error *e) {
+        int k = daemon_config_load(o->config, &h->cfg, e);
+        if (k < 0)
+                return k;
+        if ((k = mkdir_p(o->state_dir, 0750, e)) < 0)
+                return k;
+        _cleanup_free_ char *db = strdup_printf("%s/hostd.db", o->state_dir);
+        if (!db)
+                return error_set(e, -ENOMEM, "out of memory");
+        if ((k = store_open(db, &h->store, e)) < 0)
+                return k;
+        if (h->cfg.users_file && (k = auth_new(h->cfg.users_file, h->cfg.session_timeout_s, &h->auth, e)) < 0)
+                return k;
+        if ((k = events_new(h->store, &h->events, e)) < 0 || (k = jobs_new(h->store, h->events, &h->jobs, e)) < 0)
+                return k;
+        state_set_disks_all(h->cfg.disks_all);
+        jobs_on_change = on_job_change;
+        struct error me = { 0 };
+        if (monitor_start(h->events, &monitor, &me) < 0) {
+                log_warning("no monitoring: %s", me.msg);
+                if (state_refresh_disks(&me) < 0 || state_refresh_arrays(&me) < 0)
+                        log_warning("%s", me.msg);
+        }
+        if ((k = server_start(h, o->socket, &server, e)) < 0)
+                return k;
+        return write_pid_file(o->pid_file, e);
+}
+
+static void reload(struct hostd *h) {
+        struct daemon_config c;
+        struct error e = { 0 };
+        if (daemon_config_load(h->config_path, &c, &e) < 0) {
+                log_error("SIGHUP: %s: keeping the running configuration", e.msg);
+                return;
+        }
+        if (h->auth && auth_reload(h->auth, c.users_file, c.session_timeout_s, &e) < 0) {
+                log_error("SIGHUP: %s: keeping the running configuration", e.msg);
+                daemon_config_done(&c);
+                return;
+        }
+        if (!streq_ptr(c.listen, h->cfg.listen) || c.tls != h->cfg.tls || !streq_ptr(c.tls_cert, h->cfg.tls_cert))
+                log_warning("SIGHUP: listen and TLS settings take effect at the next start");
+        h->cfg.session_timeout_s = c.session_timeout_s;
+        h->cfg.disks_all = c.disks_all;
+        h->cfg.max_body = c.max_body;
+        state_set_disks_all(c.disks_all);
+        monitor_poke(monitor);
+        daemon_config_done(&c);
+        log_info("SIGHUP: reloaded %s (users, session timeout, disks_all, max_body)", h->config_path);
+}
+
+static void stop(struct hostd *h) {
+        server_stop(TAKE_PTR(server));
+        monitor_stop(TAKE_PTR(monitor));
+        jobs_free(h->jobs);      /* running jobs are journaled as Interrupted */
+        events_free(h->events);
+        auth_free(h->auth);
+        store_close(h->store);
+        daemon_config_done(&h->cfg);
+}
+
 int main(int argc, char **argv) {
         struct daemon_opts o = {
                 .config = "/etc/hostd/hostd.conf",
@@ -151,11 +228,15 @@ int main(int argc, char **argv) {
                 log_error("signalfd: %s", strerror(errno));
                 return 1;
         }
-        if (mkdir_p(o.state_dir, 0750, &e) < 0 || write_pid_file(o.pid_file, &e) < 0) {
+        struct hostd h = { .config_path = o.config };
+        int rc = start(&h, &o, &e);
+        if (rc < 0) {
                 log_error("%s", e.msg);
+                stop(&h);
                 return 1;
         }
-        log_info("hostd %s started (pid %d, state in %s)", HOSTD_VERSION, (int)getpid(), o.state_dir);
+        log_info("hostd %s started (pid %d, state in %s, socket %s%s%s)", HOSTD_VERSION, (int)getpid(), o.state_dir,
+                 o.socket, h.cfg.listen ? ", TCP " : "", h.cfg.listen ? h.cfg.listen : "");
         notify_ready();
 
         for (;;) {
@@ -168,12 +249,13 @@ int main(int argc, char **argv) {
                         break;
                 }
                 if (si.ssi_signo == SIGHUP) {
-                        log_info("SIGHUP: %s has no reloadable settings in this release", o.config);
+                        reload(&h);
                         continue;
                 }
                 log_info("%s: stopping", strsignal((int)si.ssi_signo));
                 break;
         }
+        stop(&h);
         unlink(o.pid_file);
         return 0;
 }

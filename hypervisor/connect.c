@@ -124,7 +124,8 @@ static int open_error(const char *uri, struct error *e) {
         virErrorPtr err = virGetLastError();
         const char *msg = err && err->message ? err->message : "unknown error";
         _cleanup_free_ char *scheme = strndup(uri, strcspn(uri, ":+"));
-        if (err && err->code == VIR_ERR_NO_CONNECT && strstr(msg, "no connection driver"))
+        if (err && ((err->code == VIR_ERR_NO_CONNECT && strstr(msg, "no connection driver")) ||
+                    (err->code == VIR_ERR_CONFIG_UNSUPPORTED && strstr(msg, "built without"))))
                 return error_set(e, -EPROTONOSUPPORT,
                                  "cannot connect to %s: this host's libvirt has no '%s' driver (it was built without it)",
                                  uri, scheme ? scheme : uri);

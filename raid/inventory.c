@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <libudev.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,23 +382,27 @@ static int read_contents(struct disk *d) {
                 log_debug("%s: cannot open for probing: %s", d->path, strerror(errno));
                 return 0;   /* no medium, no node: contents unknown */
         }
+        /* one probe, both chains: the partition table and a whole-disk signature */
         _cleanup_(blkid_free_probep) blkid_probe pr = blkid_new_probe();
         if (!pr || blkid_probe_set_device(pr, fd, 0, 0) < 0)
                 return -EIO;
-        blkid_probe_enable_superblocks(pr, 0);
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_UUID |
+                                                  BLKID_SUBLKS_LABEL | BLKID_SUBLKS_VERSION);
         blkid_probe_enable_partitions(pr, 1);
         blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-        blkid_partlist pl = NULL;
-        if (blkid_do_safeprobe(pr) == 0)
-                pl = blkid_probe_get_partitions(pr);
+        int r = blkid_do_safeprobe(pr);
+        blkid_partlist pl = r == 0 ? blkid_probe_get_partitions(pr) : NULL;
         blkid_parttable tab = pl ? blkid_partlist_get_table(pl) : NULL;
         if (tab && !(d->partition_table = strdup(blkid_parttable_get_type(tab))))
                 return -ENOMEM;
         for (int i = 0; pl && i < blkid_partlist_numof_partitions(pl); i++)
                 if (partition_from_blkid(d, blkid_partlist_get_partition(pl, i)) < 0)
                         return -ENOMEM;
-        if (probe_signatures(fd, 0, 0, &d->signatures, &d->n_signatures) < 0)
+        if (r == 0 && take_signature(pr, &d->signatures, &d->n_signatures) < 0)
                 return -ENOMEM;
+        if (r == -2 && probe_signatures(fd, 0, 0, &d->signatures, &d->n_signatures) < 0)
+                return -ENOMEM;   /* ambivalent: list every signature */
         for (size_t i = 0; i < d->n_partitions; i++) {
                 struct disk_partition *p = &d->partitions[i];
                 if (p->start >= 0 && p->size > 0 &&
@@ -412,7 +418,8 @@ static int partition_cmp(const void *a, const void *b) {
 
 /* ---- one disk, all disks ---------------------------------------------------------- */
 
-static int read_disk(struct udev_device *dev, bool use_udev, struct disk *d, struct error *e) {
+/* Identity: what needs the udev device (one thread: libudev is not thread-safe). */
+static int read_disk_identity(struct udev_device *dev, bool use_udev, struct disk *d, struct error *e) {
         const char *syspath = udev_device_get_syspath(dev);
         _cleanup_close_ int dirfd = open(syspath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirfd < 0)
@@ -430,6 +437,16 @@ static int read_disk(struct udev_device *dev, bool use_udev, struct disk *d, str
         d->maj_min = strdup_printf("%u:%u", major(devnum), minor(devnum));
         if (!d->name || !d->path || !d->maj_min || read_identity(&c, syspath) < 0)
                 return error_set(e, -ENOMEM, "out of memory");
+        log_debug("%s: identity from %s", d->name, c.udev ? "the udev database and sysfs" : "sysfs only");
+        return 0;
+}
+
+/* Geometry, partitions, holders, contents: sysfs and libblkid only. */
+static int read_disk_rest(struct disk *d, const char *syspath, struct error *e) {
+        _cleanup_close_ int dirfd = open(syspath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+                return error_set(e, -errno, "cannot open %s: %s", syspath, strerror(errno));
+        struct probe_ctx c = { .dirfd = dirfd, .d = d };
         read_geometry(&c);
         if (dir_names(dirfd, "holders", &d->holders) < 0 || read_kernel_partitions(&c) < 0)
                 return error_set(e, -ENOMEM, "%s: cannot read its partitions and holders", d->name);
@@ -437,7 +454,51 @@ static int read_disk(struct udev_device *dev, bool use_udev, struct disk *d, str
                 return error_set(e, -ENOMEM, "%s: cannot probe its contents", d->name);
         if (d->n_partitions > 1)
                 qsort(d->partitions, d->n_partitions, sizeof *d->partitions, partition_cmp);
-        log_debug("%s: identity from %s", d->name, c.udev ? "the udev database and sysfs" : "sysfs only");
+        return 0;
+}
+
+/* The probing of many disks waits mostly on reads: a few threads, each
+ * taking the next disk. */
+struct rest_job {
+        struct disk_list *l;
+        char **syspaths;
+        atomic_size_t next;
+        pthread_mutex_t lock;
+        struct error e;           /* the first failure */
+};
+
+static void *rest_worker(void *userdata) {
+        struct rest_job *job = userdata;
+        for (size_t i; (i = atomic_fetch_add(&job->next, 1)) < job->l->n;) {
+                struct error e = { 0 };
+                if (read_disk_rest(&job->l->disks[i], job->syspaths[i], &e) < 0) {
+                        pthread_mutex_lock(&job->lock);
+                        if (!job->e.code)
+                                job->e = e;
+                        pthread_mutex_unlock(&job->lock);
+                }
+        }
+        return NULL;
+}
+
+static int read_disks_rest(struct disk_list *l, char **syspaths, struct error *e) {
+        struct rest_job job = { .l = l, .syspaths = syspaths, .lock = PTHREAD_MUTEX_INITIALIZER };
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        size_t n = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
+        if (n > l->n)
+                n = l->n;
+        pthread_t threads[8];
+        size_t started = 0;
+        for (; started + 1 < n; started++)   /* this thread is one of them */
+                if (pthread_create(&threads[started], NULL, rest_worker, &job) != 0)
+                        break;
+        rest_worker(&job);
+        for (size_t i = 0; i < started; i++)
+                pthread_join(threads[i], NULL);
+        if (job.e.code) {
+                *e = job.e;
+                return e->code;
+        }
         return 0;
 }
 
@@ -479,6 +540,7 @@ int inventory_scan(const struct inventory_opts *opts, struct disk_list **ret, st
             udev_enumerate_add_match_property(en, "DEVTYPE", "disk") < 0 || udev_enumerate_scan_devices(en) < 0)
                 return error_set(e, -EIO, "cannot list block devices (is /sys mounted?)");
         _cleanup_(disk_list_freep) struct disk_list *l = calloc(1, sizeof *l);
+        _cleanup_strv_free_ char **syspaths = NULL;   /* beside l->disks, same order */
         if (!l)
                 return error_set(e, -ENOMEM, "out of memory");
         struct udev_list_entry *le;
@@ -490,15 +552,18 @@ int inventory_scan(const struct inventory_opts *opts, struct disk_list **ret, st
                 if (!opts->all && disk_name_is_virtual(udev_device_get_sysname(dev)))
                         continue;
                 struct disk *d = disk_list_add(l);
-                if (!d)
+                if (!d || strv_push(&syspaths, udev_device_get_syspath(dev)) < 0)
                         return error_set(e, -ENOMEM, "out of memory");
-                int k = read_disk(dev, !opts->no_udev, d, e);
+                int k = read_disk_identity(dev, !opts->no_udev, d, e);
                 if (k < 0)
                         return k;
         }
+        int k = l->n > 0 ? read_disks_rest(l, syspaths, e) : 0;
+        if (k < 0)
+                return k;
         disk_list_sort(l);
         _cleanup_(mount_table_done) struct mount_table t = { 0 };
-        int k = read_mount_table(&t, e);
+        k = read_mount_table(&t, e);
         if (k < 0)
                 return k;
         if (disk_list_compute_use(l, &t) < 0)

@@ -72,4 +72,8 @@ static inline void plan_freep(struct plan **p) {
  * list (the command line's --wipe). Returns NULL only on memory exhaustion. */
 struct plan *plan_make(const struct disk_list *inventory, const struct storage_spec *spec, char *const *wipe);
 
+/* The operator's promise that every member is all zeroes (brand-new or
+ * freshly made disks): mdadm skips the initial sync (--assume-clean). */
+int plan_set_assume_clean(struct plan *p);
+
 json_object *plan_to_json(const struct plan *p);

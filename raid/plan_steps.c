@@ -198,3 +198,20 @@ int plan_add_steps(struct plan *p, const struct disk_list *inv, const struct sto
         return add_step(p, STEP_INITRAMFS, NULL, NULL, argv_of("update-initramfs", "-u", NULL),
                         "update the initramfs so that it assembles the arrays at boot (when the system has it)");
 }
+
+int plan_set_assume_clean(struct plan *p) {
+        for (size_t i = 0; i < p->n_steps; i++)
+                if (p->steps[i].kind == STEP_CREATE_ARRAY && !strv_contains(p->steps[i].argv, "--assume-clean")) {
+                        /* before the member list: right after --run */
+                        size_t n = strv_length(p->steps[i].argv);
+                        char **v = realloc(p->steps[i].argv, (n + 2) * sizeof *v);
+                        if (!v)
+                                return -ENOMEM;
+                        memmove(v + 5, v + 4, (n - 4 + 1) * sizeof *v);
+                        v[4] = strdup("--assume-clean");
+                        p->steps[i].argv = v;
+                        if (!v[4])
+                                return -ENOMEM;
+                }
+        return 0;
+}

@@ -17,7 +17,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lab.sh
+# shellcheck source-path=SCRIPTDIR source=lab.sh
 . "$HERE/lab.sh"
 HOSTCTL=${HOSTCTL:-$LAB_REPO/build/hostctl}
 
@@ -55,8 +55,9 @@ printf 'sleep 600\n' > "$TMP/sleep.sh"
     lab_init > /dev/null
     lab_boot_bg signal "$TMP/sleep.sh"
     cat "$LAB_WORK/qemu.pid" > "$TMP/signal.pid"
-    sleep 600 &
-    wait $!
+    # short sleeps: bash runs the TERM trap once the current one ends, and
+    # no background sleep is left holding the lab lock
+    while :; do sleep 0.2; done
 ) &
 child=$!
 for ((i = 0; i < 300; i++)); do

@@ -43,7 +43,8 @@ hostctl disks > $O/udev-md.txt
 cat $O/udev-md.txt
 # a disk whose INQUIRY model is $(reboot);"<x> (scsi_debug lets us choose it)
 n=$(ls -d /sys/block/sd* | wc -l)
-modprobe scsi_debug 'inq_product=$(reboot);"<x>' inq_vendor=HOSTILE dev_size_mb=8 || exit 11
+# (last: the kernel's parser reads an unbalanced " as quoting the rest of the line)
+modprobe scsi_debug inq_vendor=HOSTILE dev_size_mb=8 'inq_product=$(reboot);"<x>' || exit 11
 i=0
 while [ "$(ls -d /sys/block/sd* | wc -l)" -le "$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 lab_settle

@@ -179,6 +179,17 @@ static void rootfs_native_bind_checks_device_and_path(void **state) {
         assert_false(rootfs_on_pool("garbage", "/srv/pool", "/srv/pool/containers/containerd", makedev(7, 0), d, sizeof d));
 }
 
+static void rootfs_runc_bundle_is_a_dir_of_the_pool(void **state) {
+        char d[400];
+        /* inside a runc container: the bundle's rootfs, bind-mounted and pivoted to */
+        const char *line = "640 600 7:0 /containers/bundles/verify/rootfs / rw,relatime - xfs /dev/loop0 rw,attr2";
+        const char *elsewhere = "640 600 7:0 /srv-old/bundles/verify/rootfs / rw,relatime - xfs /dev/loop0 rw,attr2";
+        assert_true(rootfs_on_pool(line, "/srv/pool", "/srv/pool/containers/bundles", makedev(7, 0), d, sizeof d));
+        assert_non_null(strstr(d, "/containers/bundles/verify/rootfs"));
+        assert_false(rootfs_on_pool(elsewhere, "/srv/pool", "/srv/pool/containers/bundles", makedev(7, 0), d, sizeof d));
+        assert_false(rootfs_on_pool(line, "/srv/pool", "/srv/pool/containers/bundles", makedev(259, 1), d, sizeof d));
+}
+
 static void judge_fails_each_wrong_value(void **state) {
         struct checks c = { 0 };
         struct verify_opts o = { .memory = 64 << 20, .cpus = 0.5, .exit_code = 7 };
@@ -208,6 +219,7 @@ int main(void) {
                 cmocka_unit_test(parses_what_the_container_printed),
                 cmocka_unit_test(rootfs_overlay_on_pool_or_not),
                 cmocka_unit_test(rootfs_native_bind_checks_device_and_path),
+                cmocka_unit_test(rootfs_runc_bundle_is_a_dir_of_the_pool),
                 cmocka_unit_test(judge_fails_each_wrong_value),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,7 @@
 #                   Exit status: 7 when every check passed (the host asserts
 #                   that exact value), else 1.
 # Output: "@@CHECK ok|FAIL ...@@" lines, "@@T name seconds@@" timings.
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . /lab/lib.sh
 
 SSD0=$(lab_disk ssd0)
@@ -22,7 +22,7 @@ echo "ssd0=$SSD0 ssd1=$SSD1 hdd6=$HDD6 udev=$LAB_UDEV"
 
 md_detail() { mdadm --detail --export "$1"; }
 
-case $LAB_PHASE in
+case ${LAB_PHASE:-} in
 raid)
     # ---- the project's binary runs in the guest -------------------------------------
     if command -v hostctl > /dev/null; then
@@ -69,6 +69,7 @@ raid)
     lab_check "detail: metadata 1.2" sh -c 'mdadm --detail --export /dev/md0 | grep -qx MD_METADATA=1.2'
     lab_check "detail: name r630-lab:harness" \
         sh -c 'mdadm --detail --export /dev/md0 | grep -qx MD_NAME=r630-lab:harness'
+    # shellcheck disable=SC2016  # (expanded by the inner sh)
     lab_check "detail: clean, not degraded" \
         sh -c 'mdadm --detail /dev/md0 | grep -q "State : clean *$" && [ "$(cat /sys/block/md0/md/degraded)" = 0 ]'
     md_detail /dev/md0 | sed -n 's/^MD_UUID=//p' > "$LAB_OUT/md-uuid.txt"
@@ -107,7 +108,7 @@ reboot)
     lab_ready unplug
     lab_check "hdd6 hot-unplugged" lab_wait_gone "$HDD6" 60
     lab_t_end unplug
-    lab_check "8 disks left" test "$(ls -d /sys/block/sd* | wc -l)" -eq 8
+    lab_check "8 disks left" test "$(lab_ndisks)" -eq 8
     lab_t_start plug
     lab_ready plug
     n=0

@@ -1,4 +1,5 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC3043
+# (SC3043: `local` is not POSIX, but dash and busybox ash both have it)
 # /lab/lib.sh - helpers for scripts run inside the lab guest (dash, POSIX sh).
 # Use: . /lab/lib.sh
 #
@@ -10,6 +11,7 @@
 #                            WWN in /mnt/host/r630-disks.txt (no udev needed)
 #   lab_disk_by_wwn 0xWWN    /dev/sdX whose sysfs wwid is naa.WWN
 #   lab_disk_serial sdX      unit serial number (SCSI VPD page 0x80)
+#   lab_ndisks               number of sd* disks in /sys/block
 #   lab_part DISK N          name of partition N of DISK (sda1, nvme0n1p1)
 #   lab_settle               udevadm settle when udevd runs, else nothing
 #   lab_degraded MD          md/degraded of an array (0 = complete)
@@ -27,40 +29,47 @@ LAB_SHARE=${LAB_SHARE:-/mnt/host}
 lab_up() { cut -d' ' -f1 /proc/uptime; }
 
 lab_check() {
-    _d=$1
+    local desc="$1"
     shift
     if "$@" > /dev/null 2>&1; then
-        echo "@@CHECK ok $_d@@"
+        echo "@@CHECK ok $desc@@"
     else
-        echo "@@CHECK FAIL $_d@@"
+        echo "@@CHECK FAIL $desc@@"
         LAB_FAILS=$((LAB_FAILS + 1))
     fi
 }
 
 lab_t_start() { eval "LAB_TS_$1=\$(lab_up)"; }
 lab_t_end() {
-    _s=0
-    eval "_s=\$LAB_TS_$1"
-    echo "@@T $1 $(awk -v a="$_s" -v b="$(lab_up)" 'BEGIN { printf "%.1f", b - a }')@@"
+    local start=0
+    eval "start=\$LAB_TS_$1"
+    echo "@@T $1 $(awk -v a="$start" -v b="$(lab_up)" 'BEGIN { printf "%.1f", b - a }')@@"
 }
 
 lab_disk_by_wwn() {
-    _w=naa.${1#0x}
-    for _d in /sys/block/sd*; do
-        [ "$(cat "$_d/device/wwid" 2>/dev/null)" = "$_w" ] &&
-            { echo "/dev/${_d##*/}"; return 0; }
+    local wwid="naa.${1#0x}" d
+    for d in /sys/block/sd*; do
+        [ "$(cat "$d/device/wwid" 2>/dev/null)" = "$wwid" ] &&
+            { echo "/dev/${d##*/}"; return 0; }
     done
     return 1
 }
 
 lab_disk() {
-    _w=$(awk -v id="$1" '$1 == id { print $8 }' "$LAB_SHARE/r630-disks.txt" 2>/dev/null)
-    [ -n "$_w" ] && lab_disk_by_wwn "$_w"
+    local wwn
+    wwn=$(awk -v id="$1" '$1 == id { print $8 }' "$LAB_SHARE/r630-disks.txt" 2>/dev/null)
+    [ -n "$wwn" ] && lab_disk_by_wwn "$wwn"
 }
 
 lab_disk_serial() {
     # VPD page 0x80: 4-byte header, then the serial number
     tail -c +5 "/sys/block/${1##*/}/device/vpd_pg80" 2>/dev/null | tr -d '\0 '
+}
+
+lab_ndisks() {
+    local n=0 d
+    for d in /sys/block/sd*; do [ -e "$d" ] && n=$((n + 1)); done
+    echo "$n"
 }
 
 lab_part() {
@@ -80,21 +89,21 @@ lab_degraded() { cat "/sys/block/$(basename "$(readlink -f "$1")")/md/degraded";
 lab_ready() { echo "@@LAB-READY $1@@"; }
 
 lab_wait_signal() {
-    _n=$(( ${2:-120} * 10 ))
+    local n="$(( ${2:-120} * 10 ))"
     while [ ! -e "$LAB_SHARE/signal/$1" ]; do
-        [ "$_n" -le 0 ] && return 1
+        [ "$n" -le 0 ] && return 1
         sleep 0.1
-        _n=$((_n - 1))
+        n=$((n - 1))
     done
     return 0
 }
 
 lab_wait_gone() {
-    _n=$(( ${2:-60} * 10 ))
+    local n="$(( ${2:-60} * 10 ))"
     while [ -e "/sys/block/${1##*/}" ]; do
-        [ "$_n" -le 0 ] && return 1
+        [ "$n" -le 0 ] && return 1
         sleep 0.1
-        _n=$((_n - 1))
+        n=$((n - 1))
     done
     return 0
 }

@@ -1,3 +1,0 @@
-build-san/obj/lib/log.o: lib/log.c lib/log.h lib/macro.h
-lib/log.h:
-lib/macro.h:

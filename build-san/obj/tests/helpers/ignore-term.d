@@ -1,1 +1,0 @@
-build-san/obj/tests/helpers/ignore-term.o: tests/helpers/ignore-term.c

@@ -1,1 +1,0 @@
-build-san/obj/tests/helpers/print-args.o: tests/helpers/print-args.c

@@ -1,0 +1,59 @@
+/* The HTTP API as a function: a request (method, path, body, who) in, a
+ * response (status, JSON body, headers) out. No socket and no libmicrohttpd
+ * here, so the fuzzer and the unit tests call it directly. Resources follow
+ * DMTF Redfish; what Redfish has no schema for is under Oem.Hostd. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct hostd;
+
+struct api_request {
+        const char *method;
+        const char *path;         /* without the query string */
+        const char *body;         /* may be NULL */
+        size_t body_len;
+        const char *user;         /* who is asking ("uid 0" on the Unix socket) */
+        const char *confirm;      /* X-Hostd-Confirm header: DELETE of a Volume names it */
+};
+
+struct api_response {
+        unsigned status;
+        char *body;               /* malloc'd; NULL: empty */
+        size_t body_len;
+        const char *content_type;
+        char *location;           /* Location header, or NULL */
+        char *auth_token;         /* X-Auth-Token header, or NULL */
+        const char *allow;        /* Allow header with 405 */
+};
+
+void api_response_done(struct api_response *r);
+void api_handle(struct hostd *h, const struct api_request *req, struct api_response *ret);
+
+/* ---- for the api_*.c files ---------------------------------------------------- */
+
+/* Split "/redfish/v1/Systems/host" after /redfish/v1 into segments. */
+#define API_MAX_SEGS 10
+struct api_path {
+        char *segs[API_MAX_SEGS];
+        size_t n;
+        char buf[512];
+};
+
+void api_json(struct api_response *r, unsigned status, json_object *o);   /* takes o */
+void api_error(struct api_response *r, unsigned status, const char *message_id, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+void api_not_found(struct api_response *r, const char *path);
+void api_method_not_allowed(struct api_response *r, const char *allow);
+/* {"@odata.id": id} */
+json_object *api_link(const char *id);
+json_object *api_collection(const char *odata_id, const char *type, const char *name);
+void api_collection_add(json_object *coll, const char *member_id);
+/* Parse the body as a JSON object, or answer 400 and return NULL. */
+json_object *api_body_object(const struct api_request *req, struct api_response *r);
+
+void api_storage(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+void api_service(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+void api_metrics(struct hostd *h, struct api_response *r);

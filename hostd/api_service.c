@@ -1,0 +1,227 @@
+/* hostd/api_service.c: ServiceRoot, Systems, Systems/host and the SessionService. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "auth.h"
+#include "daemon.h"
+#include "lib/fileio.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+
+void api_tasks(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+void api_events(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+
+#define SESSIONS "/redfish/v1/SessionService/Sessions"
+
+struct host_facts {
+        char *vendor, *model, *serial, *uuid, *cpu_model;
+        int sockets, threads;
+        double mem_gib;
+};
+static struct host_facts facts;
+static pthread_once_t facts_once = PTHREAD_ONCE_INIT;
+
+static char *dmi(const char *name) {
+        _cleanup_free_ char *path = strdup_printf("/sys/class/dmi/id/%s", name);
+        char *v = NULL;
+        struct error e = { 0 };
+        if (!path || read_one_line(path, &v, &e) < 0 || !*v) {
+                free(v);
+                return NULL;
+        }
+        return v;
+}
+
+static void read_facts(void) {
+        facts.vendor = dmi("sys_vendor");
+        facts.model = dmi("product_name");
+        facts.serial = dmi("product_serial");
+        facts.uuid = dmi("product_uuid");
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        struct error e = { 0 };
+        if (read_file("/proc/meminfo", 1 << 16, &text, &len, &e) >= 0) {
+                const char *m = strstr(text, "MemTotal:");
+                if (m)
+                        facts.mem_gib = strtod(m + 9, NULL) / 1024.0 / 1024.0;
+        }
+        free(TAKE_PTR(text));
+        int ids[64], n_ids = 0;
+        if (read_file("/proc/cpuinfo", 1 << 22, &text, &len, &e) >= 0) {
+                for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                        if (startswith(l, "processor"))
+                                facts.threads++;
+                        else if (startswith(l, "model name") && !facts.cpu_model && strchr(l, ':'))
+                                facts.cpu_model = strdup(str_trim(strchr(l, ':') + 1));
+                        else if (startswith(l, "physical id") && strchr(l, ':')) {
+                                int id = atoi(strchr(l, ':') + 1), seen = 0;
+                                for (int i = 0; i < n_ids; i++)
+                                        seen |= ids[i] == id;
+                                if (!seen && n_ids < 64)
+                                        ids[n_ids++] = id;
+                        }
+                }
+        }
+        facts.sockets = n_ids ? n_ids : 1;
+}
+
+static void service_root(struct hostd *h, struct api_response *r) {
+        pthread_once(&facts_once, read_facts);
+        json_object *o = json_object_new_object();
+        json_add_string(o, "@odata.id", "/redfish/v1");
+        json_add_string(o, "@odata.type", "#ServiceRoot.v1_15_0.ServiceRoot");
+        json_add_string(o, "Id", "RootService");
+        json_add_string(o, "Name", "hostd");
+        json_add_string(o, "RedfishVersion", "1.15.0");
+        if (facts.uuid)
+                json_add_string(o, "UUID", facts.uuid);
+        json_object_object_add(o, "Systems", api_link("/redfish/v1/Systems"));
+        json_object_object_add(o, "SessionService", api_link("/redfish/v1/SessionService"));
+        json_object_object_add(o, "TaskService", api_link("/redfish/v1/TaskService"));
+        json_object_object_add(o, "EventService", api_link("/redfish/v1/EventService"));
+        json_object *links = json_object_new_object();
+        json_object_object_add(links, "Sessions", api_link(SESSIONS));
+        json_object_object_add(o, "Links", links);
+        json_object *oem = json_object_new_object(), *hd = json_object_new_object();
+        json_add_string(hd, "Version", HOSTD_VERSION);
+        json_object_object_add(hd, "Metrics", api_link("/metrics"));
+        json_object_object_add(oem, "Hostd", hd);
+        json_object_object_add(o, "Oem", oem);
+        api_json(r, 200, o);
+}
+
+static void system_host(struct api_response *r) {
+        pthread_once(&facts_once, read_facts);
+        char hn[256] = "";
+        gethostname(hn, sizeof hn - 1);
+        json_object *o = json_object_new_object();
+        json_add_string(o, "@odata.id", "/redfish/v1/Systems/host");
+        json_add_string(o, "@odata.type", "#ComputerSystem.v1_20_0.ComputerSystem");
+        json_add_string(o, "Id", "host");
+        json_add_string(o, "Name", "This host");
+        json_add_string(o, "HostName", hn);
+        json_add_string(o, "SystemType", "Physical");
+        json_add_string(o, "Manufacturer", facts.vendor);
+        json_add_string(o, "Model", facts.model);
+        json_add_string(o, "SerialNumber", facts.serial);
+        if (facts.uuid)
+                json_add_string(o, "UUID", facts.uuid);
+        json_add_string(o, "PowerState", "On");
+        json_object *st = json_object_new_object();
+        json_add_string(st, "State", "Enabled");
+        json_add_string(st, "Health", "OK");
+        json_object_object_add(o, "Status", st);
+        json_object *mem = json_object_new_object();
+        json_object_object_add(mem, "TotalSystemMemoryGiB", json_object_new_double((double)(int)(facts.mem_gib * 100) / 100));
+        json_object_object_add(o, "MemorySummary", mem);
+        json_object *cpu = json_object_new_object();
+        json_add_int(cpu, "Count", facts.sockets);
+        json_add_int(cpu, "LogicalProcessorCount", facts.threads);
+        json_add_string(cpu, "Model", facts.cpu_model);
+        json_object_object_add(o, "ProcessorSummary", cpu);
+        json_object_object_add(o, "Storage", api_link("/redfish/v1/Systems/host/Storage"));
+        api_json(r, 200, o);
+}
+
+static json_object *session_json(const char *id, const char *user) {
+        _cleanup_free_ char *odata = strdup_printf(SESSIONS "/%s", id);
+        json_object *o = json_object_new_object();
+        json_add_string(o, "@odata.id", odata);
+        json_add_string(o, "@odata.type", "#Session.v1_6_0.Session");
+        json_add_string(o, "Id", id);
+        json_add_string(o, "Name", "User session");
+        json_add_string(o, "UserName", user);
+        return o;
+}
+
+static void session_login(struct hostd *h, const struct api_request *req, struct api_response *r) {
+        _cleanup_json_ json_object *b = api_body_object(req, r);
+        if (!b)
+                return;
+        const char *user = json_get_string(b, "UserName"), *pw = json_get_string(b, "Password");
+        if (!user || !pw)
+                return api_error(r, 400, "PropertyMissing", "UserName and Password are required");
+        if (!h->auth)
+                return api_error(r, 401, "NoValidSession", "sessions need a users_file in the configuration");
+        _cleanup_free_ char *token = NULL, *id = NULL;
+        struct error e = { 0 };
+        int k = auth_session_new(h->auth, user, pw, &token, &id, &e);
+        if (k == -EACCES)
+                return api_error(r, 401, "NoValidSession", "%s", e.msg);
+        if (k < 0)
+                return api_error(r, 503, "GeneralError", "%s", e.msg);
+        api_json(r, 201, session_json(id, user));
+        r->location = strdup_printf(SESSIONS "/%s", id);
+        r->auth_token = TAKE_PTR(token);
+}
+
+static void sessions(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r) {
+        if (p->n == 2 && streq(req->method, "POST"))
+                return session_login(h, req, r);
+        if (p->n == 2 && streq(req->method, "GET")) {
+                json_object *c = api_collection(SESSIONS, "#SessionCollection.SessionCollection", "Sessions");
+                _cleanup_strv_free_ char **ids = h->auth ? auth_session_ids(h->auth) : NULL;
+                for (char **i = ids; i && *i; i++) {
+                        _cleanup_free_ char *id = strdup_printf(SESSIONS "/%s", *i);
+                        api_collection_add(c, id);
+                }
+                return api_json(r, 200, c);
+        }
+        if (p->n == 2)
+                return api_method_not_allowed(r, "GET, POST");
+        char user[64];
+        if (p->n != 3 || !h->auth || !auth_session_user(h->auth, p->segs[2], user, sizeof user))
+                return api_not_found(r, req->path);
+        if (streq(req->method, "GET"))
+                return api_json(r, 200, session_json(p->segs[2], user));
+        if (streq(req->method, "DELETE")) {
+                auth_session_delete(h->auth, p->segs[2], NULL);
+                r->status = 204;
+                return;
+        }
+        api_method_not_allowed(r, "GET, DELETE");
+}
+
+static void session_service(struct hostd *h, struct api_response *r) {
+        json_object *o = json_object_new_object();
+        json_add_string(o, "@odata.id", "/redfish/v1/SessionService");
+        json_add_string(o, "@odata.type", "#SessionService.v1_1_9.SessionService");
+        json_add_string(o, "Id", "SessionService");
+        json_add_string(o, "Name", "Session Service");
+        json_add_bool(o, "ServiceEnabled", h->auth != NULL);
+        json_add_int(o, "SessionTimeout", h->cfg.session_timeout_s);
+        json_object_object_add(o, "Sessions", api_link(SESSIONS));
+        api_json(r, 200, o);
+}
+
+void api_service(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r) {
+        const char *s0 = p->n ? p->segs[0] : NULL;
+        if (p->n >= 1 && streq(s0, "SessionService") && (p->n == 1 || streq(p->segs[1], "Sessions"))) {
+                if (p->n >= 2)
+                        return sessions(h, req, p, r);
+                if (!streq(req->method, "GET"))
+                        return api_method_not_allowed(r, "GET");
+                return session_service(h, r);
+        }
+        if (p->n >= 1 && streq(s0, "TaskService"))
+                return api_tasks(h, req, p, r);
+        if (p->n >= 1 && streq(s0, "EventService"))
+                return api_events(h, req, p, r);
+        bool root = p->n == 0, systems = p->n == 1 && streq(s0, "Systems"),
+             host = p->n == 2 && streq(s0, "Systems") && streq(p->segs[1], "host");
+        if (!root && !systems && !host)
+                return api_not_found(r, req->path);
+        if (!streq(req->method, "GET"))
+                return api_method_not_allowed(r, "GET");
+        if (root)
+                return service_root(h, r);
+        if (host)
+                return system_host(r);
+        json_object *c = api_collection("/redfish/v1/Systems", "#ComputerSystemCollection.ComputerSystemCollection",
+                                        "Computer Systems");
+        api_collection_add(c, "/redfish/v1/Systems/host");
+        api_json(r, 200, c);
+}

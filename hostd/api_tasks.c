@@ -1,0 +1,269 @@
+/* hostd/api_tasks.c: TaskService (jobs), EventService (subscriptions, and the
+ * event log under Oem.Hostd) and GET /metrics. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "daemon.h"
+#include "events.h"
+#include "jobs.h"
+#include "lib/json.h"
+#include "lib/store.h"
+#include "lib/strutil.h"
+#include "state.h"
+
+void api_tasks(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+void api_events(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+
+#define TASKS "/redfish/v1/TaskService/Tasks"
+#define SUBS "/redfish/v1/EventService/Subscriptions"
+
+static bool parse_id(const char *s, int64_t *ret) {
+        char *end = NULL;
+        errno = 0;
+        long long v = strtoll(s, &end, 10);
+        if (!*s || *end || errno || v <= 0)
+                return false;
+        *ret = v;
+        return true;
+}
+
+static json_object *task_json(const struct job_record *j) {
+        char ts[40], id[24];
+        snprintf(id, sizeof id, "%lld", (long long)j->id);
+        _cleanup_free_ char *odata = strdup_printf(TASKS "/%s", id);
+        _cleanup_free_ char *name = strdup_printf("%s volume %s", j->kind, j->target);
+        json_object *o = json_object_new_object();
+        json_add_string(o, "@odata.id", odata);
+        json_add_string(o, "@odata.type", "#Task.v1_7_2.Task");
+        json_add_string(o, "Id", id);
+        json_add_string(o, "Name", name);
+        json_add_string(o, "TaskState", j->state);
+        json_add_string(o, "TaskStatus", streq(j->state, "Exception") ? "Critical"
+                                         : streq(j->state, "Interrupted") ? "Warning" : "OK");
+        json_add_int(o, "PercentComplete", j->percent);
+        json_add_string(o, "StartTime", format_time_ms(j->created_ms, ts, sizeof ts));
+        if (!streq(j->state, "Running"))
+                json_add_string(o, "EndTime", format_time_ms(j->updated_ms, ts, sizeof ts));
+        json_object *msgs = json_object_new_array();
+        if (j->message) {
+                json_object *m = json_object_new_object();
+                json_add_string(m, "MessageId", streq(j->state, "Exception") ? "Base.1.16.GeneralError" : "Task.1.0.TaskProgressChanged");
+                json_add_string(m, "Message", j->message);
+                json_object_array_add(msgs, m);
+        }
+        json_object_object_add(o, "Messages", msgs);
+        json_object *oem = json_object_new_object(), *hd = json_object_new_object();
+        json_add_string(hd, "Kind", j->kind);
+        json_add_string(hd, "Volume", j->target);
+        if (streq(j->state, "Interrupted")) {
+                _cleanup_free_ char *target = strdup_printf("%s/Actions/Oem/Hostd.Resume", odata);
+                json_object *act = json_object_new_object();
+                json_add_string(act, "target", target);
+                json_object_object_add(hd, "#Hostd.Resume", act);
+        }
+        json_object_object_add(oem, "Hostd", hd);
+        json_object_object_add(o, "Oem", oem);
+        return o;
+}
+
+void api_tasks(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r) {
+        struct error e = { 0 };
+        if (!h->store)
+                return api_error(r, 503, "ServiceTemporarilyUnavailable", "no job store");
+        if (p->n == 1 || (p->n == 2 && streq(p->segs[1], "Tasks"))) {
+                if (!streq(req->method, "GET"))
+                        return api_method_not_allowed(r, "GET");
+                if (p->n == 1) {
+                        json_object *o = json_object_new_object();
+                        json_add_string(o, "@odata.id", "/redfish/v1/TaskService");
+                        json_add_string(o, "@odata.type", "#TaskService.v1_2_0.TaskService");
+                        json_add_string(o, "Id", "TaskService");
+                        json_add_string(o, "Name", "Task Service");
+                        json_add_bool(o, "ServiceEnabled", true);
+                        json_object_object_add(o, "Tasks", api_link(TASKS));
+                        return api_json(r, 200, o);
+                }
+                struct job_record *v = NULL;
+                size_t n = 0;
+                if (store_job_list(h->store, &v, &n, &e) < 0)
+                        return api_error(r, 500, "InternalError", "%s", e.msg);
+                json_object *c = api_collection(TASKS, "#TaskCollection.TaskCollection", "Tasks");
+                for (size_t i = 0; i < n; i++) {
+                        _cleanup_free_ char *id = strdup_printf(TASKS "/%lld", (long long)v[i].id);
+                        api_collection_add(c, id);
+                }
+                job_record_list_free(v, n);
+                return api_json(r, 200, c);
+        }
+        int64_t id;
+        if (p->n < 3 || !streq(p->segs[1], "Tasks") || !parse_id(p->segs[2], &id))
+                return api_not_found(r, req->path);
+        struct job_record j = { 0 };
+        int k = store_job_get(h->store, id, &j, &e);
+        if (k == -ENOENT)
+                return api_not_found(r, req->path);
+        if (k < 0)
+                return api_error(r, 500, "InternalError", "%s", e.msg);
+        bool resume = p->n == 6 && streq(p->segs[3], "Actions") && streq(p->segs[4], "Oem") &&
+                      streq(p->segs[5], "Hostd.Resume");
+        if (p->n == 3 && streq(req->method, "GET"))
+                api_json(r, 200, task_json(&j));
+        else if (p->n == 3)
+                api_method_not_allowed(r, "GET");
+        else if (!resume)
+                api_not_found(r, req->path);
+        else if (!streq(req->method, "POST"))
+                api_method_not_allowed(r, "POST");
+        else if (!h->jobs)
+                api_error(r, 503, "ServiceTemporarilyUnavailable", "no job runner");
+        else if ((k = jobs_resume(h->jobs, id, &e)) < 0)
+                api_error(r, k == -EBUSY ? 409 : 500, k == -EBUSY ? "ResourceInUse" : "InternalError", "%s", e.msg);
+        else {
+                r->status = 202;
+                r->location = strdup_printf(TASKS "/%lld", (long long)id);
+        }
+        job_record_done(&j);
+}
+
+static json_object *subscription_json(const struct subscription_record *s) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)s->id);
+        _cleanup_free_ char *odata = strdup_printf(SUBS "/%s", id);
+        json_object *o = json_object_new_object();
+        json_add_string(o, "@odata.id", odata);
+        json_add_string(o, "@odata.type", "#EventDestination.v1_13_0.EventDestination");
+        json_add_string(o, "Id", id);
+        json_add_string(o, "Name", "Event subscription");
+        json_add_string(o, "Destination", s->destination);
+        json_add_string(o, "Context", s->context ? s->context : "");
+        json_add_string(o, "Protocol", "Redfish");
+        json_add_string(o, "SubscriptionType", "RedfishEvent");
+        return o;
+}
+
+static void subscribe(struct hostd *h, const struct api_request *req, struct api_response *r) {
+        _cleanup_json_ json_object *b = api_body_object(req, r);
+        if (!b)
+                return;
+        const char *dest = json_get_string(b, "Destination"), *ctx = json_get_string(b, "Context");
+        const char *proto = json_get_string(b, "Protocol");
+        if (!dest || (!startswith(dest, "http://") && !startswith(dest, "https://")))
+                return api_error(r, 400, "PropertyValueFormatError", "Destination must be an http:// or https:// URL");
+        if (proto && !streq(proto, "Redfish"))
+                return api_error(r, 400, "PropertyValueNotInList", "Protocol: only Redfish is supported");
+        int64_t id = 0;
+        struct error e = { 0 };
+        if (store_subscription_add(h->store, dest, ctx, &id, &e) < 0)
+                return api_error(r, 500, "InternalError", "%s", e.msg);
+        struct subscription_record s = { .id = id, .destination = (char *)dest, .context = (char *)ctx };
+        api_json(r, 201, subscription_json(&s));
+        r->location = strdup_printf(SUBS "/%lld", (long long)id);
+}
+
+/* Oem: the newest events, as Redfish EventRecords. */
+static void event_log(struct hostd *h, struct api_response *r) {
+        struct journal_record *v = NULL;
+        size_t n = 0;
+        struct error e = { 0 };
+        if (store_journal_list(h->store, 200, &v, &n, &e) < 0)
+                return api_error(r, 500, "InternalError", "%s", e.msg);
+        json_object *o = json_object_new_object(), *arr = json_object_new_array();
+        json_add_string(o, "@odata.id", "/redfish/v1/EventService/Oem/Hostd/Events");
+        json_add_string(o, "Name", "hostd events, oldest first (at most 200)");
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(arr, event_record_from_journal(v[i].id, v[i].time_ms, v[i].kind, v[i].severity,
+                                                                     v[i].message, v[i].data));
+        json_object_object_add(o, "Events", arr);
+        journal_record_list_free(v, n);
+        api_json(r, 200, o);
+}
+
+void api_events(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r) {
+        struct error e = { 0 };
+        if (!h->store)
+                return api_error(r, 503, "ServiceTemporarilyUnavailable", "no event store");
+        if (p->n == 1) {
+                if (!streq(req->method, "GET"))
+                        return api_method_not_allowed(r, "GET");
+                json_object *o = json_object_new_object(), *types = json_object_new_array();
+                json_add_string(o, "@odata.id", "/redfish/v1/EventService");
+                json_add_string(o, "@odata.type", "#EventService.v1_10_0.EventService");
+                json_add_string(o, "Id", "EventService");
+                json_add_string(o, "Name", "Event Service");
+                json_add_bool(o, "ServiceEnabled", true);
+                json_object_array_add(types, json_object_new_string("Alert"));
+                json_object_object_add(o, "EventTypesForSubscription", types);
+                json_object_object_add(o, "Subscriptions", api_link(SUBS));
+                json_object *oem = json_object_new_object(), *hd = json_object_new_object();
+                json_object_object_add(hd, "Events", api_link("/redfish/v1/EventService/Oem/Hostd/Events"));
+                json_object_object_add(oem, "Hostd", hd);
+                json_object_object_add(o, "Oem", oem);
+                return api_json(r, 200, o);
+        }
+        if (p->n == 4 && streq(p->segs[1], "Oem") && streq(p->segs[2], "Hostd") && streq(p->segs[3], "Events"))
+                return streq(req->method, "GET") ? event_log(h, r) : api_method_not_allowed(r, "GET");
+        if (!streq(p->segs[1], "Subscriptions") || p->n > 3)
+                return api_not_found(r, req->path);
+        struct subscription_record *v = NULL;
+        size_t n = 0;
+        if (store_subscription_list(h->store, &v, &n, &e) < 0)
+                return api_error(r, 500, "InternalError", "%s", e.msg);
+        if (p->n == 2) {
+                if (streq(req->method, "POST"))
+                        subscribe(h, req, r);
+                else if (!streq(req->method, "GET"))
+                        api_method_not_allowed(r, "GET, POST");
+                else {
+                        json_object *c = api_collection(SUBS, "#EventDestinationCollection.EventDestinationCollection",
+                                                        "Event Subscriptions");
+                        for (size_t i = 0; i < n; i++) {
+                                _cleanup_free_ char *id = strdup_printf(SUBS "/%lld", (long long)v[i].id);
+                                api_collection_add(c, id);
+                        }
+                        api_json(r, 200, c);
+                }
+                return subscription_record_list_free(v, n);
+        }
+        int64_t id = 0;
+        size_t i = 0;
+        if (parse_id(p->segs[2], &id))
+                while (i < n && v[i].id != id)
+                        i++;
+        if (!id || i == n)
+                api_not_found(r, req->path);
+        else if (streq(req->method, "GET"))
+                api_json(r, 200, subscription_json(&v[i]));
+        else if (streq(req->method, "DELETE")) {
+                store_subscription_delete(h->store, id, NULL);
+                r->status = 204;
+        } else
+                api_method_not_allowed(r, "GET, DELETE");
+        subscription_record_list_free(v, n);
+}
+
+void api_metrics(struct hostd *h, struct api_response *r) {
+        _cleanup_(arrays_snap_putp) struct arrays_snap *a = state_arrays_get();
+        _cleanup_(disks_snap_putp) struct disks_snap *d = state_disks_get();
+        size_t cap = 4096 + a->n * 1024, len = 0;
+        char *buf = malloc(cap);
+        if (!buf)
+                return api_error(r, 500, "InternalError", "out of memory");
+#define OUT(...) len += (size_t)snprintf(buf + len, cap - len, __VA_ARGS__)
+        OUT("# HELP hostd_disks Block disks in the inventory.\n# TYPE hostd_disks gauge\nhostd_disks %zu\n",
+            d->list ? d->list->n : 0);
+        OUT("# HELP hostd_arrays md arrays running.\n# TYPE hostd_arrays gauge\nhostd_arrays %zu\n", a->n);
+        OUT("# HELP hostd_array_degraded Members missing from the array (md/degraded).\n# TYPE hostd_array_degraded gauge\n");
+        for (size_t i = 0; i < a->n && len < cap - 512; i++)
+                OUT("hostd_array_degraded{array=\"%.32s\",device=\"%.16s\"} %d\n", a->v[i]->name ? a->v[i]->name : "",
+                    a->v[i]->kernel_name, a->v[i]->degraded);
+        OUT("# HELP hostd_array_sync_percent Resync/recovery progress; 100 when idle.\n# TYPE hostd_array_sync_percent gauge\n");
+        for (size_t i = 0; i < a->n && len < cap - 512; i++)
+                OUT("hostd_array_sync_percent{array=\"%.32s\",device=\"%.16s\"} %.1f\n", a->v[i]->name ? a->v[i]->name : "",
+                    a->v[i]->kernel_name, a->v[i]->sync_percent < 0 ? 100.0 : a->v[i]->sync_percent);
+#undef OUT
+        r->status = 200;
+        r->content_type = "text/plain; version=0.0.4";
+        r->body = buf;
+        r->body_len = len < cap ? len : cap - 1;
+}

@@ -1,0 +1,31 @@
+/* Who may use the TCP API: users from a file of "name:crypt-hash" lines
+ * (`openssl passwd -6` makes the hash), checked for HTTP Basic and for
+ * Redfish session logins, and the sessions themselves: a random token, an
+ * id for the session URI, an idle timeout. Thread-safe. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+
+struct auth;
+
+int auth_new(const char *users_file, int idle_timeout_s, struct auth **ret, struct error *e);
+void auth_free(struct auth *a);
+/* Re-read the users file (SIGHUP); sessions of users no longer listed end. */
+int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, struct error *e);
+
+bool auth_check_password(struct auth *a, const char *user, const char *password);
+
+/* Log in: a new session; *ret_token and *ret_id are new strings. -EACCES on bad credentials. */
+int auth_session_new(struct auth *a, const char *user, const char *password, char **ret_token, char **ret_id,
+                     struct error *e);
+/* The token's session, touched; false when unknown or idle too long. ret_user (optional) copies the user. */
+bool auth_session_check(struct auth *a, const char *token, char *ret_user, size_t user_len);
+/* End a session by id. -ENOENT when there is none. */
+int auth_session_delete(struct auth *a, const char *id, struct error *e);
+/* Ids of live sessions (a NULL-terminated new vector), and one session's user. */
+char **auth_session_ids(struct auth *a);
+bool auth_session_user(struct auth *a, const char *id, char *ret_user, size_t user_len);

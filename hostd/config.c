@@ -1,0 +1,132 @@
+/* hostd.conf: YAML read through libyaml into json-c, checked key by key. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "daemon.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "lib/yaml_json.h"
+
+void daemon_config_done(struct daemon_config *c) {
+        free(c->listen);
+        free(c->tls_cert);
+        free(c->tls_key);
+        free(c->users_file);
+        free(c->socket_group);
+        memset(c, 0, sizeof *c);
+}
+
+static int get_string(json_object *v, const char *key, char **ret, struct error *e) {
+        if (!json_object_is_type(v, json_type_string))
+                return error_set(e, -EINVAL, "%s: must be a string", key);
+        char *s = strdup(json_object_get_string(v));
+        if (!s)
+                return error_set(e, -ENOMEM, "out of memory");
+        free(*ret);
+        *ret = s;
+        return 0;
+}
+
+static int get_int(json_object *v, const char *key, long lo, long hi, long *ret, struct error *e) {
+        errno = 0;
+        const char *s = json_object_get_string(v);
+        char *end = NULL;
+        long n = s ? strtol(s, &end, 0) : 0;
+        if (!s || !*s || *end || errno || n < lo || n > hi)
+                return error_set(e, -EINVAL, "%s: '%s' is not a number from %ld to %ld", key, s ? s : "", lo, hi);
+        *ret = n;
+        return 0;
+}
+
+static int get_bool(json_object *v, const char *key, bool *ret, struct error *e) {
+        const char *s = json_object_get_string(v);
+        if (json_object_is_type(v, json_type_boolean))
+                *ret = json_object_get_boolean(v);
+        else if (streq(s, "true") || streq(s, "yes"))
+                *ret = true;
+        else if (streq(s, "false") || streq(s, "no"))
+                *ret = false;
+        else
+                return error_set(e, -EINVAL, "%s: '%s' is not true or false", key, s ? s : "");
+        return 0;
+}
+
+static int apply_key(struct daemon_config *c, const char *key, json_object *v, struct error *e) {
+        long n = 0;
+        int k;
+        if (streq(key, "listen"))
+                return get_string(v, key, &c->listen, e);
+        if (streq(key, "tls"))
+                return get_bool(v, key, &c->tls, e);
+        if (streq(key, "tls_cert"))
+                return get_string(v, key, &c->tls_cert, e);
+        if (streq(key, "tls_key"))
+                return get_string(v, key, &c->tls_key, e);
+        if (streq(key, "users_file"))
+                return get_string(v, key, &c->users_file, e);
+        if (streq(key, "socket_group"))
+                return get_string(v, key, &c->socket_group, e);
+        if (streq(key, "disks_all"))
+                return get_bool(v, key, &c->disks_all, e);
+        if (streq(key, "session_timeout")) {
+                k = get_int(v, key, 1, 86400 * 7, &n, e);
+                c->session_timeout_s = (int)n;
+                return k;
+        }
+        if (streq(key, "socket_mode")) {
+                k = get_int(v, key, 0, 0777, &n, e);
+                c->socket_mode = (mode_t)n;
+                return k;
+        }
+        if (streq(key, "max_body")) {
+                k = get_int(v, key, 1024, 64L << 20, &n, e);
+                c->max_body = (size_t)n;
+                return k;
+        }
+        if (streq(key, "threads")) {
+                k = get_int(v, key, 1, 64, &n, e);
+                c->threads = (int)n;
+                return k;
+        }
+        return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, users_file, session_timeout, "
+                                     "socket_group, socket_mode, disks_all, max_body, threads)", key);
+}
+
+int daemon_config_load(const char *path, struct daemon_config *ret, struct error *e) {
+        struct daemon_config c = {
+                .tls = true,
+                .session_timeout_s = 1800,
+                .socket_group = strdup("hostd"),
+                .socket_mode = 0660,
+                .max_body = 64 * 1024,
+                .threads = 2,
+        };
+        if (!c.socket_group)
+                return error_set(e, -ENOMEM, "out of memory");
+        struct stat st;
+        if (path && stat(path, &st) == 0) {
+                _cleanup_json_ json_object *doc = NULL;
+                int k = yaml_read_file_to_json(path, &doc, e);
+                if (k >= 0 && doc && !json_object_is_type(doc, json_type_object))
+                        k = error_set(e, -EINVAL, "must be a mapping of settings");
+                if (k >= 0 && doc) {
+                        json_object_object_foreach(doc, key, v) {
+                                if (k < 0)
+                                        break;
+                                if (v)
+                                        k = apply_key(&c, key, v, e);
+                        }
+                }
+                if (k >= 0 && c.listen && c.tls && (!c.tls_cert || !c.tls_key))
+                        k = error_set(e, -EINVAL, "listen: TLS needs tls_cert and tls_key (or tls: false)");
+                if (k >= 0 && c.listen && !c.users_file)
+                        k = error_set(e, -EINVAL, "listen: TCP needs users_file (who may log in)");
+                if (k < 0) {
+                        daemon_config_done(&c);
+                        return error_prefix(e, "%s", path);
+                }
+        }
+        *ret = c;
+        return 0;
+}

@@ -1,0 +1,41 @@
+/* What the daemon's parts share: the configuration and the services that the
+ * HTTP API, the jobs, the monitor and the events use. One per process. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+
+struct store;
+struct auth;
+struct jobs;
+struct events;
+
+/* /etc/hostd/hostd.conf (YAML); every key is optional. */
+struct daemon_config {
+        char *listen;             /* "ADDR:PORT" for TCP; NULL: the Unix socket only */
+        bool tls;                 /* TLS on the TCP listener (default true) */
+        char *tls_cert, *tls_key; /* PEM files */
+        char *users_file;         /* "name:crypt-hash" lines (openssl passwd -6) */
+        int session_timeout_s;    /* idle sessions end after this (default 1800) */
+        char *socket_group;       /* group allowed on the Unix socket (default "hostd") */
+        mode_t socket_mode;       /* default 0660 */
+        bool disks_all;           /* Drives lists loop/ram/... devices too (like disks --all) */
+        size_t max_body;          /* request bodies larger than this: 413 (default 64 KiB) */
+        int threads;              /* server threads (default 2) */
+};
+
+void daemon_config_done(struct daemon_config *c);
+/* Defaults, then the file when it exists. Unknown keys are errors that name the key. */
+int daemon_config_load(const char *path, struct daemon_config *ret, struct error *e);
+
+struct hostd {
+        struct daemon_config cfg;
+        const char *config_path;
+        struct store *store;
+        struct auth *auth;
+        struct jobs *jobs;
+        struct events *events;
+};

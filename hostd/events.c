@@ -1,0 +1,204 @@
+/* hostd/events.c: journal, log, and the webhook sender thread. */
+#include "events.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/store.h"
+#include "lib/strutil.h"
+
+struct queued {
+        struct queued *next;
+        char *record;             /* JSON of one EventRecord */
+        int64_t id;
+};
+
+struct events {
+        struct store *store;
+        pthread_t sender;
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        struct queued *head, **tail;
+        bool stop;
+};
+
+const char *format_time_ms(int64_t time_ms, char *buf, size_t len) {
+        time_t t = (time_t)(time_ms / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        char base[24];
+        strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(buf, len, "%s.%03dZ", base, (int)(time_ms % 1000));
+        return buf;
+}
+
+json_object *event_record_from_journal(int64_t id, int64_t time_ms, const char *kind, const char *severity,
+                                       const char *message, const char *data) {
+        char ts[40], idbuf[24];
+        snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+        json_object *r = json_object_new_object();
+        json_add_string(r, "EventType", "Alert");
+        json_add_string(r, "EventId", idbuf);
+        json_add_string(r, "EventTimestamp", format_time_ms(time_ms, ts, sizeof ts));
+        json_add_string(r, "Severity", severity);
+        json_add_string(r, "MessageSeverity", severity);
+        json_add_string(r, "Message", message);
+        _cleanup_free_ char *mid = strdup_printf("Hostd.1.0.%s", kind);
+        json_add_string(r, "MessageId", mid);
+        if (data && *data) {
+                json_object *origin = json_object_new_object();
+                json_add_string(origin, "@odata.id", data);
+                json_object_object_add(r, "OriginOfCondition", origin);
+        }
+        json_object *oem = json_object_new_object(), *h = json_object_new_object();
+        json_add_string(h, "Kind", kind);
+        json_add_int(h, "TimeMs", time_ms);
+        json_object_object_add(oem, "Hostd", h);
+        json_object_object_add(r, "Oem", oem);
+        return r;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *u) {
+        return size * n;
+}
+
+static void post_one(const char *url, const char *body) {
+        CURL *c = curl_easy_init();
+        if (!c)
+                return;
+        struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        CURLcode r = curl_easy_perform(c);
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        if (r != CURLE_OK)
+                log_warning("event to %s: %s", url, curl_easy_strerror(r));
+        else if (status >= 300)
+                log_warning("event to %s: HTTP %ld", url, status);
+        else
+                log_debug("event to %s: HTTP %ld", url, status);
+        curl_slist_free_all(h);
+        curl_easy_cleanup(c);
+}
+
+static void deliver(struct events *ev, struct queued *q) {
+        struct subscription_record *subs = NULL;
+        size_t n = 0;
+        struct error e = { 0 };
+        if (store_subscription_list(ev->store, &subs, &n, &e) < 0) {
+                log_warning("events: %s", e.msg);
+                return;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_json_ json_object *msg = json_object_new_object();
+                _cleanup_free_ char *id = strdup_printf("%lld", (long long)q->id);
+                json_add_string(msg, "@odata.type", "#Event.v1_7_0.Event");
+                json_add_string(msg, "Id", id);
+                json_add_string(msg, "Name", "hostd event");
+                json_add_string(msg, "Context", subs[i].context ? subs[i].context : "");
+                json_object *arr = json_object_new_array();
+                json_object_array_add(arr, json_tokener_parse(q->record));
+                json_object_object_add(msg, "Events", arr);
+                post_one(subs[i].destination, json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN));
+        }
+        subscription_record_list_free(subs, n);
+}
+
+static void *sender_main(void *userdata) {
+        struct events *ev = userdata;
+        pthread_mutex_lock(&ev->lock);
+        for (;;) {
+                while (!ev->head && !ev->stop)
+                        pthread_cond_wait(&ev->cond, &ev->lock);
+                struct queued *q = ev->head;
+                if (!q)
+                        break;
+                ev->head = q->next;
+                if (!ev->head)
+                        ev->tail = &ev->head;
+                pthread_mutex_unlock(&ev->lock);
+                deliver(ev, q);
+                free(q->record);
+                free(q);
+                pthread_mutex_lock(&ev->lock);
+        }
+        pthread_mutex_unlock(&ev->lock);
+        return NULL;
+}
+
+int events_new(struct store *store, struct events **ret, struct error *e) {
+        struct events *ev = calloc(1, sizeof *ev);
+        if (!ev)
+                return error_set(e, -ENOMEM, "out of memory");
+        ev->store = store;
+        ev->tail = &ev->head;
+        pthread_mutex_init(&ev->lock, NULL);
+        pthread_cond_init(&ev->cond, NULL);
+        int k = pthread_create(&ev->sender, NULL, sender_main, ev);
+        if (k != 0) {
+                free(ev);
+                return error_set(e, -k, "cannot start the event sender: %s", strerror(k));
+        }
+        *ret = ev;
+        return 0;
+}
+
+void events_free(struct events *ev) {
+        if (!ev)
+                return;
+        pthread_mutex_lock(&ev->lock);
+        ev->stop = true;
+        pthread_cond_signal(&ev->cond);
+        pthread_mutex_unlock(&ev->lock);
+        pthread_join(ev->sender, NULL);
+        pthread_cond_destroy(&ev->cond);
+        pthread_mutex_destroy(&ev->lock);
+        free(ev);
+}
+
+void events_emit(struct events *ev, const char *kind, const char *severity, const char *origin, const char *fmt, ...) {
+        char msg[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        int64_t ms = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+        enum log_level lvl = streq(severity, "OK") ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING;
+        log_msg(lvl, "event %s: %s", kind, msg);
+        if (!ev)
+                return;
+        int64_t id = 0;
+        struct error e = { 0 };
+        if (store_journal_add(ev->store, ms, kind, severity, msg, origin, &id, &e) < 0)
+                log_warning("events: %s", e.msg);
+        _cleanup_json_ json_object *rec = event_record_from_journal(id, ms, kind, severity, msg, origin);
+        struct queued *q = calloc(1, sizeof *q);
+        if (!q)
+                return;
+        q->id = id;
+        q->record = strdup(json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN));
+        if (!q->record) {
+                free(q);
+                return;
+        }
+        pthread_mutex_lock(&ev->lock);
+        *ev->tail = q;
+        ev->tail = &q->next;
+        pthread_cond_signal(&ev->cond);
+        pthread_mutex_unlock(&ev->lock);
+}

@@ -1,0 +1,254 @@
+/* hostd/jobs.c: worker threads around raid_apply and md_stop, journaled. */
+#include "jobs.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "events.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/store.h"
+#include "lib/strutil.h"
+#include "raid/apply.h"
+#include "raid/inventory.h"
+#include "raid/md.h"
+#include "raid/spec.h"
+
+void (*jobs_on_change)(void);
+
+struct jobs {
+        struct store *store;
+        struct events *events;
+        pthread_mutex_t lock;
+        char **busy;              /* arrays with a running job */
+        int64_t *running;         /* their job ids, same order */
+        size_t n_running;
+};
+
+struct work {
+        struct jobs *jobs;
+        int64_t id;
+        char *kind, *array, *body;
+        size_t n_steps;
+};
+
+int jobs_new(struct store *store, struct events *events, struct jobs **ret, struct error *e) {
+        struct jobs *j = calloc(1, sizeof *j);
+        if (!j)
+                return error_set(e, -ENOMEM, "out of memory");
+        j->store = store;
+        j->events = events;
+        pthread_mutex_init(&j->lock, NULL);
+        int n = store_jobs_move(store, "Running", "Interrupted", "hostd stopped while the task ran; resume it", e);
+        if (n < 0) {
+                free(j);
+                return n;
+        }
+        if (n > 0)
+                log_warning("%d task(s) were interrupted by a stop of hostd; they can be resumed", n);
+        *ret = j;
+        return 0;
+}
+
+void jobs_free(struct jobs *j) {
+        if (!j)
+                return;
+        pthread_mutex_lock(&j->lock);
+        for (size_t i = 0; i < j->n_running; i++) {
+                struct error e = { 0 };
+                if (store_job_update(j->store, j->running[i], "Interrupted", 0, "hostd stopped while the task ran; resume it",
+                                     &e) < 0)
+                        log_warning("%s", e.msg);
+        }
+        /* the workers may still run: the structure stays (the process ends) */
+        pthread_mutex_unlock(&j->lock);
+}
+
+int jobs_plan_create(const char *body, struct plan **ret, struct error *e) {
+        _cleanup_json_ json_object *o = NULL;
+        int k = json_parse(body, strlen(body), &o, e);
+        if (k < 0)
+                return k;
+        _cleanup_(storage_spec_freep) struct storage_spec *spec = NULL;
+        if ((k = storage_spec_from_json(o, &spec, e)) < 0)
+                return k;
+        _cleanup_(disk_list_freep) struct disk_list *inv = NULL;
+        struct inventory_opts io = { 0 };
+        if ((k = inventory_scan(&io, &inv, e)) < 0)
+                return k;
+        struct plan *p = plan_make(inv, spec, NULL);
+        if (!p)
+                return error_set(e, -ENOMEM, "out of memory while planning");
+        *ret = p;
+        return 0;
+}
+
+static void set_state(struct work *w, const char *state, int pct, const char *msg) {
+        struct error e = { 0 };
+        if (store_job_update(w->jobs->store, w->id, state, pct, msg, &e) < 0)
+                log_warning("task %lld: %s", (long long)w->id, e.msg);
+}
+
+static void on_step(void *userdata, size_t i, const struct plan_step *s, enum apply_state st, const char *msg) {
+        struct work *w = userdata;
+        (void)msg;
+        if (st == APPLY_STARTING)
+                return;
+        char text[512];
+        snprintf(text, sizeof text, "%s: %s", s->description,
+                 st == APPLY_ALREADY ? "already done" : st == APPLY_SKIPPED ? "skipped" : "done");
+        size_t pct = w->n_steps ? (i + 1) * 100 / w->n_steps : 100;
+        set_state(w, "Running", pct > 99 ? 99 : (int)pct, text);
+}
+
+static int run_create(struct work *w, struct error *e) {
+        _cleanup_(plan_freep) struct plan *p = NULL;
+        int k = jobs_plan_create(w->body, &p, e);
+        if (k < 0)
+                return k;
+        if (p->errors)
+                return error_set(e, ERROR_REFUSED, "the plan has errors: %s", p->errors[0]);
+        struct apply_opts o = { .progress = on_step, .userdata = w };
+        size_t changed = 0;
+        w->n_steps = p->n_steps;
+        k = raid_apply(p, &o, &changed, e);
+        return k < 0 ? k : 0;
+}
+
+static int run_delete(struct work *w, struct error *e) {
+        _cleanup_(md_status_freep) struct md_status *s = NULL;
+        int k = md_status_read(w->array, &s, e);
+        if (k == -ENOENT)
+                return 0;   /* already gone: deleting again changes nothing */
+        if (k < 0)
+                return k;
+        _cleanup_free_ char *dev = strdup_printf("/dev/%s", s->kernel_name);
+        if (!dev)
+                return error_set(e, -ENOMEM, "out of memory");
+        set_state(w, "Running", 10, "stopping the array");
+        if ((k = md_stop(dev, e)) < 0)
+                return k;
+        for (size_t i = 0; i < s->n_members; i++) {
+                _cleanup_free_ char *m = strdup_printf("/dev/%s", s->members[i].dev);
+                set_state(w, "Running", 20 + (int)(70 * i / (s->n_members ? s->n_members : 1)), "erasing the md superblocks");
+                if (m && !s->members[i].missing && (k = md_zero_superblock(m, e)) < 0)
+                        return k;
+        }
+        return 0;
+}
+
+static void finish(struct work *w) {
+        struct jobs *j = w->jobs;
+        pthread_mutex_lock(&j->lock);
+        for (size_t i = 0; i < j->n_running; i++)
+                if (j->running[i] == w->id) {
+                        free(j->busy[i]);
+                        j->busy[i] = j->busy[j->n_running - 1];
+                        j->running[i] = j->running[j->n_running - 1];
+                        j->busy[--j->n_running] = NULL;
+                        break;
+                }
+        pthread_mutex_unlock(&j->lock);
+        free(w->kind);
+        free(w->array);
+        free(w->body);
+        free(w);
+}
+
+static void *worker(void *userdata) {
+        struct work *w = userdata;
+        struct error e = { 0 };
+        _cleanup_free_ char *origin = strdup_printf("/redfish/v1/TaskService/Tasks/%lld", (long long)w->id);
+        int k = streq(w->kind, "create") ? run_create(w, &e) : run_delete(w, &e);
+        if (jobs_on_change)
+                jobs_on_change();
+        if (k < 0) {
+                set_state(w, "Exception", 100, e.msg);
+                events_emit(w->jobs->events, "TaskFailed", "Critical", origin, "%s %s failed: %s", w->kind, w->array, e.msg);
+        } else {
+                set_state(w, "Completed", 100, streq(w->kind, "create") ? "the array is as planned" : "the array is gone");
+                events_emit(w->jobs->events, "TaskCompleted", "OK", origin, "%s %s completed", w->kind, w->array);
+        }
+        finish(w);
+        return NULL;
+}
+
+static int start(struct jobs *j, int64_t id, const char *kind, const char *array, const char *body, struct error *e) {
+        struct work *w = calloc(1, sizeof *w);
+        if (!w)
+                return error_set(e, -ENOMEM, "out of memory");
+        *w = (struct work){ .jobs = j, .id = id, .kind = strdup(kind), .array = strdup(array),
+                            .body = body ? strdup(body) : NULL };
+        int64_t *nr = realloc(j->running, (j->n_running + 1) * sizeof *nr);
+        char **nb = nr ? realloc(j->busy, (j->n_running + 2) * sizeof *nb) : NULL;
+        if (nr)
+                j->running = nr;
+        if (nb)
+                j->busy = nb;
+        if (!w->kind || !w->array || !nr || !nb) {
+                free(w->kind), free(w->array), free(w->body), free(w);
+                return error_set(e, -ENOMEM, "out of memory");
+        }
+        j->running[j->n_running] = id;
+        j->busy[j->n_running] = strdup(array);
+        j->busy[++j->n_running] = NULL;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_t t;
+        int r = pthread_create(&t, &attr, worker, w);
+        pthread_attr_destroy(&attr);
+        if (r != 0) {
+                j->busy[--j->n_running] = NULL;
+                free(w->kind), free(w->array), free(w->body), free(w);
+                return error_set(e, -r, "cannot start a worker: %s", strerror(r));
+        }
+        return 0;
+}
+
+static int start_new(struct jobs *j, const char *kind, const char *array, const char *body, int64_t *ret_id,
+                     struct error *e) {
+        pthread_mutex_lock(&j->lock);
+        int k = 0;
+        int64_t id = 0;
+        if (strv_contains(j->busy, array))
+                k = error_set(e, -EBUSY, "array %s already has a task running", array);
+        if (k >= 0)
+                k = store_job_add(j->store, kind, array, "Running", body, &id, e);
+        if (k >= 0)
+                k = start(j, id, kind, array, body, e);
+        if (k < 0 && id)
+                store_job_update(j->store, id, "Exception", 0, e->msg, NULL);
+        pthread_mutex_unlock(&j->lock);
+        if (k >= 0)
+                *ret_id = id;
+        return k;
+}
+
+int jobs_start_create(struct jobs *j, const char *array, const char *body, int64_t *ret_id, struct error *e) {
+        return start_new(j, "create", array, body, ret_id, e);
+}
+
+int jobs_start_delete(struct jobs *j, const char *array, int64_t *ret_id, struct error *e) {
+        return start_new(j, "delete", array, NULL, ret_id, e);
+}
+
+int jobs_resume(struct jobs *j, int64_t id, struct error *e) {
+        struct job_record r = { 0 };
+        int k = store_job_get(j->store, id, &r, e);
+        if (k < 0)
+                return k;
+        pthread_mutex_lock(&j->lock);
+        if (!streq(r.state, "Interrupted"))
+                k = error_set(e, -EBUSY, "task %lld is %s, not Interrupted", (long long)id, r.state);
+        else if (strv_contains(j->busy, r.target))
+                k = error_set(e, -EBUSY, "array %s already has a task running", r.target);
+        if (k >= 0)
+                k = store_job_update(j->store, id, "Running", 0, "resumed", e);
+        if (k >= 0)
+                k = start(j, id, r.kind, r.target, r.body, e);
+        pthread_mutex_unlock(&j->lock);
+        job_record_done(&r);
+        return k;
+}

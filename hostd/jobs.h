@@ -1,0 +1,30 @@
+/* Jobs: long work (create or delete an array) in a worker thread, one job per
+ * array at a time, its state and progress in the store. Jobs that were
+ * running when hostd stopped show as Interrupted after a restart and can be
+ * resumed: apply checks the machine before each step. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+#include "raid/plan.h"
+
+struct store;
+struct events;
+struct jobs;
+
+int jobs_new(struct store *store, struct events *events, struct jobs **ret, struct error *e);
+/* Running jobs are journaled as Interrupted; their threads are not waited for. */
+void jobs_free(struct jobs *j);
+
+/* The plan for a create body ({"arrays": [...]}, a storage spec) on this
+ * machine's disks now. A plan with errors is returned too: check p->errors. */
+int jobs_plan_create(const char *body, struct plan **ret, struct error *e);
+/* Start a job; -EBUSY when the target array already has one running. */
+int jobs_start_create(struct jobs *j, const char *array, const char *body, int64_t *ret_id, struct error *e);
+int jobs_start_delete(struct jobs *j, const char *array, int64_t *ret_id, struct error *e);
+/* Run an Interrupted job again from its stored request. */
+int jobs_resume(struct jobs *j, int64_t id, struct error *e);
+/* Called by a job when the machine changed (the daemon refreshes its state). */
+extern void (*jobs_on_change)(void);

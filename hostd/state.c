@@ -1,0 +1,123 @@
+/* hostd/state.c: reference-counted snapshots of disks and arrays. */
+#include "state.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "lib/strutil.h"
+#include "raid/inventory.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct disks_snap *cur_disks;
+static struct arrays_snap *cur_arrays;
+static bool disks_all;
+
+void state_set_disks_all(bool all) {
+        disks_all = all;
+}
+
+void disks_snap_put(struct disks_snap *s) {
+        if (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+                disk_list_free(s->list);
+                free(s);
+        }
+}
+
+void arrays_snap_put(struct arrays_snap *s) {
+        if (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+                for (size_t i = 0; i < s->n; i++)
+                        md_status_free(s->v[i]);
+                free(s->v);
+                free(s);
+        }
+}
+
+void state_publish_disks(struct disk_list *l) {
+        struct disks_snap *s = calloc(1, sizeof *s);
+        if (!s) {
+                disk_list_free(l);
+                return;
+        }
+        s->refs = 1;
+        s->list = l;
+        pthread_mutex_lock(&lock);
+        struct disks_snap *old = cur_disks;
+        cur_disks = s;
+        pthread_mutex_unlock(&lock);
+        disks_snap_put(old);
+}
+
+void state_publish_arrays(struct md_status **v, size_t n) {
+        struct arrays_snap *s = calloc(1, sizeof *s);
+        if (!s) {
+                for (size_t i = 0; i < n; i++)
+                        md_status_free(v[i]);
+                free(v);
+                return;
+        }
+        s->refs = 1;
+        s->v = v;
+        s->n = n;
+        pthread_mutex_lock(&lock);
+        struct arrays_snap *old = cur_arrays;
+        cur_arrays = s;
+        pthread_mutex_unlock(&lock);
+        arrays_snap_put(old);
+}
+
+int state_refresh_disks(struct error *e) {
+        struct inventory_opts o = { .all = disks_all };
+        struct disk_list *l = NULL;
+        int k = inventory_scan(&o, &l, e);
+        if (k < 0)
+                return k;
+        state_publish_disks(l);
+        return 0;
+}
+
+int state_refresh_arrays(struct error *e) {
+        _cleanup_strv_free_ char **names = NULL;
+        int k = md_list(&names, e);
+        if (k < 0)
+                return k;
+        size_t n = 0, cap = strv_length(names);
+        struct md_status **v = calloc(cap ? cap : 1, sizeof *v);
+        if (!v)
+                return error_set(e, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < cap; i++) {
+                struct error ignore = { 0 };
+                /* an array that stops between the listing and the read is simply gone */
+                if (md_status_read(names[i], &v[n], &ignore) >= 0)
+                        n++;
+        }
+        state_publish_arrays(v, n);
+        return 0;
+}
+
+struct disks_snap *state_disks_get(void) {
+        pthread_mutex_lock(&lock);
+        if (!cur_disks) {
+                cur_disks = calloc(1, sizeof *cur_disks);
+                if (cur_disks) {
+                        cur_disks->refs = 1;
+                        cur_disks->list = calloc(1, sizeof *cur_disks->list);
+                }
+        }
+        struct disks_snap *s = cur_disks;
+        __atomic_add_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
+        pthread_mutex_unlock(&lock);
+        return s;
+}
+
+struct arrays_snap *state_arrays_get(void) {
+        pthread_mutex_lock(&lock);
+        if (!cur_arrays) {
+                cur_arrays = calloc(1, sizeof *cur_arrays);
+                if (cur_arrays)
+                        cur_arrays->refs = 1;
+        }
+        struct arrays_snap *s = cur_arrays;
+        __atomic_add_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
+        pthread_mutex_unlock(&lock);
+        return s;
+}

@@ -1,0 +1,42 @@
+/* What the daemon knows of the machine right now: the disk inventory and the
+ * md arrays, as shared read-only snapshots. The monitor refreshes them when
+ * udev or sysfs says something changed; requests read them without running
+ * any program, so a GET costs microseconds. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/error.h"
+#include "raid/disk.h"
+#include "raid/md.h"
+
+struct disks_snap {
+        int refs;
+        struct disk_list *list;
+};
+
+struct arrays_snap {
+        int refs;
+        struct md_status **v;
+        size_t n;
+};
+
+void state_set_disks_all(bool all);
+/* Rescan and publish; the old snapshot lives on while someone holds it. */
+int state_refresh_disks(struct error *e);
+int state_refresh_arrays(struct error *e);
+/* A reference to the current snapshot (never NULL); give it back with *_put. */
+struct disks_snap *state_disks_get(void);
+struct arrays_snap *state_arrays_get(void);
+void disks_snap_put(struct disks_snap *s);
+void arrays_snap_put(struct arrays_snap *s);
+static inline void disks_snap_putp(struct disks_snap **s) {
+        disks_snap_put(*s);
+}
+static inline void arrays_snap_putp(struct arrays_snap **s) {
+        arrays_snap_put(*s);
+}
+/* Test and fuzz seams: publish given lists (ownership taken). */
+void state_publish_disks(struct disk_list *l);
+void state_publish_arrays(struct md_status **v, size_t n);

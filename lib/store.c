@@ -1,0 +1,319 @@
+/* lib/store.c: jobs, journal and subscriptions in SQLite (WAL). */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct store {
+        sqlite3 *db;
+};
+
+static const char schema[] =
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+        " target TEXT NOT NULL, state TEXT NOT NULL, percent INTEGER NOT NULL DEFAULT 0, message TEXT,"
+        " body TEXT, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL,"
+        " kind TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, data TEXT);"
+        "CREATE TABLE IF NOT EXISTS subscriptions (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " destination TEXT NOT NULL, context TEXT);";
+
+static int64_t now_ms(void) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i) {
+        const unsigned char *t = sqlite3_column_text(st, i);
+        return t ? strdup((const char *)t) : NULL;
+}
+
+static int db_error(struct store *s, struct error *e, const char *what) {
+        return error_set(e, -EIO, "database: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static void finalizep(sqlite3_stmt **st) {
+        sqlite3_finalize(*st);
+}
+#define _cleanup_stmt_ _cleanup_(finalizep)
+
+int store_open(const char *path, struct store **ret, struct error *e) {
+        _cleanup_(store_closep) struct store *s = calloc(1, sizeof *s);
+        if (!s)
+                return error_set(e, -ENOMEM, "out of memory");
+        int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+        if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
+                return error_set(e, -EIO, "database %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        sqlite3_busy_timeout(s->db, 5000);
+        char *msg = NULL;
+        if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+                error_set(e, -EIO, "database %s: %s", path, msg ? msg : "schema");
+                sqlite3_free(msg);
+                return e ? e->code : -EIO;
+        }
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+void store_close(struct store *s) {
+        if (!s)
+                return;
+        sqlite3_close(s->db);
+        free(s);
+}
+
+static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct error *e) {
+        if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+                return db_error(s, e, "prepare");
+        return 0;
+}
+
+int store_job_add(struct store *s, const char *kind, const char *target, const char *state, const char *body,
+                  int64_t *ret_id, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "INSERT INTO jobs (kind, target, state, percent, message, body, created_ms, updated_ms)"
+                           " VALUES (?, ?, ?, 0, NULL, ?, ?, ?)", &st, e);
+        if (k < 0)
+                return k;
+        int64_t t = now_ms();
+        sqlite3_bind_text(st, 1, kind, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, target, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, state, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, body, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 5, t);
+        sqlite3_bind_int64(st, 6, t);
+        if (sqlite3_step(st) != SQLITE_DONE)
+                return db_error(s, e, "add job");
+        *ret_id = sqlite3_last_insert_rowid(s->db);
+        return 0;
+}
+
+int store_job_update(struct store *s, int64_t id, const char *state, int percent, const char *message, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "UPDATE jobs SET state = ?, percent = ?, message = ?, updated_ms = ? WHERE id = ?", &st, e);
+        if (k < 0)
+                return k;
+        sqlite3_bind_text(st, 1, state, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 2, percent);
+        sqlite3_bind_text(st, 3, message, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 4, now_ms());
+        sqlite3_bind_int64(st, 5, id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+                return db_error(s, e, "update job");
+        return sqlite3_changes(s->db) ? 0 : error_set(e, -ENOENT, "job %lld not found", (long long)id);
+}
+
+static void job_from_row(sqlite3_stmt *st, struct job_record *j) {
+        j->id = sqlite3_column_int64(st, 0);
+        j->kind = dup_col(st, 1);
+        j->target = dup_col(st, 2);
+        j->state = dup_col(st, 3);
+        j->percent = sqlite3_column_int(st, 4);
+        j->message = dup_col(st, 5);
+        j->body = dup_col(st, 6);
+        j->created_ms = sqlite3_column_int64(st, 7);
+        j->updated_ms = sqlite3_column_int64(st, 8);
+}
+
+#define JOB_COLS "id, kind, target, state, percent, message, body, created_ms, updated_ms"
+
+int store_job_get(struct store *s, int64_t id, struct job_record *ret, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "SELECT " JOB_COLS " FROM jobs WHERE id = ?", &st, e);
+        if (k < 0)
+                return k;
+        sqlite3_bind_int64(st, 1, id);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_DONE)
+                return error_set(e, -ENOENT, "task %lld not found", (long long)id);
+        if (r != SQLITE_ROW)
+                return db_error(s, e, "read job");
+        job_from_row(st, ret);
+        return 0;
+}
+
+int store_job_list(struct store *s, struct job_record **ret, size_t *ret_n, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "SELECT " JOB_COLS " FROM jobs ORDER BY id", &st, e);
+        if (k < 0)
+                return k;
+        struct job_record *v = NULL;
+        size_t n = 0;
+        int r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                struct job_record *nv = realloc(v, (n + 1) * sizeof *v);
+                if (!nv) {
+                        job_record_list_free(v, n);
+                        return error_set(e, -ENOMEM, "out of memory");
+                }
+                v = nv;
+                memset(&v[n], 0, sizeof v[n]);
+                job_from_row(st, &v[n++]);
+        }
+        if (r != SQLITE_DONE) {
+                job_record_list_free(v, n);
+                return db_error(s, e, "list jobs");
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+int store_jobs_move(struct store *s, const char *from, const char *to, const char *message, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "UPDATE jobs SET state = ?, message = ?, updated_ms = ? WHERE state = ?", &st, e);
+        if (k < 0)
+                return k;
+        sqlite3_bind_text(st, 1, to, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, message, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, now_ms());
+        sqlite3_bind_text(st, 4, from, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+                return db_error(s, e, "move jobs");
+        return sqlite3_changes(s->db);
+}
+
+void job_record_done(struct job_record *j) {
+        if (!j)
+                return;
+        free(j->kind);
+        free(j->target);
+        free(j->state);
+        free(j->message);
+        free(j->body);
+        memset(j, 0, sizeof *j);
+}
+
+void job_record_list_free(struct job_record *v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                job_record_done(&v[i]);
+        free(v);
+}
+
+int store_journal_add(struct store *s, int64_t time_ms, const char *kind, const char *severity, const char *message,
+                      const char *data, int64_t *ret_id, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "INSERT INTO journal (time_ms, kind, severity, message, data) VALUES (?, ?, ?, ?, ?)", &st, e);
+        if (k < 0)
+                return k;
+        sqlite3_bind_int64(st, 1, time_ms);
+        sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, severity, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, message, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 5, data, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+                return db_error(s, e, "add record");
+        if (ret_id)
+                *ret_id = sqlite3_last_insert_rowid(s->db);
+        return 0;
+}
+
+int store_journal_list(struct store *s, size_t limit, struct journal_record **ret, size_t *ret_n, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "SELECT id, time_ms, kind, severity, message, data FROM"
+                           " (SELECT * FROM journal ORDER BY id DESC LIMIT ?) ORDER BY id", &st, e);
+        if (k < 0)
+                return k;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+        struct journal_record *v = NULL;
+        size_t n = 0;
+        int r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                struct journal_record *nv = realloc(v, (n + 1) * sizeof *v);
+                if (!nv) {
+                        journal_record_list_free(v, n);
+                        return error_set(e, -ENOMEM, "out of memory");
+                }
+                v = nv;
+                v[n] = (struct journal_record){ .id = sqlite3_column_int64(st, 0), .time_ms = sqlite3_column_int64(st, 1),
+                                                .kind = dup_col(st, 2), .severity = dup_col(st, 3),
+                                                .message = dup_col(st, 4), .data = dup_col(st, 5) };
+                n++;
+        }
+        if (r != SQLITE_DONE) {
+                journal_record_list_free(v, n);
+                return db_error(s, e, "list records");
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+void journal_record_done(struct journal_record *r) {
+        if (!r)
+                return;
+        free(r->kind);
+        free(r->severity);
+        free(r->message);
+        free(r->data);
+}
+
+void journal_record_list_free(struct journal_record *v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                journal_record_done(&v[i]);
+        free(v);
+}
+
+int store_subscription_add(struct store *s, const char *destination, const char *context, int64_t *ret_id,
+                           struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "INSERT INTO subscriptions (destination, context) VALUES (?, ?)", &st, e);
+        if (k < 0)
+                return k;
+        sqlite3_bind_text(st, 1, destination, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, context, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+                return db_error(s, e, "add subscription");
+        *ret_id = sqlite3_last_insert_rowid(s->db);
+        return 0;
+}
+
+int store_subscription_delete(struct store *s, int64_t id, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "DELETE FROM subscriptions WHERE id = ?", &st, e);
+        if (k < 0)
+                return k;
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+                return db_error(s, e, "delete subscription");
+        return sqlite3_changes(s->db) ? 0 : error_set(e, -ENOENT, "subscription %lld not found", (long long)id);
+}
+
+int store_subscription_list(struct store *s, struct subscription_record **ret, size_t *ret_n, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "SELECT id, destination, context FROM subscriptions ORDER BY id", &st, e);
+        if (k < 0)
+                return k;
+        struct subscription_record *v = NULL;
+        size_t n = 0;
+        int r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                struct subscription_record *nv = realloc(v, (n + 1) * sizeof *v);
+                if (!nv) {
+                        subscription_record_list_free(v, n);
+                        return error_set(e, -ENOMEM, "out of memory");
+                }
+                v = nv;
+                v[n++] = (struct subscription_record){ .id = sqlite3_column_int64(st, 0), .destination = dup_col(st, 1),
+                                                       .context = dup_col(st, 2) };
+        }
+        if (r != SQLITE_DONE) {
+                subscription_record_list_free(v, n);
+                return db_error(s, e, "list subscriptions");
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+void subscription_record_list_free(struct subscription_record *v, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(v[i].destination);
+                free(v[i].context);
+        }
+        free(v);
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# demo.sh - guest side of tests/lab/demo.sh (`make demo`), in the lab guest.
+# Runs hostctl --version, hostctl --help, hostctl disks (when --help lists
+# it) and lsblk of the 9 disks; prints "@@T step seconds@@" per step.
+# Exit status: that of the first step that failed, else 0.
+# shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC3043
+. /lab/lib.sh
+
+RC=0
+# step NAME CMD...: run CMD with a banner and a timing line
+step() {
+    local name="$1" rc=0
+    shift
+    echo
+    echo "==> $*"
+    lab_t_start "$name"
+    "$@" || rc=$?
+    lab_t_end "$name"
+    [ "$rc" -eq 0 ] || echo "==> exit status $rc"
+    [ "$RC" -ne 0 ] || RC=$rc
+}
+
+echo "virtual R630: $(lab_ndisks) disks, udev=$LAB_UDEV, kernel $(uname -r)"
+step version hostctl --version
+step help hostctl --help
+if hostctl --help 2>&1 | grep -qw disks; then
+    step disks hostctl disks
+else
+    echo "==> hostctl has no 'disks' command yet"
+fi
+# shellcheck disable=SC2046  # (one word per disk)
+step lsblk lsblk -d -o NAME,SIZE,ROTA,TRAN,VENDOR,MODEL,SERIAL,WWN,HCTL $(for d in /sys/block/sd*; do echo "/dev/${d##*/}"; done)
+exit "$RC"

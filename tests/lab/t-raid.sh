@@ -1,0 +1,127 @@
+#!/bin/bash
+# t-raid.sh - software RAID on the virtual R630 with real md (issue: RAID);
+# TAP. Three boots on the lab's disks:
+#   create  the R630 layout from r630-lab.yaml (os RAID 1 + ESP, data RAID 5
+#           with a hot spare), status, a second create that changes nothing;
+#           a member pulled over QMP -> the spare rebuilds; a member failed
+#           -> degraded -> replaced by a new disk; add-spare, scrub, stop,
+#           assemble; a canary disk nobody may touch keeps its checksum
+#   reboot  the same names and UUIDs and data come back; destroy
+#   kill    on fresh disks: kill -9 hostctl during several steps of create,
+#           run it again: the same end state each time
+# Env: HOSTCTL, KILL_STEPS (default "2 6 9 12 15"), the lab.sh knobs.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# small disks: a rebuild copies a whole member, at ~20 MB/s under TCG
+export LAB_SSD_SIZE=${LAB_SSD_SIZE:-2G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
+# shellcheck source=lab.sh
+. "$HERE/lab.sh"
+# shellcheck source=../host/tap.sh
+. "$HERE/../host/tap.sh"
+HOSTCTL=${HOSTCTL:-$LAB_REPO/build/hostctl}
+KILL_STEPS=${KILL_STEPS:-"2 6 9 12 15"}
+
+if why=$(lab_skip_reason); then skip "RAID lab" "$why"; tap_done; exit 0; fi
+[ -x "$HOSTCTL" ] || { skip "RAID lab" "no $HOSTCTL: build it first"; tap_done; exit 0; }
+T0=$SECONDS
+lab_init
+lab_stage "$HOSTCTL:/usr/local/bin/hostctl"
+cp "$HERE/r630-lab.yaml" "$LAB_SHARE/"
+lab_env "KILL_STEPS=$KILL_STEPS"
+for phase in create reboot kill; do cp "$HERE/guest/raid.sh" "$LAB_SHARE/run-$phase.sh"; done
+O=$LAB_SHARE/out
+
+out() { cat "$O/$1.out" 2> /dev/null; }
+rc() { cat "$O/$1.rc" 2> /dev/null || echo missing; }
+# jq-like: py EXPR FILE -> print(EXPR) with d = the JSON in FILE
+py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2" 2> /dev/null || echo "(unreadable)"; }
+
+# ---- boot 1: create and keep alive -----------------------------------------------------
+rc=0
+LAB_UDEV=1 lab_boot_bg create "$HERE/guest/raid.sh"
+if lab_wait_marker "@@LAB-READY unplug@@" 900; then
+    check "QMP: hdd2 (WFK02ABC) pulled while the array is mounted" lab_unplug hdd2
+    lab_signal unplugged
+else
+    fail "the guest never got to the pull (see $(lab_console create))"
+fi
+if lab_wait_marker "@@LAB-READY plug@@" 900; then
+    truncate -s "$LAB_HDD_SIZE" "$LAB_WORK/disks/new1.img"
+    check "QMP: a new disk WFKNEW01 plugged into bay 2" lab_plug hdd2 "$LAB_WORK/disks/new1.img" WFKNEW01 0x5000c500a0b0cf10
+    lab_signal plugged
+else
+    fail "the guest never got to the new disk"
+fi
+lab_wait || rc=$?
+check_eq "boot create: the guest script saw every check pass" 0 "$rc"
+
+check_eq "default plan refuses (exit 3): the canary disk carries data" 3 "$(rc create-plan-default)"
+check_contains "and names it by serial" "disk WFK06ABC" "$(out create-plan-default)"
+check_eq "the spec's plan has no errors" "0 []" "$(rc create-plan-spec) $(py 'd["errors"]' "$O/create-plan-spec.out")"
+check_eq "raid create exits 0" 0 "$(rc create-create)"
+st=$O/create-status.out
+check_eq "three arrays: os-esp os data" "['data', 'os', 'os-esp']" "$(py 'sorted(a["name"] for a in d["arrays"])' "$st")"
+check_eq "data is raid5 of 5 members + 1 spare, not degraded" "raid5 5 1 0" \
+    "$(py '" ".join(str(x) for x in [[a["level"], sum(m["role"]=="active" for m in a["members"]), sum(m["role"]=="spare" for m in a["members"]), a["degraded"]] for a in d["arrays"] if a["name"]=="data"][0])' "$st")"
+check_eq "os and os-esp are raid1 of 2" "raid1 2 raid1 2" \
+    "$(py '" ".join("%s %d" % (a["level"], len(a["members"])) for n in ("os","os-esp") for a in d["arrays"] if a["name"]==n)' "$st")"
+check_eq "a second create changes nothing and says so" "0 0" \
+    "$(rc create-create-again) $(py 'd["changed"]' "$O/create-create-again.out")"
+check_eq "every applied step of the second run was 'already done' or 'skipped'" "True" \
+    "$(py 'all(s["result"] in ("already done","skipped") for s in d["applied"])' "$O/create-create-again.out")"
+check_contains "XFS on data aligned to the stripe: su 512K (1024 sectors), sw 4" "unit = 128" "$(cat "$O/xfs-geometry")"
+check_contains "... width = 4 x unit" "width = 512" "$(cat "$O/xfs-geometry")"
+check_contains "data holds XFS labelled pool" "LABEL=pool" "$(cat "$O/data.blkid")"
+check_contains "os holds ext4" "TYPE=ext4" "$(cat "$O/os.blkid")"
+check_contains "os-esp holds FAT" "TYPE=vfat" "$(cat "$O/esp.blkid")"
+check_eq "mdadm.conf lists the three arrays by UUID" 3 "$(grep -c '^ARRAY .*UUID=' "$O/mdadm.conf" || true)"
+check_contains "fstab mounts the pool by UUID" " /srv/pool xfs " "$(cat "$O/fstab" 2> /dev/null)"
+check_contains "the pool is mounted from md" "/srv/pool xfs" "$(cat "$O/pool.mount")"
+check_eq "inventory: data members carry the md signature named data" "['WFK00ABC', 'WFK01ABC', 'WFK02ABC', 'WFK03ABC', 'WFK04ABC', 'WFK05ABC']" \
+    "$(py 'sorted(x["serial"] for x in d["disks"] if any(s.get("array_name")=="data" for p in x["partitions"] for s in p["signatures"]))' "$O/create-disks.out")"
+check_eq "inventory: they are in use" "True" \
+    "$(py 'all(x["in_use"] for x in d["disks"] if x["serial"] and x["serial"].startswith("WFK0") and x["serial"]!="WFK06ABC")' "$O/create-disks.out")"
+check_eq "after the pull: degraded or rebuilding at once" "True" \
+    "$(py '(lambda a: a["degraded"] > 0 or a["sync_action"] == "recover")(d["arrays"][0])' "$O/create-status-pulled.out")"
+check_eq "the spare rebuilt it: 5 active, degraded 0" "5 0" \
+    "$(py '(lambda a: "%d %d" % (sum(m["role"]=="active" and m["state"]=="in_sync" for m in a["members"]), a["degraded"]))(d["arrays"][0])' "$O/create-status-rebuilt.out")"
+check_eq "a failed member without a spare: degraded 1" 1 "$(py 'd["arrays"][0]["degraded"]' "$O/create-status-failed.out")"
+check_eq "raid replace exits 0" 0 "$(rc create-replace)"
+check_eq "after replace: degraded 0, no faulty member" "0 0" \
+    "$(py '(lambda a: "%d %d" % (a["degraded"], sum("faulty" in (m["state"] or "") for m in a["members"])))(d["arrays"][0])' "$O/create-status-replaced.out")"
+check_eq "add-spare (the old disk, wiped) exits 0 and shows 1 spare" "0 1" \
+    "$(rc create-add-spare) $(py 'sum(m["role"]=="spare" for m in d["arrays"][0]["members"])' "$O/create-status-spare.out")"
+check_eq "scrub: check finished, 0 mismatches" "0 0" "$(rc create-scrub) $(py 'd["mismatch_cnt"]' "$O/create-scrub.out")"
+check_eq "stop exits 0; status then says it is not running (exit 1)" "0 1" "$(rc create-stop) $(rc create-status-stopped)"
+check_eq "assemble exits 0" 0 "$(rc create-assemble)"
+check_eq "the payload reads back after stop + assemble" "$(cat "$O/payload.sum")" "$(cat "$O/payload.after-assemble" 2> /dev/null)"
+check_eq "destroy without --yes is refused (exit 3)" 3 "$(rc create-refuse-destroy)"
+check_eq "the canary disk is untouched (first and last 32 MiB)" "$(cat "$O/canary.before")" "$(cat "$O/canary.after" 2> /dev/null)"
+
+# ---- boot 2: reboot ----------------------------------------------------------------------
+rc=0
+LAB_UDEV=1 lab_boot reboot "$HERE/guest/raid.sh" > /dev/null || rc=$?
+check_eq "boot reboot: guest checks pass" 0 "$rc"
+check_eq "same array names and UUIDs after the reboot" "$(cat "$O/uuids.before")" "$(cat "$O/uuids.after" 2> /dev/null)"
+check_eq "the payload reads back after the reboot" "$(cat "$O/payload.sum")" "$(cat "$O/payload.after-reboot" 2> /dev/null)"
+check_eq "destroy --yes exits 0" 0 "$(rc reboot-destroy)"
+check_eq "after destroy the array is gone and its members carry no superblock" "1 1" \
+    "$(rc reboot-examine) $(cat "$O/reboot-examine.rc")"
+check_eq "the canary is still untouched after reboot and destroy" "$(cat "$O/canary.before") $(cat "$O/canary.before")" \
+    "$(cat "$O/canary.after-reboot" 2> /dev/null) $(cat "$O/canary.after-destroy" 2> /dev/null)"
+
+# ---- boot 3: kill -9 during create, on fresh disks ----------------------------------------
+lab_reset_disks
+rc=0
+LAB_UDEV=1 lab_boot kill "$HERE/guest/raid.sh" > /dev/null || rc=$?
+check_eq "boot kill: guest script exit 0" 0 "$rc"
+for k in $KILL_STEPS; do
+    f=$O/kill-status-$k.out
+    check_eq "killed during step $k, run again: exit 0" 0 "$(rc "kill-rerun-$k")"
+    check_eq "... then os-esp, os, data with 2, 2, 5+1 members, none degraded" "os-esp:2:0 os:2:0 data:6:0" \
+        "$(py '" ".join("%s:%d:%d" % (a["name"], len(a["members"]), a["degraded"]) for n in ("os-esp","os","data") for a in d["arrays"] if a["name"]==n)' "$f")"
+    check_eq "... and a third run changes nothing" 0 "$(py 'd["changed"]' "$O/kill-again-$k.out")"
+done
+lab_report
+echo "# t-raid: $((SECONDS - T0)) s in all"
+tap_done
