@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/json.h"
+#include "lib/spec_read.h"
 #include "lib/strutil.h"
 
 static void fs_spec_done(struct fs_spec *f) {
@@ -52,101 +53,26 @@ int raid_level_data_disks(int level, int members) {
         }
 }
 
-/* Each reader takes the object, the key and the path for messages. */
-
-static int check_keys(json_object *o, const char *path, const char *const *known, struct error *e) {
-        json_object_object_foreach(o, key, val) {
-                (void)val;
-                bool ok = false;
-                for (size_t i = 0; known[i]; i++)
-                        ok = ok || streq(key, known[i]);
-                if (!ok)
-                        return error_set(e, -EINVAL, "%s.%s: unknown key", path, key);
-        }
-        return 0;
-}
-
-static int read_string(json_object *o, const char *key, const char *path, char **ret, struct error *e) {
-        json_object *v;
-        if (!json_object_object_get_ex(o, key, &v) || !v)
-                return 0;
-        if (!json_object_is_type(v, json_type_string) && !json_object_is_type(v, json_type_int))
-                return error_set(e, -EINVAL, "%s.%s: must be a string", path, key);
-        *ret = strdup(json_object_get_string(v));
-        return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
-}
-
-static int read_int(json_object *o, const char *key, const char *path, int min, int *ret, struct error *e) {
-        json_object *v;
-        if (!json_object_object_get_ex(o, key, &v) || !v)
-                return 0;
-        if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < min ||
-            json_object_get_int64(v) > 1024)
-                return error_set(e, -EINVAL, "%s.%s: must be a whole number from %d to 1024", path, key, min);
-        *ret = json_object_get_int(v);
-        return 0;
-}
-
-static int read_bool(json_object *o, const char *key, const char *path, bool *ret, struct error *e) {
-        json_object *v;
-        if (!json_object_object_get_ex(o, key, &v) || !v)
-                return 0;
-        if (!json_object_is_type(v, json_type_boolean))
-                return error_set(e, -EINVAL, "%s.%s: must be true or false", path, key);
-        *ret = json_object_get_boolean(v);
-        return 0;
-}
-
-static int read_size(json_object *o, const char *key, const char *path, uint64_t *ret, struct error *e) {
-        json_object *v;
-        if (!json_object_object_get_ex(o, key, &v) || !v)
-                return 0;
-        if (json_object_is_type(v, json_type_int) && json_object_get_int64(v) > 0) {
-                *ret = (uint64_t)json_object_get_int64(v);
-                return 0;
-        }
-        if (!json_object_is_type(v, json_type_string) || parse_size(json_object_get_string(v), ret) < 0 || *ret == 0)
-                return error_set(e, -EINVAL, "%s.%s: '%s' is not a size such as 512K, 1T or 4096",
-                                 path, key, json_object_get_string(v));
-        return 0;
-}
-
-static int read_strv(json_object *o, const char *key, const char *path, char ***ret, struct error *e) {
-        json_object *v;
-        if (!json_object_object_get_ex(o, key, &v) || !v)
-                return 0;
-        if (!json_object_is_type(v, json_type_array))
-                return error_set(e, -EINVAL, "%s.%s: must be a list", path, key);
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-                json_object *s = json_object_array_get_idx(v, i);
-                if (!json_object_is_type(s, json_type_string) && !json_object_is_type(s, json_type_int))
-                        return error_set(e, -EINVAL, "%s.%s[%zu]: must be a string", path, key, i);
-                if (strv_push(ret, json_object_get_string(s)) < 0)
-                        return error_set(e, -ENOMEM, "out of memory");
-        }
-        return 0;
-}
-
 static int read_selector(json_object *o, const char *path, struct disk_selector *d, struct error *e) {
         static const char *const known[] = { "count", "min", "rotational", "pick", "serials", "wwns",
                                              "by_path", "size", "model", NULL };
         if (!json_object_is_type(o, json_type_object))
                 return error_set(e, -EINVAL, "%s: must be a mapping such as {rotational: true, min: 3}", path);
-        int k = check_keys(o, path, known, e);
+        int k = spec_check_keys(o, path, known, e);
         bool rot = false;
         json_object *v;
         d->rotational = -1;
         if (k >= 0 && json_object_object_get_ex(o, "rotational", &v) && v) {
-                k = read_bool(o, "rotational", path, &rot, e);
+                k = spec_read_bool(o, "rotational", path, &rot, e);
                 d->rotational = rot;
         }
         _cleanup_free_ char *pick = NULL;
         if (k >= 0)
-                k = read_int(o, "count", path, 1, &d->count, e);
+                k = spec_read_int(o, "count", path, 1, 1024, &d->count, e);
         if (k >= 0)
-                k = read_int(o, "min", path, 1, &d->min, e);
+                k = spec_read_int(o, "min", path, 1, 1024, &d->min, e);
         if (k >= 0)
-                k = read_string(o, "pick", path, &pick, e);
+                k = spec_read_string(o, "pick", path, &pick, e);
         if (k >= 0 && pick) {
                 if (streq(pick, "smallest"))
                         d->pick = PICK_SMALLEST;
@@ -158,23 +84,23 @@ static int read_selector(json_object *o, const char *path, struct disk_selector 
                         k = error_set(e, -EINVAL, "%s.pick: '%s' is not smallest, largest or any", path, pick);
         }
         if (k >= 0)
-                k = read_strv(o, "serials", path, &d->serials, e);
+                k = spec_read_strv(o, "serials", path, &d->serials, e);
         if (k >= 0)
-                k = read_strv(o, "wwns", path, &d->wwns, e);
+                k = spec_read_strv(o, "wwns", path, &d->wwns, e);
         if (k >= 0)
-                k = read_strv(o, "by_path", path, &d->by_path, e);
+                k = spec_read_strv(o, "by_path", path, &d->by_path, e);
         if (k >= 0)
-                k = read_string(o, "model", path, &d->model, e);
+                k = spec_read_string(o, "model", path, &d->model, e);
         if (k >= 0 && json_object_object_get_ex(o, "size", &v) && v) {
                 static const char *const size_keys[] = { "min", "max", NULL };
                 _cleanup_free_ char *sub = strdup_printf("%s.size", path);
                 if (!json_object_is_type(v, json_type_object))
                         return error_set(e, -EINVAL, "%s: must be a mapping such as {min: 1T, max: 2T}", sub);
-                k = check_keys(v, sub, size_keys, e);
+                k = spec_check_keys(v, sub, size_keys, e);
                 if (k >= 0)
-                        k = read_size(v, "min", sub, &d->size_min, e);
+                        k = spec_read_size(v, "min", sub, &d->size_min, e);
                 if (k >= 0)
-                        k = read_size(v, "max", sub, &d->size_max, e);
+                        k = spec_read_size(v, "max", sub, &d->size_max, e);
         }
         if (k < 0)
                 return k;
@@ -188,7 +114,7 @@ static int read_selector(json_object *o, const char *path, struct disk_selector 
 
 static int read_level(json_object *o, const char *path, int *ret, struct error *e) {
         _cleanup_free_ char *level = NULL;
-        int k = read_string(o, "level", path, &level, e);
+        int k = spec_read_string(o, "level", path, &level, e);
         if (k < 0)
                 return k;
         if (!level)
@@ -222,9 +148,9 @@ static int read_array(json_object *o, const char *path, struct array_spec *a, st
                 return error_set(e, -EINVAL, "%s: must be a mapping", path);
         a->spares = -1;
         a->bitmap = true;
-        int k = check_keys(o, path, known, e);
+        int k = spec_check_keys(o, path, known, e);
         if (k >= 0)
-                k = read_string(o, "name", path, &a->name, e);
+                k = spec_read_string(o, "name", path, &a->name, e);
         if (k >= 0 && !valid_array_name(a->name))
                 k = error_set(e, -EINVAL, "%s.name: %s%s%s; use up to 32 letters, digits, '-' or '_'", path,
                               a->name ? "'" : "missing", a->name ? a->name : "", a->name ? "' is not a valid array name" : "");
@@ -240,7 +166,7 @@ static int read_array(json_object *o, const char *path, struct array_spec *a, st
         }
         _cleanup_free_ char *layout = NULL, *bitmap = NULL;
         if (k >= 0)
-                k = read_string(o, "layout", path, &layout, e);
+                k = spec_read_string(o, "layout", path, &layout, e);
         if (k >= 0 && layout) {
                 if (!streq(layout, "os"))
                         k = error_set(e, -EINVAL, "%s.layout: '%s' is not 'os'", path, layout);
@@ -249,11 +175,11 @@ static int read_array(json_object *o, const char *path, struct array_spec *a, st
                 a->os_layout = true;
         }
         if (k >= 0)
-                k = read_size(o, "chunk", path, &a->chunk, e);
+                k = spec_read_size(o, "chunk", path, &a->chunk, e);
         if (k >= 0 && a->chunk && (a->chunk < 4096 || (a->chunk & (a->chunk - 1))))
                 k = error_set(e, -EINVAL, "%s.chunk: must be a power of two of at least 4K", path);
         if (k >= 0)
-                k = read_string(o, "bitmap", path, &bitmap, e);
+                k = spec_read_string(o, "bitmap", path, &bitmap, e);
         if (k >= 0 && bitmap) {
                 if (streq(bitmap, "none"))
                         a->bitmap = false;
@@ -261,7 +187,7 @@ static int read_array(json_object *o, const char *path, struct array_spec *a, st
                         k = error_set(e, -EINVAL, "%s.bitmap: '%s' is not internal or none", path, bitmap);
         }
         if (k >= 0)
-                k = read_string(o, "consistency_policy", path, &a->consistency_policy, e);
+                k = spec_read_string(o, "consistency_policy", path, &a->consistency_policy, e);
         if (k >= 0 && a->consistency_policy && !streq(a->consistency_policy, "resync") &&
             !streq(a->consistency_policy, "ppl"))
                 k = error_set(e, -EINVAL, "%s.consistency_policy: '%s' is not resync or ppl", path,
@@ -274,21 +200,21 @@ static int read_array(json_object *o, const char *path, struct array_spec *a, st
                 a->bitmap = false;
         }
         if (k >= 0 && json_object_object_get_ex(o, "spares", &v) && v)
-                k = read_int(o, "spares", path, 0, &a->spares, e);
+                k = spec_read_int(o, "spares", path, 0, 1024, &a->spares, e);
         if (k >= 0)
-                k = read_bool(o, "allow_size_mismatch", path, &a->allow_size_mismatch, e);
+                k = spec_read_bool(o, "allow_size_mismatch", path, &a->allow_size_mismatch, e);
         if (k >= 0 && json_object_object_get_ex(o, "filesystem", &v) && v) {
                 static const char *const fs_keys[] = { "type", "mount", "label", NULL };
                 _cleanup_free_ char *sub = strdup_printf("%s.filesystem", path);
                 if (!json_object_is_type(v, json_type_object))
                         return error_set(e, -EINVAL, "%s: must be a mapping such as {type: xfs, mount: /srv/pool}", sub);
-                k = check_keys(v, sub, fs_keys, e);
+                k = spec_check_keys(v, sub, fs_keys, e);
                 if (k >= 0)
-                        k = read_string(v, "type", sub, &a->fs.type, e);
+                        k = spec_read_string(v, "type", sub, &a->fs.type, e);
                 if (k >= 0)
-                        k = read_string(v, "mount", sub, &a->fs.mount, e);
+                        k = spec_read_string(v, "mount", sub, &a->fs.mount, e);
                 if (k >= 0)
-                        k = read_string(v, "label", sub, &a->fs.label, e);
+                        k = spec_read_string(v, "label", sub, &a->fs.label, e);
                 if (k >= 0 && !streq(a->fs.type, "xfs") && !streq(a->fs.type, "ext4"))
                         k = error_set(e, -EINVAL, "%s.type: %s%s%s; use xfs or ext4", sub, a->fs.type ? "'" : "missing",
                                       a->fs.type ? a->fs.type : "", a->fs.type ? "' is not supported" : "");
@@ -305,7 +231,7 @@ int storage_spec_from_json(json_object *storage, struct storage_spec **ret, stru
         static const char *const known[] = { "arrays", "wipe", "homehost", NULL };
         if (!storage || !json_object_is_type(storage, json_type_object))
                 return error_set(e, -EINVAL, "storage: must be a mapping with arrays (and wipe)");
-        int k = check_keys(storage, "storage", known, e);
+        int k = spec_check_keys(storage, "storage", known, e);
         if (k < 0)
                 return k;
         _cleanup_(storage_spec_freep) struct storage_spec *s = calloc(1, sizeof *s);
@@ -330,9 +256,9 @@ int storage_spec_from_json(json_object *storage, struct storage_spec **ret, stru
                         if (streq(s->arrays[j].name, s->arrays[i].name))
                                 return error_set(e, -EINVAL, "%s.name: '%s' is used twice", path, s->arrays[i].name);
         }
-        k = read_strv(storage, "wipe", "storage", &s->wipe, e);
+        k = spec_read_strv(storage, "wipe", "storage", &s->wipe, e);
         if (k >= 0)
-                k = read_string(storage, "homehost", "storage", &s->homehost, e);
+                k = spec_read_string(storage, "homehost", "storage", &s->homehost, e);
         if (k < 0)
                 return k;
         *ret = TAKE_PTR(s);
