@@ -15,6 +15,7 @@ CFLAGS     ?= -O2 -g
 CFLAGS     += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing \
               -DHOSTD_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
+LDFLAGS    += -Wl,--as-needed
 LDLIBS     += $(PKG_LIBS) -lpthread
 ifneq ($(SANITIZE),)
 CFLAGS     += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -118,5 +119,11 @@ clean:
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS)
 fuzz: build/fuzz/fuzz_redfish
 build/fuzz/fuzz_redfish: tests/fuzz/fuzz_redfish.c $(wildcard ipmi/*.c lib/*.c)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+fuzz: build/fuzz/fuzz_api
+FUZZ_API_SRCS := $(addprefix hostd/,api.c api_service.c api_storage.c api_tasks.c state.c jobs.c events.c auth.c) \
+                 $(wildcard raid/*.c lib/*.c)
+build/fuzz/fuzz_api: tests/fuzz/fuzz_api.c $(FUZZ_API_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread

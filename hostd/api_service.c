@@ -14,6 +14,9 @@
 void api_tasks(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
 void api_events(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
 
+#ifndef HOSTD_VERSION
+#define HOSTD_VERSION "0.0.0"
+#endif
 #define SESSIONS "/redfish/v1/SessionService/Sessions"
 
 struct host_facts {
@@ -115,7 +118,9 @@ static void system_host(struct api_response *r) {
         json_add_string(st, "Health", "OK");
         json_object_object_add(o, "Status", st);
         json_object *mem = json_object_new_object();
-        json_object_object_add(mem, "TotalSystemMemoryGiB", json_object_new_double((double)(int)(facts.mem_gib * 100) / 100));
+        char gib[32];
+        snprintf(gib, sizeof gib, "%.2f", facts.mem_gib);
+        json_object_object_add(mem, "TotalSystemMemoryGiB", json_object_new_double_s(strtod(gib, NULL), gib));
         json_object_object_add(o, "MemorySummary", mem);
         json_object *cpu = json_object_new_object();
         json_add_int(cpu, "Count", facts.sockets);
@@ -123,6 +128,16 @@ static void system_host(struct api_response *r) {
         json_add_string(cpu, "Model", facts.cpu_model);
         json_object_object_add(o, "ProcessorSummary", cpu);
         json_object_object_add(o, "Storage", api_link("/redfish/v1/Systems/host/Storage"));
+        json_object *boot = json_object_new_object();
+        json_add_string(boot, "BootSourceOverrideEnabled", "Disabled");
+        json_add_string(boot, "BootSourceOverrideTarget", "None");
+        json_object_object_add(o, "Boot", boot);
+        /* clients expect the Reset action; hostd does not power-cycle its own host (the BMC does) */
+        json_object *acts = json_object_new_object(), *reset = json_object_new_object();
+        json_add_string(reset, "target", "/redfish/v1/Systems/host/Actions/ComputerSystem.Reset");
+        json_object_object_add(reset, "ResetType@Redfish.AllowableValues", json_object_new_array());
+        json_object_object_add(acts, "#ComputerSystem.Reset", reset);
+        json_object_object_add(o, "Actions", acts);
         api_json(r, 200, o);
 }
 

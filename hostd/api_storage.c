@@ -215,6 +215,14 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
                 api_collection_add(c, MD);
                 return api_json(r, 200, c);
         }
+        if (p->n == 7 && streq(p->segs[3], "md") && streq(p->segs[4], "Oem") && streq(p->segs[5], "Hostd") &&
+            streq(p->segs[6], "Inventory")) {
+                /* the inventory exactly as 'hostctl disks --json' prints it: hostctl --host reads this */
+                if (!get)
+                        return api_method_not_allowed(r, "GET");
+                static const struct disk_list empty = { 0 };
+                return api_json(r, 200, disk_list_to_json(l ? l : &empty, 0));
+        }
         if (!streq(p->segs[3], "md") || p->n > 6 || (p->n >= 5 && !streq(p->segs[4], "Drives") && !streq(p->segs[4], "Volumes")))
                 return api_not_found(r, req->path);
         if (p->n == 4)
@@ -322,6 +330,8 @@ static void api_volumes_post(struct hostd *h, const struct api_request *req, str
         _cleanup_json_ json_object *spec = spec_from_volume(b, l, r);
         if (!spec)
                 return;
+        if (!h->jobs)
+                return api_error(r, 503, "ServiceTemporarilyUnavailable", "no job runner");
         const char *body = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PLAIN);
         _cleanup_(plan_freep) struct plan *p = NULL;
         struct error e = { 0 };
@@ -332,8 +342,6 @@ static void api_volumes_post(struct hostd *h, const struct api_request *req, str
                 _cleanup_free_ char *all = strv_join(p->errors, "; ");
                 return api_error(r, 409, "ResourceCannotBeCreated", "the plan has errors, nothing was written: %s", all);
         }
-        if (!h->jobs)
-                return api_error(r, 503, "ServiceTemporarilyUnavailable", "no job runner");
         int64_t id = 0;
         k = jobs_start_create(h->jobs, json_get_string(b, "Name"), body, &id, &e);
         if (k < 0)

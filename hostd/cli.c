@@ -18,12 +18,16 @@ static const char global_help[] =
         "      --json      print data and errors as JSON on stdout\n"
         "  -v, --verbose   report progress (log level info)\n"
         "      --debug     log every external command with its exit and stderr\n"
+        "      --host URL  ask a running hostd (unix:///run/hostd/hostd.sock or https://HOST:PORT;\n"
+        "                  HOSTCTL_USER, HOSTCTL_PASSWORD, HOSTCTL_CACERT from the environment)\n"
+        "      --local     run in-process (the default; first boot, rescue)\n"
         "\n"
         "Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused for safety.\n";
 
 struct global_opts {
         bool help, version, json;
         int verbosity;
+        const char *host;
 };
 
 /* Global options may stand anywhere: take them out of argv in place so that
@@ -45,6 +49,12 @@ static int take_global_options(int *argc, char **argv, struct global_opts *g, ch
                         g->verbosity = g->verbosity > 1 ? g->verbosity : 1;
                 else if (!rest && streq(a, "--debug"))
                         g->verbosity = 2;
+                else if (!rest && streq(a, "--local"))
+                        g->host = NULL;
+                else if (!rest && streq(a, "--host") && i + 1 < *argc)
+                        g->host = argv[++i];
+                else if (!rest && startswith(a, "--host="))
+                        g->host = a + 7;
                 else if (!rest && startswith(a, "--json=")) {
                         *ret_bad = argv[i];
                         return -EINVAL;
@@ -103,6 +113,7 @@ int cli_main(const struct command *root, int argc, char **argv) {
                 return report(&ctx, &e);
         }
         ctx.json = g.json;
+        ctx.host = g.host;
         log_setup(root->name, LOG_TARGET_STDERR,
                   g.verbosity >= 2 ? LOG_LEVEL_DEBUG : g.verbosity == 1 ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING);
         if (g.version) {

@@ -22,6 +22,7 @@ struct cli_ctx {
         bool usage_error;         /* set by cli_usage_error(): exit 2 */
         const char *path;         /* "hostctl raid create", for messages */
         FILE *out;                /* stdout; tests may point it elsewhere */
+        const char *host;         /* --host URL: ask a running hostd; NULL: in-process */
 };
 
 struct command {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "commands.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -174,17 +175,19 @@ static int disks_option(struct cli_ctx *ctx, int opt, const char *arg, void *use
         return cli_usage_error(ctx, e, "unknown option");
 }
 
-static int load(const struct disks_args *a, struct disk_list **ret, struct error *e) {
-        if (!a->from)
+static int load(const struct cli_ctx *ctx, const struct disks_args *a, struct disk_list **ret, struct error *e) {
+        if (!a->from && !ctx->host)
                 return inventory_scan(&a->inv, ret, e);
         _cleanup_json_ json_object *o = NULL;
         _cleanup_(disk_list_freep) struct disk_list *l = NULL;
-        int k = json_read_file(a->from, &o, e);
+        /* a running hostd: its inventory, as it would print it (its own --all setting: disks_all) */
+        int k = ctx->host && !a->from ? client_get_json(ctx->host, "/redfish/v1/Systems/host/Storage/md/Oem/Hostd/Inventory", &o, e)
+                                      : json_read_file(a->from, &o, e);
         if (k < 0)
                 return k;
         k = disk_list_from_json(o, &l, e);
         if (k < 0)
-                return error_prefix(e, "%s", a->from);
+                return error_prefix(e, "%s", a->from ? a->from : ctx->host);
         for (size_t i = 0; i < l->n; i++)
                 if (disk_compute_in_use(&l->disks[i]) < 0)
                         return error_set(e, -ENOMEM, "out of memory");
@@ -220,7 +223,7 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
 
         bool sources = log_get_max_level() >= LOG_LEVEL_DEBUG;
         _cleanup_(disk_list_freep) struct disk_list *l = NULL;
-        k = load(&a, &l, e);
+        k = load(ctx, &a, &l, e);
         if (k < 0)
                 return k;
         if (id) {

@@ -61,8 +61,14 @@ void jobs_free(struct jobs *j) {
                                      &e) < 0)
                         log_warning("%s", e.msg);
         }
-        /* the workers may still run: the structure stays (the process ends) */
+        size_t running = j->n_running;
         pthread_mutex_unlock(&j->lock);
+        if (running)
+                return;   /* workers still use it: it stays until the process ends */
+        strv_free(j->busy);
+        free(j->running);
+        pthread_mutex_destroy(&j->lock);
+        free(j);
 }
 
 int jobs_plan_create(const char *body, struct plan **ret, struct error *e) {

@@ -140,9 +140,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                         return MHD_NO;
                 *con_cls = rq;
                 const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-                if (cl && strtoull(cl, NULL, 10) > l->h->cfg.max_body)
-                        rq->too_big = true;
-                else
+                /* too big: the body is read and dropped, then 413 (an early answer would
+                 * reset the connection while the client still sends); absurd sizes: 413 now */
+                unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+                rq->too_big = n > l->h->cfg.max_body;
+                if (n <= 64ull * l->h->cfg.max_body)
                         return MHD_YES;
         }
         if (*upload_size) {
@@ -157,8 +159,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 } else
                         rq->too_big = true;
                 *upload_size = 0;
-                if (!rq->too_big)
-                        return MHD_YES;
+                return MHD_YES;
         }
         struct api_response r = { 0 };
         char user[80] = "";

@@ -67,6 +67,8 @@
 #   LAB_LOG_PREFIX  put before each line of it (default "# PHASE| ", TAP-safe)
 #   LAB_POWEROFF_GRACE  seconds a guest may take to power off after its
 #                 script ended before it is killed (default 30)
+#   LAB_SYSROOT   cpio (default): staged programs go in as a second initramfs
+#                 archive; 9p: guest/init copies them from the share (slow)
 #   LAB_KVER      kernel version (default: newest in /lib/modules)
 #   LAB_QEMU      QEMU binary (default qemu-system-x86_64)
 #   LAB_LOCK      lock file: one guest at a time (default /tmp/hostd-lab.lock)
@@ -189,9 +191,10 @@ lab__lock() {
     mkdir -p "$(dirname "$LAB_LOCK")"
     exec {LAB__LOCK_FD}>> "$LAB_LOCK"
     if ! flock -n "$LAB__LOCK_FD"; then
-        lab__err "waiting for another lab guest to finish ($LAB_LOCK, held by:" \
-            "$(lslocks -n -o PID,COMMAND,PATH 2> /dev/null | grep -F "$LAB_LOCK" |
-               awk '{ printf "%s %s; ", $1, $2 }'))"
+        local who
+        who=$(lslocks -n -o PID,COMMAND,PATH 2> /dev/null | grep -F "$LAB_LOCK" |
+              awk '{ printf " %s (%s)", $1, $2 }' || true)
+        lab__err "waiting for another lab guest to finish ($LAB_LOCK${who:+, held by$who})"
         flock -w "${LAB_LOCK_WAIT:-3600}" "$LAB__LOCK_FD" ||
             { lab__err "lock $LAB_LOCK not free"; return 1; }
     fi
@@ -324,7 +327,7 @@ lab__qemu_args() {
             -blockdev "driver=raw,node-name=img-$id,file=file-$id,cache.no-flush=on"
             -device "scsi-hd,id=$id,bus=$LAB__BUS,scsi-id=$LAB__TARGET,lun=0,drive=img-$id,vendor=${LAB_DISK_VENDOR[$id]},product=${LAB_DISK_PRODUCT[$id]},ver=${LAB_DISK_REV[$id]},serial=${LAB_DISK_SERIAL[$id]},wwn=${LAB_DISK_WWN[$id]},rotation_rate=${LAB_DISK_RPM[$id]}")
     done
-    LAB__ARGS+=(-append "console=ttyS0 panic=-1 edd=off quiet lab.phase=$phase lab.run=/mnt/host/run-$phase.sh lab.udev=${LAB_UDEV:-1} lab.disks=$n lab.shell=${LAB_SHELL:-0}${LAB_APPEND:+ $LAB_APPEND}")
+    LAB__ARGS+=(-append "console=ttyS0 panic=-1 edd=off quiet lab.phase=$phase lab.run=/mnt/host/run-$phase.sh lab.udev=${LAB_UDEV:-1} lab.disks=$n lab.shell=${LAB_SHELL:-0} lab.sysroot=$([ "${LAB_SYSROOT:-cpio}" = 9p ] && echo 1 || echo 0)${LAB_APPEND:+ $LAB_APPEND}")
 }
 
 # lab__initrd: set LAB__INITRD, the image to boot.  Staged programs

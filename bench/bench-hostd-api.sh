@@ -1,0 +1,65 @@
+#!/bin/bash
+# bench-hostd-api.sh — requests per second and p99 latency of
+# GET .../Storage/md/Volumes under many concurrent clients (wrk), hostd's
+# peak RSS under that load, and in the same run the same wrk against a stock
+# HTTP server (busybox httpd) serving the same bytes as a static file.
+# Goals: >= 10 000 req/s on 2 cores, RSS < 10 MiB.
+# TCP on loopback without TLS (wrk speaks no Unix socket), session token auth.
+# Env: HOSTD (binary), CONNS (64), SECS (10), THREADS (2).
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+HOSTD=${HOSTD:-$TOP/build/hostd}
+CONNS=${CONNS:-64} SECS=${SECS:-10} THREADS=${THREADS:-2}
+command -v wrk >/dev/null || { echo "SKIP: wrk is not installed (apt-get install wrk)"; exit 0; }
+command -v busybox >/dev/null || { echo "SKIP: busybox is not installed"; exit 0; }
+tmp=$(mktemp -d) pid= bpid=
+trap '[ -n "$pid" ] && kill "$pid"; [ -n "$bpid" ] && kill "$bpid"; wait; rm -rf "$tmp"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port) bport=$(free_port)
+echo "bench:$(openssl passwd -6 bench)" > "$tmp/users"
+printf 'listen: "127.0.0.1:%s"\ntls: false\nusers_file: %s\n' "$port" "$tmp/users" > "$tmp/hostd.conf"
+"$HOSTD" --foreground --config "$tmp/hostd.conf" --socket "$tmp/s" --state-dir "$tmp/state" --pid-file "$tmp/pid" \
+    --log-level warning 2>"$tmp/log" &
+pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/redfish/v1" && break; sleep 0.1; done
+tok=$(curl -s -D - -o /dev/null --data '{"UserName":"bench","Password":"bench"}' \
+      "http://127.0.0.1:$port/redfish/v1/SessionService/Sessions" | tr -d '\r' | sed -n 's/^X-Auth-Token: //p')
+P=/redfish/v1/Systems/host/Storage/md/Volumes
+curl -s -H "X-Auth-Token: $tok" "http://127.0.0.1:$port$P" > "$tmp/www.json"
+[ -s "$tmp/www.json" ] || { echo "hostd did not answer"; cat "$tmp/log"; exit 1; }
+echo "response: $(wc -c < "$tmp/www.json") bytes: $(head -c 120 "$tmp/www.json")"
+
+peak_rss() {  # sample VmRSS of $1 every 0.1 s while wrk runs; print the max in KiB
+    local max=0 v
+    while kill -0 "$2" 2>/dev/null; do
+        v=$(awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+        [ "${v:-0}" -gt "$max" ] && max=$v
+        sleep 0.1
+    done
+    echo "$max"
+}
+run_wrk() {  # run_wrk URL [header] -> prints "rps p99"
+    local out
+    wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency ${2:+-H "$2"} "$1" > "$tmp/wrk.out" 2>&1 &
+    local w=$!
+    [ -n "${3:-}" ] && peak_rss "$3" "$w" > "$tmp/rss"
+    wait "$w"
+    out=$(cat "$tmp/wrk.out")
+    local rps p99 non2xx
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    echo "$rps $p99 ${non2xx:-0}"
+}
+read -r h_rps h_p99 h_bad < <(run_wrk "http://127.0.0.1:$port$P" "X-Auth-Token: $tok" "$pid")
+rss=$(cat "$tmp/rss")
+mkdir -p "$tmp/www"; cp "$tmp/www.json" "$tmp/www/Volumes"
+busybox httpd -f -p "127.0.0.1:$bport" -h "$tmp/www" & bpid=$!
+sleep 0.3
+read -r b_rps b_p99 b_bad < <(run_wrk "http://127.0.0.1:$bport/Volumes")
+echo "wrk -t$THREADS -c$CONNS -d${SECS}s GET $P"
+printf '%-34s %10s req/s  p99 %8s  non-2xx %s\n' "hostd (session token)" "$h_rps" "$h_p99" "$h_bad"
+printf '%-34s %10s req/s  p99 %8s  non-2xx %s\n' "busybox httpd, same bytes (static)" "$b_rps" "$b_p99" "$b_bad"
+awk -v a="$h_rps" -v b="$b_rps" 'BEGIN { if (b > 0) printf "ratio hostd / busybox httpd: %.2f\n", a / b }'
+printf 'hostd peak RSS under load: %d KiB (%.1f MiB); goal < 10 MiB\n' "$rss" "$(echo "$rss / 1024" | bc -l)"
+awk -v a="$h_rps" 'BEGIN { printf "goal >= 10000 req/s: %s\n", (a >= 10000 ? "met" : "NOT met") }'

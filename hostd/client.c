@@ -1,0 +1,83 @@
+/* hostd/client.c: one GET against hostd's API, errors as hostd wrote them. */
+#include "client.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/json.h"
+#include "lib/strutil.h"
+
+struct buf {
+        char *p;
+        size_t n;
+};
+
+static size_t collect(char *data, size_t size, size_t n, void *userdata) {
+        struct buf *b = userdata;
+        size_t len = size * n;
+        if (b->n + len > (64u << 20))
+                return 0;
+        char *np = realloc(b->p, b->n + len + 1);
+        if (!np)
+                return 0;
+        memcpy(np + b->n, data, len);
+        b->p = np;
+        b->n += len;
+        b->p[b->n] = '\0';
+        return len;
+}
+
+int client_get_json(const char *host, const char *path, json_object **ret, struct error *e) {
+        const char *sock = startswith(host, "unix://");
+        if (!sock && !startswith(host, "https://") && !startswith(host, "http://"))
+                return error_set(e, -EINVAL, "--host %s: use unix:///PATH or https://HOST:PORT", host);
+        _cleanup_free_ char *url = sock ? strdup_printf("http://localhost%s", path) : strdup_printf("%s%s", host, path);
+        CURL *c = curl_easy_init();
+        if (!c || !url) {
+                if (c)
+                        curl_easy_cleanup(c);
+                return error_set(e, -ENOMEM, "out of memory");
+        }
+        struct buf b = { 0 };
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        if (sock)
+                curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
+        const char *user = getenv("HOSTCTL_USER"), *pw = getenv("HOSTCTL_PASSWORD"), *ca = getenv("HOSTCTL_CACERT");
+        if (!sock && user && pw) {
+                curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+                curl_easy_setopt(c, CURLOPT_USERNAME, user);
+                curl_easy_setopt(c, CURLOPT_PASSWORD, pw);
+        }
+        if (ca)
+                curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        CURLcode r = curl_easy_perform(c);
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_cleanup(c);
+        _cleanup_free_ char *body = b.p;
+        if (r != CURLE_OK)
+                return error_set(e, -ECONNREFUSED, "cannot reach hostd at %s: %s", host, curl_easy_strerror(r));
+        json_object *o = NULL;
+        struct error pe = { 0 };
+        int k = body ? json_parse(body, b.n, &o, &pe) : error_set(&pe, -EBADMSG, "empty answer");
+        if (status != 200) {
+                json_object *err = NULL;
+                const char *msg = NULL;
+                if (k >= 0 && json_object_object_get_ex(o, "error", &err))
+                        msg = json_get_string(err, "message");
+                k = error_set(e, status == 401 || status == 403 ? -EACCES : status == 404 ? -ENOENT : -EIO,
+                              "hostd at %s: HTTP %ld%s%s", host, status, msg ? ": " : "", msg ? msg : "");
+                if (o)
+                        json_object_put(o);
+                return k;
+        }
+        if (k < 0)
+                return error_set(e, k, "hostd at %s: %s", host, pe.msg);
+        *ret = o;
+        return 0;
+}

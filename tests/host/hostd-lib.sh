@@ -1,0 +1,33 @@
+# hostd-lib.sh — sourced by the t-hostd-*.sh tests: start hostd on a temp
+# socket (and port) with a temp state dir, stop it by pid on any exit.
+HOSTD=${HOSTD:?HOSTD must name the hostd binary}
+HOSTCTL=${HOSTCTL:-}
+H_TMP=$(mktemp -d)
+H_PID=
+h_cleanup() { [ -n "$H_PID" ] && { kill -9 "$H_PID"; wait "$H_PID"; } 2>/dev/null; rm -rf "$H_TMP"; }
+trap h_cleanup EXIT
+H_SOCK=$H_TMP/hostd.sock
+# h_start [--config FILE]: start and wait until the socket answers
+h_start() {
+    "$HOSTD" --foreground --socket "$H_SOCK" --state-dir "$H_TMP/state" --pid-file "$H_TMP/hostd.pid" "$@" \
+        2>>"$H_TMP/hostd.log" &
+    H_PID=$!
+    local i
+    for i in $(seq 100); do
+        curl -s -o /dev/null --unix-socket "$H_SOCK" http://localhost/redfish/v1 && return 0
+        kill -0 "$H_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "# hostd did not come up:"; sed 's/^/#   /' "$H_TMP/hostd.log"; return 1
+}
+h_stop() { [ -n "$H_PID" ] && kill -TERM "$H_PID" && wait "$H_PID"; local rc=$?; H_PID=; return $rc; }
+# h_get PATH: body on stdout; the status code in $H_STATUS
+h_req() {  # h_req METHOD PATH [curl args...]
+    local m=$1 p=$2; shift 2
+    H_STATUS=$(curl -s -o "$H_TMP/body" -w '%{http_code}' -X "$m" --unix-socket "$H_SOCK" "$@" "http://localhost$p")
+    H_BODY=$(cat "$H_TMP/body")
+}
+# a free TCP port on loopback
+h_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# jq-less JSON field: h_json 'expr' reads JSON on stdin, prints python's eval of expr on d
+h_json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

@@ -1,0 +1,114 @@
+/* hostd-webhook: the lab's event receiver, and the probe that times it.
+ *   hostd-webhook listen PORT OUTFILE   receive POSTs on 127.0.0.1:PORT; also
+ *       watch the kernel's block uevents; write, each with CLOCK_MONOTONIC ms:
+ *         REMOVE <ms> <disk>        a disk's kernel "remove" uevent
+ *         POST <ms> <body>          a webhook POST from hostd
+ *   hostd-webhook subscribe SOCKET URL  POST an EventService subscription to
+ *       hostd's Unix socket (the guest has no curl).
+ * Build: cc -o hostd-webhook hostd-webhook.c -lmicrohttpd -ludev -lcurl */
+#include <curl/curl.h>
+#include <libudev.h>
+#include <microhttpd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static FILE *out;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static double now_ms(void) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
+
+struct req { char buf[65536]; size_t n; double t0; };
+
+static enum MHD_Result on_req(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *data, size_t *size, void **ctx) {
+        struct req *r = *ctx;
+        if (!r) {
+                r = calloc(1, sizeof *r);
+                r->t0 = now_ms();
+                *ctx = r;
+                return MHD_YES;
+        }
+        if (*size) {
+                size_t k = *size < sizeof r->buf - 1 - r->n ? *size : sizeof r->buf - 1 - r->n;
+                memcpy(r->buf + r->n, data, k);
+                r->n += k;
+                *size = 0;
+                return MHD_YES;
+        }
+        for (size_t i = 0; i < r->n; i++)
+                if (r->buf[i] == '\n')
+                        r->buf[i] = ' ';
+        pthread_mutex_lock(&lock);
+        fprintf(out, "POST %.1f %s\n", r->t0, r->buf);
+        fflush(out);
+        pthread_mutex_unlock(&lock);
+        free(r);
+        *ctx = NULL;
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        enum MHD_Result ret = MHD_queue_response(c, 204, resp);
+        MHD_destroy_response(resp);
+        return ret;
+}
+
+static int listen_main(int port, const char *path) {
+        out = fopen(path, "a");
+        if (!out)
+                return perror(path), 1;
+        struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL, on_req, NULL,
+                                                MHD_OPTION_END);
+        struct udev *u = udev_new();
+        struct udev_monitor *m = udev_monitor_new_from_netlink(u, "kernel");
+        udev_monitor_filter_add_match_subsystem_devtype(m, "block", "disk");
+        if (!d || !m || udev_monitor_enable_receiving(m) < 0)
+                return fprintf(stderr, "cannot listen\n"), 1;
+        fprintf(stderr, "listening on %d\n", port);
+        for (;;) {
+                struct pollfd p = { .fd = udev_monitor_get_fd(m), .events = POLLIN };
+                if (poll(&p, 1, -1) <= 0)
+                        continue;
+                double t = now_ms();
+                struct udev_device *dev;
+                while ((dev = udev_monitor_receive_device(m))) {
+                        const char *a = udev_device_get_action(dev);
+                        if (a && !strcmp(a, "remove")) {
+                                pthread_mutex_lock(&lock);
+                                fprintf(out, "REMOVE %.1f %s\n", t, udev_device_get_sysname(dev));
+                                fflush(out);
+                                pthread_mutex_unlock(&lock);
+                        }
+                        udev_device_unref(dev);
+                }
+        }
+}
+
+static int subscribe(const char *sock, const char *url) {
+        char body[512];
+        snprintf(body, sizeof body, "{\"Destination\": \"%s\", \"Context\": \"lab\", \"Protocol\": \"Redfish\"}", url);
+        CURL *c = curl_easy_init();
+        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
+        curl_easy_setopt(c, CURLOPT_URL, "http://localhost/redfish/v1/EventService/Subscriptions");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        CURLcode r = curl_easy_perform(c);
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_cleanup(c);
+        printf("\nsubscribe: %s HTTP %ld\n", curl_easy_strerror(r), status);
+        return r == CURLE_OK && status == 201 ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+        if (argc == 4 && !strcmp(argv[1], "listen"))
+                return listen_main(atoi(argv[2]), argv[3]);
+        if (argc == 4 && !strcmp(argv[1], "subscribe"))
+                return subscribe(argv[2], argv[3]);
+        fprintf(stderr, "usage: hostd-webhook listen PORT OUTFILE | subscribe SOCKET URL\n");
+        return 2;
+}

@@ -1,0 +1,78 @@
+#!/bin/bash
+# hostd in the virtual R630: a RAID 5 of 4 HDDs, hostd running with a webhook
+# subscription, one member pulled out through QMP. The webhook receiver in the
+# guest must get MemberFailed (and ArrayDegraded) events, syslog must have
+# them, and the delay from the kernel's "remove" uevent of the disk to the
+# webhook POST is printed (goal: < 1 s).
+set -u
+. "$(dirname "$0")/../host/tap.sh"
+. "$(dirname "$0")/lab.sh"
+HOSTD=${HOSTD:?HOSTD must name the hostd binary}
+HOSTCTL=${HOSTCTL:?HOSTCTL must name the hostctl binary}
+
+if why=$(lab_skip_reason); then
+    skip "hostd events in the virtual R630" "$why"
+    tap_done
+    exit
+fi
+T=$(mktemp -d /tmp/hostd-lab-ev.XXXXXX)
+trap 'lab_cleanup; rm -rf "$T"' EXIT
+${CC:-cc} -O2 -o "$T/hostd-webhook" "$(dirname "$0")/hostd-webhook.c" -lmicrohttpd -ludev -lcurl ||
+    { fail "build the webhook receiver"; tap_done; exit 1; }
+lab_init
+trap 'lab_cleanup; rm -rf "$T"' EXIT
+lab_stage "$HOSTD:/usr/local/sbin/hostd" "$HOSTCTL:/usr/local/bin/hostctl" "$T/hostd-webhook:/usr/local/bin/hostd-webhook"
+
+cat > "$T/guest.sh" << 'EOS'
+. /lab/lib.sh
+O=/mnt/host/out
+mdadm --create /dev/md0 --name=data --homehost=r630 --level=5 --raid-devices=4 --assume-clean --run \
+    "$(lab_disk hdd0)" "$(lab_disk hdd1)" "$(lab_disk hdd2)" "$(lab_disk hdd3)" || exit 10
+lab_settle
+busybox syslogd -O /tmp/messages || exit 11
+hostd-webhook listen 8099 $O/webhook.log 2> $O/webhook.err &
+hostd --state-dir /tmp/hostd --socket /run/hostd/hostd.sock --pid-file /run/hostd/hostd.pid &
+i=0; while [ ! -S /run/hostd/hostd.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+hostd-webhook subscribe /run/hostd/hostd.sock http://127.0.0.1:8099/hook > $O/subscribe.txt || exit 12
+hostctl --host unix:///run/hostd/hostd.sock disks > $O/disks-api.txt
+hostctl disks > $O/disks-local.txt
+lab_ready hostd
+lab_wait_signal unplugged 180 || exit 13
+sleep 3
+cp /tmp/messages $O/messages
+cat /sys/block/md0/md/degraded > $O/degraded
+kill "$(cat /run/hostd/hostd.pid)"
+exit 0
+EOS
+
+lab_boot_bg events "$T/guest.sh"
+if lab_wait_marker "@@LAB-READY hostd@@" 300; then
+    ok "the guest built a RAID 5 and started hostd"
+    lab_unplug hdd1
+    lab_signal unplugged
+else
+    fail "the guest built a RAID 5 and started hostd"
+fi
+rc=0; lab_wait || rc=$?
+check_eq "the guest script ran to the end" 0 "$rc"
+O=$LAB_SHARE/out
+check_eq "hostctl --host prints the same disks as in-process, in the guest" "$(cat "$O/disks-local.txt" 2>/dev/null)" \
+    "$(cat "$O/disks-api.txt" 2>/dev/null)"
+log=$(cat "$O/webhook.log" 2>/dev/null)
+check_contains "the webhook received MemberFailed" '"MessageId":"Hostd.1.0.MemberFailed"' "$log"
+check_contains "and ArrayDegraded" '"MessageId":"Hostd.1.0.ArrayDegraded"' "$log"
+check_contains "syslog has the MemberFailed event" "event MemberFailed" "$(cat "$O/messages" 2>/dev/null)"
+check_eq "md agrees: one member missing" 1 "$(cat "$O/degraded" 2>/dev/null)"
+t_rm=$(awk '$1 == "REMOVE" { print $2; exit }' "$O/webhook.log" 2>/dev/null)
+t_mf=$(awk '$1 == "POST" && /MemberFailed/ { print $2; exit }' "$O/webhook.log" 2>/dev/null)
+t_ad=$(awk '$1 == "POST" && /ArrayDegraded/ { print $2; exit }' "$O/webhook.log" 2>/dev/null)
+if [ -n "$t_rm" ] && [ -n "$t_mf" ]; then
+    d=$(awk -v a="$t_rm" -v b="$t_mf" 'BEGIN { printf "%.0f", b - a }')
+    d2=$(awk -v a="$t_rm" -v b="${t_ad:-$t_rm}" 'BEGIN { printf "%.0f", b - a }')
+    echo "# measured: kernel remove uevent -> MemberFailed webhook POST: $d ms; -> ArrayDegraded POST: $d2 ms"
+    check "the MemberFailed webhook arrived within 1 s of the kernel's remove uevent ($d ms)" test "$d" -lt 1000
+else
+    fail "the MemberFailed webhook arrived within 1 s of the kernel's remove uevent (no timestamps)"
+fi
+tap_done
