@@ -36,7 +36,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 wait_markers() {
     local t0=$1; shift
     local -A seen=()
-    local left=$# deadline=$(( $(now_ms) + 300000 )) n
+    local left=$# deadline=$(( $(now_ms) + ${BENCH_TIMEOUT_S:-150} * 1000 )) n
     while [ "$left" -gt 0 ] && [ "$(now_ms)" -lt "$deadline" ]; do
         for n in "$@"; do
             [ -n "${seen[$n]:-}" ] && continue
@@ -84,8 +84,8 @@ for n in $V_NAMES; do
         --disk "pool=$POOL,size=0.0625,format=qcow2,bus=virtio" \
         --boot "kernel=$VMLIB_DIR/vmlinuz,initrd=$VMLIB_DIR/initramfs.cpio.gz,kernel_args=$CMDLINE" \
         --network none --graphics none --serial "pty,log.file=$VMLIB_DIR/logs/$n.log" \
-        --noautoconsole --noreboot >/dev/null 2>"$VMLIB_DIR/virt-install.err" \
-        || { echo "virt-install failed:"; tail -3 "$VMLIB_DIR/virt-install.err"; exit 1; }
+        --noautoconsole >"$VMLIB_DIR/virt-install.out" 2>&1 \
+        || { echo "virt-install failed:"; tail -3 "$VMLIB_DIR/virt-install.out"; exit 1; }
 done
 v_started=$(( $(now_ms) - t0 ))
 # shellcheck disable=SC2086

@@ -59,17 +59,24 @@ static int vm_create_run(struct cli_ctx *ctx, int argc, char **argv, struct erro
         _cleanup_(hv_closep) struct hv *h = NULL;
         if ((k = open_hv(&a, &h, e)) < 0)
                 return k;
+        size_t n = a.vms->n, failed = 0;
+        _cleanup_free_ int *codes = calloc(n, sizeof *codes);
+        _cleanup_free_ struct error *errs = calloc(n, sizeof *errs);
+        if (!codes || !errs)
+                return error_set(e, -ENOMEM, "out of memory");
+        k = hv_vm_create_many(h, a.vms->vms, n, codes, errs);
         _cleanup_json_ json_object *arr = json_object_new_array();
-        for (size_t i = 0; i < a.vms->n; i++) {
-                const struct vm_spec *v = &a.vms->vms[i];
-                if ((k = hv_vm_create(h, v, e)) < 0) {
-                        if (i > 0)
-                                error_prefix(e, "%zu of %zu VMs created", i, a.vms->n);
-                        break;
-                }
+        for (size_t i = 0; i < n; i++) {
                 struct hv_vm_info info = { 0 };
-                if ((k = hv_vm_show(h, v->name, &info, e)) < 0)
-                        break;
+                if (codes[i] < 0) {
+                        if (failed++ == 0)
+                                *e = errs[i];
+                        else
+                                fprintf(stderr, "%s: %s\n", ctx->path, errs[i].msg);
+                        continue;
+                }
+                if (hv_vm_show(h, a.vms->vms[i].name, &info, &errs[i]) < 0)
+                        continue;
                 if (ctx->json)
                         json_object_array_add(arr, vm_to_json(&info));
                 else
@@ -77,6 +84,8 @@ static int vm_create_run(struct cli_ctx *ctx, int argc, char **argv, struct erro
                                 info.virt_type ? info.virt_type : "?", info.console_log ? info.console_log : "-");
                 hv_vm_info_done(&info);
         }
+        if (failed && n > 1)
+                error_prefix(e, "%zu of %zu VMs not created", failed, n);
         if (ctx->json)
                 cli_print_json(ctx, arr);
         return k < 0 ? k : 0;

@@ -42,3 +42,8 @@ int hv_vm_destroy(struct hv *h, const char *name, struct error *e);
 int hv_vm_delete(struct hv *h, const char *name, bool keep_disks, struct error *e);
 int hv_vm_list(struct hv *h, struct hv_vm_info **ret, size_t *ret_n, struct error *e);
 int hv_vm_show(struct hv *h, const char *name, struct hv_vm_info *ret, struct error *e);
+
+/* Create n VMs at once (a thread each, at most 8 in flight, one shared
+ * connection); each is all or nothing. ret_codes[i] and errs[i] (arrays of
+ * n) report each VM. Returns 0 when all were created, else the first error. */
+int hv_vm_create_many(struct hv *h, const struct vm_spec *vms, size_t n, int *ret_codes, struct error *errs);

@@ -60,6 +60,9 @@
 #                 megaraid_sas driver) | mptsas1068 (SAS, 8 phys)
 #   LAB_UDEV      1 = run systemd-udevd in the guest (default 1)
 #   LAB_OMIT_DISKS  ids left out of this boot, e.g. "ssd0" (degraded boot)
+#   LAB_SSD_SIZE LAB_HDD_SIZE  other disk sizes than the table's 8G / 16G,
+#                 e.g. 2G / 1G for tests that rebuild whole members (read
+#                 by lab_init and lab_reset_disks)
 #   LAB_SMP LAB_MEM  vCPUs (2) and MiB (1024)
 #   LAB_APPEND    extra kernel command-line words (e.g. lab.mods=...)
 #   LAB_SHELL=1   console on your terminal, shell after the script
@@ -71,7 +74,9 @@
 #                 archive; 9p: guest/init copies them from the share (slow)
 #   LAB_KVER      kernel version (default: newest in /lib/modules)
 #   LAB_QEMU      QEMU binary (default qemu-system-x86_64)
-#   LAB_LOCK      lock file: one guest at a time (default /tmp/hostd-lab.lock)
+#   LAB_LOCK      lock file: one QEMU at a time, shared with the libvirt
+#                 tests (default /tmp/hostd-qemu.lock); a lab script run by
+#                 another one reuses its lock (LAB_LOCK_FD_HELD)
 #   LAB_LOCK_WAIT seconds to wait for the lock (default 3600)
 
 [ -n "${LAB_SH_LOADED:-}" ] && return 0
@@ -96,11 +101,6 @@ while read -r _id _slot _size _vendor _product _rev _serial _wwn _rpm _role; do
     LAB_DISKS+=("$_id")
     LAB_DISK_SLOT[$_id]=$_slot
     LAB_DISK_SIZE[$_id]=$_size
-    case $_size in
-        *G) LAB_DISK_BYTES[$_id]=$((${_size%G} << 30)) ;;
-        *M) LAB_DISK_BYTES[$_id]=$((${_size%M} << 20)) ;;
-        *) LAB_DISK_BYTES[$_id]=$_size ;;
-    esac
     LAB_DISK_VENDOR[$_id]=$_vendor
     LAB_DISK_PRODUCT[$_id]=$_product
     LAB_DISK_REV[$_id]=$_rev
@@ -110,6 +110,25 @@ while read -r _id _slot _size _vendor _product _rev _serial _wwn _rpm _role; do
     LAB_DISK_ROLE[$_id]=$_role
 done < "$LAB_DIR/r630-disks.txt"
 unset _id _slot _size _vendor _product _rev _serial _wwn _rpm _role
+
+# lab__sizes: apply LAB_SSD_SIZE / LAB_HDD_SIZE and fill LAB_DISK_BYTES.
+lab__sizes() {
+    local id size
+    for id in "${LAB_DISKS[@]}"; do
+        if [ "${LAB_DISK_RPM[$id]}" = 1 ]; then
+            size=${LAB_SSD_SIZE:-${LAB_DISK_SIZE[$id]}}
+        else
+            size=${LAB_HDD_SIZE:-${LAB_DISK_SIZE[$id]}}
+        fi
+        LAB_DISK_SIZE[$id]=$size
+        case $size in
+            *G) LAB_DISK_BYTES[$id]=$((${size%G} << 30)) ;;
+            *M) LAB_DISK_BYTES[$id]=$((${size%M} << 20)) ;;
+            *) LAB_DISK_BYTES[$id]=$size ;;
+        esac
+    done
+}
+lab__sizes
 
 # Per-boot results and timings, indexed by phase.
 declare -ga LAB_PHASES=()
@@ -188,6 +207,14 @@ lab_cleanup() {
 # ---- setup ----------------------------------------------------------------------------
 lab__lock() {
     [ -n "$LAB__LOCK_FD" ] && return 0
+    # A lab script started by another one inherits its locked descriptor
+    # (flock locks belong to the open file, shared with children): use it.
+    local held=${LAB_LOCK_FD_HELD:-}
+    if [[ $held =~ ^[0-9]+$ ]] && [ -e "/proc/$BASHPID/fd/$held" ] &&
+       [ "$(stat -L -c %d:%i "/proc/$BASHPID/fd/$held")" = "$(stat -c %d:%i "$LAB_LOCK" 2> /dev/null)" ]; then
+        LAB__LOCK_FD=$held
+        return 0
+    fi
     mkdir -p "$(dirname "$LAB_LOCK")"
     exec {LAB__LOCK_FD}>> "$LAB_LOCK"
     if ! flock -n "$LAB__LOCK_FD"; then
@@ -198,6 +225,7 @@ lab__lock() {
         flock -w "${LAB_LOCK_WAIT:-3600}" "$LAB__LOCK_FD" ||
             { lab__err "lock $LAB_LOCK not free"; return 1; }
     fi
+    export LAB_LOCK_FD_HELD=$LAB__LOCK_FD
 }
 
 lab_reset_disks() {
@@ -205,6 +233,7 @@ lab_reset_disks() {
     if lab_running; then lab__err "lab_reset_disks: a guest is running"; return 1; fi
     rm -rf "$LAB_WORK/disks"
     mkdir -p "$LAB_WORK/disks"
+    lab__sizes
     for id in "${LAB_DISKS[@]}"; do
         truncate -s "${LAB_DISK_SIZE[$id]}" "$(lab_disk_img "$id")"
     done

@@ -302,6 +302,31 @@ static void networks_nat_and_bridge(void **state) {
         vm_spec_done(&v);
 }
 
+static void create_many_reports_each(void **state) {
+        struct fx *f = *state;
+        struct vm_spec v[3] = { spec("{name: m1, memory: 64M, disks: [{size: 1G}], network: {type: none}}"),
+                                spec("{name: m2, memory: 4T, disks: [{size: 1G}], network: {type: none}}"),
+                                spec("{name: m3, memory: 64M, disks: [{size: 1G}], cloud_init: {}, network: {type: none}}") };
+        int codes[3];
+        struct error errs[3] = { 0 };
+        assert_int_equal(hv_vm_create_many(f->h, v, 3, codes, errs), -ENOMEM);
+        assert_int_equal(codes[0], 0);
+        assert_int_equal(codes[1], -ENOMEM);
+        assert_non_null(strstr(errs[1].msg, "VM 'm2' needs 4.0T of memory"));
+        assert_int_equal(codes[2], 0);
+        assert_string_equal(state_of(f, "m1"), "running");
+        assert_string_equal(state_of(f, "m2"), "absent");
+        assert_false(pool_has(f, "m2-disk0.qcow2"));
+        assert_true(exists(f, "m3-cidata.iso"));
+        struct error e = { 0 };
+        for (size_t i = 0; i < 3; i++) {
+                if (i != 1)
+                        assert_int_equal(hv_vm_delete(f->h, v[i].name, false, &e), 0);
+                vm_spec_done(&v[i]);
+        }
+        assert_false(exists(f, "m3-cidata.iso"));
+}
+
 static void missing_driver_is_named(void **state) {
         struct hv_config cfg = { .uri = "hyperv://r630.example" };
         struct hv *h = NULL;
@@ -324,6 +349,7 @@ int main(void) {
                 cmocka_unit_test(special_names_end_to_end),
                 cmocka_unit_test(lifecycle_events_arrive),
                 cmocka_unit_test(networks_nat_and_bridge),
+                cmocka_unit_test(create_many_reports_each),
                 cmocka_unit_test(missing_driver_is_named),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
