@@ -38,7 +38,7 @@ LAB_UDEV=1 LAB_LOG_PREFIX="r630| " lab_boot demo "$HERE/guest/demo.sh" || rc=$?
 echo
 echo "== report"
 printf '%-24s %8s\n' step seconds
-printf '%-24s %8s\n' "setup (image, disks)" "$t_setup"
+printf '%-24s %8s\n' "setup (lock, image)" "$t_setup"
 printf '%-24s %8s\n' "kernel to /init" "${LAB_T_INIT[demo]:--}"
 printf '%-24s %8s\n' "boot to script" "${LAB_T_READY[demo]:--}"
 tr -d '\r' < "$(lab_console demo)" | sed -n 's/^@@T \([^ ]*\) \([0-9.]*\)@@.*/\1 \2/p' |
