@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/spec_read.h"
 #include "lib/strutil.h"
 
 void vm_spec_done(struct vm_spec *v) {
@@ -58,32 +59,14 @@ const char *vm_net_type_to_string(enum vm_net_type t) {
         }
 }
 
-static int check_keys(json_object *o, const char *path, const char *const *known, struct error *e) {
-        json_object_object_foreach(o, key, val) {
-                (void)val;
-                bool ok = false;
-                for (size_t i = 0; known[i]; i++)
-                        ok = ok || streq(key, known[i]);
-                if (!ok)
-                        return error_set(e, -EINVAL, "%s.%s: unknown key", path, key);
-        }
-        return 0;
-}
-
-static json_object *get(json_object *o, const char *key) {
-        json_object *v = NULL;
-        return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
+/* A string that must not be empty (names, paths, types). */
 static int read_string(json_object *o, const char *key, const char *path, char **ret, struct error *e) {
-        json_object *v = get(o, key);
-        if (!v)
-                return 0;
-        if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v))
+        int k = spec_read_string(o, key, path, ret, e);
+        if (k < 0)
+                return k;
+        if (*ret && !**ret)
                 return error_set(e, -EINVAL, "%s.%s: must be a non-empty string", path, key);
-        free(*ret);
-        *ret = strdup(json_object_get_string(v));
-        return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
+        return 0;
 }
 
 /* A file named in the spec: relative names are relative to the spec's folder. */
@@ -99,37 +82,13 @@ static int read_path(json_object *o, const char *key, const char *path, const ch
         return 0;
 }
 
-static int read_size(json_object *o, const char *key, const char *path, uint64_t *ret, struct error *e) {
-        json_object *v = get(o, key);
-        if (!v)
-                return 0;
-        if (json_object_is_type(v, json_type_int) && json_object_get_int64(v) > 0) {
-                *ret = (uint64_t)json_object_get_int64(v);
-                return 0;
-        }
-        if (!json_object_is_type(v, json_type_string) || parse_size(json_object_get_string(v), ret) < 0 || *ret == 0)
-                return error_set(e, -EINVAL, "%s.%s: '%s' is not a size such as 512M, 2G or 20G", path, key,
-                                 json_object_get_string(v));
-        return 0;
-}
-
-static int read_bool(json_object *o, const char *key, const char *path, bool *ret, struct error *e) {
-        json_object *v = get(o, key);
-        if (!v)
-                return 0;
-        if (!json_object_is_type(v, json_type_boolean))
-                return error_set(e, -EINVAL, "%s.%s: must be true or false", path, key);
-        *ret = json_object_get_boolean(v);
-        return 0;
-}
-
 static int read_disk(json_object *o, const char *path, struct vm_disk_spec *d, struct error *e) {
         static const char *const known[] = { "size", "image", NULL };
         if (!json_object_is_type(o, json_type_object))
                 return error_set(e, -EINVAL, "%s: must be a mapping such as {size: 20G, image: debian-12.qcow2}", path);
-        int k = check_keys(o, path, known, e);
+        int k = spec_check_keys(o, path, known, e);
         if (k >= 0)
-                k = read_size(o, "size", path, &d->size, e);
+                k = spec_read_size(o, "size", path, &d->size, e);
         if (k >= 0)
                 k = read_string(o, "image", path, &d->image, e);
         if (k >= 0 && !d->size && !d->image)
@@ -140,7 +99,7 @@ static int read_disk(json_object *o, const char *path, struct vm_disk_spec *d, s
 }
 
 static int read_disks(json_object *o, const char *path, struct vm_spec *v, struct error *e) {
-        json_object *a = get(o, "disks");
+        json_object *a = spec_get(o, "disks");
         if (!a)
                 return 0;
         if (!json_object_is_type(a, json_type_array))
@@ -164,7 +123,7 @@ static int read_disks(json_object *o, const char *path, struct vm_spec *v, struc
 
 static int read_network(json_object *o, const char *path, struct vm_spec *v, struct error *e) {
         static const char *const known[] = { "type", "bridge", "network", "mac", NULL };
-        json_object *n = get(o, "network");
+        json_object *n = spec_get(o, "network");
         char sub[128];
         snprintf(sub, sizeof sub, "%s.network", path);
         if (!n) {
@@ -175,7 +134,7 @@ static int read_network(json_object *o, const char *path, struct vm_spec *v, str
         if (!json_object_is_type(n, json_type_object))
                 return error_set(e, -EINVAL, "%s: must be a mapping such as {type: nat} or {type: bridge, bridge: br0}", sub);
         _cleanup_free_ char *type = NULL;
-        int k = check_keys(n, sub, known, e);
+        int k = spec_check_keys(n, sub, known, e);
         if (k >= 0)
                 k = read_string(n, "type", sub, &type, e);
         if (k >= 0)
@@ -184,7 +143,7 @@ static int read_network(json_object *o, const char *path, struct vm_spec *v, str
                 return k;
         if (!type || streq(type, "nat")) {
                 v->net = VM_NET_NAT;
-                if (get(n, "bridge"))
+                if (spec_get(n, "bridge"))
                         return error_set(e, -EINVAL, "%s.bridge: only for type bridge", sub);
                 if ((k = read_string(n, "network", sub, &v->net_source, e)) < 0)
                         return k;
@@ -192,7 +151,7 @@ static int read_network(json_object *o, const char *path, struct vm_spec *v, str
                         return error_set(e, -ENOMEM, "out of memory");
         } else if (streq(type, "bridge")) {
                 v->net = VM_NET_BRIDGE;
-                if (get(n, "network"))
+                if (spec_get(n, "network"))
                         return error_set(e, -EINVAL, "%s.network: only for type nat", sub);
                 if ((k = read_string(n, "bridge", sub, &v->net_source, e)) < 0)
                         return k;
@@ -209,7 +168,7 @@ static int read_network(json_object *o, const char *path, struct vm_spec *v, str
 
 static int read_cloud_init(json_object *o, const char *path, const char *base, struct vm_spec *v, struct error *e) {
         static const char *const known[] = { "user_data", "meta_data", "network_config", NULL };
-        json_object *c = get(o, "cloud_init");
+        json_object *c = spec_get(o, "cloud_init");
         char sub[128];
         snprintf(sub, sizeof sub, "%s.cloud_init", path);
         if (!c)
@@ -217,7 +176,7 @@ static int read_cloud_init(json_object *o, const char *path, const char *base, s
         if (!json_object_is_type(c, json_type_object))
                 return error_set(e, -EINVAL, "%s: must be a mapping such as {user_data: web1.user-data}", sub);
         v->cloud_init = true;
-        int k = check_keys(c, sub, known, e);
+        int k = spec_check_keys(c, sub, known, e);
         if (k >= 0)
                 k = read_path(c, "user_data", sub, base, &v->user_data, e);
         if (k >= 0)
@@ -233,7 +192,7 @@ int vm_spec_from_json(json_object *o, const char *path, const char *base, struct
         *v = (struct vm_spec) { .vcpus = 1, .memory = 512ULL << 20 };
         if (!json_object_is_type(o, json_type_object))
                 return error_set(e, -EINVAL, "%s: must be a mapping such as {name: web1, memory: 2G}", path);
-        int k = check_keys(o, path, known, e);
+        int k = spec_check_keys(o, path, known, e);
         if (k >= 0)
                 k = read_string(o, "name", path, &v->name, e);
         if (k >= 0 && !v->name)
@@ -241,7 +200,7 @@ int vm_spec_from_json(json_object *o, const char *path, const char *base, struct
         if (k >= 0 && !vm_name_valid(v->name))
                 k = error_set(e, -EINVAL, "%s.name: '%s' is not a valid VM name: use 1-64 characters, no '/'",
                               path, v->name);
-        json_object *x = get(o, "vcpus");
+        json_object *x = spec_get(o, "vcpus");
         if (k >= 0 && x && (!json_object_is_type(x, json_type_int) || json_object_get_int64(x) < 1 ||
                             json_object_get_int64(x) > 256))
                 k = error_set(e, -EINVAL, "%s.vcpus: '%s' is not a whole number from 1 to 256", path,
@@ -249,7 +208,7 @@ int vm_spec_from_json(json_object *o, const char *path, const char *base, struct
         if (k >= 0 && x)
                 v->vcpus = json_object_get_int(x);
         if (k >= 0)
-                k = read_size(o, "memory", path, &v->memory, e);
+                k = spec_read_size(o, "memory", path, &v->memory, e);
         if (k >= 0 && v->memory < (16ULL << 20))
                 k = error_set(e, -EINVAL, "%s.memory: at least 16M", path);
         if (k >= 0)
@@ -266,7 +225,7 @@ int vm_spec_from_json(json_object *o, const char *path, const char *base, struct
         else if (k >= 0 && fw && !streq(fw, "bios"))
                 k = error_set(e, -EINVAL, "%s.firmware: '%s' is not bios or uefi", path, fw);
         if (k >= 0)
-                k = read_bool(o, "autostart", path, &v->autostart, e);
+                k = spec_read_bool(o, "autostart", path, &v->autostart, e);
         if (k >= 0)
                 k = read_path(o, "kernel", path, base, &v->kernel, e);
         if (k >= 0)
