@@ -184,7 +184,7 @@ static int do_create(struct ctx *c, const struct plan_step *s, struct error *e) 
                 snprintf(c->msg, sizeof c->msg, "assembled from the superblocks an earlier run wrote");
                 return 1;
         }
-        if (md_create_argv_run(s->argv, e) < 0)
+        if (md_create(s->argv, e) < 0)
                 return e->code;
         return 1;
 }
@@ -196,20 +196,18 @@ static int do_wait(struct ctx *c, const struct plan_step *s, struct error *e) {
         udev_settle();
         if (access(link, F_OK) == 0)
                 return 0;
-        if (!udev_running()) {
-                /* no udev to make the link: make it as mdadm would */
-                if (find_array(s->array, &kname) <= 0)
-                        return error_set(e, -ENOENT, "array %s is not running", s->array);
-                _cleanup_free_ char *target = strdup_printf("../%s", kname);
-                if (mkdir("/dev/md", 0755) < 0 && errno != EEXIST)
-                        return error_set(e, -errno, "cannot make /dev/md: %s", strerror(errno));
-                if (!target || symlink(target, link) < 0)
-                        return error_set(e, -errno, "cannot link %s: %s", link, strerror(errno));
-                return 1;
-        }
-        if (wait_for_path(link, c->o->wait_timeout_s) < 0)
-                return error_set(e, -ETIMEDOUT, "%s did not appear within %d s (is udevd running?)", link,
-                                 c->o->wait_timeout_s);
+        if (find_array(s->array, &kname) <= 0)
+                return error_set(e, -ENOENT, "array %s is not running", s->array);
+        /* udev makes the link from mdadm's map; give it a moment, then make
+         * it as mdadm itself does where there is no udev */
+        if (udev_running() && wait_for_path(link, 10) == 0)
+                return 0;
+        _cleanup_free_ char *target = strdup_printf("../%s", kname);
+        if (mkdir("/dev/md", 0755) < 0 && errno != EEXIST)
+                return error_set(e, -errno, "cannot make /dev/md: %s", strerror(errno));
+        if (!target || (symlink(target, link) < 0 && errno != EEXIST))
+                return error_set(e, -errno, "cannot link %s: %s", link, strerror(errno));
+        snprintf(c->msg, sizeof c->msg, "linked %s to %s", link, kname);
         return 0;
 }
 

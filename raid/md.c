@@ -193,21 +193,12 @@ static int free_md_device(char *buf, size_t len) {
         return -ENOSPC;
 }
 
-int md_create_argv_run(char *const *plan_argv, struct error *e) {
-        /* The plan says /dev/md/<name>; under slow udev mdadm gives up on that
-         * link, so create on a free /dev/mdN: --name keeps /dev/md/<name>. */
-        size_t n = strv_length(plan_argv);
-        if (n < 3 || !streq(plan_argv[0], "mdadm") || !streq(plan_argv[1], "--create"))
+int md_create(char *const *plan_argv, struct error *e) {
+        /* on /dev/md/<name>, not /dev/mdN: mdadm records the name's path in
+         * its map, which is where udev's /dev/md/<name> link comes from */
+        if (strv_length(plan_argv) < 3 || !streq(plan_argv[0], "mdadm") || !streq(plan_argv[1], "--create"))
                 return error_set(e, -EINVAL, "not an mdadm --create command");
-        char dev[32];
-        if (free_md_device(dev, sizeof dev) < 0)
-                return error_set(e, -ENOSPC, "no free md device number");
-        _cleanup_free_ const char **argv = calloc(n + 1, sizeof *argv);
-        if (!argv)
-                return error_set(e, -ENOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++)
-                argv[i] = i == 2 ? dev : plan_argv[i];
-        return mdadm_simple(argv, e);
+        return mdadm_simple((const char *const *)plan_argv, e);
 }
 
 int md_assemble(char *const *members, struct error *e) {

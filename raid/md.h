@@ -48,7 +48,7 @@ int md_status_read(const char *id, struct md_status **ret, struct error *e);
 int md_list(char ***ret, struct error *e);
 
 /* mdadm. dev: "/dev/md/<name>" or "/dev/mdN"; members: block device paths. */
-int md_create_argv_run(char *const *plan_argv, struct error *e);   /* the planner's argv, on a free /dev/mdN */
+int md_create(char *const *plan_argv, struct error *e);   /* the planner's mdadm --create argv */
 /* Assemble (and run, degraded if need be) from these member partitions. */
 int md_assemble(char *const *members, struct error *e);
 int md_stop(const char *dev, struct error *e);
