@@ -181,7 +181,8 @@ int cli_parse_options(struct cli_ctx *ctx, int argc, char **argv, const char *sh
                       const struct option *longopts,
                       int (*handle)(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e),
                       void *userdata, int *ret_optind, struct error *e) {
-        _cleanup_free_ char *opts = strdup_printf("+:%s", shortopts ? shortopts : "");
+        /* options may follow the operands: "raid replace data --failed X" */
+        _cleanup_free_ char *opts = strdup_printf(":%s", shortopts ? shortopts : "");
         if (!opts)
                 return error_set(e, -ENOMEM, "out of memory");
         optind = 0; /* 0 re-initialises getopt for each command */

@@ -449,7 +449,7 @@ static int assemble_run(struct cli_ctx *ctx, int argc, char **argv, struct error
                 }
         if (!members)
                 return error_set(e, -ENOENT, "no disk carries a member of an array named %s", name);
-        if ((k = md_assemble(members, e)) < 0)
+        if ((k = md_assemble(name, members, e)) < 0)
                 return k;
         fprintf(ctx->out, "/dev/md/%s assembled from %zu member(s)\n", name, strv_length(members));
         return 0;

@@ -179,7 +179,7 @@ static int do_create(struct ctx *c, const struct plan_step *s, struct error *e) 
         if (md_examine_name(members[0], &found, e) < 0)
                 return e->code;
         if (streq(found, s->array)) {
-                if (md_assemble(members, e) < 0)
+                if (md_assemble(s->array, members, e) < 0)
                         return error_prefix(e, "assemble /dev/md/%s", s->array);
                 snprintf(c->msg, sizeof c->msg, "assembled from the superblocks an earlier run wrote");
                 return 1;

@@ -179,20 +179,6 @@ static int mdadm_simple(const char *const *argv, struct error *e) {
         return mdadm(argv, &r, e);
 }
 
-/* The first md minor that is free, from 127 down as mdadm itself does. */
-static int free_md_device(char *buf, size_t len) {
-        for (int n = 127; n >= 0; n--) {
-                char sys[64];
-                struct stat st;
-                snprintf(sys, sizeof sys, "/sys/block/md%d", n);
-                if (stat(sys, &st) < 0) {
-                        snprintf(buf, len, "/dev/md%d", n);
-                        return 0;
-                }
-        }
-        return -ENOSPC;
-}
-
 int md_create(char *const *plan_argv, struct error *e) {
         /* on /dev/md/<name>, not /dev/mdN: mdadm records the name's path in
          * its map, which is where udev's /dev/md/<name> link comes from */
@@ -201,13 +187,12 @@ int md_create(char *const *plan_argv, struct error *e) {
         return mdadm_simple((const char *const *)plan_argv, e);
 }
 
-int md_assemble(char *const *members, struct error *e) {
-        char dev[32];
-        if (free_md_device(dev, sizeof dev) < 0)
-                return error_set(e, -ENOSPC, "no free md device number");
+int md_assemble(const char *name, char *const *members, struct error *e) {
+        /* on /dev/md/<name>, like create: so that udev makes that link */
+        _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", name);
         size_t n = strv_length(members);
         _cleanup_free_ const char **argv = calloc(n + 5, sizeof *argv);
-        if (!argv)
+        if (!argv || !dev)
                 return error_set(e, -ENOMEM, "out of memory");
         size_t i = 0;
         argv[i++] = "mdadm";

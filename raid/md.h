@@ -50,7 +50,7 @@ int md_list(char ***ret, struct error *e);
 /* mdadm. dev: "/dev/md/<name>" or "/dev/mdN"; members: block device paths. */
 int md_create(char *const *plan_argv, struct error *e);   /* the planner's mdadm --create argv */
 /* Assemble (and run, degraded if need be) from these member partitions. */
-int md_assemble(char *const *members, struct error *e);
+int md_assemble(const char *name, char *const *members, struct error *e);
 int md_stop(const char *dev, struct error *e);
 int md_fail_member(const char *dev, const char *member, struct error *e);
 int md_remove_member(const char *dev, const char *member, struct error *e);

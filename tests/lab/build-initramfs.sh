@@ -16,7 +16,8 @@
 # Contents: dash as /bin/sh, busybox-static applets for the small commands,
 # kmod (modprobe), mdadm, sgdisk, wipefs, mkfs.xfs (+ xfs_db), mke2fs/
 # mkfs.ext4, mkfs.vfat, blkid, lsblk, findmnt, util-linux mount/umount,
-# systemd-udevd + udevadm + scsi_id/ata_id with the storage and md udev rules, the kernel modules the lab needs, guest/init as /init and
+# systemd-udevd + udevadm + scsi_id/ata_id with the storage and md udev
+# rules, the kernel modules the lab needs, guest/init as /init and
 # guest/lib.sh as /lab/lib.sh.  Each binary comes with the libraries `ldd`
 # lists.  The host must be merged-/usr Debian 12 (bin, sbin, lib, lib64 are
 # symlinks into usr), which is the layout the image mirrors.
@@ -92,6 +93,7 @@ stamp() {
 }
 want=$(stamp)
 if [ "${LAB_REBUILD:-0}" != 1 ] && [ -s "$OUT" ] &&
+   { [ -s "$LAB_WORK/vmlinux" ] || [ -e "$LAB_WORK/vmlinux.none" ]; } &&
    [ "$(cat "$LAB_WORK/initramfs.stamp" 2>/dev/null)" = "$want" ]; then
     echo "initramfs: $OUT is up to date"
     exit 0
@@ -196,18 +198,19 @@ mv "$OUT.tmp" "$OUT"
 # Debian's bzImage carries an xz payload: cut it out at the xz magic.  The
 # result must carry the PVH entry note (Xen ELF note 0x12, PHYS32_ENTRY).
 if [ ! -s "$LAB_WORK/vmlinux" ] || [ "$VMLINUZ" -nt "$LAB_WORK/vmlinux" ]; then
-    rm -f "$LAB_WORK/vmlinux" "$LAB_WORK/vmlinux.tmp"
+    rm -f "$LAB_WORK/vmlinux" "$LAB_WORK/vmlinux.tmp" "$LAB_WORK/vmlinux.none"
     off=$(grep -abo $'\xfd7zXZ\x00' "$VMLINUZ" | head -n1 | cut -d: -f1 || true)
     if [ -n "$off" ]; then
         # xz stops at the end of its stream and tail gets SIGPIPE: ignore that
         tail -c +$((off + 1)) "$VMLINUZ" |
             xz -dc --single-stream > "$LAB_WORK/vmlinux.tmp" 2>/dev/null || true
     fi
-    if [ -s "$LAB_WORK/vmlinux.tmp" ] &&
-       readelf -n "$LAB_WORK/vmlinux.tmp" 2>/dev/null | grep -q 'Xen.*0x00000012'; then
+    notes=$(readelf -n "$LAB_WORK/vmlinux.tmp" 2>/dev/null || true)
+    if [ -s "$LAB_WORK/vmlinux.tmp" ] && [[ $notes =~ Xen[^$'\n']*0x00000012 ]]; then
         mv "$LAB_WORK/vmlinux.tmp" "$LAB_WORK/vmlinux"
     else
         rm -f "$LAB_WORK/vmlinux.tmp"
+        : > "$LAB_WORK/vmlinux.none"
         echo "build-initramfs: no PVH vmlinux extracted; lab.sh boots $VMLINUZ" >&2
     fi
 fi

@@ -10,10 +10,11 @@
 #     lab_stage build/hostctl:/usr/local/bin/hostctl
 #     rc=0; lab_boot install guest-script.sh || rc=$?
 #
-# The guest is Debian's kernel with a busybox initramfs built from host files
-# (build-initramfs.sh), 2 SSDs + 6 HDDs + 1 spare on one SCSI HBA (the table
-# in r630-disks.txt) and a 9p share through which scripts, staged programs,
-# output and exit codes travel.  A guest script runs as `sh SCRIPT` with
+# The guest is Debian's kernel with an initramfs built from host files (dash,
+# busybox applets, mdadm, udev, ...: build-initramfs.sh), 2 SSDs + 6 HDDs +
+# 1 spare on one SCSI HBA (the table in r630-disks.txt) and a 9p share
+# through which scripts, output and exit codes travel; staged programs are
+# appended to the initramfs.  A guest script runs as `sh SCRIPT` (dash) with
 # /lab/lib.sh available (see guest/lib.sh); its exit status is the value
 # lab_boot returns.  Disk images persist across boots until lab_init or
 # lab_reset_disks, so reboot tests just call lab_boot again.
@@ -23,8 +24,9 @@
 #   lab_init                   lock + traps, build the image if its inputs
 #                              changed, fresh disks and share
 #   lab_reset_disks            recreate the 9 sparse disk images (all zero)
-#   lab_stage BIN[:PATH]...    copy programs + their ldd libraries into the
-#                              share's sysroot/ (guest path PATH, default BIN's)
+#   lab_stage BIN[:PATH]...    put programs + their ldd libraries in the guest
+#                              (at PATH, default BIN's own path); any file
+#                              works, e.g. a config: lab_stage x.yaml:/etc/x.yaml
 #   lab_env NAME=VALUE...      export NAME=VALUE to guest scripts (lab.env)
 #   lab_boot PHASE SCRIPT      boot, run SCRIPT as phase PHASE, wait; returns
 #                              the script's exit status, 124 on timeout, 125
@@ -53,7 +55,8 @@
 # LAB_DISK_ROLE.  After each boot: LAB_RC, LAB_STATUS (ok|timeout|killed|
 # norc), LAB_WALL (seconds).
 #
-# Env knobs (read at each boot):
+# Env knobs (read at each boot, except LAB_WORK, LAB_KVER, LAB_QEMU and
+# LAB_LOCK: read when this file is sourced):
 #   LAB_WORK      work dir (default <repo>/build/lab)
 #   LAB_TIMEOUT   seconds per boot, enforced with timeout -k (default 600)
 #   LAB_HBA       virtio-scsi-pci (default) | megasas-gen2 (PERC's
@@ -388,10 +391,10 @@ lab_boot_bg() {
     local phase=${1:-} script=${2:-} f
     [ $# -eq 2 ] || { lab__err "usage: lab_boot_bg PHASE SCRIPT"; return 2; }
     [[ $phase =~ ^[A-Za-z0-9_.-]+$ ]] || { lab__err "bad phase name '$phase'"; return 2; }
-    [ -f "$script" ] || { lab__err "no script $script"; return 2; }
+    if [ ! -r "$script" ] || [ -d "$script" ]; then lab__err "no script $script"; return 2; fi
     [ -n "$LAB__INIT" ] || { lab__err "call lab_init first"; return 2; }
     if lab_running; then lab__err "a guest is already running"; return 2; fi
-    install -m 0755 "$script" "$LAB_SHARE/run-$phase.sh"
+    cat "$script" > "$LAB_SHARE/run-$phase.sh"   # (a file, or <(...))
     for f in "$LAB_SHARE/out/$phase.rc" "$LAB_SHARE/out/$phase.log" \
              "$(lab_console "$phase")" "$LAB_WORK/qemu-$phase.err" \
              "$LAB_WORK/qemu.rc" "$LAB_WORK/qemu.pid" "$LAB_WORK/timeout.pid" \
