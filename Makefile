@@ -122,8 +122,12 @@ build/fuzz/fuzz_redfish: tests/fuzz/fuzz_redfish.c $(wildcard ipmi/*.c lib/*.c)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 fuzz: build/fuzz/fuzz_api
-FUZZ_API_SRCS := $(addprefix hostd/,api.c api_service.c api_storage.c api_tasks.c state.c jobs.c events.c auth.c) \
-                 $(wildcard raid/*.c lib/*.c)
+FUZZ_API_SRCS := $(addprefix hostd/,api.c api_service.c api_storage.c api_tasks.c api_vms.c api_vmedia.c state.c jobs.c events.c auth.c) \
+                 $(wildcard raid/*.c hypervisor/*.c lib/*.c)
 build/fuzz/fuzz_api: tests/fuzz/fuzz_api.c $(FUZZ_API_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+fuzz: build/fuzz/fuzz_mdstat
+build/fuzz/fuzz_mdstat: tests/fuzz/fuzz_mdstat.c raid/mdstat.c $(wildcard lib/*.c)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread

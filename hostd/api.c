@@ -12,6 +12,7 @@ void api_response_done(struct api_response *r) {
         free(r->body);
         free(r->location);
         free(r->auth_token);
+        free(r->etag);
         *r = (struct api_response){ 0 };
 }
 
@@ -138,5 +139,7 @@ void api_handle(struct hostd *h, const struct api_request *req, struct api_respo
         p.n -= 2;
         if (p.n >= 3 && streq(p.segs[0], "Systems") && streq(p.segs[1], "host") && streq(p.segs[2], "Storage"))
                 return api_storage(h, req, &p, r);
+        if (p.n >= 2 && streq(p.segs[0], "Systems") && !streq(p.segs[1], "host"))
+                return api_vms(h, req, &p, r);
         return api_service(h, req, &p, r);
 }

@@ -17,6 +17,7 @@ struct api_request {
         size_t body_len;
         const char *user;         /* who is asking ("uid 0" on the Unix socket) */
         const char *confirm;      /* X-Hostd-Confirm header: DELETE of a Volume names it */
+        const char *if_match;     /* If-Match header: PATCH of a resource with an ETag */
 };
 
 struct api_response {
@@ -27,6 +28,7 @@ struct api_response {
         char *location;           /* Location header, or NULL */
         char *auth_token;         /* X-Auth-Token header, or NULL */
         const char *allow;        /* Allow header with 405 */
+        char *etag;               /* ETag header, or NULL */
 };
 
 void api_response_done(struct api_response *r);
@@ -57,3 +59,10 @@ json_object *api_body_object(const struct api_request *req, struct api_response 
 void api_storage(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
 void api_service(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
 void api_metrics(struct hostd *h, struct api_response *r);
+/* The VMs as Systems (api_vms.c): members of the Systems collection, and
+ * everything under /Systems/<domain UUID>. */
+void api_vms_members(struct hostd *h, json_object *systems);
+void api_vms(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+/* /Systems/<uuid>/VirtualMedia[/CD[/Actions/...]] of the VM name (api_vmedia.c). */
+void api_vmedia(struct hostd *h, const struct api_request *req, const struct api_path *p, const char *name,
+                struct api_response *r);

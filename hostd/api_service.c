@@ -238,5 +238,6 @@ void api_service(struct hostd *h, const struct api_request *req, const struct ap
         json_object *c = api_collection("/redfish/v1/Systems", "#ComputerSystemCollection.ComputerSystemCollection",
                                         "Computer Systems");
         api_collection_add(c, "/redfish/v1/Systems/host");
+        api_vms_members(h, c);
         api_json(r, 200, c);
 }

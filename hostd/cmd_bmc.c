@@ -13,7 +13,7 @@
 
 struct bmc_opts {
         char **names;                 /* --bmc a,b,c and --bmc-file */
-        const char *address, *user, *password_file, *ca_file, *config_dir;
+        const char *address, *user, *password_file, *ca_file, *config_dir, *system;
         bool insecure;
         int parallel, timeout_s, wait_s;
         struct bmc_request rq;
@@ -43,7 +43,7 @@ static int parse_int_opt(struct cli_ctx *ctx, const char *opt, const char *arg, 
 }
 
 enum { O_BMC = 0x100, O_BMC_FILE, O_ADDRESS, O_USER, O_PWFILE, O_CA, O_INSECURE, O_CONFDIR, O_PARALLEL,
-       O_TIMEOUT, O_WAIT, O_ONCE, O_PERSISTENT, O_UEFI, O_LEGACY };
+       O_TIMEOUT, O_WAIT, O_ONCE, O_PERSISTENT, O_UEFI, O_LEGACY, O_SYSTEM };
 
 static const struct option options[] = {
         { "bmc", required_argument, NULL, O_BMC },         { "bmc-file", required_argument, NULL, O_BMC_FILE },
@@ -53,7 +53,8 @@ static const struct option options[] = {
         { "parallel", required_argument, NULL, O_PARALLEL }, { "timeout", required_argument, NULL, O_TIMEOUT },
         { "wait", required_argument, NULL, O_WAIT },       { "once", no_argument, NULL, O_ONCE },
         { "persistent", no_argument, NULL, O_PERSISTENT }, { "uefi", no_argument, NULL, O_UEFI },
-        { "legacy", no_argument, NULL, O_LEGACY },         {},
+        { "legacy", no_argument, NULL, O_LEGACY },         { "system", required_argument, NULL, O_SYSTEM },
+        {},
 };
 
 static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {
@@ -72,6 +73,7 @@ static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata,
         case O_USER: o->user = arg; return 0;
         case O_PWFILE: o->password_file = arg; return 0;
         case O_CA: o->ca_file = arg; return 0;
+        case O_SYSTEM: o->system = arg; return 0;
         case O_INSECURE: o->insecure = true; return 0;
         case O_CONFDIR: o->config_dir = arg; return 0;
         case O_PARALLEL: return parse_int_opt(ctx, "--parallel", arg, 1024, &o->parallel, e);
@@ -131,6 +133,11 @@ static int target_config(const struct bmc_opts *o, const char *name, struct bmc_
         if (o->ca_file) {
                 free(c->ca_file);
                 if (!(c->ca_file = strdup(o->ca_file)))
+                        return error_set(e, -ENOMEM, "out of memory");
+        }
+        if (o->system) {
+                free(c->system);
+                if (!(c->system = strdup(o->system)))
                         return error_set(e, -ENOMEM, "out of memory");
         }
         c->insecure = c->insecure || o->insecure;
@@ -245,6 +252,7 @@ const struct command cmd_bmc = {
                 "  --password-file FILE  (never on the command line)\n"
                 "  --ca-file FILE        the CA that signed the BMC's certificate\n"
                 "  --insecure            do not verify the certificate (logged as a warning)\n"
+                "  --system ID           Redfish: the System (Id or @odata.id) when there are several\n"
                 "  --parallel N          BMCs in flight at once (16)\n"
                 "  --timeout S           per request (20); --wait S: for a power state (300)\n",
         .run = bmc_run,

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "daemon.h"
+#include "hypervisor/connect.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "lib/yaml_json.h"
@@ -14,6 +15,7 @@ void daemon_config_done(struct daemon_config *c) {
         free(c->tls_key);
         free(c->users_file);
         free(c->socket_group);
+        json_object_put(c->hypervisor);
         memset(c, 0, sizeof *c);
 }
 
@@ -89,8 +91,16 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
                 c->threads = (int)n;
                 return k;
         }
+        if (streq(key, "hypervisor")) {
+                struct hv_config hc = { 0 };
+                if ((k = hv_config_from_json(v, &hc, e)) < 0)
+                        return k;
+                json_object_put(c->hypervisor);
+                c->hypervisor = json_object_get(v);
+                return 0;
+        }
         return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, users_file, session_timeout, "
-                                     "socket_group, socket_mode, disks_all, max_body, threads)", key);
+                                     "socket_group, socket_mode, disks_all, max_body, threads, hypervisor)", key);
 }
 
 int daemon_config_load(const char *path, struct daemon_config *ret, struct error *e) {

@@ -12,6 +12,8 @@ struct store;
 struct auth;
 struct jobs;
 struct events;
+struct hv;
+struct json_object;
 
 /* /etc/hostd/hostd.conf (YAML); every key is optional. */
 struct daemon_config {
@@ -25,6 +27,7 @@ struct daemon_config {
         bool disks_all;           /* Drives lists loop/ram/... devices too (like disks --all) */
         size_t max_body;          /* request bodies larger than this: 413 (default 64 KiB) */
         int threads;              /* server threads (default 2) */
+        struct json_object *hypervisor;   /* `hypervisor: {uri: ...}`: VMs as Systems; NULL: none */
 };
 
 void daemon_config_done(struct daemon_config *c);
@@ -38,4 +41,5 @@ struct hostd {
         struct auth *auth;
         struct jobs *jobs;
         struct events *events;
+        struct hv *hv;            /* the libvirt connection, NULL without `hypervisor:` */
 };

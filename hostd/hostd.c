@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "daemon.h"
 #include "events.h"
+#include "hypervisor/connect.h"
 #include "jobs.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
@@ -140,6 +141,31 @@ static void on_job_change(void) {
         monitor_poke(monitor);
 }
 
+/* libvirt's lifecycle events, on its event thread, as hostd events. */
+static void on_vm_event(const struct hv_event *ev, void *userdata) {
+        struct hostd *h = userdata;
+        const char *kind = streq(ev->type, "started") ? "VmStarted" : streq(ev->type, "stopped") ? "VmStopped" : NULL;
+        if (!kind)
+                return;
+        bool bad = streq(ev->detail, "crashed") || streq(ev->detail, "failed");
+        _cleanup_free_ char *origin = strdup_printf("/redfish/v1/Systems/%s", ev->uuid);
+        events_emit(h->events, kind, bad ? "Warning" : "OK", origin, "VM %s %s (%s)", ev->vm, ev->type, ev->detail);
+}
+
+/* `hypervisor:` in hostd.conf: VMs as Systems, their lifecycle as events. */
+static int hypervisor_start(struct hostd *h, struct error *e) {
+        struct hv_config hc = { 0 };
+        int k = hv_config_from_json(h->cfg.hypervisor, &hc, e);
+        if (k >= 0)
+                k = hv_open(&hc, &h->hv, e);
+        if (k < 0)
+                return error_prefix(e, "hypervisor");
+        struct error ee = { 0 };
+        if (hv_events_subscribe(h->hv, on_vm_event, h, &ee) < 0)
+                log_warning("no VM events: %s", ee.msg);
+        return 0;
+}
+
 static int start(struct hostd *h, const struct daemon_opts *o, struct error *e) {
         int k = daemon_config_load(o->config, &h->cfg, e);
         if (k < 0)
@@ -154,6 +180,8 @@ static int start(struct hostd *h, const struct daemon_opts *o, struct error *e) 
         if (h->cfg.users_file && (k = auth_new(h->cfg.users_file, h->cfg.session_timeout_s, &h->auth, e)) < 0)
                 return k;
         if ((k = events_new(h->store, &h->events, e)) < 0 || (k = jobs_new(h->store, h->events, &h->jobs, e)) < 0)
+                return k;
+        if (h->cfg.hypervisor && (k = hypervisor_start(h, e)) < 0)
                 return k;
         state_set_disks_all(h->cfg.disks_all);
         jobs_on_change = on_job_change;
@@ -195,6 +223,7 @@ static void stop(struct hostd *h) {
         server_stop(TAKE_PTR(server));
         monitor_stop(TAKE_PTR(monitor));
         jobs_free(h->jobs);      /* running jobs are journaled as Interrupted */
+        hv_close(TAKE_PTR(h->hv));   /* no more VM events */
         events_free(h->events);
         auth_free(h->auth);
         store_close(h->store);

@@ -90,6 +90,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct api_respon
                 MHD_add_response_header(resp, "X-Auth-Token", r->auth_token);
         if (r->allow)
                 MHD_add_response_header(resp, "Allow", r->allow);
+        if (r->etag)
+                MHD_add_response_header(resp, "ETag", r->etag);
         enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
         MHD_destroy_response(resp);
         return ret;
@@ -184,6 +186,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 .body_len = rq->len,
                 .user = user,
                 .confirm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Hostd-Confirm"),
+                .if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),
         };
         api_handle(l->h, &req, &r);
         enum MHD_Result ret = send_response(c, &r);

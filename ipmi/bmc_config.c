@@ -33,6 +33,7 @@ void bmc_config_free(struct bmc_config *c) {
         free(c->host);
         free(c->user);
         free(c->ca_file);
+        free(c->system);
         free(c);
 }
 
@@ -132,7 +133,7 @@ static int get_str(json_object *o, const char *key, char **ret, struct error *e)
 
 static const char *const known_keys[] = {
         "address", "user", "password", "password_file", "ca_file", "insecure", "auth", "cipher_suite",
-        "ipmi_password_via", "timeout", "power_timeout", "retries", "retry_delay_ms", "poll_ms", NULL,
+        "ipmi_password_via", "timeout", "power_timeout", "retries", "retry_delay_ms", "poll_ms", "system", NULL,
 };
 
 static int parse_doc(struct bmc_config *c, json_object *doc, struct error *e) {
@@ -147,7 +148,7 @@ static int parse_doc(struct bmc_config *c, json_object *doc, struct error *e) {
         int k;
         if ((k = get_str(doc, "address", &address, e)) < 0 || (k = get_str(doc, "user", &c->user, e)) < 0 ||
             (k = get_str(doc, "password", &c->password, e)) < 0 || (k = get_str(doc, "password_file", &pwfile, e)) < 0 ||
-            (k = get_str(doc, "ca_file", &c->ca_file, e)) < 0 || (k = get_str(doc, "auth", &auth, e)) < 0 ||
+            (k = get_str(doc, "ca_file", &c->ca_file, e)) < 0 || (k = get_str(doc, "system", &c->system, e)) < 0 || (k = get_str(doc, "auth", &auth, e)) < 0 ||
             (k = get_str(doc, "ipmi_password_via", &via, e)) < 0 ||
             (k = get_int(doc, "cipher_suite", 0, 17, &c->cipher_suite, e)) < 0 ||
             (k = get_int(doc, "timeout", 1, 3600, &c->timeout_s, e)) < 0 ||

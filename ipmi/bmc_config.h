@@ -22,6 +22,7 @@ struct bmc_config {
         char *user;
         char *password;               /* secret */
         char *ca_file;                /* NULL: the system's CAs */
+        char *system;                 /* Redfish: the System's Id or @odata.id; NULL: the first */
         bool insecure;                /* no certificate verification */
         enum bmc_auth auth;           /* Redfish: session (default) or Basic */
         int cipher_suite;             /* IPMI: -C, default 3 */

@@ -23,8 +23,8 @@ static int bad_service(struct bmc *b, const char *what, struct error *e) {
         return error_set(e, -EBADMSG, "BMC %s: the Redfish service shows no %s", b->cfg->name, what);
 }
 
-/* GET path and the first member of the collection it is. */
-static int first_member(struct bmc *b, const char *path, char **ret, struct error *e) {
+/* GET path and the member of the collection it is that is want (NULL: the first). */
+static int pick_member(struct bmc *b, const char *path, const char *want, char **ret, struct error *e) {
         _cleanup_json_ json_object *coll = NULL;
         _cleanup_strv_free_ char **m = NULL;
         int k = rf_get(drv(b)->c, path, &coll, NULL, e);
@@ -34,7 +34,10 @@ static int first_member(struct bmc *b, const char *path, char **ret, struct erro
                 return error_set(e, -ENOMEM, "out of memory");
         if (!m[0])
                 return error_set(e, -ENOENT, "BMC %s: %s has no members", b->cfg->name, path);
-        *ret = strdup(m[0]);
+        const char *pick = rf_member_pick(m, want);
+        if (!pick)
+                return error_set(e, -ENOENT, "BMC %s: %s has no member '%s'", b->cfg->name, path, want);
+        *ret = strdup(pick);
         return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
 }
 
@@ -397,7 +400,7 @@ int redfish_open(struct bmc *b, struct error *e) {
         if (k >= 0 && !rf_link(root, "Systems"))
                 k = bad_service(b, "Systems", e);
         if (k >= 0)
-                k = first_member(b, rf_link(root, "Systems"), &d->system, e);
+                k = pick_member(b, rf_link(root, "Systems"), b->cfg->system, &d->system, e);
         if (k >= 0)
                 k = rf_get(d->c, d->system, &sys, NULL, e);
         if (k >= 0) {
@@ -405,7 +408,7 @@ int redfish_open(struct bmc *b, struct error *e) {
                 if (m)
                         d->manager = strdup(m);
                 else if (rf_link(root, "Managers"))
-                        first_member(b, rf_link(root, "Managers"), &d->manager, e);
+                        pick_member(b, rf_link(root, "Managers"), NULL, &d->manager, e);
         }
         if (k < 0) {
                 rf_close(b);           /* logs out if the login worked */

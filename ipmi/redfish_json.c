@@ -85,6 +85,15 @@ int rf_members(json_object *coll, char ***ret) {
         return 0;
 }
 
+const char *rf_member_pick(char *const *members, const char *want) {
+        for (char *const *m = members; m && *m; m++) {
+                const char *slash = strrchr(*m, '/');
+                if (!want || streq(*m, want) || (slash && streq(slash + 1, want)))
+                        return *m;
+        }
+        return NULL;
+}
+
 int rf_power_state(json_object *system, enum bmc_power *ret) {
         const char *s = str(system, "PowerState");
         if (streq(s, "On"))

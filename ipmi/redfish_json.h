@@ -18,6 +18,9 @@ const char *rf_action_target(json_object *o, const char *action);
 bool rf_action_allows(json_object *o, const char *action, const char *param, const char *value);
 /* The @odata.id of each member of a collection (a new strv; empty when none). */
 int rf_members(json_object *coll, char ***ret);
+/* The member that is want (an @odata.id, or the Id it ends with); the first
+ * when want is NULL; NULL when none matches. */
+const char *rf_member_pick(char *const *members, const char *want);
 
 int rf_power_state(json_object *system, enum bmc_power *ret);      /* -EBADMSG when absent */
 int rf_read_system(json_object *system, struct bmc_inventory *inv);

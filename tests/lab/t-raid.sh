@@ -99,6 +99,9 @@ check_eq "destroy without --yes is refused (exit 3)" 3 "$(rc create-refuse-destr
 check_eq "the canary disk is untouched (first and last 32 MiB)" "$(cat "$O/canary.before")" "$(cat "$O/canary.after" 2> /dev/null)"
 
 # ---- boot 2: reboot ----------------------------------------------------------------------
+# the new disk stays in bay 2 (QEMU gives the bay the table's identity again,
+# WFK02ABC; md goes by its superblocks, not by serials)
+mv "$LAB_WORK/disks/new1.img" "$(lab_disk_img hdd2)"
 rc=0
 LAB_UDEV=1 lab_boot reboot "$HERE/guest/raid.sh" > /dev/null || rc=$?
 check_eq "boot reboot: guest checks pass" 0 "$rc"

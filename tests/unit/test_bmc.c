@@ -93,6 +93,15 @@ static void redfish_readers_survive_wrong_types(void **state) {
         bmc_inventory_done(&inv);
 }
 
+static void redfish_system_pick(void **state) {
+        char *m[] = { "/redfish/v1/Systems/host", "/redfish/v1/Systems/6695eb01", NULL };
+        assert_string_equal(rf_member_pick(m, NULL), m[0]);                       /* the first */
+        assert_string_equal(rf_member_pick(m, "6695eb01"), m[1]);                  /* by Id */
+        assert_string_equal(rf_member_pick(m, "/redfish/v1/Systems/6695eb01"), m[1]);
+        assert_null(rf_member_pick(m, "6695eb"));                                  /* whole Ids only */
+        assert_null(rf_member_pick(m, "Systems/host/x"));
+}
+
 static void redfish_error_message(void **state) {
         const char *b = "{\"error\":{\"code\":\"x\",\"message\":\"general\",\"@Message.ExtendedInfo\":"
                         "[{\"Message\":\"The server is already powered off.\"}]}}";
@@ -153,6 +162,7 @@ int main(void) {
                 cmocka_unit_test(ipmitool_power_status),       cmocka_unit_test(ipmitool_fru_prefers_product_area),
                 cmocka_unit_test(ipmitool_sel_entries),        cmocka_unit_test(redfish_links_and_actions),
                 cmocka_unit_test(redfish_readers_survive_wrong_types), cmocka_unit_test(redfish_error_message),
+                cmocka_unit_test(redfish_system_pick),
                 cmocka_unit_test(config_reads_yaml),           cmocka_unit_test(config_errors_name_the_setting),
                 cmocka_unit_test(addresses),
         };

@@ -1,7 +1,8 @@
 #!/bin/sh
 # demo.sh - guest side of tests/lab/demo.sh (`make demo`), in the lab guest.
-# Runs hostctl --version, hostctl --help, hostctl disks (when --help lists
-# it) and lsblk of the 9 disks; prints "@@T step seconds@@" per step.
+# Runs hostctl --version, --help and disks, then plans and builds the R630
+# default RAID layout (raid plan, create, status, a second create that
+# changes nothing), and lsblk of the 9 disks; prints "@@T step seconds@@".
 # Exit status: that of the first step that failed, else 0.
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC3043
 . /lab/lib.sh
@@ -27,6 +28,16 @@ if hostctl --help 2>&1 | grep -qw disks; then
     step disks hostctl disks
 else
     echo "==> hostctl has no 'disks' command yet"
+fi
+if hostctl --help 2>&1 | grep -qw raid; then
+    # the R630 default on blank disks: OS RAID 1 (+ESP) on the SSDs, RAID 5
+    # with a hot spare on the HDDs; brand-new (all-zero) disks: no initial sync
+    step raid-plan hostctl raid plan
+    step raid-create hostctl raid create --yes --assume-clean
+    step raid-status hostctl raid status
+    step raid-again hostctl raid create --yes
+    step disks-after hostctl disks
+    step pool df -h /srv/pool
 fi
 # shellcheck disable=SC2046  # (one word per disk)
 step lsblk lsblk -d -o NAME,SIZE,ROTA,TRAN,VENDOR,MODEL,SERIAL,WWN,HCTL $(for d in /sys/block/sd*; do echo "/dev/${d##*/}"; done)
