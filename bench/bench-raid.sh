@@ -10,7 +10,7 @@ TOP=$(cd "$HERE/.." && pwd)
 export LAB_SSD_SIZE=${LAB_SSD_SIZE:-2G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
 . "$TOP/tests/lab/lab.sh"
 HOSTCTL=${HOSTCTL:-$TOP/build/hostctl}
-N=${N:-5}
+N=${N:-3}
 if why=$(lab_skip_reason); then echo "bench-raid: skipped: $why"; exit 0; fi
 lab_init
 lab_stage "$HOSTCTL:/usr/local/bin/hostctl"
