@@ -30,8 +30,10 @@ mdadm --create /dev/md0 --name=data --homehost=r630 --level=5 --raid-devices=4 -
     "$(lab_disk hdd0)" "$(lab_disk hdd1)" "$(lab_disk hdd2)" "$(lab_disk hdd3)" || exit 10
 lab_settle
 busybox syslogd -O /tmp/messages || exit 11
-hostd-webhook listen 8099 $O/webhook.log 2> $O/webhook.err &
-hostd --state-dir /tmp/hostd --socket /run/hostd/hostd.sock --pid-file /run/hostd/hostd.pid &
+# (background programs must not hold the console pipe: /init waits for its end)
+hostd-webhook listen 8099 $O/webhook.log > /dev/null 2> $O/webhook.err &
+webhook=$!
+hostd --state-dir /tmp/hostd --socket /run/hostd/hostd.sock --pid-file /run/hostd/hostd.pid > $O/hostd.out 2>&1 &
 i=0; while [ ! -S /run/hostd/hostd.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 1
 hostd-webhook subscribe /run/hostd/hostd.sock http://127.0.0.1:8099/hook > $O/subscribe.txt || exit 12
@@ -42,7 +44,8 @@ lab_wait_signal unplugged 180 || exit 13
 sleep 3
 cp /tmp/messages $O/messages
 cat /sys/block/md0/md/degraded > $O/degraded
-kill "$(cat /run/hostd/hostd.pid)"
+kill "$(cat /run/hostd/hostd.pid)" "$webhook"
+wait
 exit 0
 EOS
 
