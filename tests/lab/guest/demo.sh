@@ -32,11 +32,11 @@ fi
 if hostctl --help 2>&1 | grep -qw raid; then
     # the R630 default on blank disks: OS RAID 1 (+ESP) on the SSDs, RAID 5
     # with a hot spare on the HDDs; brand-new (all-zero) disks: no initial sync
-    step raid-plan hostctl raid plan
-    step raid-create hostctl raid create --yes --assume-clean
-    step raid-status hostctl raid status
-    step raid-again hostctl raid create --yes
-    step disks-after hostctl disks
+    step raid_plan hostctl raid plan
+    step raid_create hostctl raid create --yes --assume-clean
+    step raid_status hostctl raid status
+    step raid_again hostctl raid create --yes
+    step disks_after hostctl disks
     step pool df -h /srv/pool
 fi
 # shellcheck disable=SC2046  # (one word per disk)
