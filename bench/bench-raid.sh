@@ -35,7 +35,9 @@ for s in plan["steps"]:
     elif s["kind"] == "partition":
         print(shlex.join(s["argv"])); print("udevadm settle")
     elif s["argv"] and s["kind"] in ("mkfs",):
-        print(shlex.join(s["argv"]))
+        # forced, as hostctl does on a new array: the last run's filesystem shows through
+        force = {"mkfs.xfs": ["-f"], "mkfs.ext4": ["-F"]}.get(s["argv"][0], [])
+        print(shlex.join(s["argv"][:1] + force + s["argv"][1:]))
     elif s["kind"] == "mdadm-conf":
         for a in plan["arrays"]:
             print("mdadm --detail --brief /dev/md/%s >> /etc/mdadm/mdadm.conf" % a["name"])
@@ -64,7 +66,7 @@ for i in $(seq "$N"); do
         if [ $who = hostctl ]; then
             hostctl raid create --spec /mnt/host/spec.yaml --yes --assume-clean > /dev/null 2>&1 || echo "@@FAIL hostctl@@"
         else
-            sh /mnt/host/baseline.sh > /dev/null 2>&1 || echo "@@FAIL baseline@@"
+            sh -x /mnt/host/baseline.sh > /mnt/host/out/baseline-$i.log 2>&1 || echo "@@FAIL baseline@@"
         fi
         echo "@@B $who $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')@@"
     done

@@ -19,6 +19,7 @@ struct ctx {
         const struct plan *p;
         const struct apply_opts *o;
         size_t changed;
+        char **created;           /* arrays mdadm --create made in this run */
         char msg[512];
 };
 
@@ -186,6 +187,8 @@ static int do_create(struct ctx *c, const struct plan_step *s, struct error *e) 
         }
         if (md_create(s->argv, e) < 0)
                 return e->code;
+        if (strv_push(&c->created, s->array) < 0)
+                return error_set(e, -ENOMEM, "out of memory");
         return 1;
 }
 
@@ -215,13 +218,27 @@ static int do_mkfs(struct ctx *c, const struct plan_step *s, struct error *e) {
         const struct plan_array *a = array_of(c, s->array);
         _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", s->array);
         _cleanup_free_ char *type = dev ? probe_value(dev, "TYPE") : NULL;
-        if (a && type && streq(type, a->fs_type))
+        /* On an array made in this run any signature is stale: what the wiped
+         * disks held shows through at the same offsets. Only on an array an
+         * earlier run made is a filesystem of the planned type ours. */
+        bool fresh = strv_contains(c->created, s->array);
+        if (!fresh && a && type && streq(type, a->fs_type))
                 return snprintf(c->msg, sizeof c->msg, "%s already holds %s", dev, type), 0;
-        if (type)
+        if (!fresh && type)
                 return error_set(e, ERROR_REFUSED, "%s holds %s, not the planned %s: refusing to make a filesystem over it",
                                  dev, type, a ? a->fs_type : "?");
+        _cleanup_strv_free_ char **argv = NULL;
+        for (size_t i = 0; s->argv[i]; i++) {
+                if (strv_push(&argv, s->argv[i]) < 0)
+                        return error_set(e, -ENOMEM, "out of memory");
+                const char *force = streq(s->argv[0], "mkfs.xfs") ? "-f" : streq(s->argv[0], "mkfs.ext4") ? "-F" : NULL;
+                if (i == 0 && fresh && type && force && strv_push(&argv, force) < 0)
+                        return error_set(e, -ENOMEM, "out of memory");
+        }
+        if (fresh && type)
+                snprintf(c->msg, sizeof c->msg, "the new array showed a stale %s signature: overwritten", type);
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        int k = run_checked((const char *const *)s->argv, &(struct run_opts){ .timeout_ms = 600000 }, &r, e);
+        int k = run_checked((const char *const *)argv, &(struct run_opts){ .timeout_ms = 600000 }, &r, e);
         return k < 0 ? k : 1;
 }
 
@@ -345,14 +362,17 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                 if (o.progress)
                         o.progress(o.userdata, i, s, APPLY_STARTING, NULL);
                 int k = run[s->kind](&c, s, e);
-                if (k < 0)
+                if (k < 0) {
+                        strv_free(c.created);
                         return error_prefix(e, "step %zu (%s)", i + 1, s->description);
+                }
                 if (k == 1)
                         c.changed++;
                 if (o.progress)
                         o.progress(o.userdata, i, s, k == 1 ? APPLY_DONE : k == 2 ? APPLY_SKIPPED : APPLY_ALREADY,
                                    c.msg[0] ? c.msg : NULL);
         }
+        strv_free(c.created);
         if (ret_changed)
                 *ret_changed = c.changed;
         return 0;
