@@ -66,7 +66,7 @@ for i in $(seq "$N"); do
         if [ $who = hostctl ]; then
             hostctl raid create --spec /mnt/host/spec.yaml --yes --assume-clean > /dev/null 2>&1 || echo "@@FAIL hostctl@@"
         else
-            sh -x /mnt/host/baseline.sh > /mnt/host/out/baseline-$i.log 2>&1 || echo "@@FAIL baseline@@"
+            sh /mnt/host/baseline.sh > /mnt/host/out/baseline-$i.log 2>&1 || echo "@@FAIL baseline@@"
         fi
         echo "@@B $who $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')@@"
     done
