@@ -303,3 +303,12 @@ int hv_config_from_json(json_object *o, struct hv_config *cfg, struct error *e) 
         }
         return 0;
 }
+
+int hv_domain_lookup(struct hv *h, const char *name, virDomainPtr *ret, struct error *e) {
+        *ret = virDomainLookupByName(hv_conn(h), name);
+        if (*ret)
+                return 0;
+        if (hv_last_error_code() == VIR_ERR_NO_DOMAIN)
+                return error_set(e, -ENOENT, "no VM named '%s'", name);
+        return hv_error(e, -EIO, "VM '%s'", name);
+}

@@ -66,6 +66,15 @@ char *hv_cfg_images_dir(const struct hv_config *cfg);
 /* Deliver lifecycle events to fn (called on libvirt's event thread) until hv_close. */
 int hv_events_subscribe(struct hv *h, hv_event_fn fn, void *userdata, struct error *e);
 
+static inline void hv_domain_freep(virDomainPtr *d) {
+        if (*d)
+                virDomainFree(*d);
+}
+#define _cleanup_domain_ _cleanup_(hv_domain_freep)
+
+/* The domain named name: -ENOENT "no VM named ..." when there is none. */
+int hv_domain_lookup(struct hv *h, const char *name, virDomainPtr *ret, struct error *e);
+
 /* error_set with libvirt's last error message appended. */
 int hv_error(struct error *e, int code, const char *fmt, ...) _printf_(3, 4);
 /* The libvirt error code of the last failed call (VIR_ERR_*), or 0. */

@@ -12,12 +12,6 @@
 #include "lib/fileio.h"
 #include "lib/strutil.h"
 
-static inline void domain_freep(virDomainPtr *d) {
-        if (*d)
-                virDomainFree(*d);
-}
-#define _cleanup_domain_ _cleanup_(domain_freep)
-
 char *hv_console_log_path(const struct hv_config *cfg, const char *name) {
         return strdup_printf("%s/%s.log", cfg->console_dir ? cfg->console_dir : HV_DEFAULT_CONSOLE_DIR, name);
 }
@@ -29,15 +23,6 @@ int hv_vm_xml(const struct hv_config *cfg, const char *virt_type, const struct v
         struct vm_xml_params p = { .virt_type = virt_type, .pool = cfg->pool ? cfg->pool : HV_DEFAULT_POOL,
                                    .console_log = log };
         return vm_domain_xml(v, &p, ret, e);
-}
-
-static int lookup(struct hv *h, const char *name, virDomainPtr *ret, struct error *e) {
-        *ret = virDomainLookupByName(hv_conn(h), name);
-        if (*ret)
-                return 0;
-        if (hv_last_error_code() == VIR_ERR_NO_DOMAIN)
-                return error_set(e, -ENOENT, "no VM named '%s'", name);
-        return hv_error(e, -EIO, "VM '%s'", name);
 }
 
 /* Memory the host can give a new guest, in bytes: free + buffers + page cache. */
@@ -200,7 +185,7 @@ int hv_vm_create(struct hv *h, const struct vm_spec *v, struct error *e) {
 
 int hv_vm_start(struct hv *h, const char *name, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) == 1)
@@ -218,7 +203,7 @@ static long long now_ms(void) {
 
 int hv_vm_shutdown(struct hv *h, const char *name, int timeout_s, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) != 1)
@@ -241,7 +226,7 @@ int hv_vm_shutdown(struct hv *h, const char *name, int timeout_s, struct error *
 
 int hv_vm_reboot(struct hv *h, const char *name, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) != 1)
@@ -253,7 +238,7 @@ int hv_vm_reboot(struct hv *h, const char *name, struct error *e) {
 
 int hv_vm_destroy(struct hv *h, const char *name, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) != 1)
@@ -265,7 +250,7 @@ int hv_vm_destroy(struct hv *h, const char *name, struct error *e) {
 
 int hv_vm_delete(struct hv *h, const char *name, bool keep_disks, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k < 0)
                 return k;
         _cleanup_free_ char *xml = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);

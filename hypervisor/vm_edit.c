@@ -5,21 +5,6 @@
 
 #include "lib/strutil.h"
 
-static inline void domain_freep(virDomainPtr *d) {
-        if (*d)
-                virDomainFree(*d);
-}
-#define _cleanup_domain_ _cleanup_(domain_freep)
-
-static int lookup(struct hv *h, const char *name, virDomainPtr *ret, struct error *e) {
-        *ret = virDomainLookupByName(hv_conn(h), name);
-        if (*ret)
-                return 0;
-        if (hv_last_error_code() == VIR_ERR_NO_DOMAIN)
-                return error_set(e, -ENOENT, "no VM named '%s'", name);
-        return hv_error(e, -EIO, "VM '%s'", name);
-}
-
 int hv_vm_name_by_uuid(struct hv *h, const char *uuid, char **ret, struct error *e) {
         _cleanup_domain_ virDomainPtr d = virDomainLookupByUUIDString(hv_conn(h), uuid);
         if (!d) {
@@ -50,7 +35,7 @@ static int redefine(struct hv *h, const char *name, const char *xml, struct erro
 int hv_vm_boot_get(struct hv *h, const char *name, enum hv_boot_dev *ret, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
         _cleanup_free_ char *xml = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k >= 0)
                 k = inactive_xml(d, name, &xml, e);
         return k < 0 ? k : hv_domain_boot_first(xml, ret, e);
@@ -59,7 +44,7 @@ int hv_vm_boot_get(struct hv *h, const char *name, enum hv_boot_dev *ret, struct
 int hv_vm_boot_set(struct hv *h, const char *name, enum hv_boot_dev first, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
         _cleanup_free_ char *xml = NULL, *changed = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k >= 0)
                 k = inactive_xml(d, name, &xml, e);
         if (k >= 0 && (k = hv_domain_set_boot(xml, first, &changed, e)) < 0)
@@ -70,7 +55,7 @@ int hv_vm_boot_set(struct hv *h, const char *name, enum hv_boot_dev first, struc
 int hv_vm_cdrom_get(struct hv *h, const char *name, char **ret, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
         _cleanup_free_ char *xml = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k >= 0)
                 k = inactive_xml(d, name, &xml, e);
         return k < 0 ? k : hv_domain_cdrom(xml, ret, e);
@@ -97,7 +82,7 @@ static int cdrom_live(virDomainPtr d, const char *name, const char *iso, struct 
 int hv_vm_cdrom_set(struct hv *h, const char *name, const char *iso, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
         _cleanup_free_ char *xml = NULL, *changed = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k >= 0)
                 k = inactive_xml(d, name, &xml, e);
         if (k >= 0 && (k = hv_domain_set_cdrom(xml, iso, &changed, e)) < 0)
@@ -109,7 +94,7 @@ int hv_vm_cdrom_set(struct hv *h, const char *name, const char *iso, struct erro
 
 int hv_vm_reset(struct hv *h, const char *name, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) != 1)
@@ -121,7 +106,7 @@ int hv_vm_reset(struct hv *h, const char *name, struct error *e) {
 
 int hv_vm_shutdown_request(struct hv *h, const char *name, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
-        int k = lookup(h, name, &d, e);
+        int k = hv_domain_lookup(h, name, &d, e);
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) != 1)

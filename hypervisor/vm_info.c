@@ -103,11 +103,7 @@ int hv_vm_list(struct hv *h, struct hv_vm_info **ret, size_t *ret_n, struct erro
 }
 
 int hv_vm_show(struct hv *h, const char *name, struct hv_vm_info *ret, struct error *e) {
-        virDomainPtr d = virDomainLookupByName(hv_conn(h), name);
-        if (!d)
-                return hv_last_error_code() == VIR_ERR_NO_DOMAIN ? error_set(e, -ENOENT, "no VM named '%s'", name)
-                                                                 : hv_error(e, -EIO, "VM '%s'", name);
-        int k = describe(d, ret, e);
-        virDomainFree(d);
-        return k;
+        _cleanup_domain_ virDomainPtr d = NULL;
+        int k = hv_domain_lookup(h, name, &d, e);
+        return k < 0 ? k : describe(d, ret, e);
 }
