@@ -134,17 +134,41 @@ static int raid_create_run(struct cli_ctx *ctx, int argc, char **argv, struct er
         return 0;
 }
 
+/* How long a spare may sit in a degraded array before we call the recovery stuck. */
+#define RECOVERY_START_GRACE_S 60
+
 int raid_wait_sync(struct cli_ctx *ctx, const char *name, struct error *e) {
         bool tty = isatty(STDERR_FILENO);
+        time_t pending_since = 0;
         for (;;) {
                 _cleanup_(md_status_freep) struct md_status *s = NULL;
                 int k = md_status_read(name, &s, e);
                 if (k < 0)
                         return k;
-                if (s->sync_percent < 0 || streq(s->sync_action, "idle")) {
+                if (md_recovery_pending(s)) {
+                        time_t now = time(NULL);
+                        if (!pending_since)
+                                pending_since = now;
+                        else if (now - pending_since > RECOVERY_START_GRACE_S)
+                                return error_set(e, -ETIMEDOUT,
+                                                 "/dev/md/%s is degraded and has a spare, but md has not started "
+                                                 "recovery in %d s (see dmesg)", name, RECOVERY_START_GRACE_S);
+                        sleep(1);
+                        continue;
+                }
+                if (md_sync_idle(s)) {
                         if (!ctx->json)
-                                fprintf(stderr, "%s/dev/md/%s: in sync\n", tty ? "\r\033[K" : "", name);
+                                fprintf(stderr, "%s/dev/md/%s: %s\n", tty ? "\r\033[K" : "", name,
+                                        s->degraded > 0 ? "idle, still degraded" : "in sync");
                         return 0;
+                }
+                pending_since = 0;
+                if (s->sync_percent < 0) {   /* "delayed": waits for another array on the same disks */
+                        if (!ctx->json)
+                                fprintf(stderr, "%s/dev/md/%s: %s waits for another array%s", tty ? "\r\033[K" : "",
+                                        name, s->sync_action, tty ? "" : "\n");
+                        sleep(tty ? 1 : 10);
+                        continue;
                 }
                 double left_min = s->sync_speed_kib > 0 && s->sync_left_bytes >= 0
                                           ? (double)s->sync_left_bytes / 1024.0 / (double)s->sync_speed_kib / 60.0

@@ -31,6 +31,21 @@ void md_status_free(struct md_status *s) {
         free(s);
 }
 
+bool md_sync_idle(const struct md_status *s) {
+        /* "frozen": nothing progresses until someone thaws it, so waiting is pointless */
+        return !s->sync_action || streq(s->sync_action, "idle") || streq(s->sync_action, "frozen");
+}
+
+bool md_recovery_pending(const struct md_status *s) {
+        if (!md_sync_idle(s) || s->degraded <= 0)
+                return false;
+        for (size_t i = 0; i < s->n_members; i++)
+                if (!s->members[i].missing && s->members[i].state && strstr(s->members[i].state, "spare") &&
+                    !strstr(s->members[i].state, "faulty"))
+                        return true;
+        return false;
+}
+
 int md_resolve(const char *id, char **ret, struct error *e) {
         const char *base = startswith(id, "/dev/") ? id + 5 : id;
         _cleanup_free_ char *link = NULL;

@@ -39,6 +39,12 @@ static inline void md_status_freep(struct md_status **s) {
         md_status_free(*s);
 }
 
+/* No sync runs or waits to run (a delayed resync is not idle). */
+bool md_sync_idle(const struct md_status *s);
+/* A degraded array holding a spare that md has not started rebuilding onto yet:
+ * right after `mdadm --add` the kernel starts recovery asynchronously. */
+bool md_recovery_pending(const struct md_status *s);
+
 /* "/dev/md/data", "data", "md127" or "/dev/md127" -> "md127"; -ENOENT when
  * no such array runs. */
 int md_resolve(const char *id, char **ret_kernel_name, struct error *e);

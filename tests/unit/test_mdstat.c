@@ -10,6 +10,7 @@
 
 #include "lib/fileio.h"
 #include "lib/strutil.h"
+#include "raid/md.h"
 #include "raid/mdstat.h"
 
 static char *fixture(const char *name) {
@@ -150,6 +151,35 @@ static void detail_export_members_and_roles(void **state) {
         assert_int_equal(md_detail_parse("mdadm: cannot open /dev/md9\n", &none, &e), -EBADMSG);
 }
 
+/* `raid replace --wait` right after `mdadm --add`: the kernel has not started
+ * recovery yet, so sync_action still reads idle. That is not "in sync". */
+static void a_spare_in_a_degraded_array_means_recovery_is_coming(void **state) {
+        struct md_member members[] = {
+                { .dev = "sdb1", .state = "in_sync", .slot = 0 },
+                { .dev = "sdc1", .state = "faulty", .slot = 1 },
+                { .dev = "sdd1", .state = "spare", .slot = -1 },
+        };
+        struct md_status s = { .sync_action = "idle", .degraded = 1, .sync_percent = -1,
+                               .members = members, .n_members = 3 };
+        assert_true(md_sync_idle(&s));
+        assert_true(md_recovery_pending(&s));
+        s.sync_action = "recover";   /* started: no longer pending, not idle */
+        s.sync_percent = 0.1;
+        assert_false(md_sync_idle(&s));
+        assert_false(md_recovery_pending(&s));
+        s.sync_action = "idle";      /* the spare is gone (removed again): nothing will start */
+        s.n_members = 2;
+        assert_false(md_recovery_pending(&s));
+        s.n_members = 3;             /* not degraded: a spare just waits */
+        s.degraded = 0;
+        assert_false(md_recovery_pending(&s));
+        s.sync_action = "resync";    /* delayed behind another array on the same disks */
+        s.sync_percent = -1;
+        assert_false(md_sync_idle(&s));
+        s.sync_action = "frozen";
+        assert_true(md_sync_idle(&s));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(recovery_onto_the_spare),
@@ -158,6 +188,7 @@ int main(void) {
                 cmocka_unit_test(inactive_array_after_an_incomplete_boot),
                 cmocka_unit_test(bad_lines_are_errors_not_crashes),
                 cmocka_unit_test(detail_export_members_and_roles),
+                cmocka_unit_test(a_spare_in_a_degraded_array_means_recovery_is_coming),
         };
         return cmocka_run_group_tests_name("mdstat", tests, NULL, NULL);
 }
