@@ -24,7 +24,7 @@ endif
 
 # Layers: lib <- raid hypervisor containers ipmi <- hostd. Each folder is a
 # static library; hostctl and hostd link them, domains last-to-first.
-DOMAINS    := raid hypervisor containers ipmi
+DOMAINS    := raid hypervisor containers ipmi os
 lib_of      = $(BUILD)/libhostd_$(1).a
 srcs_of     = $(filter-out hostd/hostctl.c hostd/hostd.c,$(wildcard $(1)/*.c))
 objs_of     = $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1)))

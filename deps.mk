@@ -3,7 +3,7 @@
 # README.md explains each group.
 DEB_BUILD      := build-essential pkg-config clang libcmocka-dev libjson-c-dev libudev-dev libblkid-dev libyaml-dev
 DEB_LAB        := qemu-system-x86 linux-image-amd64 busybox-static mdadm gdisk xfsprogs \
-                  e2fsprogs dosfstools udev kmod cpio xz-utils binutils python3 util-linux
+                  e2fsprogs dosfstools udev kmod cpio xz-utils binutils python3 util-linux debootstrap ovmf qemu-utils
 PKGS           := json-c libudev blkid yaml-0.1
 
 # ipmi/: the BMC (Redfish over libcurl, IPMI through ipmitool)
@@ -24,5 +24,12 @@ DEB_DAEMON     := libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libcrypt
                   wrk openssl curl busybox-static
 PKGS_DAEMON    := libmicrohttpd sqlite3 libcurl libcrypt
 
-DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON)
-PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS) $(PKGS_HYPERVISOR) $(PKGS_DAEMON)
+# lib/download: the OS image over HTTP(S) (libcurl), checked by its sha256 (libcrypto)
+DEB_OS         := libcurl4-openssl-dev libssl-dev
+PKGS_OS        := libcurl libcrypto
+
+# playbooks/: Ansible for fleets (hostd_apply module, roles; ansible-lint in the tests)
+DEB_PLAYBOOKS  := ansible ansible-lint
+
+DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON) $(DEB_OS) $(DEB_PLAYBOOKS)
+PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS) $(PKGS_HYPERVISOR) $(PKGS_DAEMON) $(PKGS_OS)

@@ -4,9 +4,11 @@
 #include "cli.h"
 
 extern const struct command cmd_version;
+extern const struct command cmd_apply;
 extern const struct command cmd_containers;
 extern const struct command cmd_raid;
 extern const struct command cmd_bmc;
 extern const struct command cmd_disks;
 extern const struct command cmd_vm;
 extern const struct command cmd_pool;
+extern const struct command cmd_os_image;   /* "image"; cmd_image is taken by containers */

@@ -5,11 +5,13 @@
 static const struct command *const nouns[] = {
         &cmd_version,
         &cmd_containers,
+        &cmd_apply,
         &cmd_raid,
         &cmd_bmc,
         &cmd_disks,
         &cmd_vm,
         &cmd_pool,
+        &cmd_os_image,
         NULL,
 };
 

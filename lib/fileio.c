@@ -108,3 +108,59 @@ int mkdir_p(const char *path, mode_t mode, struct error *e) {
                 return error_set(e, -ENOTDIR, "%s exists and is not a directory", path);
         return 0;
 }
+
+int file_ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        struct error ignore = { 0 };
+        if (read_file(path, 4 * 1024 * 1024, &text, &len, &ignore) < 0) {
+                if (ignore.code != -ENOENT)
+                        return error_set(e, ignore.code, "%s", ignore.msg);
+        }
+        if (text && strstr(text, key))
+                return 0;
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash && slash != dir) {
+                *slash = '\0';
+                if (mkdir_p(dir, 0755, e) < 0)
+                        return e->code;
+        }
+        _cleanup_free_ char *out = strdup_printf("%s%s%s%s\n", text ? text : header,
+                                                 text && len && text[len - 1] != '\n' ? "\n" : "", "", line);
+        if (!out)
+                return error_set(e, -ENOMEM, "out of memory");
+        int k = write_file_atomic(path, out, strlen(out), 0644, e);
+        return k < 0 ? k : 1;
+}
+
+int file_ensure_content(const char *path, const char *data, mode_t mode, struct error *e) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0, want = strlen(data);
+        struct error ignore = { 0 };
+        if (read_file(path, want + 2, &text, &len, &ignore) >= 0 && len == want && memcmp(text, data, len) == 0)
+                return 0;
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash && slash != dir) {
+                *slash = '\0';
+                if (mkdir_p(dir, 0755, e) < 0)
+                        return e->code;
+        }
+        int k = write_file_atomic(path, data, want, mode, e);
+        return k < 0 ? k : 1;
+}
+
+bool path_is_mounted(const char *mountpoint) {
+        _cleanup_free_ char *text = NULL;
+        struct error ignore = { 0 };
+        if (read_file("/proc/self/mountinfo", 16 * 1024 * 1024, &text, NULL, &ignore) < 0)
+                return false;
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char mp[4096];
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && streq(mp, mountpoint))
+                        return true;
+        }
+        return false;
+}

@@ -1,6 +1,7 @@
 /* Reading and writing small files (sysfs attributes, configs) safely. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -15,3 +16,10 @@ int read_one_line(const char *path, char **ret, struct error *e);
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode, struct error *e);
 /* mkdir -p with mode for the directories it creates. */
 int mkdir_p(const char *path, mode_t mode, struct error *e);
+/* Append line to path unless the file already contains key (creating the
+ * file with header, and its directory). 1 when written, 0 when present. */
+int file_ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e);
+/* Write data to path unless it already holds exactly that. 1 written, 0 same. */
+int file_ensure_content(const char *path, const char *data, mode_t mode, struct error *e);
+/* Is something mounted exactly on mountpoint (from /proc/self/mountinfo)? */
+bool path_is_mounted(const char *mountpoint);

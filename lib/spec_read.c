@@ -12,7 +12,7 @@ int spec_check_keys(json_object *o, const char *path, const char *const *known, 
                 for (size_t i = 0; known[i]; i++)
                         ok = ok || streq(key, known[i]);
                 if (!ok)
-                        return error_set(e, -EINVAL, "%s.%s: unknown key", path, key);
+                        return error_set(e, -EINVAL, "%s%s%s: unknown key", path, *path ? "." : "", key);
         }
         return 0;
 }

@@ -106,6 +106,12 @@ static bool has_any_signature(const char *dev) {
         return type || pt;
 }
 
+static bool file_contains(const char *path, const char *needle) {
+        _cleanup_free_ char *text = NULL;
+        struct error ignore = { 0 };
+        return path && read_file(path, 4 * 1024 * 1024, &text, NULL, &ignore) >= 0 && strstr(text, needle);
+}
+
 /* ---- one function per step kind: returns 1 done now, 0 already so,
  * 2 skipped, <0 error ------------------------------------------------------- */
 
@@ -113,6 +119,8 @@ static int do_wipe(struct ctx *c, const struct plan_step *s, struct error *e) {
         const char *dev = s->argv[2];
         if (!has_any_signature(dev))
                 return snprintf(c->msg, sizeof c->msg, "%s carries no signature", dev), 0;
+        if (c->o->dry)
+                return snprintf(c->msg, sizeof c->msg, "%s carries a signature: wipe it", dev), 1;
         _cleanup_(run_result_free) struct run_result r = { 0 };
         int k = run_checked((const char *const *)s->argv, NULL, &r, e);
         return k < 0 ? k : 1;
@@ -127,6 +135,8 @@ static int do_partition(struct ctx *c, const struct plan_step *s, struct error *
                 snprintf(c->msg, sizeof c->msg, "%s already has partition %d named %s", s->disk, a->partition, a->name);
                 return 0;
         }
+        if (c->o->dry)
+                return 1;
         _cleanup_(run_result_free) struct run_result r = { 0 };
         int k = run_checked((const char *const *)s->argv, NULL, &r, e);
         if (k < 0)
@@ -172,6 +182,8 @@ static int do_create(struct ctx *c, const struct plan_step *s, struct error *e) 
         _cleanup_free_ char *kname = NULL;
         if (find_array(s->array, &kname) > 0)
                 return snprintf(c->msg, sizeof c->msg, "/dev/md/%s is running as %s", s->array, kname), 0;
+        if (c->o->dry)
+                return 1;
         _cleanup_strv_free_ char **members = NULL;
         if (!a || member_paths(a, &members) < 0)
                 return error_set(e, -ENOMEM, "out of memory");
@@ -196,9 +208,12 @@ static int do_wait(struct ctx *c, const struct plan_step *s, struct error *e) {
         _cleanup_free_ char *link = strdup_printf("/dev/md/%s", s->array), *kname = NULL;
         if (!link)
                 return error_set(e, -ENOMEM, "out of memory");
-        udev_settle();
+        if (!c->o->dry)
+                udev_settle();
         if (access(link, F_OK) == 0)
                 return 0;
+        if (c->o->dry)
+                return find_array(s->array, &kname) > 0 ? 0 : 1;
         if (find_array(s->array, &kname) <= 0)
                 return error_set(e, -ENOENT, "array %s is not running", s->array);
         /* udev makes the link from mdadm's map; give it a moment, then make
@@ -227,6 +242,8 @@ static int do_mkfs(struct ctx *c, const struct plan_step *s, struct error *e) {
         if (!fresh && type)
                 return error_set(e, ERROR_REFUSED, "%s holds %s, not the planned %s: refusing to make a filesystem over it",
                                  dev, type, a ? a->fs_type : "?");
+        if (c->o->dry)
+                return 1;
         _cleanup_strv_free_ char **argv = NULL;
         for (size_t i = 0; s->argv[i]; i++) {
                 if (strv_push(&argv, s->argv[i]) < 0)
@@ -248,40 +265,24 @@ static char *etc_path(const struct ctx *c, const char *rel) {
 }
 
 /* Add `line` to a file unless a line containing `key` is there already. */
-static int ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e) {
-        _cleanup_free_ char *text = NULL;
-        size_t len = 0;
-        struct error ignore = { 0 };
-        if (read_file(path, 4 * 1024 * 1024, &text, &len, &ignore) < 0) {
-                if (ignore.code != -ENOENT)
-                        return error_set(e, ignore.code, "%s", ignore.msg);
-        }
-        if (text && strstr(text, key))
-                return 0;
-        _cleanup_free_ char *dir = strdup(path);
-        char *slash = dir ? strrchr(dir, '/') : NULL;
-        if (slash && slash != dir) {
-                *slash = '\0';
-                if (mkdir_p(dir, 0755, e) < 0)
-                        return e->code;
-        }
-        _cleanup_free_ char *out = strdup_printf("%s%s%s%s\n", text ? text : header,
-                                                 text && len && text[len - 1] != '\n' ? "\n" : "", "", line);
-        if (!out)
-                return error_set(e, -ENOMEM, "out of memory");
-        int k = write_file_atomic(path, out, strlen(out), 0644, e);
-        return k < 0 ? k : 1;
-}
-
 static int do_mdadm_conf(struct ctx *c, const struct plan_step *s, struct error *e) {
         _cleanup_free_ char *conf = etc_path(c, "etc/mdadm/mdadm.conf");
         int changed = 0;
         for (size_t i = 0; conf && i < c->p->n_arrays; i++) {
                 _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", c->p->arrays[i].name), *line = NULL;
-                if (md_detail_brief(dev, &line, e) < 0)
+                struct error ignore = { 0 };
+                if (md_detail_brief(dev, &line, c->o->dry ? &ignore : e) < 0) {
+                        if (c->o->dry)
+                                return 1;
                         return e->code;
+                }
                 const char *uuid = strstr(line, "UUID=");
-                int k = ensure_line(conf, uuid ? uuid : line, line, "# written by hostd: arrays by UUID\n", e);
+                if (c->o->dry) {
+                        if (!file_contains(conf, uuid ? uuid : line))
+                                return 1;
+                        continue;
+                }
+                int k = file_ensure_line(conf, uuid ? uuid : line, line, "# written by hostd: arrays by UUID\n", e);
                 if (k < 0)
                         return k;
                 changed |= k;
@@ -295,36 +296,26 @@ static int do_fstab(struct ctx *c, const struct plan_step *s, struct error *e) {
         const struct plan_array *a = array_of(c, s->array);
         _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", s->array), *fstab = etc_path(c, "etc/fstab");
         _cleanup_free_ char *uuid = dev ? probe_value(dev, "UUID") : NULL;
+        if (c->o->dry && (!uuid || !file_contains(fstab, uuid)))
+                return 1;
         if (!a || !uuid)
                 return error_set(e, -ENOENT, "%s has no filesystem UUID yet", dev ? dev : s->array);
         _cleanup_free_ char *key = strdup_printf("UUID=%s ", uuid);
         _cleanup_free_ char *line = strdup_printf("UUID=%s %s %s defaults 0 2", uuid, a->fs_mount, a->fs_type);
         if (!key || !line)
                 return error_set(e, -ENOMEM, "out of memory");
-        int k = ensure_line(fstab, key, line, "", e);
+        int k = file_ensure_line(fstab, key, line, "", e);
         if (k == 0)
                 snprintf(c->msg, sizeof c->msg, "%s has UUID=%s", fstab, uuid);
         return k;
 }
 
-static bool is_mounted(const char *mountpoint) {
-        _cleanup_free_ char *text = NULL;
-        struct error ignore = { 0 };
-        if (read_file("/proc/self/mountinfo", 16 * 1024 * 1024, &text, NULL, &ignore) < 0)
-                return false;
-        char *save = NULL;
-        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                char mp[4096];
-                if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && streq(mp, mountpoint))
-                        return true;
-        }
-        return false;
-}
-
 static int do_mount(struct ctx *c, const struct plan_step *s, struct error *e) {
         const char *mountpoint = s->argv[2];
-        if (is_mounted(mountpoint))
+        if (path_is_mounted(mountpoint))
                 return snprintf(c->msg, sizeof c->msg, "%s is mounted", mountpoint), 0;
+        if (c->o->dry)
+                return 1;
         if (mkdir_p(mountpoint, 0755, e) < 0)
                 return e->code;
         _cleanup_(run_result_free) struct run_result r = { 0 };
@@ -335,6 +326,8 @@ static int do_mount(struct ctx *c, const struct plan_step *s, struct error *e) {
 static int do_initramfs(struct ctx *c, const struct plan_step *s, struct error *e) {
         if (c->changed == 0)
                 return snprintf(c->msg, sizeof c->msg, "no array changed"), 0;
+        if (c->o->dry)
+                return 1;
         _cleanup_(run_result_free) struct run_result r = { 0 };
         int k = run_checked((const char *const *)s->argv, &(struct run_opts){ .timeout_ms = 30 * 60 * 1000 }, &r, e);
         if (k == -ENOENT) {
@@ -358,6 +351,8 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
         };
         for (size_t i = 0; i < p->n_steps; i++) {
                 const struct plan_step *s = &p->steps[i];
+                if (o.only_kinds && !(o.only_kinds & (1u << s->kind)))
+                        continue;
                 c.msg[0] = '\0';
                 if (o.progress)
                         o.progress(o.userdata, i, s, APPLY_STARTING, NULL);

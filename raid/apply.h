@@ -19,6 +19,8 @@ enum apply_state {
 struct apply_opts {
         const char *root;         /* where etc/mdadm/mdadm.conf and etc/fstab live; NULL: "/" */
         int wait_timeout_s;       /* for devices and udev links; 0: 60 */
+        bool dry;                 /* only look: a step that would change something reports APPLY_DONE, runs nothing */
+        unsigned only_kinds;      /* bit (1u << STEP_x) per step kind to run; 0: every step */
         /* called before and after each step; msg says what was found or done */
         void (*progress)(void *userdata, size_t index, const struct plan_step *s, enum apply_state st, const char *msg);
         void *userdata;
