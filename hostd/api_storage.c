@@ -223,6 +223,17 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
                 static const struct disk_list empty = { 0 };
                 return api_json(r, 200, disk_list_to_json(l ? l : &empty, 0));
         }
+        if (p->n == 7 && streq(p->segs[3], "md") && streq(p->segs[4], "Oem") && streq(p->segs[5], "Hostd") &&
+            streq(p->segs[6], "Arrays")) {
+                /* the arrays exactly as 'hostctl raid status --json' prints them */
+                if (!get)
+                        return api_method_not_allowed(r, "GET");
+                json_object *o = json_object_new_object(), *a = json_object_new_array();
+                for (size_t i = 0; i < as->n; i++)
+                        json_object_array_add(a, md_status_to_json(as->v[i]));
+                json_object_object_add(o, "arrays", a);
+                return api_json(r, 200, o);
+        }
         if (!streq(p->segs[3], "md") || p->n > 6 || (p->n >= 5 && !streq(p->segs[4], "Drives") && !streq(p->segs[4], "Volumes")))
                 return api_not_found(r, req->path);
         if (p->n == 4)

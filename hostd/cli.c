@@ -157,6 +157,12 @@ int cli_main(const struct command *root, int argc, char **argv) {
                 error_set(&e, -EINVAL, "a command is missing; run '%s --help' for the list", path);
                 return report(&ctx, &e);
         }
+        /* an answer from this machine where the operator asked another would be a lie */
+        if (ctx.host && !c->remote) {
+                error_set(&e, -EOPNOTSUPP, "--host: hostd does not serve '%s' yet; run it on that machine itself "
+                                           "(without --host)", path);
+                return report(&ctx, &e);
+        }
         /* the leaf sees argv[0] = its own name, then its options and operands */
         int k = c->run(&ctx, argc - i + 1, argv + i - 1, &e);
         if (k < 0) {

@@ -32,6 +32,7 @@ struct command {
         const char *help;         /* options and details, or NULL */
         const struct command *const *subs;   /* NULL-terminated, or NULL for a leaf */
         int (*run)(struct cli_ctx *ctx, int argc, char **argv, struct error *e);
+        bool remote;              /* answers --host from a running hostd; others refuse it */
 };
 
 /* Parse global options, walk the command tree, run the leaf, report.

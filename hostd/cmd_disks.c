@@ -265,4 +265,5 @@ const struct command cmd_disks = {
                 "With --debug, says where each identity field came from (udev or sysfs).\n"
                 "The JSON schema is in hostctl-disks(8).\n",
         .run = disks_run,
+        .remote = true,
 };

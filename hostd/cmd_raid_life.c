@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "cmd_raid.h"
 #include "lib/exec.h"
 #include "lib/json.h"
@@ -15,80 +16,99 @@
 
 /* ---- status ------------------------------------------------------------------ */
 
-static json_object *status_json(const struct md_status *s) {
-        json_object *o = json_object_new_object(), *members = json_object_new_array();
-        char device[64];
-        snprintf(device, sizeof device, "/dev/md/%s", s->name ? s->name : s->kernel_name);
-        json_add_string(o, "name", s->name);
-        json_add_string(o, "device", device);
-        json_add_string(o, "kernel_name", s->kernel_name);
-        json_add_string(o, "level", s->level);
-        json_add_string(o, "array_state", s->array_state);
-        json_add_int(o, "raid_disks", s->raid_disks);
-        json_add_int(o, "degraded", s->degraded);
-        json_add_string(o, "sync_action", s->sync_action);
-        json_object_object_add(o, "sync_percent", s->sync_percent >= 0 ? json_object_new_double(s->sync_percent) : NULL);
-        json_object_object_add(o, "sync_speed_kib", s->sync_speed_kib >= 0 ? json_object_new_int64(s->sync_speed_kib) : NULL);
-        json_add_int(o, "mismatch_cnt", s->mismatch_cnt);
-        json_add_int(o, "size_bytes", s->size_bytes);
-        json_add_string(o, "uuid", s->uuid);
-        json_add_string(o, "metadata", s->metadata);
-        for (size_t i = 0; i < s->n_members; i++) {
-                json_object *m = json_object_new_object();
-                json_add_string(m, "dev", s->members[i].dev);
-                json_object_object_add(m, "slot", s->members[i].slot >= 0 ? json_object_new_int(s->members[i].slot) : NULL);
-                json_add_string(m, "role", s->members[i].slot >= 0 ? "active" : "spare");
-                json_add_string(m, "state", s->members[i].state);
-                json_add_bool(m, "missing", s->members[i].missing);
-                json_object_array_add(members, m);
-        }
-        json_object_object_add(o, "members", members);
-        return o;
+/* Printed from the JSON, so that the local and the --host answers read the same. */
+static const char *jstr(json_object *o, const char *key, const char *dflt) {
+        json_object *v = NULL;
+        return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : dflt;
 }
 
-static void status_print(FILE *out, const struct md_status *s) {
+static int64_t jint(json_object *o, const char *key, int64_t dflt) {
+        json_object *v = NULL;
+        return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : dflt;
+}
+
+static void status_print(FILE *out, json_object *a) {
         char size[16];
-        fprintf(out, "/dev/md/%s (%s): %s, %s, %s", s->name ? s->name : "?", s->kernel_name, s->level ? s->level : "?",
-                format_size(s->size_bytes > 0 ? (uint64_t)s->size_bytes : 0, size, sizeof size),
-                s->array_state ? s->array_state : "?");
-        if (s->degraded > 0)
-                fprintf(out, ", DEGRADED (%d missing)", s->degraded);
-        if (s->sync_percent >= 0)
-                fprintf(out, ", %s %.1f%% at %.1f MB/s", s->sync_action, s->sync_percent, (double)s->sync_speed_kib / 1024.0);
-        fprintf(out, ", mismatches %lld\n", (long long)s->mismatch_cnt);
-        for (size_t i = 0; i < s->n_members; i++) {
-                const struct md_member *m = &s->members[i];
-                if (m->slot >= 0)
-                        fprintf(out, "    %-10s slot %-3d %s%s\n", m->dev, m->slot, m->state ? m->state : "?",
-                                m->missing ? " (disk gone)" : "");
+        int64_t bytes = jint(a, "size_bytes", 0), degraded = jint(a, "degraded", 0);
+        fprintf(out, "%s (%s): %s, %s, %s", jstr(a, "device", "?"), jstr(a, "kernel_name", "?"), jstr(a, "level", "?"),
+                format_size(bytes > 0 ? (uint64_t)bytes : 0, size, sizeof size), jstr(a, "array_state", "?"));
+        if (degraded > 0)
+                fprintf(out, ", DEGRADED (%lld missing)", (long long)degraded);
+        json_object *pct = NULL;
+        if (json_object_object_get_ex(a, "sync_percent", &pct) && pct)
+                fprintf(out, ", %s %.1f%% at %.1f MB/s", jstr(a, "sync_action", "?"), json_object_get_double(pct),
+                        (double)jint(a, "sync_speed_kib", 0) / 1024.0);
+        fprintf(out, ", mismatches %lld\n", (long long)jint(a, "mismatch_cnt", 0));
+        json_object *members = NULL;
+        json_object_object_get_ex(a, "members", &members);
+        for (size_t i = 0; members && i < json_object_array_length(members); i++) {
+                json_object *m = json_object_array_get_idx(members, i);
+                bool gone = json_object_get_boolean(json_object_object_get(m, "missing"));
+                if (streq(jstr(m, "role", ""), "active"))
+                        fprintf(out, "    %-10s slot %-3lld %s%s\n", jstr(m, "dev", "?"), (long long)jint(m, "slot", -1),
+                                jstr(m, "state", "?"), gone ? " (disk gone)" : "");
                 else
-                        fprintf(out, "    %-10s spare    %s%s\n", m->dev, m->state ? m->state : "?",
-                                m->missing ? " (disk gone)" : "");
+                        fprintf(out, "    %-10s spare    %s%s\n", jstr(m, "dev", "?"), jstr(m, "state", "?"),
+                                gone ? " (disk gone)" : "");
         }
+}
+
+/* {"arrays": [...]} of this machine, or of the hostd at ctx->host. */
+static int status_doc(struct cli_ctx *ctx, const char *only, json_object **ret, struct error *e) {
+        if (ctx->host) {
+                _cleanup_json_ json_object *o = NULL;
+                if (client_get_json(ctx->host, "/redfish/v1/Systems/host/Storage/md/Oem/Hostd/Arrays", &o, e) < 0)
+                        return error_prefix(e, "%s", ctx->host);
+                json_object *arrays = NULL;
+                if (!json_object_object_get_ex(o, "arrays", &arrays) || !json_object_is_type(arrays, json_type_array))
+                        return error_set(e, -EBADMSG, "%s: the answer has no arrays list", ctx->host);
+                json_object *keep = json_object_new_array();
+                for (size_t i = 0; i < json_object_array_length(arrays); i++) {
+                        json_object *a = json_object_array_get_idx(arrays, i);
+                        const char *dev = jstr(a, "device", "");
+                        if (!only || streq(only, jstr(a, "name", "")) || streq(only, jstr(a, "kernel_name", "")) ||
+                            streq(only, dev) || (startswith(only, "/dev/") && streq(only + 5, jstr(a, "kernel_name", ""))))
+                                json_object_array_add(keep, json_object_get(a));
+                }
+                if (only && json_object_array_length(keep) == 0) {
+                        json_object_put(keep);
+                        return error_set(e, -ENOENT, "array %s is not running on %s", only, ctx->host);
+                }
+                *ret = json_object_new_object();
+                json_object_object_add(*ret, "arrays", keep);
+                return 0;
+        }
+        _cleanup_strv_free_ char **names = NULL;
+        int k = only ? strv_push(&names, only) : md_list(&names, e);
+        if (k < 0)
+                return k;
+        json_object *all = json_object_new_array();
+        for (char **a = names; a && *a; a++) {
+                _cleanup_(md_status_freep) struct md_status *s = NULL;
+                if ((k = md_status_read(*a, &s, e)) < 0) {
+                        json_object_put(all);
+                        return k;
+                }
+                json_object_array_add(all, md_status_to_json(s));
+        }
+        *ret = json_object_new_object();
+        json_object_object_add(*ret, "arrays", all);
+        return 0;
 }
 
 static int status_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         if (argc > 2)
                 return cli_usage_error(ctx, e, "give at most one array");
-        _cleanup_strv_free_ char **arrays = NULL;
-        int k = argc == 2 ? strv_push(&arrays, argv[1]) : md_list(&arrays, e);
+        _cleanup_json_ json_object *doc = NULL;
+        int k = status_doc(ctx, argc == 2 ? argv[1] : NULL, &doc, e);
         if (k < 0)
                 return k;
-        _cleanup_json_ json_object *all = json_object_new_array();
-        for (char **a = arrays; a && *a; a++) {
-                _cleanup_(md_status_freep) struct md_status *s = NULL;
-                if ((k = md_status_read(*a, &s, e)) < 0)
-                        return k;
-                if (ctx->json)
-                        json_object_array_add(all, status_json(s));
-                else
-                        status_print(ctx->out, s);
-        }
-        if (ctx->json) {
-                _cleanup_json_ json_object *o = json_object_new_object();
-                json_object_object_add(o, "arrays", json_object_get(all));
-                cli_print_json(ctx, o);
-        } else if (!arrays)
+        if (ctx->json)
+                return cli_print_json(ctx, doc), 0;
+        json_object *arrays = json_object_object_get(doc, "arrays");
+        for (size_t i = 0; i < json_object_array_length(arrays); i++)
+                status_print(ctx->out, json_object_array_get_idx(arrays, i));
+        if (json_object_array_length(arrays) == 0)
                 fprintf(ctx->out, "no md arrays are running\n");
         return 0;
 }
@@ -98,6 +118,7 @@ const struct command raid_status = {
         .args = "[ARRAY] [--json]",
         .summary = "State, degradation, sync progress, mismatches and members of the running arrays",
         .run = status_run,
+        .remote = true,
 };
 
 /* ---- shared: disks by identity, member partitions ------------------------------ */

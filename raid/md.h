@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "lib/error.h"
 #include "mdstat.h"
 
@@ -50,6 +52,8 @@ bool md_recovery_pending(const struct md_status *s);
 int md_resolve(const char *id, char **ret_kernel_name, struct error *e);
 /* State of one running array, from sysfs and `mdadm --detail --export`. */
 int md_status_read(const char *id, struct md_status **ret, struct error *e);
+/* The status as `hostctl raid status --json` prints it (raid/md_json.c). */
+json_object *md_status_to_json(const struct md_status *s);
 /* All running arrays (kernel names), from /sys/block/md*. */
 int md_list(char ***ret, struct error *e);
 

@@ -70,6 +70,11 @@ check_contains "/metrics counts the disks in Prometheus format" "hostd_disks $(e
 check_eq "hostctl --host unix://SOCK disks prints the same table as hostctl disks" "$("$HOSTCTL" disks)" \
     "$("$HOSTCTL" --host "unix://$H_SOCK" disks)"
 check_eq "and the same JSON" "$("$HOSTCTL" --json disks)" "$("$HOSTCTL" --json --host "unix://$H_SOCK" disks)"
+check_eq "hostctl --host raid status --json: the same as in-process" "$("$HOSTCTL" --json raid status)" \
+    "$("$HOSTCTL" --json --host "unix://$H_SOCK" raid status)"
+err=$("$HOSTCTL" --host "unix://$H_SOCK" raid create --yes 2>&1); rc=$?
+check_eq "a command hostd does not serve yet refuses --host (exit 1)" 1 "$rc"
+check_contains "... and says to run it on the machine itself" "hostd does not serve 'hostctl raid create' yet" "$err"
 err=$("$HOSTCTL" --host "unix://$H_TMP/nope.sock" disks 2>&1); rc=$?
 check_eq "hostctl --host with no hostd there exits 1" 1 "$rc"
 check_contains "and says it cannot reach hostd" "cannot reach hostd at unix://$H_TMP/nope.sock" "$err"

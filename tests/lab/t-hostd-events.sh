@@ -39,11 +39,15 @@ sleep 1
 hostd-webhook subscribe /run/hostd/hostd.sock http://127.0.0.1:8099/hook > $O/subscribe.txt || exit 12
 hostctl --host unix:///run/hostd/hostd.sock disks > $O/disks-api.txt
 hostctl disks > $O/disks-local.txt
+hostctl --host unix:///run/hostd/hostd.sock raid status --json > $O/status-api.json
+hostctl raid status --json > $O/status-local.json
 lab_ready hostd
 lab_wait_signal unplugged 180 || exit 13
 sleep 3
 cp /tmp/messages $O/messages
 cat /sys/block/md0/md/degraded > $O/degraded
+hostctl --host unix:///run/hostd/hostd.sock raid status > $O/status-api-degraded.txt
+hostctl raid status > $O/status-local-degraded.txt
 kill "$(cat /run/hostd/hostd.pid)" "$webhook"
 wait
 exit 0
@@ -62,6 +66,12 @@ check_eq "the guest script ran to the end" 0 "$rc"
 O=$LAB_SHARE/out
 check_eq "hostctl --host prints the same disks as in-process, in the guest" "$(cat "$O/disks-local.txt" 2>/dev/null)" \
     "$(cat "$O/disks-api.txt" 2>/dev/null)"
+check_eq "hostctl --host raid status --json is the in-process JSON" "$(cat "$O/status-local.json" 2>/dev/null)" \
+    "$(cat "$O/status-api.json" 2>/dev/null)"
+check_contains "... which shows the RAID 5" '"level":"raid5"' "$(tr -d ' \n' < "$O/status-api.json" 2>/dev/null)"
+check_eq "after the pull, hostctl --host raid status prints the same text" "$(cat "$O/status-local-degraded.txt" 2>/dev/null)" \
+    "$(cat "$O/status-api-degraded.txt" 2>/dev/null)"
+check_contains "... DEGRADED" "DEGRADED (1 missing)" "$(cat "$O/status-api-degraded.txt" 2>/dev/null)"
 log=$(cat "$O/webhook.log" 2>/dev/null)
 check_contains "the webhook received MemberFailed" '"MessageId":"Hostd.1.0.MemberFailed"' "$log"
 check_contains "and ArrayDegraded" '"MessageId":"Hostd.1.0.ArrayDegraded"' "$log"
