@@ -7,7 +7,9 @@
 
 #include "events.h"
 #include "lib/json.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
+#include "lib/probe.h"
 #include "lib/store.h"
 #include "lib/strutil.h"
 #include "raid/apply.h"
@@ -132,8 +134,15 @@ static int run_delete(struct work *w, struct error *e) {
         _cleanup_free_ char *dev = strdup_printf("/dev/%s", s->kernel_name);
         if (!dev)
                 return error_set(e, -ENOMEM, "out of memory");
+        _cleanup_free_ char *fs_uuid = probe_value(dev, "UUID");
         set_state(w, "Running", 10, "stopping the array");
         if ((k = md_stop(dev, e)) < 0)
+                return k;
+        /* what would bring it back, or hold up the next boot waiting for it */
+        if (s->uuid && (k = file_remove_lines("/etc/mdadm/mdadm.conf", s->uuid, e)) < 0)
+                return k;
+        _cleanup_free_ char *key = fs_uuid ? strdup_printf("UUID=%s ", fs_uuid) : NULL;
+        if (key && (k = file_remove_lines("/etc/fstab", key, e)) < 0)
                 return k;
         for (size_t i = 0; i < s->n_members; i++) {
                 _cleanup_free_ char *m = strdup_printf("/dev/%s", s->members[i].dev);

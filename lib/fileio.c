@@ -164,3 +164,33 @@ bool path_is_mounted(const char *mountpoint) {
         }
         return false;
 }
+
+int file_remove_lines(const char *path, const char *needle, struct error *e) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        struct error ignore = { 0 };
+        if (read_file(path, 4 * 1024 * 1024, &text, &len, &ignore) < 0)
+                return ignore.code == -ENOENT ? 0 : error_set(e, ignore.code, "%s", ignore.msg);
+        _cleanup_free_ char *out = malloc(len + 1);
+        if (!out)
+                return error_set(e, -ENOMEM, "out of memory");
+        size_t o = 0;
+        int removed = 0;
+        for (char *line = text; *line;) {
+                char *nl = strchr(line, '\n');
+                size_t l = nl ? (size_t)(nl - line) + 1 : strlen(line);
+                /* a comment that mentions it is not the line that uses it */
+                if (line[0] != '#' && memmem(line, l, needle, strlen(needle)))
+                        removed++;
+                else {
+                        memcpy(out + o, line, l);
+                        o += l;
+                }
+                line += l;
+        }
+        if (!removed)
+                return 0;
+        struct stat st;
+        int k = write_file_atomic(path, out, o, stat(path, &st) == 0 ? st.st_mode & 07777 : 0644, e);
+        return k < 0 ? k : removed;
+}

@@ -23,3 +23,5 @@ int file_ensure_line(const char *path, const char *key, const char *line, const 
 int file_ensure_content(const char *path, const char *data, mode_t mode, struct error *e);
 /* Is something mounted exactly on mountpoint (from /proc/self/mountinfo)? */
 bool path_is_mounted(const char *mountpoint);
+/* Drop every line (not a comment) that contains needle; how many went. */
+int file_remove_lines(const char *path, const char *needle, struct error *e);

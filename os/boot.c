@@ -12,6 +12,7 @@
 
 #include "deploy_steps.h"
 #include "lib/fileio.h"
+#include "lib/probe.h"
 #include "lib/strutil.h"
 #include "target.h"
 
@@ -102,7 +103,7 @@ static bool mbr_has_grub(const char *disk) {
 }
 
 static char *root_uuid(const struct os_target *t) {
-        return target_probe(t->root_dev, "UUID");
+        return probe_value(t->root_dev, "UUID");
 }
 
 int step_grub_bios(struct os_target *t, const char *disk, bool dry, char *msg, size_t n, struct error *e) {

@@ -7,6 +7,7 @@
 
 #include "deploy_steps.h"
 #include "lib/fileio.h"
+#include "lib/probe.h"
 #include "lib/strutil.h"
 #include "target.h"
 
@@ -105,7 +106,7 @@ static int want_root_hash(struct edits *x, const char *hash) {
 }
 
 static int fstab_lines(struct edits *x, const struct os_target *t) {
-        _cleanup_free_ char *uuid = target_probe(t->root_dev, "UUID"), *type = target_probe(t->root_dev, "TYPE");
+        _cleanup_free_ char *uuid = probe_value(t->root_dev, "UUID"), *type = probe_value(t->root_dev, "TYPE");
         if (!uuid || !type)
                 return error_set(x->e, -ENOENT, "%s has no filesystem yet", t->root_dev);
         _cleanup_free_ char *key = strdup_printf("UUID=%s ", uuid),
@@ -113,7 +114,7 @@ static int fstab_lines(struct edits *x, const struct os_target *t) {
         int k = want_line(x, "etc/fstab", key, line);
         if (k < 0 || !t->esp_dev)
                 return k;
-        _cleanup_free_ char *esp = target_probe(t->esp_dev, "UUID");
+        _cleanup_free_ char *esp = probe_value(t->esp_dev, "UUID");
         if (!esp)
                 return error_set(x->e, -ENOENT, "%s has no filesystem yet", t->esp_dev);
         _cleanup_free_ char *ekey = strdup_printf("UUID=%s ", esp),

@@ -1,6 +1,5 @@
 #include "target.h"
 
-#include <blkid.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,20 +12,6 @@ char *target_path(const char *root, const char *rel) {
         while (*rel == '/')
                 rel++;
         return strdup_printf("%s/%s", root, rel);
-}
-
-char *target_probe(const char *dev, const char *name) {
-        blkid_probe pr = blkid_new_probe_from_filename(dev);
-        if (!pr)
-                return NULL;
-        blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
-        const char *v = NULL;
-        char *ret = NULL;
-        if (blkid_do_safeprobe(pr) == 0 && blkid_probe_lookup_value(pr, name, &v, NULL) == 0 && v)
-                ret = strdup(v);
-        blkid_free_probe(pr);
-        return ret;
 }
 
 /* Is dir the root of a mount of the block device dev? */

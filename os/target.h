@@ -17,5 +17,3 @@ int target_umount_all(const char *root, struct error *e);
 int target_run(const char *root, const char *const *argv, int timeout_ms, struct run_result *r, struct error *e);
 /* <root>/<rel> (allocated). */
 char *target_path(const char *root, const char *rel);
-/* The filesystem value ("UUID", "TYPE") of a block device, by libblkid. */
-char *target_probe(const char *dev, const char *name);

@@ -11,6 +11,7 @@
 
 #include "lib/exec.h"
 #include "lib/fileio.h"
+#include "lib/probe.h"
 #include "lib/strutil.h"
 #include "md.h"
 #include "plan_select.h"
@@ -64,22 +65,6 @@ static void udev_settle(void) {
         struct error ignore = { 0 };
         run_argv((const char *[]){ "udevadm", "settle", "--timeout=60", NULL }, &(struct run_opts){ .timeout_ms = 70000 },
                  &r, &ignore);
-}
-
-/* Low-level probe of a device: "TYPE", "UUID", "LABEL", "PTTYPE". */
-static char *probe_value(const char *dev, const char *name) {
-        blkid_probe pr = blkid_new_probe_from_filename(dev);
-        if (!pr)
-                return NULL;
-        blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
-        blkid_probe_enable_partitions(pr, 1);
-        const char *v = NULL;
-        char *ret = NULL;
-        if (blkid_do_safeprobe(pr) == 0 && blkid_probe_lookup_value(pr, name, &v, NULL) == 0 && v)
-                ret = strdup(v);
-        blkid_free_probe(pr);
-        return ret;
 }
 
 /* Does the disk carry a GPT whose partition n is named `label`? */

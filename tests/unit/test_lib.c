@@ -163,6 +163,30 @@ static void yaml_errors_name_the_line(void **state) {
         assert_string_equal(e.msg, "line 2: YAML aliases are not supported");
 }
 
+/* What a deleted array leaves behind: its ARRAY line and its fstab line go,
+ * everything else (comments that mention it too) stays byte for byte. */
+static void lines_of_a_deleted_array_are_removed(void **state) {
+        char dir[] = "/tmp/test-lib-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        _cleanup_free_ char *path = strdup_printf("%s/mdadm.conf", dir);
+        struct error e = { 0 };
+        const char *before = "# keep: UUID=aa:bb\nHOMEHOST <system>\nARRAY /dev/md/data metadata=1.2 UUID=aa:bb name=x:data\n"
+                             "ARRAY /dev/md/os metadata=1.2 UUID=cc:dd name=x:os\n";
+        assert_int_equal(write_file_atomic(path, before, strlen(before), 0640, &e), 0);
+        assert_int_equal(file_remove_lines(path, "UUID=aa:bb", &e), 1);
+        _cleanup_free_ char *after = NULL;
+        assert_int_equal(read_file(path, 4096, &after, NULL, &e), 0);
+        assert_string_equal(after, "# keep: UUID=aa:bb\nHOMEHOST <system>\nARRAY /dev/md/os metadata=1.2 UUID=cc:dd name=x:os\n");
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0640);
+        assert_int_equal(file_remove_lines(path, "UUID=aa:bb", &e), 0);
+        _cleanup_free_ char *missing = strdup_printf("%s/nope", dir);
+        assert_int_equal(file_remove_lines(missing, "x", &e), 0);
+        unlink(path);
+        rmdir(dir);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(error_carries_code_and_context),
@@ -176,6 +200,7 @@ int main(void) {
                 cmocka_unit_test(json_null_for_unknown_and_safe_strings),
                 cmocka_unit_test(yaml_reads_as_json),
                 cmocka_unit_test(yaml_errors_name_the_line),
+                cmocka_unit_test(lines_of_a_deleted_array_are_removed),
         };
         return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
 }
