@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +26,7 @@ struct events {
         pthread_mutex_t lock;
         pthread_cond_t cond;
         struct queued *head, **tail;
+        struct retry *retries;    /* the sender thread's own: no lock */
         bool stop;
 };
 
@@ -68,10 +70,13 @@ static size_t discard(char *p, size_t size, size_t n, void *u) {
         return size * n;
 }
 
-static void post_one(const char *url, const char *body) {
+/* true when the receiver took it (2xx); *retry when trying again may help
+ * (no connection, timeout, 408, 429, 5xx) */
+static bool post_one(const char *url, const char *body, bool *retry) {
         CURL *c = curl_easy_init();
+        *retry = true;
         if (!c)
-                return;
+                return false;
         struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -84,14 +89,85 @@ static void post_one(const char *url, const char *body) {
         CURLcode r = curl_easy_perform(c);
         long status = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        bool ok = r == CURLE_OK && status >= 200 && status < 300;
         if (r != CURLE_OK)
                 log_warning("event to %s: %s", url, curl_easy_strerror(r));
-        else if (status >= 300)
+        else if (!ok) {
                 log_warning("event to %s: HTTP %ld", url, status);
-        else
+                *retry = status == 408 || status == 429 || status >= 500;
+        } else
                 log_debug("event to %s: HTTP %ld", url, status);
         curl_slist_free_all(h);
         curl_easy_cleanup(c);
+        return ok;
+}
+
+/* A receiver that is restarting should not lose the event: 1 + 3 tries,
+ * 1 s, 2 s, 4 s apart, without holding up the other receivers. */
+#define WEBHOOK_TRIES 4
+
+struct retry {
+        struct retry *next;
+        char *url, *body;
+        int tries;                /* made so far */
+        int64_t due_ms;           /* CLOCK_MONOTONIC */
+};
+
+static int64_t mono_ms(void) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void retry_free(struct retry *r) {
+        free(r->url);
+        free(r->body);
+        free(r);
+}
+
+/* One try; a failure that may pass is queued again (owned by the sender thread). */
+static void try_post(struct events *ev, const char *url, const char *body, int tries_before) {
+        bool again = false;
+        if (post_one(url, body, &again))
+                return;
+        int tries = tries_before + 1;
+        if (!again || tries >= WEBHOOK_TRIES) {
+                log_warning("event to %s: given up after %d tr%s", url, tries, tries == 1 ? "y" : "ies");
+                return;
+        }
+        struct retry *r = calloc(1, sizeof *r);
+        if (!r || !(r->url = strdup(url)) || !(r->body = strdup(body))) {
+                if (r)
+                        retry_free(r);
+                return;
+        }
+        r->tries = tries;
+        r->due_ms = mono_ms() + (1000LL << (tries - 1));
+        r->next = ev->retries;
+        ev->retries = r;
+}
+
+static void retry_due(struct events *ev) {
+        int64_t now = mono_ms();
+        struct retry **pp = &ev->retries;
+        while (*pp) {
+                struct retry *r = *pp;
+                if (r->due_ms > now) {
+                        pp = &r->next;
+                        continue;
+                }
+                *pp = r->next;
+                try_post(ev, r->url, r->body, r->tries);
+                retry_free(r);
+        }
+}
+
+static int64_t next_due(const struct events *ev) {
+        int64_t due = INT64_MAX;
+        for (const struct retry *r = ev->retries; r; r = r->next)
+                if (r->due_ms < due)
+                        due = r->due_ms;
+        return due;
 }
 
 static void deliver(struct events *ev, struct queued *q) {
@@ -112,7 +188,7 @@ static void deliver(struct events *ev, struct queued *q) {
                 json_object *arr = json_object_new_array();
                 json_object_array_add(arr, json_tokener_parse(q->record));
                 json_object_object_add(msg, "Events", arr);
-                post_one(subs[i].destination, json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN));
+                try_post(ev, subs[i].destination, json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN), 0);
         }
         subscription_record_list_free(subs, n);
 }
@@ -121,21 +197,49 @@ static void *sender_main(void *userdata) {
         struct events *ev = userdata;
         pthread_mutex_lock(&ev->lock);
         for (;;) {
-                while (!ev->head && !ev->stop)
-                        pthread_cond_wait(&ev->cond, &ev->lock);
+                while (!ev->head && !ev->stop) {
+                        int64_t due = next_due(ev);
+                        if (due == INT64_MAX) {
+                                pthread_cond_wait(&ev->cond, &ev->lock);
+                                continue;
+                        }
+                        int64_t wait = due - mono_ms();
+                        if (wait <= 0)
+                                break;
+                        struct timespec until;
+                        clock_gettime(CLOCK_REALTIME, &until);
+                        until.tv_sec += wait / 1000;
+                        until.tv_nsec += (wait % 1000) * 1000000L;
+                        if (until.tv_nsec >= 1000000000L) {
+                                until.tv_sec++;
+                                until.tv_nsec -= 1000000000L;
+                        }
+                        pthread_cond_timedwait(&ev->cond, &ev->lock, &until);
+                }
+                if (ev->stop && !ev->head)
+                        break;   /* what was queued before the stop is still sent */
                 struct queued *q = ev->head;
-                if (!q)
-                        break;
-                ev->head = q->next;
-                if (!ev->head)
-                        ev->tail = &ev->head;
+                if (q) {
+                        ev->head = q->next;
+                        if (!ev->head)
+                                ev->tail = &ev->head;
+                }
                 pthread_mutex_unlock(&ev->lock);
-                deliver(ev, q);
-                free(q->record);
-                free(q);
+                if (q) {
+                        deliver(ev, q);
+                        free(q->record);
+                        free(q);
+                }
+                retry_due(ev);
                 pthread_mutex_lock(&ev->lock);
         }
         pthread_mutex_unlock(&ev->lock);
+        while (ev->retries) {   /* stopping: what is still to retry is dropped, and said so */
+                struct retry *r = ev->retries;
+                ev->retries = r->next;
+                log_warning("event to %s: not delivered, hostd stops", r->url);
+                retry_free(r);
+        }
         return NULL;
 }
 

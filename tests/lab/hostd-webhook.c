@@ -1,8 +1,10 @@
 /* hostd-webhook: the lab's event receiver, and the probe that times it.
- *   hostd-webhook listen PORT OUTFILE   receive POSTs on 127.0.0.1:PORT; also
- *       watch the kernel's block uevents; write, each with CLOCK_MONOTONIC ms:
+ *   hostd-webhook listen PORT OUTFILE [REFUSE]   receive POSTs on 127.0.0.1:PORT;
+ *       also watch the kernel's block uevents; write, each with CLOCK_MONOTONIC ms:
  *         REMOVE <ms> <disk>        a disk's kernel "remove" uevent
  *         POST <ms> <body>          a webhook POST from hostd
+ *         REFUSED <ms> <body>       one of the first REFUSE POSTs, answered 503
+ *                                   (a receiver that is restarting)
  *   hostd-webhook subscribe SOCKET URL  POST an EventService subscription to
  *       hostd's Unix socket (the guest has no curl).
  * Build: cc -o hostd-webhook hostd-webhook.c -lmicrohttpd -ludev -lcurl */
@@ -10,6 +12,7 @@
 #include <libudev.h>
 #include <microhttpd.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include <time.h>
 
 static FILE *out;
+static int refuse;               /* POSTs still to answer with 503 */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static double now_ms(void) {
@@ -47,13 +51,15 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c, const char *u
                 if (r->buf[i] == '\n')
                         r->buf[i] = ' ';
         pthread_mutex_lock(&lock);
-        fprintf(out, "POST %.1f %s\n", r->t0, r->buf);
+        bool refused = refuse > 0;
+        refuse -= refused;
+        fprintf(out, "%s %.1f %s\n", refused ? "REFUSED" : "POST", r->t0, r->buf);
         fflush(out);
         pthread_mutex_unlock(&lock);
         free(r);
         *ctx = NULL;
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-        enum MHD_Result ret = MHD_queue_response(c, 204, resp);
+        enum MHD_Result ret = MHD_queue_response(c, refused ? 503 : 204, resp);
         MHD_destroy_response(resp);
         return ret;
 }
@@ -105,10 +111,12 @@ static int subscribe(const char *sock, const char *url) {
 }
 
 int main(int argc, char **argv) {
-        if (argc == 4 && !strcmp(argv[1], "listen"))
+        if ((argc == 4 || argc == 5) && !strcmp(argv[1], "listen")) {
+                refuse = argc == 5 ? atoi(argv[4]) : 0;
                 return listen_main(atoi(argv[2]), argv[3]);
+        }
         if (argc == 4 && !strcmp(argv[1], "subscribe"))
                 return subscribe(argv[2], argv[3]);
-        fprintf(stderr, "usage: hostd-webhook listen PORT OUTFILE | subscribe SOCKET URL\n");
+        fprintf(stderr, "usage: hostd-webhook listen PORT OUTFILE [REFUSE] | subscribe SOCKET URL\n");
         return 2;
 }

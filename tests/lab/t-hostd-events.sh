@@ -33,10 +33,13 @@ busybox syslogd -O /tmp/messages || exit 11
 # (background programs must not hold the console pipe: /init waits for its end)
 hostd-webhook listen 8099 $O/webhook.log > /dev/null 2> $O/webhook.err &
 webhook=$!
+hostd-webhook listen 8098 $O/webhook-refusing.log 1 > /dev/null 2> $O/webhook2.err &
+webhook2=$!
 hostd --state-dir /tmp/hostd --socket /run/hostd/hostd.sock --pid-file /run/hostd/hostd.pid > $O/hostd.out 2>&1 &
 i=0; while [ ! -S /run/hostd/hostd.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 1
 hostd-webhook subscribe /run/hostd/hostd.sock http://127.0.0.1:8099/hook > $O/subscribe.txt || exit 12
+hostd-webhook subscribe /run/hostd/hostd.sock http://127.0.0.1:8098/hook >> $O/subscribe.txt || exit 12
 hostctl --host unix:///run/hostd/hostd.sock disks > $O/disks-api.txt
 hostctl disks > $O/disks-local.txt
 hostctl --host unix:///run/hostd/hostd.sock raid status --json > $O/status-api.json
@@ -48,7 +51,8 @@ cp /tmp/messages $O/messages
 cat /sys/block/md0/md/degraded > $O/degraded
 hostctl --host unix:///run/hostd/hostd.sock raid status > $O/status-api-degraded.txt
 hostctl raid status > $O/status-local-degraded.txt
-kill "$(cat /run/hostd/hostd.pid)" "$webhook"
+sleep 2   # the retry to the refusing receiver comes 1 s after its 503
+kill "$(cat /run/hostd/hostd.pid)" "$webhook" "$webhook2"
 wait
 exit 0
 EOS
@@ -76,6 +80,10 @@ log=$(cat "$O/webhook.log" 2>/dev/null)
 check_contains "the webhook received MemberFailed" '"MessageId":"Hostd.1.0.MemberFailed"' "$log"
 check_contains "and ArrayDegraded" '"MessageId":"Hostd.1.0.ArrayDegraded"' "$log"
 check_contains "syslog has the MemberFailed event" "event MemberFailed" "$(cat "$O/messages" 2>/dev/null)"
+refusing=$(cat "$O/webhook-refusing.log" 2>/dev/null)
+check_contains "a receiver that answered 503 ..." "REFUSED " "$refusing"
+first_refused=$(awk '$1 == "REFUSED" { for (i = 3; i <= NF; i++) if ($i ~ /"Id":/) { print $i; exit } }' "$O/webhook-refusing.log" 2>/dev/null)
+check_contains "... got the same event again, 1 s later" "$first_refused" "$(awk '$1 == "POST"' "$O/webhook-refusing.log" 2>/dev/null)"
 check_eq "md agrees: one member missing" 1 "$(cat "$O/degraded" 2>/dev/null)"
 t_rm=$(awk '$1 == "REMOVE" { print $2; exit }' "$O/webhook.log" 2>/dev/null)
 t_mf=$(awk '$1 == "POST" && /MemberFailed/ { print $2; exit }' "$O/webhook.log" 2>/dev/null)
