@@ -69,7 +69,6 @@ int step_initramfs(struct os_target *t, bool dry, char *msg, size_t n, struct er
                 return 1;
         if (target_bind_system(t->mnt, e) < 0)
                 return e->code;
-        _cleanup_strv_free_ char **list = NULL;
         char *save = NULL;
         for (char *k = strtok_r(ks, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
                 /* -u only refreshes initrds that exist: a new kernel needs -c */
