@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "events.h"
 #include "lib/json.h"
@@ -23,6 +24,8 @@ struct jobs {
         struct store *store;
         struct events *events;
         pthread_mutex_t lock;
+        pthread_cond_t idle;      /* signalled when a worker ends */
+        bool stopping;            /* hostd stops: workers end after their current step */
         char **busy;              /* arrays with a running job */
         int64_t *running;         /* their job ids, same order */
         size_t n_running;
@@ -42,6 +45,7 @@ int jobs_new(struct store *store, struct events *events, struct jobs **ret, stru
         j->store = store;
         j->events = events;
         pthread_mutex_init(&j->lock, NULL);
+        pthread_cond_init(&j->idle, NULL);
         int n = store_jobs_move(store, "Running", "Interrupted", "hostd stopped while the task ran; resume it", e);
         if (n < 0) {
                 free(j);
@@ -53,10 +57,23 @@ int jobs_new(struct store *store, struct events *events, struct jobs **ret, stru
         return 0;
 }
 
+/* A step (mkfs, mdadm --create) is let finish rather than cut off: the
+ * worker stops before its next step. systemd's stop timeout is 90 s. */
+#define JOBS_STOP_GRACE_S 60
+
 void jobs_free(struct jobs *j) {
         if (!j)
                 return;
         pthread_mutex_lock(&j->lock);
+        j->stopping = true;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += JOBS_STOP_GRACE_S;
+        if (j->n_running)
+                log_info("waiting up to %d s for %zu task(s) to finish their current step", JOBS_STOP_GRACE_S,
+                         j->n_running);
+        while (j->n_running && pthread_cond_timedwait(&j->idle, &j->lock, &until) == 0)
+                ;
         for (size_t i = 0; i < j->n_running; i++) {
                 struct error e = { 0 };
                 if (store_job_update(j->store, j->running[i], "Interrupted", 0, "hostd stopped while the task ran; resume it",
@@ -69,8 +86,17 @@ void jobs_free(struct jobs *j) {
                 return;   /* workers still use it: it stays until the process ends */
         strv_free(j->busy);
         free(j->running);
+        pthread_cond_destroy(&j->idle);
         pthread_mutex_destroy(&j->lock);
         free(j);
+}
+
+static bool stopping(void *userdata) {
+        struct work *w = userdata;
+        pthread_mutex_lock(&w->jobs->lock);
+        bool s = w->jobs->stopping;
+        pthread_mutex_unlock(&w->jobs->lock);
+        return s;
 }
 
 int jobs_plan_create(const char *body, struct plan **ret, struct error *e) {
@@ -117,7 +143,7 @@ static int run_create(struct work *w, struct error *e) {
                 return k;
         if (p->errors)
                 return error_set(e, ERROR_REFUSED, "the plan has errors: %s", p->errors[0]);
-        struct apply_opts o = { .progress = on_step, .userdata = w };
+        struct apply_opts o = { .progress = on_step, .userdata = w, .cancelled = stopping };
         size_t changed = 0;
         w->n_steps = p->n_steps;
         k = raid_apply(p, &o, &changed, e);
@@ -164,6 +190,7 @@ static void finish(struct work *w) {
                         j->busy[--j->n_running] = NULL;
                         break;
                 }
+        pthread_cond_broadcast(&j->idle);
         pthread_mutex_unlock(&j->lock);
         free(w->kind);
         free(w->array);
@@ -178,7 +205,11 @@ static void *worker(void *userdata) {
         int k = streq(w->kind, "create") ? run_create(w, &e) : run_delete(w, &e);
         if (jobs_on_change)
                 jobs_on_change();
-        if (k < 0) {
+        if (k == -ECANCELED) {
+                set_state(w, "Interrupted", 0, "hostd stopped between two steps; resume it");
+                events_emit(w->jobs->events, "TaskInterrupted", "Warning", origin, "%s %s interrupted: %s", w->kind,
+                            w->array, e.msg);
+        } else if (k < 0) {
                 set_state(w, "Exception", 100, e.msg);
                 events_emit(w->jobs->events, "TaskFailed", "Critical", origin, "%s %s failed: %s", w->kind, w->array, e.msg);
         } else {

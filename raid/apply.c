@@ -338,6 +338,11 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                 const struct plan_step *s = &p->steps[i];
                 if (o.only_kinds && !(o.only_kinds & (1u << s->kind)))
                         continue;
+                if (o.cancelled && o.cancelled(o.userdata)) {
+                        strv_free(c.created);
+                        return error_set(e, -ECANCELED, "stopped before step %zu (%s): asked to stop", i + 1,
+                                         s->description);
+                }
                 c.msg[0] = '\0';
                 if (o.progress)
                         o.progress(o.userdata, i, s, APPLY_STARTING, NULL);

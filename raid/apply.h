@@ -24,6 +24,8 @@ struct apply_opts {
         /* called before and after each step; msg says what was found or done */
         void (*progress)(void *userdata, size_t index, const struct plan_step *s, enum apply_state st, const char *msg);
         void *userdata;
+        /* asked before each step; true stops the run there with -ECANCELED */
+        bool (*cancelled)(void *userdata);
 };
 
 /* 0 when every step is done; *ret_changed counts steps that changed something. */

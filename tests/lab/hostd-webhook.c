@@ -7,6 +7,8 @@
  *                                   (a receiver that is restarting)
  *   hostd-webhook subscribe SOCKET URL  POST an EventService subscription to
  *       hostd's Unix socket (the guest has no curl).
+ *   hostd-webhook request SOCKET METHOD PATH [BODY]  any request; prints
+ *       "HTTP <status>" and the body; exit 0 for 2xx.
  * Build: cc -o hostd-webhook hostd-webhook.c -lmicrohttpd -ludev -lcurl */
 #include <curl/curl.h>
 #include <libudev.h>
@@ -110,6 +112,31 @@ static int subscribe(const char *sock, const char *url) {
         return r == CURLE_OK && status == 201 ? 0 : 1;
 }
 
+static size_t print_body(char *p, size_t size, size_t n, void *u) {
+        return fwrite(p, size, n, stdout);
+}
+
+static int request(const char *sock, const char *method, const char *path, const char *body) {
+        char url[1024];
+        snprintf(url, sizeof url, "http://localhost%s", path);
+        CURL *c = curl_easy_init();
+        struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        if (body)
+                curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, print_body);
+        CURLcode r = curl_easy_perform(c);
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_slist_free_all(h);
+        curl_easy_cleanup(c);
+        printf("\nHTTP %ld %s\n", status, r == CURLE_OK ? "" : curl_easy_strerror(r));
+        return r == CURLE_OK && status >= 200 && status < 300 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
         if ((argc == 4 || argc == 5) && !strcmp(argv[1], "listen")) {
                 refuse = argc == 5 ? atoi(argv[4]) : 0;
@@ -117,6 +144,9 @@ int main(int argc, char **argv) {
         }
         if (argc == 4 && !strcmp(argv[1], "subscribe"))
                 return subscribe(argv[2], argv[3]);
-        fprintf(stderr, "usage: hostd-webhook listen PORT OUTFILE [REFUSE] | subscribe SOCKET URL\n");
+        if ((argc == 5 || argc == 6) && !strcmp(argv[1], "request"))
+                return request(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
+        fprintf(stderr, "usage: hostd-webhook listen PORT OUTFILE [REFUSE] | subscribe SOCKET URL | "
+                        "request SOCKET METHOD PATH [BODY]\n");
         return 2;
 }

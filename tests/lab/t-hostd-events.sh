@@ -52,6 +52,30 @@ cat /sys/block/md0/md/degraded > $O/degraded
 hostctl --host unix:///run/hostd/hostd.sock raid status > $O/status-api-degraded.txt
 hostctl raid status > $O/status-local-degraded.txt
 sleep 2   # the retry to the refusing receiver comes 1 s after its 503
+# a task stopped by SIGTERM between two steps, resumed after a restart
+S=/run/hostd/hostd.sock
+D=/redfish/v1/Systems/host/Storage/md/Drives
+hostd-webhook request $S POST /redfish/v1/Systems/host/Storage/md/Volumes \
+    "{\"Name\": \"scratch\", \"RAIDType\": \"RAID1\", \"Links\": {\"Drives\": [{\"@odata.id\": \"$D/WFK04ABC\"}, {\"@odata.id\": \"$D/WFK05ABC\"}]}}" \
+    > $O/post-volume.txt
+hostd_pid=$(cat /run/hostd/hostd.pid)
+kill -TERM "$hostd_pid"
+i=0; while kill -0 "$hostd_pid" 2> /dev/null && [ $i -lt 900 ]; do sleep 0.1; i=$((i + 1)); done
+echo "$i" > $O/stop-tenths
+task=$(grep -o '/redfish/v1/TaskService/Tasks/[0-9]*' $O/post-volume.txt | head -1)
+hostd --state-dir /tmp/hostd --socket $S --pid-file /run/hostd/hostd.pid > $O/hostd2.out 2>&1 &
+i=0; while [ ! -S $S ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+hostd-webhook request $S GET "$task" > $O/task-after-stop.txt
+hostd-webhook request $S POST "$task/Actions/Oem/Hostd.Resume" '{}' > $O/resume.txt
+i=0
+while [ $i -lt 180 ]; do
+    hostd-webhook request $S GET "$task" > $O/task-final.txt
+    grep -q '"TaskState": *"\(Completed\|Exception\)"' $O/task-final.txt && break
+    sleep 1; i=$((i + 1))
+done
+mdadm --detail /dev/md/scratch > $O/scratch.txt 2>&1
+cp /tmp/messages $O/messages-end
 kill "$(cat /run/hostd/hostd.pid)" "$webhook" "$webhook2"
 wait
 exit 0
@@ -84,6 +108,14 @@ refusing=$(cat "$O/webhook-refusing.log" 2>/dev/null)
 check_contains "a receiver that answered 503 ..." "REFUSED " "$refusing"
 first_refused=$(awk '$1 == "REFUSED" { for (i = 3; i <= NF; i++) if ($i ~ /"Id":/) { print $i; exit } }' "$O/webhook-refusing.log" 2>/dev/null)
 check_contains "... got the same event again, 1 s later" "$first_refused" "$(awk '$1 == "POST"' "$O/webhook-refusing.log" 2>/dev/null)"
+check_contains "POST Volumes (scratch, RAID 1) is accepted as a task" "HTTP 202" "$(cat "$O/post-volume.txt" 2>/dev/null)"
+check_contains "SIGTERM right after: hostd let the step end, then recorded the task Interrupted" '"TaskState":"Interrupted"' \
+    "$(cat "$O/task-after-stop.txt" 2>/dev/null)"
+echo "# hostd stopped $(awk '{ printf "%.1f", $1 / 10 }' "$O/stop-tenths" 2>/dev/null) s after SIGTERM"
+check_contains "the first hostd said it waited for the running step" "to finish their current step" "$(cat "$O/messages-end" 2>/dev/null)"
+check_contains "after a restart, Hostd.Resume is accepted" "HTTP 2" "$(cat "$O/resume.txt" 2>/dev/null)"
+check_contains "... and the resumed task completes" '"TaskState":"Completed"' "$(cat "$O/task-final.txt" 2>/dev/null)"
+check_contains "... /dev/md/scratch runs: RAID 1 of WFK04ABC and WFK05ABC" "Raid Level : raid1" "$(cat "$O/scratch.txt" 2>/dev/null)"
 check_eq "md agrees: one member missing" 1 "$(cat "$O/degraded" 2>/dev/null)"
 t_rm=$(awk '$1 == "REMOVE" { print $2; exit }' "$O/webhook.log" 2>/dev/null)
 t_mf=$(awk '$1 == "POST" && /MemberFailed/ { print $2; exit }' "$O/webhook.log" 2>/dev/null)
