@@ -74,9 +74,11 @@ UDEV_RULES=(50-udev-default 60-block 60-persistent-storage 01-md-raid-creating
 MODS_BOOT=(virtio_pci virtio_scsi megaraid_sas mptsas sd_mod sg md_mod
            9p 9pnet_virtio)
 # Modules in the image but not loaded at boot (scsi_debug creates disks as
-# soon as it is loaded; loop for image-file tests).
+# soon as it is loaded; loop for image-file tests).  vfat mounts with
+# iocharset=ascii by default: without nls_ascii, mounting an ESP fails
+# ("FAT-fs: IO charset ascii not found", mount: Invalid argument).
 MODS_EXTRA=(raid0 raid1 raid10 raid456 linear xfs ext4 vfat nls_cp437
-            nls_iso8859_1 crc32c_generic crc32c_intel
+            nls_iso8859_1 nls_ascii nls_utf8 crc32c_generic crc32c_intel
             scsi_debug loop virtio_blk ahci nvme)
 # Never load these: udev loading kvm_* under TCG stalls boot by up to ~50 s.
 MODS_BLACKLIST=(kvm_amd kvm_intel kvm)

@@ -42,10 +42,38 @@
 #                              with another identity) into its bay
 #   lab_running                0 while a guest runs
 #   lab_kill                   stop the running guest now
+#   lab_share SRC NAME         make host file SRC visible to guest scripts as
+#                              /mnt/host/NAME (a hard link into the share,
+#                              a copy across filesystems): big inputs such
+#                              as the rootfs tar, which lab_stage would put
+#                              in the initramfs (guest RAM)
+#   lab_boot_disks PHASE [--uefi] [--without ID]... [--snapshot]
+#                              boot the machine from its own disks (no
+#                              -kernel: SeaBIOS, or OVMF with --uefi and a
+#                              fresh copy of its NVRAM template), same HBA,
+#                              bays and identities as lab_boot, the os disks
+#                              first in the boot order; --without leaves disk
+#                              ID out (its bay stays empty); --snapshot runs
+#                              on throw-away qcow2 overlays (a degraded boot
+#                              must not split the real mirror).  Waits for
+#                              the installed system's boot report (its
+#                              lab-marker.service, build-rootfs.sh) to end
+#                              with @@MARKER-END@@ on the console, for QEMU
+#                              to exit, or LAB_BOOT_TIMEOUT; then stops QEMU
+#                              (on the real disks the guest first gets
+#                              LAB_POWEROFF_GRACE s to power itself off).
+#                              Returns 0 when the report is complete, 124 on
+#                              timeout, 125 otherwise; sets LAB_STATUS (ok|
+#                              timeout|nomarker), LAB_WALL, LAB_T_MARKER
+#                              (seconds from QEMU start to @@BOOTED)
+#   lab_marker PHASE TAG       the payloads of the @@TAG ...@@ lines of the
+#                              phase's console, one a line (CR and whatever
+#                              precedes "@@" stripped): lab_marker bios BOOTED
 #   lab_console PHASE          path of the phase's serial console log
 #   lab_guest_log PHASE        path of the phase's script output
 #   lab_disk_img ID            path of disk ID's image
-#   lab_report                 timing table of every boot so far
+#   lab_report                 timing table of every boot so far (booted@:
+#                              @@BOOTED of a lab_boot_disks boot)
 #   lab_cleanup                kill any guest (installed as EXIT/INT/TERM
 #                              trap by lab_init; call it from your own trap)
 #
@@ -53,7 +81,8 @@
 # indexed by id, LAB_DISK_SLOT LAB_DISK_SIZE LAB_DISK_BYTES LAB_DISK_VENDOR
 # LAB_DISK_PRODUCT LAB_DISK_REV LAB_DISK_SERIAL LAB_DISK_WWN LAB_DISK_RPM
 # LAB_DISK_ROLE.  After each boot: LAB_RC, LAB_STATUS (ok|timeout|killed|
-# norc), LAB_WALL (seconds).
+# norc; lab_boot_disks: ok|timeout|nomarker), LAB_WALL (seconds), and after
+# lab_boot_disks LAB_T_MARKER.
 #
 # Env knobs (read at each boot, except LAB_WORK, LAB_KVER, LAB_QEMU and
 # LAB_LOCK: read when this file is sourced):
@@ -68,11 +97,13 @@
 #                 by lab_init and lab_reset_disks)
 #   LAB_SMP LAB_MEM  vCPUs (2) and MiB (1024)
 #   LAB_APPEND    extra kernel command-line words (e.g. lab.mods=...)
-#   LAB_SHELL=1   console on your terminal, shell after the script
+#   LAB_SHELL=1   console on your terminal, shell after the script (not
+#                 for lab_boot_disks)
 #   LAB_QUIET=1   do not print the guest's output after each boot
 #   LAB_LOG_PREFIX  put before each line of it (default "# PHASE| ", TAP-safe)
 #   LAB_POWEROFF_GRACE  seconds a guest may take to power off after its
-#                 script ended before it is killed (default 30)
+#                 script ended (lab_boot_disks: after its boot report on
+#                 the real disks) before it is killed (default 30)
 #   LAB_SYSROOT   cpio (default): staged programs go in as a second initramfs
 #                 archive; 9p: guest/init copies them from the share (slow)
 #   LAB_KVER      kernel version (default: newest in /lib/modules)
@@ -81,6 +112,9 @@
 #                 tests (default /tmp/hostd-qemu.lock); a lab script run by
 #                 another one reuses its lock (LAB_LOCK_FD_HELD)
 #   LAB_LOCK_WAIT seconds to wait for the lock (default 3600)
+#   LAB_BOOT_TIMEOUT  seconds per lab_boot_disks boot (default 600)
+#   LAB_OVMF_CODE LAB_OVMF_VARS  UEFI firmware and NVRAM template of
+#                 lab_boot_disks --uefi (default /usr/share/OVMF/OVMF_*_4M.fd)
 
 [ -n "${LAB_SH_LOADED:-}" ] && return 0
 LAB_SH_LOADED=1
@@ -136,9 +170,10 @@ lab__sizes
 # Per-boot results and timings, indexed by phase.
 declare -ga LAB_PHASES=()
 declare -gA LAB_T_WALL=() LAB_T_INIT=() LAB_T_READY=() LAB_T_SCRIPT=() \
-    LAB_RCS=() LAB_STATUSES=()
-LAB_RC='' LAB_STATUS='' LAB_WALL=''
+    LAB_T_BOOTED=() LAB_RCS=() LAB_STATUSES=()
+LAB_RC='' LAB_STATUS='' LAB_WALL='' LAB_T_MARKER=''
 LAB__INIT='' LAB__LOCK_FD='' LAB__BG_PID='' LAB__PHASE='' LAB__T0='' LAB__KILLED=''
+LAB__OVERLAY='' LAB__NDISKS=0
 LAB__T_BUILD=''
 
 lab__err() { echo "lab: $*" >&2; }
@@ -325,20 +360,36 @@ lab_env() {
     done
 }
 
+# lab_share SRC NAME: SRC as /mnt/host/NAME in the guest; a hard link when
+# the share is on SRC's filesystem (a 500 MB rootfs tar costs nothing),
+# else a copy.  For big inputs a guest script reads: lab_stage would put
+# them in the initramfs, i.e. in the guest's RAM.
+lab_share() {
+    local src=${1:-} name=${2:-}
+    [ $# -eq 2 ] || { lab__err "usage: lab_share SRC NAME"; return 2; }
+    [ -n "$LAB__INIT" ] || { lab__err "lab_share: call lab_init first"; return 2; }
+    [[ $name =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] || { lab__err "lab_share: bad name '$name'"; return 2; }
+    case $name in
+        out | signal | sysroot | lab.env | r630-disks.txt | run-*.sh)
+            lab__err "lab_share: $name is the harness's own"
+            return 2 ;;
+    esac
+    [ -f "$src" ] || { lab__err "lab_share: no file $src"; return 1; }
+    src=$(realpath "$src")   # (a link to a symlink would dangle in the guest)
+    rm -f "$LAB_SHARE/$name"
+    ln "$src" "$LAB_SHARE/$name" 2> /dev/null || cp "$src" "$LAB_SHARE/$name"
+}
+
 # ---- booting -----------------------------------------------------------------------------
-# lab__qemu_args PHASE: fill LAB__ARGS with the QEMU command line.
-lab__qemu_args() {
-    local phase=$1 kernel=$LAB_WORK/vmlinux hba=${LAB_HBA:-virtio-scsi-pci}
-    local id n=0 omit=" ${LAB_OMIT_DISKS:-} "
-    [ -s "$kernel" ] || kernel=/boot/vmlinuz-$LAB_KVER
+# lab__qemu_base PHASE: start LAB__ARGS with what every boot has: TCG
+# machine, pid file, QMP socket and the serial console.
+lab__qemu_base() {
+    local phase=$1
     LAB__ARGS=(-name hostd-lab -nodefaults -no-user-config -no-reboot
         -accel tcg -cpu max -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-1024}"
         -display none -vga none
         -pidfile "$LAB_WORK/qemu.pid"
-        -qmp "unix:$LAB_WORK/qmp.sock,server=on,wait=off"
-        -kernel "$kernel" -initrd "$LAB__INITRD"
-        -virtfs "local,path=$LAB_SHARE,mount_tag=hostshare,security_model=none,id=hostshare"
-        -device "$hba,id=hba0")
+        -qmp "unix:$LAB_WORK/qmp.sock,server=on,wait=off")
     if [ "${LAB_SHELL:-0}" = 1 ]; then
         # shellcheck disable=SC2054  # (commas belong to QEMU's option syntax)
         LAB__ARGS+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$(lab_console "$phase")"
@@ -346,20 +397,56 @@ lab__qemu_args() {
     else
         LAB__ARGS+=(-serial "file:$(lab_console "$phase")")
     fi
+}
+
+# lab__disk_args OMIT [boot]: append the HBA(s) and the disks of the table
+# but those in OMIT (ids separated by blanks) to LAB__ARGS; LAB__NDISKS =
+# how many.  Every disk sits in its own bay (a missing one leaves a gap).
+# boot: the os disks get a bootindex (the firmware's boot order), and when
+# LAB__OVERLAY is a directory, each disk is a qcow2 overlay there (made by
+# lab_boot_disks) over its image, which the guest then cannot change.
+lab__disk_args() {
+    local omit=" $1 " boot=${2:-} hba=${LAB_HBA:-virtio-scsi-pci} id img bootidx
+    LAB__NDISKS=0
+    LAB__ARGS+=(-device "$hba,id=hba0")
     # mptsas1068 has 8 phys (targets 0-7): bay 8 goes on a second HBA
     [ "$hba" = mptsas1068 ] && LAB__ARGS+=(-device "$hba,id=hba1")
     for id in "${LAB_DISKS[@]}"; do
         [[ $omit == *" $id "* ]] && continue
-        n=$((n + 1))
+        LAB__NDISKS=$((LAB__NDISKS + 1))
         lab__bay "$id"
+        img=$(lab_disk_img "$id")
+        bootidx=
+        if [ "$boot" = boot ] && [ "${LAB_DISK_ROLE[$id]}" = os ]; then
+            bootidx=,bootindex=$((LAB_DISK_SLOT[$id] + 1))
+        fi
         # -blockdev (not -drive): the image node outlives a hot-unplug, so
         # lab_plug can put the same disk back.  cache.no-flush = cache=unsafe.
-        LAB__ARGS+=(
-            -blockdev "driver=file,node-name=file-$id,filename=$(lab_disk_img "$id"),aio=threads,cache.direct=off,cache.no-flush=on"
-            -blockdev "driver=raw,node-name=img-$id,file=file-$id,cache.no-flush=on"
-            -device "scsi-hd,id=$id,bus=$LAB__BUS,scsi-id=$LAB__TARGET,lun=0,drive=img-$id,vendor=${LAB_DISK_VENDOR[$id]},product=${LAB_DISK_PRODUCT[$id]},ver=${LAB_DISK_REV[$id]},serial=${LAB_DISK_SERIAL[$id]},wwn=${LAB_DISK_WWN[$id]},rotation_rate=${LAB_DISK_RPM[$id]}")
+        if [ "$boot" = boot ] && [ -n "${LAB__OVERLAY:-}" ]; then
+            LAB__ARGS+=(
+                -blockdev "driver=file,node-name=base-file-$id,filename=$img,read-only=on,aio=threads,cache.direct=off,cache.no-flush=on"
+                -blockdev "driver=raw,node-name=base-$id,file=base-file-$id,read-only=on"
+                -blockdev "driver=file,node-name=file-$id,filename=$LAB__OVERLAY/$id.qcow2,aio=threads,cache.direct=off,cache.no-flush=on"
+                -blockdev "driver=qcow2,node-name=img-$id,file=file-$id,backing=base-$id,cache.no-flush=on")
+        else
+            LAB__ARGS+=(
+                -blockdev "driver=file,node-name=file-$id,filename=$img,aio=threads,cache.direct=off,cache.no-flush=on"
+                -blockdev "driver=raw,node-name=img-$id,file=file-$id,cache.no-flush=on")
+        fi
+        LAB__ARGS+=(-device "scsi-hd,id=$id,bus=$LAB__BUS,scsi-id=$LAB__TARGET,lun=0,drive=img-$id,vendor=${LAB_DISK_VENDOR[$id]},product=${LAB_DISK_PRODUCT[$id]},ver=${LAB_DISK_REV[$id]},serial=${LAB_DISK_SERIAL[$id]},wwn=${LAB_DISK_WWN[$id]},rotation_rate=${LAB_DISK_RPM[$id]}$bootidx")
     done
-    LAB__ARGS+=(-append "console=ttyS0 panic=-1 edd=off quiet lab.phase=$phase lab.run=/mnt/host/run-$phase.sh lab.udev=${LAB_UDEV:-1} lab.disks=$n lab.shell=${LAB_SHELL:-0} lab.sysroot=$([ "${LAB_SYSROOT:-cpio}" = 9p ] && echo 1 || echo 0)${LAB_APPEND:+ $LAB_APPEND}")
+}
+
+# lab__qemu_args PHASE: fill LAB__ARGS with the QEMU command line of a lab
+# (provisioning) boot: the kernel and lab initramfs, the share, the disks.
+lab__qemu_args() {
+    local phase=$1 kernel=$LAB_WORK/vmlinux
+    [ -s "$kernel" ] || kernel=/boot/vmlinuz-$LAB_KVER
+    lab__qemu_base "$phase"
+    LAB__ARGS+=(-kernel "$kernel" -initrd "$LAB__INITRD"
+        -virtfs "local,path=$LAB_SHARE,mount_tag=hostshare,security_model=none,id=hostshare")
+    lab__disk_args "${LAB_OMIT_DISKS:-}"
+    LAB__ARGS+=(-append "console=ttyS0 panic=-1 edd=off quiet lab.phase=$phase lab.run=/mnt/host/run-$phase.sh lab.udev=${LAB_UDEV:-1} lab.disks=$LAB__NDISKS lab.shell=${LAB_SHELL:-0} lab.sysroot=$([ "${LAB_SYSROOT:-cpio}" = 9p ] && echo 1 || echo 0)${LAB_APPEND:+ $LAB_APPEND}")
 }
 
 # lab__initrd: set LAB__INITRD, the image to boot.  Staged programs
@@ -490,6 +577,7 @@ lab_wait() {
     LAB_RCS[$phase]=$rc
     LAB_STATUSES[$phase]=$status
     LAB_T_WALL[$phase]=$LAB_WALL
+    LAB_T_BOOTED[$phase]=
     LAB_T_INIT[$phase]=$(lab__uptime "$phase" init-start)
     LAB_T_READY[$phase]=$(lab__uptime "$phase" run-start)
     local end
@@ -518,6 +606,158 @@ lab_wait() {
 lab_boot() {
     lab_boot_bg "$@" || return
     lab_wait
+}
+
+# lab__boot_disks_usage: the usage line of lab_boot_disks.
+lab__boot_disks_usage() {
+    lab__err "usage: lab_boot_disks PHASE [--uefi] [--without ID]... [--snapshot]"
+    return 2
+}
+
+lab_boot_disks() {
+    local phase=${1:-} uefi=0 snapshot=0 without='' id f console qrc status rc
+    local t_booted='' ended='' grace=${LAB_POWEROFF_GRACE:-30} limit=${LAB_BOOT_TIMEOUT:-600}
+    local code=${LAB_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+    local vars=${LAB_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+    local prefix=${LAB_LOG_PREFIX-"# $phase| "}
+    [ $# -ge 1 ] || { lab__boot_disks_usage; return; }
+    shift
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --uefi) uefi=1 ;;
+            --snapshot) snapshot=1 ;;
+            --without)
+                id=${2:-}
+                if [ -z "$id" ] || [ -z "${LAB_DISK_SLOT[$id]:-}" ]; then
+                    lab__err "lab_boot_disks: unknown disk '$id'"
+                    return 2
+                fi
+                without+=" $id"
+                shift ;;
+            *) lab__boot_disks_usage; return ;;
+        esac
+        shift
+    done
+    [[ $phase =~ ^[A-Za-z0-9_.-]+$ ]] || { lab__err "bad phase name '$phase'"; return 2; }
+    [ -n "$LAB__INIT" ] || { lab__err "call lab_init first"; return 2; }
+    if lab_running; then lab__err "a guest is already running"; return 2; fi
+    console=$(lab_console "$phase")
+    for f in "$console" "$LAB_WORK/qemu-$phase.err" "$LAB_WORK/qemu.rc" \
+             "$LAB_WORK/qemu.pid" "$LAB_WORK/timeout.pid" "$LAB_WORK/qmp.sock"; do
+        rm -f "$f"
+    done
+
+    local LAB_SHELL=0   # (the console goes to the log; there is no login)
+    lab__qemu_base "$phase"
+    if [ "$uefi" = 1 ]; then
+        # OVMF; its NVRAM (boot entries) from a fresh copy of the template
+        if [ ! -r "$code" ] || [ ! -r "$vars" ]; then
+            lab__err "no OVMF ($code, $vars): apt-get install ovmf"
+            return 2
+        fi
+        cp "$vars" "$LAB_WORK/ovmf-vars-$phase.fd"
+        # shellcheck disable=SC2054
+        LAB__ARGS+=(-machine q35
+            -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+            -drive "if=pflash,format=raw,unit=1,file=$LAB_WORK/ovmf-vars-$phase.fd")
+    fi
+    # SeaBIOS otherwise (QEMU's default firmware, machine pc as the lab boots)
+    LAB__OVERLAY=
+    if [ "$snapshot" = 1 ]; then
+        command -v qemu-img > /dev/null || { lab__err "--snapshot needs qemu-img (qemu-utils)"; return 2; }
+        LAB__OVERLAY=$LAB_WORK/overlay
+        rm -rf "$LAB__OVERLAY"
+        mkdir -p "$LAB__OVERLAY"
+        for id in "${LAB_DISKS[@]}"; do
+            qemu-img create -q -f qcow2 -F raw -b "$(lab_disk_img "$id")" \
+                "$LAB__OVERLAY/$id.qcow2" || return 1
+        done
+    fi
+    lab__disk_args "$without ${LAB_OMIT_DISKS:-}" boot
+
+    LAB__PHASE=$phase LAB__KILLED='' LAB__T0=$(lab__now)
+    (
+        exec {LAB__LOCK_FD}>&-
+        timeout -k 10 "$limit" "$LAB_QEMU" "${LAB__ARGS[@]}" \
+            < /dev/null > "$LAB_WORK/qemu-$phase.err" 2>&1 &
+        echo $! > "$LAB_WORK/timeout.pid"
+        rc=0
+        wait $! || rc=$?
+        echo "$rc" > "$LAB_WORK/qemu.rc.tmp"
+        mv "$LAB_WORK/qemu.rc.tmp" "$LAB_WORK/qemu.rc"
+    ) &
+    LAB__BG_PID=$!
+    # Poll the console: the time of @@BOOTED, the end of the block.  On
+    # overlays the guest is stopped at once; on the real disks it gets
+    # $grace seconds to power off by itself (clean filesystems and arrays
+    # for the next boot).
+    while [ ! -e "$LAB_WORK/qemu.rc" ]; do
+        if ! kill -0 "$LAB__BG_PID" 2> /dev/null; then
+            [ -e "$LAB_WORK/qemu.rc" ] || echo 255 > "$LAB_WORK/qemu.rc"
+            break
+        fi
+        if [ -z "$t_booted" ] && grep -aqF '@@BOOTED ' "$console" 2> /dev/null; then
+            t_booted=$(lab__secs "$LAB__T0" "$(lab__now)")
+        fi
+        if [ -z "$ended" ] && grep -aqF '@@MARKER-END@@' "$console" 2> /dev/null; then
+            ended=$SECONDS
+            [ "$snapshot" = 1 ] && lab_kill
+        fi
+        if [ -n "$ended" ] && [ $((SECONDS - ended)) -gt "$grace" ]; then
+            lab__err "guest did not power off ${grace}s after its boot report"
+            lab_kill
+        fi
+        sleep 0.2
+    done
+    wait "$LAB__BG_PID" 2> /dev/null || true
+    LAB__BG_PID=
+    LAB_WALL=$(lab__secs "$LAB__T0" "$(lab__now)")
+    rm -f "$LAB_WORK/qmp.sock"
+    [ -z "$LAB__OVERLAY" ] || rm -rf "$LAB__OVERLAY"
+    LAB__OVERLAY=
+    qrc=$(cat "$LAB_WORK/qemu.rc")
+    # QEMU may have written the last lines after the last poll
+    [ -n "$t_booted" ] || ! grep -aqF '@@BOOTED ' "$console" 2> /dev/null || t_booted=$LAB_WALL
+    if grep -aqF '@@MARKER-END@@' "$console" 2> /dev/null && [ -n "$t_booted" ]; then
+        status=ok rc=0
+    elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+        status=timeout rc=124
+    else
+        status=nomarker rc=125
+    fi
+    LAB_RC=$rc LAB_STATUS=$status LAB_T_MARKER=$t_booted
+    [[ " ${LAB_PHASES[*]} " == *" $phase "* ]] || LAB_PHASES+=("$phase")
+    LAB_RCS[$phase]=$rc
+    LAB_STATUSES[$phase]=$status
+    LAB_T_WALL[$phase]=$LAB_WALL
+    LAB_T_INIT[$phase]='' LAB_T_READY[$phase]='' LAB_T_SCRIPT[$phase]=''
+    LAB_T_BOOTED[$phase]=$t_booted
+
+    if [ "$status" = ok ]; then
+        if [ "${LAB_QUIET:-0}" != 1 ]; then
+            tr -d '\r' < "$console" | sed -n 's/^.*\(@@[A-Z][A-Z0-9-]*[ @]\)/\1/p' |
+                PREFIX=$prefix awk '{ print ENVIRON["PREFIX"] $0 }'
+        fi
+    else
+        echo "# $phase: no complete boot report; console tail:"
+        [ ! -f "$console" ] || tr -d '\r' < "$console" | tail -n 30 | sed "s/^/# $phase! /"
+        [ ! -s "$LAB_WORK/qemu-$phase.err" ] ||
+            sed "s/^/# $phase qemu: /" "$LAB_WORK/qemu-$phase.err"
+    fi
+    printf '# lab: disk boot %s (%s%s%s) %s (qemu rc=%s) @@BOOTED at %ss, %ss wall\n' \
+        "$phase" "$([ "$uefi" = 1 ] && echo uefi || echo bios)" "${without:+, without$without}" \
+        "$([ "$snapshot" = 1 ] && echo ", snapshot")" "$status" "$qrc" "${t_booted:-?}" "$LAB_WALL"
+    return "$rc"
+}
+
+lab_marker() {
+    local phase=${1:-} tag=${2:-} console
+    [ $# -eq 2 ] || { lab__err "usage: lab_marker PHASE TAG"; return 2; }
+    [[ $tag =~ ^[A-Z][A-Z0-9-]*$ ]] || { lab__err "lab_marker: bad tag '$tag'"; return 2; }
+    console=$(lab_console "$phase")
+    [ -f "$console" ] || { lab__err "lab_marker: no console log of phase $phase"; return 1; }
+    # anything before "@@" (kernel messages, systemd's status lines) goes
+    tr -d '\r' < "$console" | sed -nE "s/^.*@@$tag( (.*))?@@.*\$/\\2/p"
 }
 
 lab_wait_marker() {
@@ -573,10 +813,10 @@ lab_plug() {
 lab_report() {
     local p
     echo "# lab timings in seconds (initramfs build/check: ${LAB__T_BUILD:-?})"
-    printf '# %-14s %4s %-8s %7s %8s %9s %7s\n' phase rc status wall "/init@" script@ script
+    printf '# %-14s %4s %-8s %7s %8s %9s %7s %8s\n' phase rc status wall "/init@" script@ script booted@
     for p in "${LAB_PHASES[@]}"; do
-        printf '# %-14s %4s %-8s %7s %8s %9s %7s\n' "$p" "${LAB_RCS[$p]}" \
+        printf '# %-14s %4s %-8s %7s %8s %9s %7s %8s\n' "$p" "${LAB_RCS[$p]}" \
             "${LAB_STATUSES[$p]}" "${LAB_T_WALL[$p]}" "${LAB_T_INIT[$p]:--}" \
-            "${LAB_T_READY[$p]:--}" "${LAB_T_SCRIPT[$p]:--}"
+            "${LAB_T_READY[$p]:--}" "${LAB_T_SCRIPT[$p]:--}" "${LAB_T_BOOTED[$p]:--}"
     done
 }

@@ -1,0 +1,71 @@
+# guest/firstboot.sh - `hostctl apply` from the provisioning system of the
+# virtual R630 (phase install), run inside the lab guest (sh). The host
+# (t-firstboot.sh / demo.sh) then boots the installed system from its disks.
+# Each command's stdout, stderr and exit status land in out/<name>.{out,err,rc}.
+# LAB_SCENARIO: "full" (wrong sha256, plan, kill during unpack, re-run, third
+# run) or "demo" (plan, one apply).
+. /lab/lib.sh
+. /mnt/host/lab.env
+H=/usr/local/bin/hostctl
+O=${LAB_OUT:-/mnt/host/out}
+SPEC=/mnt/host/host.yaml
+
+run() {  # run NAME CMD...: record output and exit status
+    local name=$1
+    shift
+    "$@" > "$O/$name.out" 2> "$O/$name.err"
+    echo $? > "$O/$name.rc"
+}
+# every disk's partition table / signature: nothing at all on blank disks
+signatures() {
+    for d in /sys/block/sd*; do blkid -p "/dev/${d##*/}" 2> /dev/null; done | wc -l
+}
+
+if [ "${LAB_SCENARIO:-full}" = full ]; then
+    # a wrong sha256 stops before anything is written
+    sed 's/^\(  sha256: \).*/\1"0000000000000000000000000000000000000000000000000000000000000001"/' "$SPEC" > /tmp/bad.yaml
+    lab_t_start bad_sha
+    run bad-sha "$H" apply /tmp/bad.yaml --yes
+    lab_t_end bad_sha
+    signatures > "$O/bad-sha.signatures"
+fi
+
+run plan "$H" apply "$SPEC" --plan --json
+signatures > "$O/plan.signatures"
+
+if [ "${LAB_SCENARIO:-full}" = full ]; then
+    # killed while the image is unpacked, with its tar: as a crash would
+    "$H" apply "$SPEC" --yes --assume-clean > "$O/killed.out" 2> "$O/killed.err" &
+    pid=$!
+    n=0
+    while ! grep -q "unpack the image" "$O/killed.err" && [ $n -lt 3000 ]; do sleep 0.1; n=$((n + 1)); done
+    sleep 4
+    kill -9 $pid
+    pkill -9 -x tar
+    wait $pid 2> /dev/null
+    echo "killed after $n polls" > "$O/killed.rc"
+    ls /target > "$O/killed.target-ls" 2>&1
+fi
+
+lab_t_start apply
+run apply "$H" apply "$SPEC" --yes --assume-clean
+lab_t_end apply
+run again "$H" apply "$SPEC" --yes --json
+run plan-after "$H" apply "$SPEC" --plan --json
+run journal "$H" apply --journal
+# what the installed system will find
+mount /dev/md/os /target
+cp /target/etc/fstab "$O/target-fstab"
+grep -v '^#' /target/etc/mdadm/mdadm.conf > "$O/target-mdadm.conf"
+cat /target/etc/hostname > "$O/target-hostname"
+ls /target/boot > "$O/target-boot"
+grep -c 'root=UUID=' /target/boot/grub/grub.cfg > "$O/target-grub-linux-lines"
+blkid -s UUID -o value /dev/md/os > "$O/root-uuid"
+ls /target/etc/systemd/system/multi-user.target.wants/ > "$O/target-wants"
+umount /target
+for d in ssd0 ssd1; do
+    dd if="$(lab_disk $d)" bs=512 count=1 2> /dev/null | grep -c GRUB > "$O/mbr-$d"
+done
+cat /proc/mdstat > "$O/mdstat"
+sync
+lab_finish

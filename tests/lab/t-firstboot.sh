@@ -1,0 +1,140 @@
+#!/bin/bash
+# t-firstboot.sh - the whole mission on the virtual R630 (issue: first boot);
+# TAP. A blank machine becomes a container host without a person:
+#   install   from the provisioning initramfs: `hostctl apply` with a wrong
+#             sha256 (refused, no disk written), --plan (nothing written),
+#             an apply killed with its tar during the unpack, run again
+#             (finishes), a third run (0 changes)
+#   disks     the installed Debian boots from its own disks (SeaBIOS); the
+#             first-boot unit mounts the pool, puts containerd on the RAID 5,
+#             runs a container
+#   no-ssd0   the first OS disk pulled (throw-away overlay): it still boots
+#   uefi      (FIRMWARE=uefi or LAB_UEFI=1) OVMF boots the ESP mirror
+# The Debian root filesystem comes from build-rootfs.sh (debootstrap, cached).
+# Env: HOSTCTL, HOSTD, LAB_SCENARIO (full|demo), the lab.sh knobs.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# the OS disks hold a 512 MiB ESP and a ~1.4 GB Debian; the RAID 5 is small
+export LAB_SSD_SIZE=${LAB_SSD_SIZE:-4G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
+# shellcheck source=lab.sh
+. "$HERE/lab.sh"
+# shellcheck source=../host/tap.sh
+. "$HERE/../host/tap.sh"
+HOSTCTL=${HOSTCTL:-$LAB_REPO/build/hostctl}
+HOSTD=${HOSTD:-$LAB_REPO/build/hostd}
+SCENARIO=${LAB_SCENARIO:-full}
+
+if why=$(lab_skip_reason); then skip "first boot lab" "$why"; tap_done; exit 0; fi
+command -v debootstrap > /dev/null || { skip "first boot lab" "debootstrap is not installed"; tap_done; exit 0; }
+T0=$SECONDS
+t=$SECONDS
+ROOTFS=$("$HERE/build-rootfs.sh" | tail -1)
+T_ROOTFS=$((SECONDS - t))
+echo "# rootfs: $ROOTFS ($(du -h "$ROOTFS" | cut -f1)) in $T_ROOTFS s"
+[ -s "$ROOTFS" ] || { fail "build-rootfs.sh made a root filesystem tarball"; tap_done; exit 1; }
+SHA=$(sha256sum "$ROOTFS" | cut -d' ' -f1)
+
+lab_init
+lab_stage "$HOSTCTL:/usr/local/bin/hostctl" "$HOSTD:/usr/local/bin/hostd"
+lab_share "$ROOTFS" rootfs.tar
+# the project's example spec, with this image
+sed -e "s|^\(  image: \).*|\1file:///mnt/host/rootfs.tar|" -e "s|^\(  sha256: \).*|\1\"$SHA\"|" \
+    -e '/^hypervisor:/,/^  pool_mount:/d' "$LAB_REPO/examples/r630.yaml" > "$LAB_SHARE/host.yaml"
+lab_env "LAB_SCENARIO=$SCENARIO"
+O=$LAB_SHARE/out
+out() { cat "$O/$1.out" 2> /dev/null; }
+err() { cat "$O/$1.err" 2> /dev/null; }
+rc() { cat "$O/$1.rc" 2> /dev/null || echo missing; }
+py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2" 2> /dev/null || echo "(unreadable)"; }
+
+# ---- boot 1: the provisioning system installs ---------------------------------------
+rc=0
+LAB_UDEV=1 LAB_MEM=${LAB_MEM:-2048} lab_boot install "$HERE/guest/firstboot.sh" || rc=$?
+check_eq "install: the guest script ran to the end" 0 "$rc"
+if [ "$SCENARIO" = full ]; then
+    check_eq "a wrong sha256: exit 1" 1 "$(rc bad-sha)"
+    check_contains "... the message shows the expected digest" "0000000000000000000000000000000000000000000000000000000000000001" "$(err bad-sha)"
+    check_contains "... and the image's own" "$SHA" "$(err bad-sha)"
+    check_eq "... and not one disk got a signature" 0 "$(cat "$O/bad-sha.signatures" 2> /dev/null)"
+fi
+check_eq "--plan: exit 0, phase install, steps pending" "0 install True" \
+    "$(rc plan) $(py 'd["phase"], d["pending"] > 20' "$O/plan.out" | tr -d "(),'")"
+check_eq "... and nothing written" 0 "$(cat "$O/plan.signatures" 2> /dev/null)"
+if [ "$SCENARIO" = full ]; then
+    check_contains "the apply killed during the unpack had got there" "unpack the image" "$(err killed)"
+    check_contains "... and left a half-unpacked root" "usr" "$(cat "$O/killed.target-ls" 2> /dev/null)"
+fi
+check_eq "apply (again, after the kill) exits 0" 0 "$(rc apply)"
+[ "$(rc apply)" = 0 ] || err apply | tail -15 | sed 's/^/#   /'
+check_contains "... it says to boot the installed system" "Next: boot the installed system" "$(out apply)"
+if [ "$SCENARIO" = full ]; then
+    check_contains "... it unpacked again, knowing an earlier run stopped midway" "an earlier run stopped midway" "$(err apply)"
+fi
+check_eq "a third apply: exit 0, 0 changes" "0 0" "$(rc again) $(py 'd["changed"]' "$O/again.out")"
+check_eq "... every step unchanged or skipped" "True" \
+    "$(py 'all(s["state"] in ("unchanged", "skipped") for s in d["steps"])' "$O/again.out")"
+check_eq "--plan afterwards: 0 pending" 0 "$(py 'd["pending"]' "$O/plan-after.out")"
+check_contains "the journal shows when os:unpack ran" "os:unpack: changed" "$(out journal)"
+ROOT_UUID=$(cat "$O/root-uuid" 2> /dev/null)
+check_contains "target fstab: / by UUID" "UUID=$ROOT_UUID / ext4" "$(cat "$O/target-fstab" 2> /dev/null)"
+check_contains "... /boot/efi by UUID" " /boot/efi vfat " "$(cat "$O/target-fstab" 2> /dev/null)"
+check_contains "... the pool by UUID" " /srv/pool xfs " "$(cat "$O/target-fstab" 2> /dev/null)"
+check_eq "target mdadm.conf: the three arrays by UUID" 3 "$(grep -c '^ARRAY .*UUID=' "$O/target-mdadm.conf" 2> /dev/null || true)"
+check_eq "target hostname" r630-01 "$(cat "$O/target-hostname" 2> /dev/null)"
+check_contains "the first-boot unit is enabled" "hostd-firstboot.service" "$(cat "$O/target-wants" 2> /dev/null)"
+check_eq "GRUB in the MBR of both OS disks" "1 1" "$(cat "$O/mbr-ssd0" 2> /dev/null) $(cat "$O/mbr-ssd1" 2> /dev/null)"
+
+# ---- boot 2: from its own disks; the first-boot unit finishes the spec ------------------
+marker() { lab_marker "$1" "$2" 2> /dev/null || true; }
+report() { marker "$1" R | grep -F -- "$2" || true; }
+boot_checks() {   # boot_checks PHASE DEGRADED(0|1)
+    local p=$1
+    check_eq "$p: reached the marker" ok "$LAB_STATUS"
+    check_eq "$p: boots as r630-01" r630-01 "$(marker "$p" BOOTED | head -1)"
+    check_contains "$p: systemd: running, no failed unit" "running" "$(marker "$p" STATE)"
+    check_eq "$p: no failed unit" "" "$(marker "$p" FAILED)"
+    check_contains "$p: / is on md" "/dev/md" "$(marker "$p" ROOT)"
+    if [ "$2" = 1 ]; then
+        check_contains "$p: the OS mirror runs degraded [2/1]" "[2/1]" "$(marker "$p" MDSTAT)"
+    else
+        check_eq "$p: no array degraded" "" "$(marker "$p" MDSTAT | grep -F '_]' || true)$(marker "$p" MDSTAT | grep -F '[_' || true)"
+    fi
+}
+rc=0
+lab_boot_disks disks || rc=$?
+boot_checks disks 0
+check_contains "the first-boot unit succeeded" "Result=success" "$(report disks Result=)"
+check_contains "... and exited 0" "ExecMainStatus=0" "$(report disks ExecMainStatus=)"
+check_contains "the pool is mounted from md, XFS" "/srv/pool /dev/md" "$(report disks /srv/pool)"
+check_contains "containerd's image is there" "localhost/hostd-busybox:1" "$(report disks hostd-busybox)"
+check_contains "the first-boot log shows the container ran" "a container ran from" "$(report disks "a container ran from")"
+check_contains "... and the record was written" "firstboot.done" "$(report disks firstboot.done)"
+
+rc=0
+lab_boot_disks no-ssd0 --without ssd0 --snapshot || rc=$?
+boot_checks no-ssd0 1
+check_contains "no-ssd0: the first-boot unit did not run again" "ConditionResult=no" "$(report no-ssd0 ConditionResult=)"
+
+if [ "${FIRMWARE:-}" = uefi ] || [ "${LAB_UEFI:-1}" = 1 ]; then
+    rc=0
+    lab_boot_disks uefi --uefi --snapshot || rc=$?
+    boot_checks uefi 0
+fi
+# ---- the report: what an operator would look at ----------------------------------------
+{
+    echo "== report (virtual R630, $SCENARIO)"
+    echo "disks:"
+    for id in "${LAB_DISKS[@]}"; do
+        printf '  %-5s %-15s %-20s %s\n' "$id" "${LAB_DISK_SERIAL[$id]}" "${LAB_DISK_WWN[$id]}" "${LAB_DISK_ROLE[$id]}"
+    done
+    echo "arrays (installed system):"
+    marker disks MDSTAT | grep -E '^md|blocks' | sed 's/^/  /'
+    echo "mounts:"
+    report disks " /dev/md" | sed 's/^/  /'
+    echo "OS: $(marker disks BOOTED | head -1), root $(marker disks ROOT), $(marker disks STATE)"
+    echo "runtime: $(report disks "a container ran from" | tail -1)"
+    echo "seconds per phase: rootfs $T_ROOTFS"
+    lab_report
+    echo "total: $((SECONDS - T0)) s"
+} | sed 's/^/# /'
+tap_done
