@@ -119,13 +119,8 @@ int file_ensure_line(const char *path, const char *key, const char *line, const 
         }
         if (text && strstr(text, key))
                 return 0;
-        _cleanup_free_ char *dir = strdup(path);
-        char *slash = dir ? strrchr(dir, '/') : NULL;
-        if (slash && slash != dir) {
-                *slash = '\0';
-                if (mkdir_p(dir, 0755, e) < 0)
-                        return e->code;
-        }
+        if (mkdir_parent(path, e) < 0)
+                return e->code;
         _cleanup_free_ char *out = strdup_printf("%s%s%s%s\n", text ? text : header,
                                                  text && len && text[len - 1] != '\n' ? "\n" : "", "", line);
         if (!out)
@@ -140,13 +135,8 @@ int file_ensure_content(const char *path, const char *data, mode_t mode, struct 
         struct error ignore = { 0 };
         if (read_file(path, want + 2, &text, &len, &ignore) >= 0 && len == want && memcmp(text, data, len) == 0)
                 return 0;
-        _cleanup_free_ char *dir = strdup(path);
-        char *slash = dir ? strrchr(dir, '/') : NULL;
-        if (slash && slash != dir) {
-                *slash = '\0';
-                if (mkdir_p(dir, 0755, e) < 0)
-                        return e->code;
-        }
+        if (mkdir_parent(path, e) < 0)
+                return e->code;
         int k = write_file_atomic(path, data, want, mode, e);
         return k < 0 ? k : 1;
 }
@@ -193,4 +183,15 @@ int file_remove_lines(const char *path, const char *needle, struct error *e) {
         struct stat st;
         int k = write_file_atomic(path, out, o, stat(path, &st) == 0 ? st.st_mode & 07777 : 0644, e);
         return k < 0 ? k : removed;
+}
+
+int mkdir_parent(const char *path, struct error *e) {
+        _cleanup_free_ char *dir = strdup(path);
+        if (!dir)
+                return error_set(e, -ENOMEM, "out of memory");
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+                return 0;
+        *slash = '\0';
+        return mkdir_p(dir, 0755, e);
 }

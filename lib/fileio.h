@@ -16,6 +16,8 @@ int read_one_line(const char *path, char **ret, struct error *e);
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode, struct error *e);
 /* mkdir -p with mode for the directories it creates. */
 int mkdir_p(const char *path, mode_t mode, struct error *e);
+/* mkdir -p of the directory path is in (0755). */
+int mkdir_parent(const char *path, struct error *e);
 /* Append line to path unless the file already contains key (creating the
  * file with header, and its directory). 1 when written, 0 when present. */
 int file_ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e);

@@ -51,6 +51,15 @@ static int stamp_write(const char *mnt, const char *name, const char *text, stru
         return file_ensure_content(path, text, 0644, e) < 0 ? e->code : 0;
 }
 
+/* Run argv in the target (with /dev, /proc, /sys, /run bound in), then record its stamp. */
+static int run_and_stamp(const struct os_target *t, const char *const *argv, const char *stamp, const char *text,
+                         struct error *e) {
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        if (target_bind_system(t->mnt, e) < 0 || target_run(t->mnt, argv, SLOW_MS, &r, e) < 0)
+                return e->code;
+        return stamp ? stamp_write(t->mnt, stamp, text, e) : 0;
+}
+
 int step_initramfs(struct os_target *t, bool dry, char *msg, size_t n, struct error *e) {
         _cleanup_free_ char *conf_path = target_path(t->mnt, "etc/mdadm/mdadm.conf"), *conf = NULL, *ks = kernels(t->mnt);
         struct error ignore = { 0 };
@@ -117,9 +126,7 @@ int step_grub_bios(struct os_target *t, const char *disk, bool dry, char *msg, s
         snprintf(msg, n, "GRUB (BIOS) into the MBR and BIOS boot partition of %s", disk);
         if (dry)
                 return 1;
-        _cleanup_(run_result_free) struct run_result r = { 0 };
-        if (target_bind_system(t->mnt, e) < 0 ||
-            target_run(t->mnt, (const char *[]){ "grub-install", "--target=i386-pc", disk, NULL }, SLOW_MS, &r, e) < 0)
+        if (run_and_stamp(t, (const char *[]){ "grub-install", "--target=i386-pc", disk, NULL }, NULL, NULL, e) < 0)
                 return e->code;
         if (!mbr_has_grub(disk))
                 return error_set(e, -EIO, "grub-install said yes, but the MBR of %s holds no GRUB", disk);
@@ -139,14 +146,12 @@ int step_grub_efi(struct os_target *t, bool dry, char *msg, size_t n, struct err
                 return 1;
         /* --removable: found by any firmware without boot entries; --no-nvram:
          * the entries are the next step's, one per disk */
-        _cleanup_(run_result_free) struct run_result r = { 0 };
-        if (target_bind_system(t->mnt, e) < 0 ||
-            target_run(t->mnt,
-                       (const char *[]){ "grub-install", "--target=x86_64-efi", "--efi-directory=/boot/efi", "--removable",
-                                         "--no-nvram", NULL },
-                       SLOW_MS, &r, e) < 0)
-                return e->code;
-        return stamp_write(t->mnt, "grub-efi", uuid, e) < 0 ? e->code : 1;
+        return run_and_stamp(t,
+                             (const char *[]){ "grub-install", "--target=x86_64-efi", "--efi-directory=/boot/efi",
+                                               "--removable", "--no-nvram", NULL },
+                             "grub-efi", uuid, e) < 0
+                       ? e->code
+                       : 1;
 }
 
 int step_efi_entries(struct os_target *t, bool dry, char *msg, size_t n, struct error *e) {
@@ -192,8 +197,7 @@ int step_grub_config(struct os_target *t, bool dry, char *msg, size_t n, struct 
         snprintf(msg, n, "write grub.cfg (update-grub) for %s", ks);
         if (dry)
                 return 1;
-        _cleanup_(run_result_free) struct run_result r = { 0 };
-        if (target_bind_system(t->mnt, e) < 0 || target_run(t->mnt, (const char *[]){ "update-grub", NULL }, SLOW_MS, &r, e) < 0)
+        if (run_and_stamp(t, (const char *[]){ "update-grub", NULL }, NULL, NULL, e) < 0)
                 return e->code;
         free(cfg);
         cfg = NULL;

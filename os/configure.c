@@ -1,6 +1,5 @@
 /* The installed system's own files: who it is, what it mounts, who may log
  * in, and the unit that finishes the job after the first boot. */
-#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,9 +78,8 @@ static int want_copy(struct edits *x, const char *src, const char *rel, mode_t m
         x->changed = 1;
         if (x->dry)
                 return 0;
-        _cleanup_free_ char *dir = strdup(path);
-        if (!dir || mkdir_p(dirname(dir), 0755, x->e) < 0)
-                return dir ? x->e->code : error_set(x->e, -ENOMEM, "out of memory");
+        if (mkdir_parent(path, x->e) < 0)
+                return x->e->code;
         return write_file_atomic(path, data, len, mode, x->e) < 0 ? x->e->code : 0;
 }
 
@@ -139,8 +137,7 @@ static int firstboot_files(struct edits *x, const struct os_target *t) {
         x->changed = 1;
         if (x->dry)
                 return 0;
-        _cleanup_free_ char *dir = strdup(link);
-        if (mkdir_p(dirname(dir), 0755, x->e) < 0)
+        if (mkdir_parent(link, x->e) < 0)
                 return x->e->code;
         unlink(link);
         if (symlink("/etc/systemd/system/" OS_FIRSTBOOT_UNIT, link) < 0)
