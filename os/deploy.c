@@ -21,8 +21,11 @@ const char *os_step_name(enum os_step_kind k) {
 
 static int mount_step(const char *dev, const char *dir, const char *fstype, bool dry, char *msg, size_t n,
                       struct error *e) {
-        if (access(dev, F_OK) != 0)
+        if (access(dev, F_OK) != 0) {
+                if (dry)   /* a plan on blank disks: the RAID steps before this one make it */
+                        return snprintf(msg, n, "mount %s on %s once the RAID steps made it", dev, dir), 1;
                 return error_set(e, -ENOENT, "%s does not exist: the RAID steps come first", dev);
+        }
         if (dry) {
                 bool mounted = path_is_mounted(dir);
                 snprintf(msg, n, mounted ? "%s is mounted" : "mount %s on %s", mounted ? dir : dev, dir);

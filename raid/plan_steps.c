@@ -112,8 +112,9 @@ static int create_steps(struct plan *p, const struct storage_spec *spec, const s
                 k = strv_push_printf(&v, "--chunk=%lluK", (unsigned long long)(a->chunk / 1024));
         if (k >= 0)
                 k = strv_push(&v, a->bitmap ? "--bitmap=internal" : "--bitmap=none");
-        if (k >= 0 && a->consistency_policy)
-                k = strv_push_printf(&v, "--consistency-policy=%s", a->consistency_policy);
+        /* resync is md's own way (with a bitmap: "bitmap"); mdadm refuses to be told it next to --bitmap */
+        if (k >= 0 && streq(a->consistency_policy, "ppl"))
+                k = strv_push(&v, "--consistency-policy=ppl");
         if (k >= 0 && a->n_spares)
                 k = strv_push_printf(&v, "--spare-devices=%zu", a->n_spares);
         for (size_t i = 0; k >= 0 && i < a->n_members + a->n_spares; i++) {

@@ -337,8 +337,29 @@ static void plan_is_a_pure_function(void **state) {
         assert_int_equal(json_object_get_int64(json_object_object_get(data, "chunk")), 524288);
 }
 
+/* examples/r630.yaml says bitmap: internal and consistency_policy: resync;
+ * mdadm refuses --consistency-policy=resync next to --bitmap=internal. */
+static void resync_with_a_bitmap_is_mdadms_default_not_an_option(void **state) {
+        _cleanup_(disk_list_freep) struct disk_list *inv = fixture("r630-2ssd-6hdd");
+        _cleanup_(storage_spec_freep) struct storage_spec *spec = spec_yaml(
+                "storage:\n  arrays:\n    - {name: data, level: raid5, disks: {rotational: true, min: 3}, bitmap: internal,\n"
+                "       consistency_policy: resync}\n");
+        _cleanup_(plan_freep) struct plan *p = plan_make(inv, spec, NULL);
+        assert_null(p->errors);
+        bool seen = false;
+        for (size_t i = 0; i < p->n_steps; i++)
+                if (p->steps[i].kind == STEP_CREATE_ARRAY) {
+                        seen = true;
+                        assert_true(strv_contains(p->steps[i].argv, "--bitmap=internal"));
+                        for (char **a = p->steps[i].argv; *a; a++)
+                                assert_null(startswith(*a, "--consistency-policy"));
+                }
+        assert_true(seen);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(resync_with_a_bitmap_is_mdadms_default_not_an_option),
                 cmocka_unit_test(r630_default_layout),
                 cmocka_unit_test(r630_steps_and_commands),
                 cmocka_unit_test(ten_bay_r630),
