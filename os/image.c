@@ -98,6 +98,36 @@ static int root_holds_foreign_files(const char *mnt, bool *ret) {
         return 0;
 }
 
+/* Everything in the new root but lost+found and the unpack mark; refused
+ * while anything is mounted below it (rm would go into it). */
+static int clear_root(const char *mnt, struct error *e) {
+        _cleanup_strv_free_ char **mounts = NULL;
+        if (target_mounts_below(mnt, false, &mounts, e) < 0)
+                return e->code;
+        if (mounts)
+                return error_set(e, -EBUSY, "%s is mounted below %s; unmount it before the unpack starts again", mounts[0],
+                                 mnt);
+        DIR *d = opendir(mnt);
+        if (!d)
+                return error_set(e, -errno, "%s: cannot list: %m", mnt);
+        _cleanup_strv_free_ char **argv = NULL;
+        int k = strv_push(&argv, "rm") ?: strv_push(&argv, "-rf");
+        size_t n = 0;
+        for (struct dirent *de; k >= 0 && (de = readdir(d));)
+                if (!streq(de->d_name, ".") && !streq(de->d_name, "..") && !streq(de->d_name, "lost+found") &&
+                    !streq(de->d_name, UNPACKING)) {
+                        k = strv_push_printf(&argv, "%s/%s", mnt, de->d_name);
+                        n++;
+                }
+        closedir(d);
+        if (k < 0)
+                return error_set(e, -ENOMEM, "out of memory");
+        if (n == 0)
+                return 0;
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        return run_checked((const char *const *)argv, &(struct run_opts){ .timeout_ms = UNPACK_TIMEOUT_MS }, &r, e);
+}
+
 static bool gnu_tar(void) {
         _cleanup_(run_result_free) struct run_result r = { 0 };
         struct error ignore = { 0 };
@@ -124,6 +154,10 @@ int step_unpack(struct os_target *t, bool dry, char *msg, size_t n, struct error
                  t->mnt);
         if (dry)
                 return 1;
+        /* tar (busybox's at least) will not write over what it left: a stopped
+         * unpack is cleared first. Only our own files are there (the mark says so). */
+        if (resumed && clear_root(t->mnt, e) < 0)
+                return e->code;
         if (file_ensure_content(marker, t->spec->sha256, 0600, e) < 0)
                 return e->code;
         enum os_image_format f = os_image_format(t->spec->image);

@@ -53,7 +53,7 @@ int target_bind_system(const char *root, struct error *e) {
         return 0;
 }
 
-int target_umount_all(const char *root, struct error *e) {
+int target_mounts_below(const char *root, bool with_root, char ***ret, struct error *e) {
         _cleanup_free_ char *text = NULL;
         if (read_file("/proc/self/mountinfo", 16 * 1024 * 1024, &text, NULL, e) < 0)
                 return e->code;
@@ -63,9 +63,17 @@ int target_umount_all(const char *root, struct error *e) {
         for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char mp[4096];
                 if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && strncmp(mp, root, rl) == 0 &&
-                    (mp[rl] == '\0' || mp[rl] == '/') && strv_push(&below, mp) < 0)
+                    ((with_root && mp[rl] == '\0') || mp[rl] == '/') && strv_push(&below, mp) < 0)
                         return error_set(e, -ENOMEM, "out of memory");
         }
+        *ret = TAKE_PTR(below);
+        return 0;
+}
+
+int target_umount_all(const char *root, struct error *e) {
+        _cleanup_strv_free_ char **below = NULL;
+        if (target_mounts_below(root, true, &below, e) < 0)
+                return e->code;
         /* mountinfo lists parents before children: unmount from the end */
         size_t n = strv_length(below);
         for (size_t i = n; i > 0; i--) {

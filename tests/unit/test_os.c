@@ -116,9 +116,12 @@ static void unpack_once_and_refuse_foreign_files(void **state) {
         assert_int_equal(step(f, OS_UNPACK, false, msg), ERROR_REFUSED);
         assert_non_null(strstr(msg, "holds files that hostd did not unpack"));
         /* ... but a run stopped midway left its mark: unpack again */
-        _cleanup_free_ char *mark = strdup_printf("%s/.hostd-unpacking", f->mnt);
+        _cleanup_free_ char *mark = strdup_printf("%s/.hostd-unpacking", f->mnt),
+                            *stray = strdup_printf("%s/etc/half-written", f->mnt);
         put(mark, "ab");
+        put(stray, "x");   /* what the stopped run left is cleared, not unpacked over */
         assert_int_equal(step(f, OS_UNPACK, false, msg), 1);
+        assert_int_equal(access(stray, F_OK), -1);
         assert_non_null(strstr(msg, "unpacked"));
         assert_int_equal(access(mark, F_OK), -1);
 }
