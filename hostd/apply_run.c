@@ -1,6 +1,8 @@
 #include "apply_run.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <string.h>
 #include <time.h>
 
@@ -294,9 +296,30 @@ static void target_init(struct runner *r, char ***boot_disks, char **root_dev, c
                                         .progress = r->o->bytes, .userdata = r->o->userdata };
 }
 
+/* One apply at a time on a machine: two would race over the same disks. */
+static int lock_state_dir(const char *dir, struct error *e) {
+        _cleanup_free_ char *path = strdup_printf("%s/apply.lock", dir);
+        if (!path || mkdir_p(dir, 0700, e) < 0)
+                return path ? e->code : error_set(e, -ENOMEM, "out of memory");
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return error_set(e, -errno, "%s: %m", path);
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                int err = errno;
+                close(fd);
+                return err == EWOULDBLOCK ? error_set(e, -EBUSY, "another hostctl apply is running on this machine (%s "
+                                                                 "is locked); let it finish", path)
+                                          : error_set(e, -err, "%s: %s", path, strerror(err));
+        }
+        return fd;
+}
+
 int apply_run(const struct apply_plan *p, const struct apply_run_opts *o, struct apply_step_result *results,
               size_t *ret_changed, size_t *ret_pending, struct error *e) {
         _cleanup_(store_closep) struct store *db = NULL;
+        _cleanup_close_ int lock = -1;
+        if (o->state_dir && !o->dry && (lock = lock_state_dir(o->state_dir, e)) < 0)
+                return lock;
         if (o->state_dir && !o->dry) {
                 _cleanup_free_ char *path = strdup_printf("%s/hostd.db", o->state_dir);
                 if (mkdir_p(o->state_dir, 0700, e) < 0 || store_open(path, &db, e) < 0)

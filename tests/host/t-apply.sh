@@ -86,6 +86,10 @@ out=$("$HOSTCTL" apply "$T/host.yaml" --plan --json --state-dir "$T/state" 2>"$T
 echo "$out" > "$T/p1.json"
 check_eq "plan on this machine: exit 0, phase firstboot, 2 steps pending" "0 firstboot 2" \
     "$rc $(py 'd["phase"], d["pending"]' "$T/p1.json" | tr -d "(),'")"
+mkdir -p "$T/state"
+out=$(flock "$T/state/apply.lock" "$HOSTCTL" apply "$T/host.yaml" --yes --state-dir "$T/state" 2>&1); rc=$?
+check_eq "while another apply holds the machine: exit 1" 1 "$rc"
+check_contains "... and it says so" "another hostctl apply is running on this machine" "$out"
 out=$("$HOSTCTL" apply "$T/host.yaml" --yes --json --state-dir "$T/state" 2>"$T/a1.err"); rc=$?
 echo "$out" > "$T/a1.json"
 check_eq "apply: exit 0, 2 steps changed (pool, VMs)" "0 2" "$rc $(py 'd["changed"]' "$T/a1.json")"
