@@ -127,7 +127,7 @@ static int run_raid(struct runner *r, struct error *e) {
 
 static int raid_record(struct runner *r, char *msg, size_t n, struct error *e) {
         if (r->o->dry && !path_is_mounted(OS_TARGET))
-                return snprintf(msg, n, "after the target is mounted"), 1;
+                return snprintf(msg, n, "cannot look before " OS_TARGET " is mounted (apply mounts it)"), 1;
         size_t changed = 0;
         struct apply_opts ro = { .dry = r->o->dry, .root = OS_TARGET,
                                  .only_kinds = (1u << STEP_MDADM_CONF) | (1u << STEP_FSTAB) };
@@ -266,7 +266,8 @@ static bool needs_target(const struct apply_step *s) {
 
 static int run_one(struct runner *r, const struct apply_step *s, char *msg, size_t n, struct error *e) {
         if (r->o->dry && needs_target(s) && !path_is_mounted(OS_TARGET))
-                return snprintf(msg, n, "after " OS_TARGET " is mounted"), s->os_kind == OS_FINISH ? 0 : 1;
+                return snprintf(msg, n, "cannot look before " OS_TARGET " is mounted (apply mounts it)"),
+                       s->os_kind == OS_FINISH ? 0 : 1;
         switch (s->act) {
         case ACT_OS: return os_step_run((enum os_step_kind)s->os_kind, &r->target, s->disk, r->o->dry, msg, n, e);
         case ACT_RAID_RECORD: return raid_record(r, msg, n, e);

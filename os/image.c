@@ -183,6 +183,7 @@ int step_unpack(struct os_target *t, bool dry, char *msg, size_t n, struct error
                 return e->code;
         unlink(marker);
         sync();
-        snprintf(msg, n, "unpacked %s into %s in %.1f s", t->image_path, t->mnt, (double)r.duration_ms / 1000.0);
+        snprintf(msg, n, "unpacked %s into %s in %.1f s%s", t->image_path, t->mnt, (double)r.duration_ms / 1000.0,
+                 resumed ? " (again: an earlier run stopped midway, its files were cleared first)" : "");
         return 1;
 }
