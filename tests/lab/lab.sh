@@ -474,6 +474,24 @@ lab__bay() {
     fi
 }
 
+# lab__launch LIMIT PHASE: start QEMU with LAB__ARGS in the background under
+# timeout (its own process group, QEMU in it); a subshell records the exit
+# status in qemu.rc; the pid files let lab_kill find both. Sets LAB__BG_PID.
+lab__launch() {
+    local limit=$1 phase=$2
+    (
+        exec {LAB__LOCK_FD}>&-
+        timeout -k 10 "$limit" "$LAB_QEMU" "${LAB__ARGS[@]}" \
+            < /dev/null > "$LAB_WORK/qemu-$phase.err" 2>&1 &
+        echo $! > "$LAB_WORK/timeout.pid"
+        rc=0
+        wait $! || rc=$?
+        echo "$rc" > "$LAB_WORK/qemu.rc.tmp"
+        mv "$LAB_WORK/qemu.rc.tmp" "$LAB_WORK/qemu.rc"
+    ) &
+    LAB__BG_PID=$!
+}
+
 lab_boot_bg() {
     local phase=${1:-} script=${2:-} f
     [ $# -eq 2 ] || { lab__err "usage: lab_boot_bg PHASE SCRIPT"; return 2; }
@@ -501,19 +519,7 @@ lab_boot_bg() {
         LAB__BG_PID=
         return 0
     fi
-    # The subshell runs timeout (its own process group, with QEMU in it)
-    # and records its exit status; the pid files let lab_kill find both.
-    (
-        exec {LAB__LOCK_FD}>&-
-        timeout -k 10 "${LAB_TIMEOUT:-600}" "$LAB_QEMU" "${LAB__ARGS[@]}" \
-            < /dev/null > "$LAB_WORK/qemu-$phase.err" 2>&1 &
-        echo $! > "$LAB_WORK/timeout.pid"
-        rc=0
-        wait $! || rc=$?
-        echo "$rc" > "$LAB_WORK/qemu.rc.tmp"
-        mv "$LAB_WORK/qemu.rc.tmp" "$LAB_WORK/qemu.rc"
-    ) &
-    LAB__BG_PID=$!
+    lab__launch "${LAB_TIMEOUT:-600}" "$phase"
     # return once QEMU runs (its pid file) or has already ended
     for ((f = 0; f < 100; f++)); do
         [ -s "$LAB_WORK/qemu.pid" ] || [ -e "$LAB_WORK/qemu.rc" ] && break
@@ -676,17 +682,7 @@ lab_boot_disks() {
     lab__disk_args "$without ${LAB_OMIT_DISKS:-}" boot
 
     LAB__PHASE=$phase LAB__KILLED='' LAB__T0=$(lab__now)
-    (
-        exec {LAB__LOCK_FD}>&-
-        timeout -k 10 "$limit" "$LAB_QEMU" "${LAB__ARGS[@]}" \
-            < /dev/null > "$LAB_WORK/qemu-$phase.err" 2>&1 &
-        echo $! > "$LAB_WORK/timeout.pid"
-        rc=0
-        wait $! || rc=$?
-        echo "$rc" > "$LAB_WORK/qemu.rc.tmp"
-        mv "$LAB_WORK/qemu.rc.tmp" "$LAB_WORK/qemu.rc"
-    ) &
-    LAB__BG_PID=$!
+    lab__launch "$limit" "$phase"
     # Poll the console: the time of @@BOOTED, the end of the block.  On
     # overlays the guest is stopped at once; on the real disks it gets
     # $grace seconds to power off by itself (clean filesystems and arrays
