@@ -9,12 +9,18 @@ BUILD      := build$(if $(SANITIZE),-san)$(if $(filter clang%,$(notdir $(CC))),-
 # Libraries through pkg-config; the list is in deps.mk.
 include deps.mk
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The libraries in PKGS_LAZY are opened on first use (lib/lazy.h), not linked:
+# their sonames go into the build instead.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(PKGS_LAZY),$(PKGS)) 2>/dev/null)
+soname_of   = $(shell objdump -p "$$(pkg-config --variable=libdir $(1))/$(2).so" 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
+SONAMES    := CURL=$(call soname_of,libcurl,libcurl) VIRT=$(call soname_of,libvirt,libvirt) \
+              XML2=$(call soname_of,libxml-2.0,libxml2)
+SONAME_CFLAGS := $(foreach s,$(SONAMES),$(if $(word 2,$(subst =, ,$(s))),-DSONAME_$(subst =,='"',$(s))'"'))
 
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing \
-              -DHOSTD_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
+              -DHOSTD_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) $(SONAME_CFLAGS) -MMD -MP
 LDFLAGS    += -Wl,--as-needed
 LDLIBS     += $(PKG_LIBS) -lpthread
 ifneq ($(SANITIZE),)
@@ -116,14 +122,15 @@ clean:
 
 # ---- fuzzing: libFuzzer targets (clang), one per parser; `make fuzz` builds them
 .PHONY: fuzz
-FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS)
+FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS) $(SONAME_CFLAGS)
 fuzz: build/fuzz/fuzz_redfish
 build/fuzz/fuzz_redfish: tests/fuzz/fuzz_redfish.c $(wildcard ipmi/*.c lib/*.c)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 fuzz: build/fuzz/fuzz_api
-FUZZ_API_SRCS := $(addprefix hostd/,api.c api_service.c api_storage.c api_tasks.c api_vms.c api_vmedia.c state.c jobs.c events.c auth.c) \
-                 $(wildcard raid/*.c hypervisor/*.c lib/*.c)
+FUZZ_API_SRCS := $(addprefix hostd/,api.c api_service.c api_storage.c api_tasks.c api_vms.c api_vmedia.c api_containers.c \
+                   state.c jobs.c events.c auth.c) \
+                 $(wildcard raid/*.c hypervisor/*.c containers/*.c lib/*.c)
 build/fuzz/fuzz_api: tests/fuzz/fuzz_api.c $(FUZZ_API_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread

@@ -32,4 +32,6 @@ PKGS_OS        := libcurl libcrypto
 DEB_PLAYBOOKS  := ansible ansible-lint
 
 DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON) $(DEB_OS) $(DEB_PLAYBOOKS)
+# opened on first use instead of linked: see lib/lazy.h
+PKGS_LAZY      := libvirt libxml-2.0 libcurl
 PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS) $(PKGS_HYPERVISOR) $(PKGS_DAEMON) $(PKGS_OS)

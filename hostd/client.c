@@ -1,7 +1,7 @@
 /* hostd/client.c: one GET against hostd's API, errors as hostd wrote them. */
 #include "client.h"
 
-#include <curl/curl.h>
+#include "lib/lazy_curl.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +32,8 @@ int client_get_json(const char *host, const char *path, json_object **ret, struc
         const char *sock = startswith(host, "unix://");
         if (!sock && !startswith(host, "https://") && !startswith(host, "http://"))
                 return error_set(e, -EINVAL, "--host %s: use unix:///PATH or https://HOST:PORT", host);
+        if (lazy_curl_ready(e) < 0)
+                return e->code;
         _cleanup_free_ char *url = sock ? strdup_printf("http://localhost%s", path) : strdup_printf("%s%s", host, path);
         CURL *c = curl_easy_init();
         if (!c || !url) {

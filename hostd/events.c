@@ -1,7 +1,7 @@
 /* hostd/events.c: journal, log, and the webhook sender thread. */
 #include "events.h"
 
-#include <curl/curl.h>
+#include "lib/lazy_curl.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -73,8 +73,14 @@ static size_t discard(char *p, size_t size, size_t n, void *u) {
 /* true when the receiver took it (2xx); *retry when trying again may help
  * (no connection, timeout, 408, 429, 5xx) */
 static bool post_one(const char *url, const char *body, bool *retry) {
-        CURL *c = curl_easy_init();
+        struct error e = { 0 };
         *retry = true;
+        if (lazy_curl_ready(&e) < 0) {
+                log_error("webhook %s: %s", url, e.msg);
+                *retry = false;
+                return false;
+        }
+        CURL *c = curl_easy_init();
         if (!c)
                 return false;
         struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");

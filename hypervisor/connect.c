@@ -1,6 +1,6 @@
 #include "connect.h"
 
-#include <libvirt/virterror.h>
+#include "hypervisor/lazy_virt.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -136,6 +136,8 @@ static int open_error(const char *uri, struct error *e) {
 }
 
 int hv_open(const struct hv_config *cfg, struct hv **ret, struct error *e) {
+        if (lazy_open(&lazy_libvirt, e) < 0)
+                return e->code;
         pthread_once(&init_once, init_libvirt);
         _cleanup_(hv_closep) struct hv *h = calloc(1, sizeof *h);
         if (!h)

@@ -3,7 +3,7 @@
  * and lifecycle events from libvirt's event loop as hostd events. */
 #pragma once
 
-#include <libvirt/libvirt.h>
+#include "hypervisor/lazy_virt.h"
 #include <json-c/json.h>
 #include <stdbool.h>
 

@@ -1,7 +1,6 @@
 #include "domain_edit.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include "hypervisor/lazy_virt.h"
 #include <stdio.h>
 #include <string.h>
 

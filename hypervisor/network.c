@@ -1,6 +1,6 @@
 #include "network.h"
 
-#include <libvirt/virterror.h>
+#include "hypervisor/lazy_virt.h"
 
 #include "hypervisor/xml.h"
 #include "lib/strutil.h"

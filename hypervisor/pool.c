@@ -1,6 +1,6 @@
 #include "pool.h"
 
-#include <libvirt/virterror.h>
+#include "hypervisor/lazy_virt.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>

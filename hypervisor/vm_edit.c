@@ -1,6 +1,6 @@
 #include "vm_edit.h"
 
-#include <libvirt/virterror.h>
+#include "hypervisor/lazy_virt.h"
 #include <string.h>
 
 #include "lib/strutil.h"

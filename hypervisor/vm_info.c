@@ -1,5 +1,5 @@
 /* hv_vm_list and hv_vm_show: what libvirt knows about each VM. */
-#include <libvirt/virterror.h>
+#include "hypervisor/lazy_virt.h"
 #include <string.h>
 
 #include "hypervisor/vm.h"

@@ -1,8 +1,6 @@
 #include "xml.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xpath.h>
+#include "hypervisor/lazy_virt.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

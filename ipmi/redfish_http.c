@@ -1,6 +1,6 @@
 #include "redfish_http.h"
 
-#include <curl/curl.h>
+#include "lib/lazy_curl.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,11 +22,6 @@ struct rf_client {
         char errbuf[CURL_ERROR_SIZE];
 };
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init_once(void) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 void rf_response_done(struct rf_response *r) {
         free(r->body);
         free(r->etag);
@@ -38,7 +33,9 @@ void rf_response_done(struct rf_response *r) {
 }
 
 int rf_client_new(const struct bmc_config *cfg, struct rf_client **ret, struct error *e) {
-        pthread_once(&curl_once, curl_init_once);
+        int r = lazy_curl_ready(e);
+        if (r < 0)
+                return r;
         _cleanup_free_ struct rf_client *c = calloc(1, sizeof *c);
         if (!c)
                 return error_set(e, -ENOMEM, "out of memory");

@@ -3,7 +3,7 @@
 #include "download.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
+#include "lib/lazy_curl.h"
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>

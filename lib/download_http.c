@@ -1,6 +1,6 @@
 /* The transfer: one libcurl handle, Range requests to resume, retries with
  * backoff for what a later attempt may fix. */
-#include <curl/curl.h>
+#include "lib/lazy_curl.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,11 +28,6 @@ static inline void curl_easy_cleanupp(CURL **h) {
                 curl_easy_cleanup(*h);
 }
 #define _cleanup_curl_ _cleanup_(curl_easy_cleanupp)
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init_once(void) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 struct dl {
         const struct download_opts *o;
@@ -268,7 +263,8 @@ static int setup(struct dl *d) {
 }
 
 int dl_http_fetch(const struct download_opts *o, const char *url, struct dl_part *p, struct error *e) {
-        pthread_once(&curl_once, curl_init_once);
+        if (lazy_curl_ready(e) < 0)
+                return e->code;
         _cleanup_curl_ CURL *h = curl_easy_init();
         struct error le = { 0 };
         struct dl d = { .o = o, .p = p, .h = h, .url = url, .e = &le, .total = -1, .t0 = now_s() };

@@ -41,4 +41,12 @@ out=$("$H" -- --help 2>&1); rc=$?
 check_eq "after -- nothing is a global option" 2 "$rc"
 check_contains "after -- the word is a command name" "unknown command '--help'" "$out"
 
+# libvirt and libcurl (with some 50 libraries of their own) load on first
+# use only: `disks` and `raid` start without them
+loaded=$(LD_DEBUG=files "$H" --version 2>&1 >/dev/null | grep -oE 'file=lib(virt|curl|xml2)[^ ]*' | sort -u | tr '\n' ' ')
+check_eq "hostctl --version loads neither libvirt, libcurl nor libxml2" "" "$loaded"
+loaded=$(LD_DEBUG=files "$H" vm create --help 2>&1 >/dev/null | grep -c 'file=libvirt')
+check_eq "... nor does the help of a VM command" 0 "$loaded"
+out=$(readelf -p .hostd_dlopen "$H" | grep -oE 'lib[a-z0-9]+\.so\.[0-9]+' | sort | tr '\n' ' ')
+check_eq "the binary names what it opens on first use (.hostd_dlopen)" "libcurl.so.4 libvirt.so.0 libxml2.so.2 " "$out"
 tap_done

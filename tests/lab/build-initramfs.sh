@@ -18,8 +18,9 @@
 # mkfs.ext4, mkfs.vfat, blkid, lsblk, findmnt, util-linux mount/umount,
 # systemd-udevd + udevadm + scsi_id/ata_id with the storage and md udev
 # rules, the kernel modules the lab needs, guest/init as /init and
-# guest/lib.sh as /lab/lib.sh.  Each binary comes with the libraries `ldd`
-# lists.  The host must be merged-/usr Debian 12 (bin, sbin, lib, lib64 are
+# guest/lib.sh as /lab/lib.sh.  Each binary comes with the libraries
+# runtime-libs.sh lists (ldd's, and those hostctl opens on first use).
+# The host must be merged-/usr Debian 12 (bin, sbin, lib, lib64 are
 # symlinks into usr), which is the layout the image mirrors.
 #
 # Env knobs: LAB_WORK (output dir), LAB_KVER (kernel version, default: newest
@@ -133,7 +134,7 @@ add_bin() {
     local b lib
     for b in "$@"; do
         add_path "$b"
-        for lib in $(ldd "$b" 2>/dev/null | grep -o '/[^ ]*' || true); do
+        for lib in $("$LAB_DIR/runtime-libs.sh" "$b"); do
             add_path "$lib"
         done
     done

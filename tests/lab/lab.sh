@@ -341,7 +341,7 @@ lab_stage() {
             lab__copy "$src"
         fi
         # not a dynamic executable (script, static binary): no libraries
-        for lib in $(ldd "$src" 2> /dev/null | grep -o '/[^ ]*' || true); do
+        for lib in $("$LAB_DIR/runtime-libs.sh" "$src"); do
             lab__copy "$lib"
         done
     done

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include <libxml/parser.h>
+#include "hypervisor/lazy_virt.h"
 #include <stdio.h>
 #include <string.h>
 
