@@ -166,7 +166,7 @@ static void event_log(struct hostd *h, struct api_response *r) {
         struct journal_record *v = NULL;
         size_t n = 0;
         struct error e = { 0 };
-        if (store_journal_list(h->store, 200, &v, &n, &e) < 0)
+        if (store_journal_list(h->store, NULL, 200, &v, &n, &e) < 0)
                 return api_error(r, 500, "InternalError", "%s", e.msg);
         json_object *o = json_object_new_object(), *arr = json_object_new_array();
         json_add_string(o, "@odata.id", "/redfish/v1/EventService/Oem/Hostd/Events");

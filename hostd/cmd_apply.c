@@ -1,4 +1,5 @@
 /* hostctl apply SPEC: the whole host spec, planned, then converged. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -125,6 +126,32 @@ static json_object *result_json(const struct apply_plan *p, const struct host_sp
         return o;
 }
 
+/* the run a journal record belongs to (its data's "run"), or -1 */
+static int64_t record_run(const struct journal_record *r) {
+        _cleanup_json_ json_object *d = r->data ? json_tokener_parse(r->data) : NULL;
+        json_object *run = NULL;
+        return d && json_object_object_get_ex(d, "run", &run) ? json_object_get_int64(run) : -1;
+}
+
+/* The index of the first record of the newest `runs` runs (records are
+ * oldest first, and a run's records are contiguous). */
+static size_t first_of_last_runs(const struct journal_record *v, size_t n, int runs) {
+        size_t i = n;
+        int64_t current = INT64_MIN;
+        int seen = 0;
+        while (i > 0) {
+                int64_t run = record_run(&v[i - 1]);
+                if (run != current) {
+                        if (seen == runs)
+                                break;
+                        current = run;
+                        seen++;
+                }
+                i--;
+        }
+        return i;
+}
+
 static int show_journal(struct cli_ctx *ctx, const struct apply_args *a, struct error *e) {
         _cleanup_free_ char *path = strdup_printf("%s/hostd.db", a->state_dir);
         if (access(path, F_OK) != 0)
@@ -132,12 +159,10 @@ static int show_journal(struct cli_ctx *ctx, const struct apply_args *a, struct 
         _cleanup_(store_closep) struct store *db = NULL;
         struct journal_record *v = NULL;
         size_t n = 0;
-        if (store_open(path, &db, e) < 0 || store_journal_list(db, a->limit ? (size_t)a->limit * 8 : 100000, &v, &n, e) < 0)
+        if (store_open(path, &db, e) < 0 || store_journal_list(db, "apply", SIZE_MAX / 2, &v, &n, e) < 0)
                 return e->code;
         _cleanup_json_ json_object *arr = json_object_new_array();
-        for (size_t i = 0; i < n; i++) {
-                if (!streq(v[i].kind, "apply"))
-                        continue;
+        for (size_t i = a->limit ? first_of_last_runs(v, n, a->limit) : 0; i < n; i++) {
                 time_t t = (time_t)(v[i].time_ms / 1000);
                 char when[32];
                 strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", gmtime(&t));

@@ -212,13 +212,17 @@ int store_journal_add(struct store *s, int64_t time_ms, const char *kind, const 
         return 0;
 }
 
-int store_journal_list(struct store *s, size_t limit, struct journal_record **ret, size_t *ret_n, struct error *e) {
+int store_journal_list(struct store *s, const char *kind, size_t limit, struct journal_record **ret, size_t *ret_n,
+                       struct error *e) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int k = prepare(s, "SELECT id, time_ms, kind, severity, message, data FROM"
-                           " (SELECT * FROM journal ORDER BY id DESC LIMIT ?) ORDER BY id", &st, e);
+                           " (SELECT * FROM journal WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
+                        &st, e);
         if (k < 0)
                 return k;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+        if (kind)
+                sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
         struct journal_record *v = NULL;
         size_t n = 0;
         int r;

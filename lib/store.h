@@ -54,8 +54,9 @@ int store_jobs_move(struct store *s, const char *from, const char *to, const cha
 
 int store_journal_add(struct store *s, int64_t time_ms, const char *kind, const char *severity, const char *message,
                       const char *data, int64_t *ret_id, struct error *e);
-/* The newest `limit` records, oldest first. */
-int store_journal_list(struct store *s, size_t limit, struct journal_record **ret, size_t *ret_n, struct error *e);
+/* The newest `limit` records of `kind` (NULL: of every kind), oldest first. */
+int store_journal_list(struct store *s, const char *kind, size_t limit, struct journal_record **ret, size_t *ret_n,
+                       struct error *e);
 
 int store_subscription_add(struct store *s, const char *destination, const char *context, int64_t *ret_id,
                            struct error *e);

@@ -109,5 +109,9 @@ check_contains "... and the second run's result" "finished, 0 step(s) changed th
 out=$("$HOSTCTL" apply --journal --json --state-dir "$T/state" 2>/dev/null)
 echo "$out" > "$T/j.json"
 check_eq "the JSON journal has two runs" 2 "$(py 'len(set(r["data"]["run"] for r in d))' "$T/j.json")"
+"$HOSTCTL" apply --journal --json --limit 1 --state-dir "$T/state" > "$T/j1.json" 2>/dev/null
+check_eq "--limit 1: every record of the last run, and only those" \
+    "1 $(py 'sum(1 for r in d if r["data"]["run"] == d[-1]["data"]["run"])' "$T/j.json")" \
+    "$(py 'len(set(r["data"]["run"] for r in d)), len(d)' "$T/j1.json" | tr -d '(),')"
 virsh -c qemu:///system destroy hostdtest-apply-vm1 >/dev/null 2>&1
 tap_done
