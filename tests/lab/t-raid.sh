@@ -9,7 +9,7 @@
 #   reboot  the same names and UUIDs and data come back; destroy
 #   kill    on fresh disks: kill -9 hostctl during several steps of create,
 #           run it again: the same end state each time
-# Env: HOSTCTL, KILL_STEPS (default "2 6 9 12 15"), the lab.sh knobs.
+# Env: HOSTCTL, KILL_STEPS (default "2 9 14 15 17"), the lab.sh knobs.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # small disks: a rebuild copies a whole member, at ~20 MB/s under TCG
@@ -19,7 +19,7 @@ export LAB_SSD_SIZE=${LAB_SSD_SIZE:-2G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
 # shellcheck source=../host/tap.sh
 . "$HERE/../host/tap.sh"
 HOSTCTL=${HOSTCTL:-$LAB_REPO/build/hostctl}
-KILL_STEPS=${KILL_STEPS:-"2 6 9 12 15"}
+KILL_STEPS=${KILL_STEPS:-"2 9 14 15 17"}
 
 if why=$(lab_skip_reason); then skip "RAID lab" "$why"; tap_done; exit 0; fi
 [ -x "$HOSTCTL" ] || { skip "RAID lab" "no $HOSTCTL: build it first"; tap_done; exit 0; }
@@ -120,6 +120,14 @@ LAB_UDEV=1 lab_boot kill "$HERE/guest/raid.sh" > /dev/null || rc=$?
 check_eq "boot kill: guest script exit 0" 0 "$rc"
 for k in $KILL_STEPS; do
     f=$O/kill-status-$k.out
+    check_eq "step $k had started, and hostctl still ran, when it was killed" "1 1" \
+        "$(cat "$O/kill-$k.reached" "$O/kill-$k.killed" 2> /dev/null | tr '\n' ' ' | sed 's/ $//')"
+    step=$(grep -m1 "^\[ *$k/" "$O/kill-$k.log" 2> /dev/null)
+    ran=$(tr '\n' ' ' < "$O/kill-$k.children" 2> /dev/null)
+    echo "# kill during $step; running then: ${ran:-nothing}; waited $(cat "$O/kill-$k.waited" 2> /dev/null) x 0.1 s for it"
+    case $step in
+        *"] make "*) check_contains "... in the middle of its mkfs" "mkfs." "$ran" ;;
+    esac
     check_eq "killed during step $k, run again: exit 0" 0 "$(rc "kill-rerun-$k")"
     check_eq "... then os-esp, os, data with 2, 2, 5+1 members, none degraded" "os-esp:2:0 os:2:0 data:6:0" \
         "$(py '" ".join("%s:%d:%d" % (a["name"], len(a["members"]), a["degraded"]) for n in ("os-esp","os","data") for a in d["arrays"] if a["name"]==n)' "$f")"

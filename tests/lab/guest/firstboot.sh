@@ -41,8 +41,7 @@ if [ "${LAB_SCENARIO:-full}" = full ]; then
     while ! grep -q "unpack the image" "$O/killed.err" && [ $n -lt 3000 ]; do sleep 0.1; n=$((n + 1)); done
     sleep 4
     kill -9 $pid
-    # (the guest has neither pkill nor pgrep)
-    for d in /proc/[0-9]*; do [ "$(cat "$d/comm" 2> /dev/null)" = tar ] && kill -9 "${d#/proc/}"; done
+    for t in $(lab_pids tar); do kill -9 "$t"; done
     wait $pid 2> /dev/null
     echo "killed after $n polls" > "$O/killed.rc"
     ls /target > "$O/killed.target-ls" 2>&1

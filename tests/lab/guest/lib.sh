@@ -21,6 +21,10 @@
 #                            lab_signal NAME; 1 on timeout
 #   lab_wait_gone DEV [S]    wait up to S seconds (default 60) for a block
 #                            device to disappear from /sys/block; 1 on timeout
+#   lab_pids NAME...         pids of the processes whose comm is one of NAME
+#                            (the guest has neither pgrep nor pkill)
+#   lab_comms NAME...        the names of those that run, one per process
+#   lab_running NAME...      0 when such a process runs
 #   lab_finish               print the failed-check count; exit with it
 
 LAB_FAILS=0
@@ -107,6 +111,25 @@ lab_wait_gone() {
     done
     return 0
 }
+
+lab__scan() {  # lab__scan pid|comm NAME...
+    local what=$1 d c n
+    shift
+    for d in /proc/[0-9]*; do
+        # read, not cat: a fork per process makes a scan take a second under TCG
+        read -r c 2> /dev/null < "$d/comm" || continue
+        for n in "$@"; do
+            [ "$c" = "$n" ] || continue
+            if [ "$what" = pid ]; then echo "${d#/proc/}"; else echo "$c"; fi
+        done
+    done
+    return 0
+}
+
+lab_pids() { lab__scan pid "$@"; }
+lab_comms() { lab__scan comm "$@"; }
+
+lab_running() { [ -n "$(lab_pids "$@")" ]; }
 
 lab_finish() {
     echo "failed checks: $LAB_FAILS"

@@ -135,21 +135,29 @@ reboot)
     ;;
 kill)
     # kill -9 hostctl while step K runs, let what it started finish, run again
+    STEP_PROGRAMS="mdadm sgdisk wipefs mkfs.ext4 mkfs.xfs mkfs.vfat"
     for k in $KILL_STEPS; do
         reset_disks
         "$H" raid create --spec "$SPEC" --yes --assume-clean > /dev/null 2> "$O/kill-$k.log" &
         pid=$!
         n=0
         while ! grep -q "^\[ *$k/" "$O/kill-$k.log" && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
-        kill -9 $pid
+        # aim at the step's own program (up to 2 s), so the kill lands mid-step
+        i=0
+        while ! lab_running $STEP_PROGRAMS && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+        # what ran when the kill landed: proof the kill hit the step, not after it
+        ran=$(lab_comms $STEP_PROGRAMS)
+        kill -9 $pid 2> /dev/null && echo 1 > "$O/kill-$k.killed" || echo 0 > "$O/kill-$k.killed"
+        echo "$ran" > "$O/kill-$k.children"
+        grep -q "^\[ *$k/" "$O/kill-$k.log" && echo 1 > "$O/kill-$k.reached" || echo 0 > "$O/kill-$k.reached"
         wait $pid 2> /dev/null
         # the step's own program (mdadm, mkfs) is not ours to kill: let it end
         n=0
-        while pgrep -x mdadm > /dev/null || pgrep mkfs > /dev/null || pgrep -x sgdisk > /dev/null; do
-            [ $n -gt 600 ] && break
+        while lab_running $STEP_PROGRAMS && [ $n -lt 600 ]; do
             sleep 0.1
             n=$((n + 1))
         done
+        echo "$n" > "$O/kill-$k.waited"
         run "rerun-$k" "$H" raid create --spec "$SPEC" --yes --assume-clean
         run "status-$k" "$H" raid status --json
         run "again-$k" "$H" raid create --spec "$SPEC" --yes --json
