@@ -139,6 +139,9 @@ void api_handle(struct hostd *h, const struct api_request *req, struct api_respo
         p.n -= 2;
         if (p.n >= 3 && streq(p.segs[0], "Systems") && streq(p.segs[1], "host") && streq(p.segs[2], "Storage"))
                 return api_storage(h, req, &p, r);
+        if (p.n >= 5 && streq(p.segs[0], "Systems") && streq(p.segs[1], "host") && streq(p.segs[2], "Oem") &&
+            streq(p.segs[3], "Hostd") && streq(p.segs[4], "Containers"))
+                return api_containers(h, req, &p, r);
         if (p.n >= 2 && streq(p.segs[0], "Systems") && !streq(p.segs[1], "host"))
                 return api_vms(h, req, &p, r);
         return api_service(h, req, &p, r);

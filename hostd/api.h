@@ -63,6 +63,10 @@ void api_metrics(struct hostd *h, struct api_response *r);
  * everything under /Systems/<domain UUID>. */
 void api_vms_members(struct hostd *h, json_object *systems);
 void api_vms(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+/* Systems/host/Oem/Hostd/Containers (api_containers.c): the container
+ * runtimes as `hostctl containers detect/status --json` print them. */
+#define API_CONTAINERS "/redfish/v1/Systems/host/Oem/Hostd/Containers"
+void api_containers(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
 /* /Systems/<uuid>/VirtualMedia[/CD[/Actions/...]] of the VM name (api_vmedia.c). */
 void api_vmedia(struct hostd *h, const struct api_request *req, const struct api_path *p, const char *name,
                 struct api_response *r);

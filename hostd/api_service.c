@@ -138,6 +138,11 @@ static void system_host(struct api_response *r) {
         json_object_object_add(reset, "ResetType@Redfish.AllowableValues", json_object_new_array());
         json_object_object_add(acts, "#ComputerSystem.Reset", reset);
         json_object_object_add(o, "Actions", acts);
+        /* what Redfish has no schema for: the container runtimes */
+        json_object *oem = json_object_new_object(), *hd = json_object_new_object();
+        json_object_object_add(hd, "Containers", api_link(API_CONTAINERS));
+        json_object_object_add(oem, "Hostd", hd);
+        json_object_object_add(o, "Oem", oem);
         api_json(r, 200, o);
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "commands.h"
 #include "containers/containerd.h"
 #include "containers/detect.h"
@@ -12,6 +13,7 @@
 #include "containers/place.h"
 #include "containers/runc.h"
 #include "containers/setup.h"
+#include "containers/status.h"
 #include "containers/verify.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -53,6 +55,10 @@ static const struct option image_opts[] = { { "output", required_argument, NULL,
         "                      " DOCKER_DEFAULT_CONFIG ", " PODMAN_DEFAULT_CONFIG ")\n"                 \
         "  --run-dir DIR       where state, socket, pid file and log go (default " PLACE_DEFAULT_RUN_DIR ")\n"
 
+#define REMOTE_HELP                                                                                     \
+        "\nWith --host, hostd answers for its machine; its hostd.conf (containers: pool, config,\n"     \
+        "run_dir) names the paths, so --pool, --config and --run-dir are refused there.\n"
+
 static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {
         struct opts *o = userdata;
         char *end;
@@ -87,11 +93,13 @@ static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata,
 }
 
 /* docker and podman: 'not installed' when they are not (exit 1); hostd
- * only places their data so far. */
-static int other_runtime_error(const char *verb, const char *runtime, struct error *e) {
+ * only places their data so far. With --host, this machine's runtimes say
+ * nothing about that one's: no detection then. */
+static int other_runtime_error(const char *verb, const char *runtime, bool local, struct error *e) {
         _cleanup_(runtime_info_done) struct runtime_info r = { 0 };
-        detect_runtime(runtime, NULL, &r);
-        if (!r.installed)
+        if (local)
+                detect_runtime(runtime, NULL, &r);
+        if (local && !r.installed)
                 return error_set(e, -ENOENT, "%s: %s; 'setup --runtime %s' writes its config for when it is installed",
                                  runtime, r.note ? r.note : "not installed",
                                  runtime);
@@ -110,7 +118,7 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option
         if (ind < argc)
                 return cli_usage_error(ctx, e, "unexpected argument '%s'", argv[ind]);
         if (!any_runtime && !streq(o->runtime, "containerd"))
-                return other_runtime_error(argv[0], o->runtime, e);
+                return other_runtime_error(argv[0], o->runtime, !ctx->host, e);
         return 0;
 }
 
@@ -129,46 +137,83 @@ static void print_checks(struct cli_ctx *ctx, const struct checks *c, json_objec
         json_object_object_add(o, "checks", a);
 }
 
+/* With --host, hostd's configuration (containers: in hostd.conf) names the
+ * paths; options naming this machine's paths would be silently ignored. */
+static int refuse_remote_paths(struct cli_ctx *ctx, const struct opts *o, struct error *e) {
+        if (ctx->host && (o->pool || o->config || o->run_dir))
+                return cli_usage_error(ctx, e, "--pool, --config and --run-dir name this machine's paths; with --host, "
+                                                "hostd's configuration (containers: in hostd.conf) names them");
+        return 0;
+}
+
+/* A member of hostd's Oem.Hostd.Containers resource: there it is the very
+ * document (or list) the local command builds, so both print alike below. */
+static int remote_part(struct cli_ctx *ctx, const char *key, json_type type, json_object **ret, struct error *e) {
+        _cleanup_json_ json_object *o = NULL;
+        json_object *x = NULL;
+        int k = client_get_json(ctx->host, "/redfish/v1/Systems/host/Oem/Hostd/Containers", &o, e);
+        if (k < 0)
+                return k;
+        if (!json_object_object_get_ex(o, key, &x) || !json_object_is_type(x, type))
+                return error_set(e, -EBADMSG, "hostd at %s: the answer has no '%s'", ctx->host, key);
+        *ret = json_object_get(x);
+        return 0;
+}
+
+static const char *jstr(json_object *o, const char *key) {
+        return json_get_string(o, key);
+}
+
+static bool jbool(json_object *o, const char *key) {
+        json_object *v = NULL;
+        return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+static void print_detect(FILE *out, json_object *runtimes) {
+        fprintf(out, "%-11s %-9s %-28s %s\n", "RUNTIME", "INSTALLED", "VERSION", "DATA");
+        for (size_t i = 0; i < json_object_array_length(runtimes); i++) {
+                json_object *r = json_object_array_get_idx(runtimes, i);
+                const char *v = jstr(r, "version"), *runc = jstr(r, "runc_version"), *name = jstr(r, "name"),
+                           *data = jstr(r, "data_root") ? jstr(r, "data_root") : jstr(r, "note");
+                _cleanup_free_ char *ver = runc ? strdup_printf("%s (runc %s)", v ? v : "-", runc) : strdup(v ? v : "-");
+                fprintf(out, "%-11s %-9s %-28s %s\n", name ? name : "?", jbool(r, "installed") ? "yes" : "no",
+                        ver ? ver : "", data ? data : "-");
+        }
+}
+
 static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
         int k = parse(ctx, argc, argv, common_opts, &o, true, e);
+        if (k < 0 || (k = refuse_remote_paths(ctx, &o, e)) < 0)
+                return k;
+        _cleanup_json_ json_object *doc = NULL;
+        json_object *all = NULL;
+        if (ctx->host && (k = remote_part(ctx, "runtimes", json_type_array, &all, e)) >= 0) {
+                doc = json_object_new_object();
+                json_object_object_add(doc, "runtimes", all);
+        } else if (!ctx->host && (k = containers_detect_json(o.config, &doc, e)) >= 0)
+                json_object_object_get_ex(doc, "runtimes", &all);
         if (k < 0)
                 return k;
-        _cleanup_(detect_result_done) struct detect_result d = { 0 };
-        if ((k = detect_runtimes(o.config, &d, e)) < 0)
-                return k;
-        for (size_t i = 0; o.runtime_set && i < ELEMENTSOF(d.rt); i++)
-                if (streq(d.rt[i].name, o.runtime) && !d.rt[i].installed)
-                        return error_set(e, -ENOENT, "%s: %s", o.runtime, d.rt[i].note ? d.rt[i].note : "not installed");
-        _cleanup_json_ json_object *j = json_object_new_object();
-        json_object *a = json_object_new_array();
-        if (!ctx->json)
-                fprintf(ctx->out, "%-11s %-9s %-28s %s\n", "RUNTIME", "INSTALLED", "VERSION", "DATA");
-        for (size_t i = 0; i < ELEMENTSOF(d.rt); i++) {
-                const struct runtime_info *r = &d.rt[i];
-                if (o.runtime_set && !streq(r->name, o.runtime))
-                        continue;
-                json_object *x = json_object_new_object();
-                json_add_string(x, "name", r->name);
-                json_add_bool(x, "installed", r->installed);
-                json_add_string(x, "version", r->version);
-                if (streq(r->name, "containerd"))
-                        json_add_string(x, "runc_version", r->helper_version);
-                json_add_string(x, "config", r->config);
-                json_add_string(x, "data_root", r->data_root);
-                if (r->note)
-                        json_add_string(x, "note", r->note);
-                json_object_array_add(a, x);
-                if (!ctx->json) {
-                        _cleanup_free_ char *ver = r->helper_version ? strdup_printf("%s (runc %s)", r->version, r->helper_version)
-                                                                     : strdup(r->version ? r->version : "-");
-                        fprintf(ctx->out, "%-11s %-9s %-28s %s\n", r->name, r->installed ? "yes" : "no", ver ? ver : "",
-                                r->data_root ? r->data_root : r->note ? r->note : "-");
+        /* --runtime NAME: that one only, and an error when it is not installed */
+        if (o.runtime_set) {
+                json_object *keep = json_object_new_array();
+                for (size_t i = 0; i < json_object_array_length(all); i++) {
+                        json_object *r = json_object_array_get_idx(all, i);
+                        if (streq(jstr(r, "name"), o.runtime))
+                                json_object_array_add(keep, json_object_get(r));
                 }
+                json_object_object_add(doc, "runtimes", keep);
+                all = keep;
+                json_object *r = json_object_array_get_idx(all, 0);
+                if (r && !jbool(r, "installed"))
+                        return error_set(e, -ENOENT, "%s: %s", o.runtime,
+                                         jstr(r, "note") ? jstr(r, "note") : "not installed");
         }
-        json_object_object_add(j, "runtimes", a);
         if (ctx->json)
-                cli_print_json(ctx, j);
+                cli_print_json(ctx, doc);
+        else
+                print_detect(ctx->out, all);
         return 0;
 }
 
@@ -272,34 +317,34 @@ static int stop_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e)
         return 0;
 }
 
+static void print_status(FILE *out, json_object *st) {
+        int64_t pid = json_object_get_int64(json_object_object_get(st, "pid"));
+        const char *snap = jstr(st, "snapshotter"), *note = jstr(st, "note");
+        fprintf(out, "containerd: %s", jbool(st, "running") ? "running" : "not running");
+        if (pid > 0)
+                fprintf(out, " (pid %lld)", (long long)pid);
+        fprintf(out, ", socket %s\n", jstr(st, "address") ? jstr(st, "address") : "?");
+        if (jbool(st, "placed"))
+                fprintf(out, "root: %s (snapshotter %s)\n", jstr(st, "root") ? jstr(st, "root") : "?",
+                        snap ? snap : "?");
+        else
+                fprintf(out, "not placed on a pool: %s\n", note ? note : "?");
+}
+
 static int status_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
-        _cleanup_(place_done) struct place p = { 0 };
-        int k = load_place(ctx, argc, argv, common_opts, &o, &p, false, e);
+        int k = parse(ctx, argc, argv, common_opts, &o, false, e);
+        if (k < 0 || (k = refuse_remote_paths(ctx, &o, e)) < 0)
+                return k;
+        _cleanup_json_ json_object *doc = NULL;
+        k = ctx->host ? remote_part(ctx, "containerd", json_type_object, &doc, e)
+                      : containers_status_json(o.pool, o.config, o.run_dir, &doc, e);
         if (k < 0)
                 return k;
-        struct error re = { 0 };
-        bool placed = place_load_record(&p, &re) >= 0, up = containerd_answers(p.address);
-        pid_t pid = containerd_pid(&p);
-        if (ctx->json) {
-                _cleanup_json_ json_object *j = json_object_new_object();
-                json_add_bool(j, "placed", placed);
-                json_add_bool(j, "running", up);
-                json_add_int(j, "pid", pid);
-                json_add_string(j, "root", placed ? p.root : NULL);
-                json_add_string(j, "address", p.address);
-                json_add_string(j, "snapshotter", p.snapshotter);
-                cli_print_json(ctx, j);
-        } else {
-                fprintf(ctx->out, "containerd: %s", up ? "running" : "not running");
-                if (pid > 0)
-                        fprintf(ctx->out, " (pid %d)", (int)pid);
-                fprintf(ctx->out, ", socket %s\n", p.address);
-                if (placed)
-                        fprintf(ctx->out, "root: %s (snapshotter %s)\n", p.root, p.snapshotter ? p.snapshotter : "?");
-                else
-                        fprintf(ctx->out, "not placed on a pool: %s\n", re.msg);
-        }
+        if (ctx->json)
+                cli_print_json(ctx, doc);
+        else
+                print_status(ctx->out, doc);
         return 0;
 }
 
@@ -394,8 +439,13 @@ static int image_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
         return 0;
 }
 
-#define LEAF(n, a, s, h, f) static const struct command cmd_##n = { .name = #n, .args = a, .summary = s, .help = h, .run = f }
-LEAF(detect, "[--config FILE]", "Which runtimes are installed, their versions and data directories", COMMON_HELP, detect_run);
+#define LEAF_(n, a, s, h, f, r) \
+        static const struct command cmd_##n = { .name = #n, .args = a, .summary = s, .help = h, .run = f, .remote = r }
+#define LEAF(n, a, s, h, f) LEAF_(n, a, s, h, f, false)
+/* answers --host from hostd's Oem.Hostd.Containers */
+#define REMOTE_LEAF(n, a, s, h, f) LEAF_(n, a, s, h, f, true)
+REMOTE_LEAF(detect, "[--config FILE]", "Which runtimes are installed, their versions and data directories",
+            COMMON_HELP REMOTE_HELP, detect_run);
 LEAF(setup, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
      "Put the runtime's data on the pool (containerd: and start it, pick the snapshotter)",
      COMMON_HELP "\nThe operator's containerd config keeps every setting: hostd adds one entry to its\n"
@@ -404,7 +454,8 @@ LEAF(setup, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
      setup_run);
 LEAF(start, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Start containerd (systemd, else a pid file)", COMMON_HELP, start_run);
 LEAF(stop, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Kill and delete its tasks, then stop containerd", COMMON_HELP, stop_run);
-LEAF(status, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Is containerd running, and where is its data", COMMON_HELP, status_run);
+REMOTE_LEAF(status, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Is containerd running, and where is its data",
+            COMMON_HELP REMOTE_HELP, status_run);
 LEAF(verify, "[--pool DIR] [--memory SIZE] [--cpus N] [--exit-code N]",
      "Run the project's image with limits and a bind mount from the pool; report each check",
      COMMON_HELP "  --memory SIZE       memory limit of the container (default 64M)\n"

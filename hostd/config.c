@@ -1,4 +1,5 @@
 /* hostd.conf: YAML read through libyaml into json-c, checked key by key. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,9 @@ void daemon_config_done(struct daemon_config *c) {
         free(c->tls_key);
         free(c->users_file);
         free(c->socket_group);
+        free(c->containers_pool);
+        free(c->containers_config);
+        free(c->containers_run_dir);
         json_object_put(c->hypervisor);
         memset(c, 0, sizeof *c);
 }
@@ -51,6 +55,28 @@ static int get_bool(json_object *v, const char *key, bool *ret, struct error *e)
                 *ret = false;
         else
                 return error_set(e, -EINVAL, "%s: '%s' is not true or false", key, s ? s : "");
+        return 0;
+}
+
+/* containers: {pool, config, run_dir}: absolute, as hostctl containers wants them */
+static int get_containers(struct daemon_config *c, json_object *v, struct error *e) {
+        if (!json_object_is_type(v, json_type_object))
+                return error_set(e, -EINVAL, "containers: must be a mapping (pool, config, run_dir)");
+        json_object_object_foreach(v, key, x) {
+                char **dst = streq(key, "pool")      ? &c->containers_pool
+                             : streq(key, "config")  ? &c->containers_config
+                             : streq(key, "run_dir") ? &c->containers_run_dir
+                                                     : NULL;
+                char name[64];
+                snprintf(name, sizeof name, "containers.%.40s", key);
+                if (!dst)
+                        return error_set(e, -EINVAL, "%s: unknown key (pool, config, run_dir)", name);
+                int k = get_string(x, name, dst, e);
+                if (k < 0)
+                        return k;
+                if ((*dst)[0] != '/')
+                        return error_set(e, -EINVAL, "%s: '%s' is not an absolute path", name, *dst);
+        }
         return 0;
 }
 
@@ -99,8 +125,11 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
                 c->hypervisor = json_object_get(v);
                 return 0;
         }
+        if (streq(key, "containers"))
+                return get_containers(c, v, e);
         return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, users_file, session_timeout, "
-                                     "socket_group, socket_mode, disks_all, max_body, threads, hypervisor)", key);
+                                     "socket_group, socket_mode, disks_all, max_body, threads, hypervisor, "
+                                     "containers)", key);
 }
 
 int daemon_config_load(const char *path, struct daemon_config *ret, struct error *e) {

@@ -28,6 +28,9 @@ struct daemon_config {
         size_t max_body;          /* request bodies larger than this: 413 (default 64 KiB) */
         int threads;              /* server threads (default 2) */
         struct json_object *hypervisor;   /* `hypervisor: {uri: ...}`: VMs as Systems; NULL: none */
+        /* `containers: {pool, config, run_dir}`: what `hostctl containers` takes as
+         * --pool, --config, --run-dir; NULL: the same defaults */
+        char *containers_pool, *containers_config, *containers_run_dir;
 };
 
 void daemon_config_done(struct daemon_config *c);

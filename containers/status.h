@@ -1,0 +1,18 @@
+/* The runtimes as they are now, as JSON: what `hostctl containers detect
+ * --json` and `status --json` print and what hostd serves under
+ * Oem.Hostd.Containers. One builder for both, so they cannot drift apart. */
+#pragma once
+
+#include <json-c/json.h>
+
+#include "lib/error.h"
+
+/* {"runtimes": [{name, installed, version, runc_version (containerd),
+ * config, data_root, note (when something is unknown)}]}.
+ * containerd_config: the config to read (NULL: the default). */
+int containers_detect_json(const char *containerd_config, json_object **ret, struct error *e);
+
+/* containerd where these inputs place it (NULL: the defaults of place.h):
+ * {placed, running, pid, root, address, snapshotter, note (why not placed)}. */
+int containers_status_json(const char *pool, const char *config, const char *run_dir, json_object **ret,
+                           struct error *e);
