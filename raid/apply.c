@@ -134,18 +134,24 @@ static int do_partition(struct ctx *c, const struct plan_step *s, struct error *
         return 1;
 }
 
-/* The running array with this md name: by its /dev/md link, else by asking
- * mdadm about each running array (udev may be slow or absent). */
+/* The running array with this md name: by its /dev/md link, else by mdadm's
+ * map, else by asking mdadm about each running array the map does not name
+ * (udev may be slow or absent; an mdadm --detail is a fork and an exec). */
 static int find_array(const char *name, char **ret_kname) {
         struct error ignore = { 0 };
         if (md_resolve(name, ret_kname, &ignore) == 0)
                 return 1;
-        _cleanup_strv_free_ char **arrays = NULL;
-        if (md_list(&arrays, &ignore) < 0)
+        _cleanup_strv_free_ char **arrays = NULL, **map = NULL;
+        if (md_list(&arrays, &ignore) < 0 || md_map_read(&map, &ignore) < 0)
                 return 0;
         for (char **a = arrays; a && *a; a++) {
+                const char *mapped = NULL;
+                for (char **m = map; m && m[0] && m[1] && !mapped; m += 2)
+                        if (streq(m[0], *a))
+                                mapped = m[1];
                 _cleanup_(md_status_freep) struct md_status *st = NULL;
-                if (md_status_read(*a, &st, &ignore) == 0 && streq(st->name, name)) {
+                if (mapped ? streq(mapped, name)
+                           : md_status_read(*a, &st, &ignore) == 0 && streq(st->name, name)) {
                         *ret_kname = strdup(*a);
                         return *ret_kname ? 1 : 0;
                 }

@@ -70,5 +70,9 @@ int md_zero_superblock(const char *member, struct error *e);
 int md_sync_action(const char *id, const char *action, struct error *e);   /* "check", "idle" via sysfs */
 /* "ARRAY /dev/md/data metadata=1.2 name=host:data UUID=..." */
 int md_detail_brief(const char *dev, char **ret_line, struct error *e);
-/* Members named in md superblocks on these partitions, by `mdadm --examine`. */
+/* The array name in the md superblock on this partition (libblkid), or
+ * *ret_name NULL when it carries none. */
 int md_examine_name(const char *partition, char **ret_name, struct error *e);
+/* The running arrays mdadm has in its map (/run/mdadm/map): pairs of kernel
+ * name and array name ("md127", "os", ...); an empty list without a map. */
+int md_map_read(char ***ret_pairs, struct error *e);

@@ -129,10 +129,16 @@ for k in $KILL_STEPS; do
         *"] make "*) check_contains "... in the middle of its mkfs" "mkfs." "$ran" ;;
     esac
     check_eq "killed during step $k, run again: exit 0" 0 "$(rc "kill-rerun-$k")"
+    if [ -s "$O/kill-$k.stopped" ]; then
+        check_contains "... the data array, stopped after the kill, was assembled from its superblocks" \
+            "assembled from the superblocks an earlier run wrote" "$(cat "$O/kill-rerun-$k.err" "$O/kill-rerun-$k.out" 2> /dev/null)"
+    fi
     check_eq "... then os-esp, os, data with 2, 2, 5+1 members, none degraded" "os-esp:2:0 os:2:0 data:6:0" \
         "$(py '" ".join("%s:%d:%d" % (a["name"], len(a["members"]), a["degraded"]) for n in ("os-esp","os","data") for a in d["arrays"] if a["name"]==n)' "$f")"
     check_eq "... and a third run changes nothing" 0 "$(py 'd["changed"]' "$O/kill-again-$k.out")"
 done
+check "one kill hit the creation of the data array, which was then stopped" \
+    sh -c "cat '$O'/kill-*.stopped 2> /dev/null | grep -q 'stopped /dev/md/data'"
 lab_report
 echo "# t-raid: $((SECONDS - T0)) s in all"
 tap_done

@@ -158,6 +158,13 @@ kill)
             n=$((n + 1))
         done
         echo "$n" > "$O/kill-$k.waited"
+        # killed while creating the data array, then stopped (as after a crash
+        # and a boot that assembled nothing): the run again must assemble it
+        # from the superblocks that run wrote, not create it anew
+        if grep -q "^\[ *$k/[0-9]*\] create /dev/md/data" "$O/kill-$k.log"; then
+            mdadm --stop /dev/md/data > "$O/kill-$k.stopped" 2>&1
+            lab_settle
+        fi
         run "rerun-$k" "$H" raid create --spec "$SPEC" --yes --assume-clean
         run "status-$k" "$H" raid status --json
         run "again-$k" "$H" raid create --spec "$SPEC" --yes --json
