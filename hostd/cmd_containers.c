@@ -328,7 +328,7 @@ static void print_status(FILE *out, json_object *st) {
                 fprintf(out, "root: %s (snapshotter %s)\n", jstr(st, "root") ? jstr(st, "root") : "?",
                         snap ? snap : "?");
         else
-                fprintf(out, "not placed on a pool: %s\n", note ? note : "?");
+                fprintf(out, "%s\n", note ? note : "not placed on a pool");
 }
 
 static int status_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {

@@ -66,7 +66,7 @@ check_eq "hostctl --host containers status --json: the same as in-process" "$loc
     "$("$HOSTCTL" --json "${remote[@]}" containers status)"
 out=$("$HOSTCTL" "${remote[@]}" containers status)
 check_eq "hostctl --host containers status: the same text" "$("$HOSTCTL" containers status "${O1[@]}")" "$out"
-check_contains "which says why containerd is not placed" "not placed on a pool: containerd is not placed on a pool yet" "$out"
+check_contains "which says why containerd is not placed" "containerd is not placed on a pool yet" "$out"
 check_eq "hostctl --host containers detect --json: the same as in-process" "$local_detect" \
     "$("$HOSTCTL" --json "${remote[@]}" containers detect)"
 check_eq "hostctl --host containers detect: the same table" "$("$HOSTCTL" containers detect --config "$C1")" \
