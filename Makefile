@@ -26,6 +26,9 @@ LDLIBS     += $(PKG_LIBS) -lpthread
 ifneq ($(SANITIZE),)
 CFLAGS     += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=address,undefined
+# ASan's interceptors of the XDR functions find the real ones when the program
+# starts: with libvirt (and its libtirpc) opened later they would stay NULL.
+LDLIBS     += -Wl,--push-state,--no-as-needed -l:libtirpc.so.3 -Wl,--pop-state
 endif
 
 # Layers: lib <- raid hypervisor containers ipmi <- hostd. Each folder is a

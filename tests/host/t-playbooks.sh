@@ -70,7 +70,9 @@ else
     traced=0
     if command -v strace >/dev/null && strace -f -qq -e trace=execve -o /dev/null true 2>/dev/null; then
         traced=1
-        printf '#!/bin/sh\nexec strace -f -qq -e trace=execve,execveat -o %q %q "$@"\n' "$T/exec.log" "$H" > "$T/bin/hostctl-traced"
+        # (LeakSanitizer, in a SANITIZE=1 build, refuses to run under ptrace)
+        printf '#!/bin/sh\nASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 exec strace -f -qq -e trace=execve,execveat -o %q %q "$@"\n' \
+            "$T/exec.log" "$H" > "$T/bin/hostctl-traced"
         chmod +x "$T/bin/hostctl-traced"
         hostctl=$T/bin/hostctl-traced
     else
