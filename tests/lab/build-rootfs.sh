@@ -87,6 +87,9 @@ PKGS=(systemd-sysv udev kmod mdadm linux-image-amd64 grub-pc-bin grub-efi-amd64-
 # (readelf -d: NEEDED); apt pulls in the rest.
 PKGS+=(libjson-c5 libyaml-0-2 libcurl4 libvirt0 libxml2 libmicrohttpd12
        libsqlite3-0 libudev1 libblkid1 libcrypt1)
+# gcc's sanitizer runtimes: `make check SANITIZE=1` installs ASan/UBSan
+# builds, and the installed system runs them at its first boot (~3 MB).
+PKGS+=(libasan8 libubsan1)
 
 # lab-report.d/hostd: what the host-side test reads after each disk boot.
 read -r -d '' HOOK_HOSTD << 'EOF' || true
