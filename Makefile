@@ -31,14 +31,17 @@ LDFLAGS    += -fsanitize=address,undefined
 LDLIBS     += -Wl,--push-state,--no-as-needed -l:libtirpc.so.3 -Wl,--pop-state
 endif
 
-# Layers: lib <- raid hypervisor containers ipmi <- hostd. Each folder is a
-# static library; hostctl and hostd link them, domains last-to-first.
+# Layers (docs/ARCHITECTURE.md): lib <- raid hypervisor containers ipmi os <-
+# provision <- cli, daemon. Each folder is a static library; hostctl links the
+# CLI's, hostd the daemon's, each with the layers below, top to bottom.
 DOMAINS    := raid hypervisor containers ipmi os
 lib_of      = $(BUILD)/libhostd_$(1).a
-srcs_of     = $(filter-out hostd/hostctl.c hostd/hostd.c,$(wildcard $(1)/*.c))
+srcs_of     = $(filter-out cli/hostctl.c daemon/hostd.c,$(wildcard $(1)/*.c))
 objs_of     = $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1)))
-LAYERS     := hostd $(foreach d,$(DOMAINS),$(if $(call srcs_of,$(d)),$(d))) lib
+BELOW_TOP  := provision $(DOMAINS) lib
+LAYERS     := cli daemon $(BELOW_TOP)
 LAYER_LIBS := $(foreach l,$(LAYERS),$(call lib_of,$(l)))
+libs_for    = $(foreach l,$(1) $(BELOW_TOP),$(call lib_of,$(l)))
 
 BINS       := $(BUILD)/hostctl $(BUILD)/hostd
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -70,9 +73,9 @@ $(call lib_of,$(1)): $(call objs_of,$(1))
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
 
-$(BUILD)/hostctl: $(BUILD)/obj/hostd/hostctl.o $(LAYER_LIBS)
+$(BUILD)/hostctl: $(BUILD)/obj/cli/hostctl.o $(call libs_for,cli)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/hostd: $(BUILD)/obj/hostd/hostd.o $(LAYER_LIBS)
+$(BUILD)/hostd: $(BUILD)/obj/daemon/hostd.o $(call libs_for,daemon)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LAYER_LIBS)
@@ -131,7 +134,7 @@ build/fuzz/fuzz_redfish: tests/fuzz/fuzz_redfish.c $(wildcard ipmi/*.c lib/*.c)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 fuzz: build/fuzz/fuzz_api
-FUZZ_API_SRCS := $(addprefix hostd/,api.c api_service.c api_storage.c api_tasks.c api_vms.c api_vmedia.c api_containers.c \
+FUZZ_API_SRCS := $(addprefix daemon/,api.c api_service.c api_storage.c api_tasks.c api_vms.c api_vmedia.c api_containers.c \
                    state.c jobs.c events.c auth.c) \
                  $(wildcard raid/*.c hypervisor/*.c containers/*.c lib/*.c)
 build/fuzz/fuzz_api: tests/fuzz/fuzz_api.c $(FUZZ_API_SRCS)

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hostd/api.h"
-#include "hostd/auth.h"
-#include "hostd/daemon.h"
-#include "hostd/state.h"
+#include "daemon/api.h"
+#include "daemon/auth.h"
+#include "daemon/daemon.h"
+#include "daemon/state.h"
 #include "lib/json.h"
 #include "raid/disk.h"
 

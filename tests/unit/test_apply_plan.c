@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hostd/apply.h"
+#include "provision/apply.h"
 #include "lib/fileio.h"
 #include "lib/json.h"
 #include "lib/strutil.h"

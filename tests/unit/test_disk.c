@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostd/cmd_disks.h"
+#include "cli/cmd_disks.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "raid/disk.h"

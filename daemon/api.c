@@ -1,4 +1,4 @@
-/* hostd/api.c: the router and the Redfish helpers every resource uses. */
+/* daemon/api.c: the router and the Redfish helpers every resource uses. */
 #include "api.h"
 
 #include <stdarg.h>

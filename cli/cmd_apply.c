@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "apply.h"
-#include "apply_run.h"
+#include "provision/apply.h"
+#include "provision/apply_run.h"
 #include "cmd_raid.h"
 #include "commands.h"
 #include "lib/json.h"

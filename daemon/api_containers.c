@@ -1,4 +1,4 @@
-/* hostd/api_containers.c: Systems/host/Oem/Hostd/Containers, the container
+/* daemon/api_containers.c: Systems/host/Oem/Hostd/Containers, the container
  * runtimes of this host (Redfish has no schema for them). Its members are
  * the documents `hostctl containers detect --json` ("runtimes") and `status
  * --json` ("containerd") print, from the same builders: hostctl --host reads

@@ -1,4 +1,4 @@
-/* hostd/api_storage.c: Systems/host/Storage/md with its Drives (the inventory)
+/* daemon/api_storage.c: Systems/host/Storage/md with its Drives (the inventory)
  * and Volumes (the md arrays); POST Volumes plans and starts a create task,
  * DELETE Volumes/<name> with X-Hostd-Confirm: <name> starts a delete task. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* hostd/api_service.c: ServiceRoot, Systems, Systems/host and the SessionService. */
+/* daemon/api_service.c: ServiceRoot, Systems, Systems/host and the SessionService. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* hostd/api_vmedia.c: a VM's CD drive as Redfish VirtualMedia. Image is an
+/* daemon/api_vmedia.c: a VM's CD drive as Redfish VirtualMedia. Image is an
  * ISO file on this host (an absolute path or a file:// URL); InsertMedia
  * puts it into the domain's CD drive (added when there is none) and
  * EjectMedia empties it. */

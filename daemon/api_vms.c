@@ -1,4 +1,4 @@
-/* hostd/api_vms.c: each libvirt domain as a Redfish ComputerSystem
+/* daemon/api_vms.c: each libvirt domain as a Redfish ComputerSystem
  * (SystemType Virtual, Id = the domain UUID) under /redfish/v1/Systems:
  * PowerState, ComputerSystem.Reset, Boot (the domain's boot order, with an
  * ETag for PATCH) and a VirtualMedia CD (an ISO file on this host). */

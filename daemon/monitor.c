@@ -1,4 +1,4 @@
-/* hostd/monitor.c: libudev monitors + poll(POLLPRI) on md sysfs attributes. */
+/* daemon/monitor.c: libudev monitors + poll(POLLPRI) on md sysfs attributes. */
 #include "monitor.h"
 
 #include <dirent.h>

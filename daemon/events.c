@@ -1,4 +1,4 @@
-/* hostd/events.c: journal, log, and the webhook sender thread. */
+/* daemon/events.c: journal, log, and the webhook sender thread. */
 #include "events.h"
 
 #include "lib/lazy_curl.h"

@@ -1,4 +1,4 @@
-/* hostd/state.c: reference-counted snapshots of disks and arrays. */
+/* daemon/state.c: reference-counted snapshots of disks and arrays. */
 #include "state.h"
 
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* hostd/server.c: libmicrohttpd daemons, body limits, authentication. */
+/* daemon/server.c: libmicrohttpd daemons, body limits, authentication. */
 #include "server.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,4 @@
-/* hostd/jobs.c: worker threads around raid_apply and md_stop, journaled. */
+/* daemon/jobs.c: worker threads around raid_apply and md_stop, journaled. */
 #include "jobs.h"
 
 #include <pthread.h>

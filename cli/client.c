@@ -1,4 +1,4 @@
-/* hostd/client.c: one GET against hostd's API, errors as hostd wrote them. */
+/* cli/client.c: one GET against hostd's API, errors as hostd wrote them. */
 #include "client.h"
 
 #include "lib/lazy_curl.h"

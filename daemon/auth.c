@@ -1,4 +1,4 @@
-/* hostd/auth.c: password checks through crypt(3) and in-memory sessions. */
+/* daemon/auth.c: password checks through crypt(3) and in-memory sessions. */
 #include "auth.h"
 
 #include <crypt.h>

@@ -1,4 +1,4 @@
-/* hostd/api_tasks.c: TaskService (jobs), EventService (subscriptions, and the
+/* daemon/api_tasks.c: TaskService (jobs), EventService (subscriptions, and the
  * event log under Oem.Hostd) and GET /metrics. */
 #include <stdio.h>
 #include <string.h>
