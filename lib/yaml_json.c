@@ -26,9 +26,19 @@ static json_object *plain_scalar(const char *s) {
         return json_object_new_string(s);
 }
 
+/* Deeper than any spec needs. libyaml's scanner does work proportional to the
+ * open levels for every token, so a file of 100 KB of '[' costs minutes: the
+ * depth is counted on the event stream and refused before the document is
+ * loaded. */
+#define YAML_MAX_DEPTH 64
+
+static int too_deep(size_t line, struct error *e) {
+        return error_set(e, -ELOOP, "line %zu: YAML nested deeper than %d levels", line, YAML_MAX_DEPTH);
+}
+
 static int convert(yaml_document_t *doc, yaml_node_t *node, json_object **ret, struct error *e, int depth) {
-        if (depth > 64)
-                return error_set(e, -ELOOP, "YAML nested too deeply (line %zu)", node->start_mark.line + 1);
+        if (depth > YAML_MAX_DEPTH)
+                return too_deep(node->start_mark.line + 1, e);
         switch (node->type) {
         case YAML_SCALAR_NODE: {
                 const char *s = (const char *)node->data.scalar.value;
@@ -89,7 +99,7 @@ int yaml_parse_to_json(const char *text, size_t len, json_object **ret, struct e
         if (!yaml_parser_initialize(&parser))
                 return error_set(e, -ENOMEM, "out of memory");
         yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-        int k = 0;
+        int k = 0, depth = 0;
         for (bool done = false; !done && k == 0;) {
                 if (!yaml_parser_parse(&parser, &event)) {
                         k = error_set(e, -EBADMSG, "invalid YAML at line %zu, column %zu: %s",
@@ -100,6 +110,11 @@ int yaml_parse_to_json(const char *text, size_t len, json_object **ret, struct e
                 if (event.type == YAML_ALIAS_EVENT)
                         k = error_set(e, -EBADMSG, "line %zu: YAML aliases are not supported",
                                       event.start_mark.line + 1);
+                if (event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT)
+                        if (++depth > YAML_MAX_DEPTH)
+                                k = too_deep(event.start_mark.line + 1, e);
+                if (event.type == YAML_SEQUENCE_END_EVENT || event.type == YAML_MAPPING_END_EVENT)
+                        depth--;
                 done = event.type == YAML_STREAM_END_EVENT;
                 yaml_event_delete(&event);
         }

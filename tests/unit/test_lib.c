@@ -163,6 +163,27 @@ static void yaml_errors_name_the_line(void **state) {
         assert_string_equal(e.msg, "line 2: YAML aliases are not supported");
 }
 
+/* 100 KB of '[' (a nesting bomb) is refused on its 65th level, before
+ * libyaml's scanner spends minutes on it; 64 levels still parse. */
+static void yaml_nesting_bomb_is_refused_at_once(void **state) {
+        size_t n = 100 * 1024;
+        _cleanup_free_ char *bomb = malloc(n);
+        assert_non_null(bomb);
+        memset(bomb, '[', n);
+        json_object *o = NULL;
+        struct error e = { 0 };
+        assert_int_equal(yaml_parse_to_json(bomb, n, &o, &e), -ELOOP);
+        assert_string_equal(e.msg, "line 1: YAML nested deeper than 64 levels");
+        assert_null(o);
+        _cleanup_free_ char *deep = malloc(2 * 64 + 1);
+        assert_non_null(deep);
+        memset(deep, '[', 64);
+        memset(deep + 64, ']', 64);
+        deep[128] = '\0';
+        assert_int_equal(yaml_parse_to_json(deep, 128, &o, &e), 0);
+        json_object_put(o);
+}
+
 /* What a deleted array leaves behind: its ARRAY line and its fstab line go,
  * everything else (comments that mention it too) stays byte for byte. */
 static void lines_of_a_deleted_array_are_removed(void **state) {
@@ -200,6 +221,7 @@ int main(void) {
                 cmocka_unit_test(json_null_for_unknown_and_safe_strings),
                 cmocka_unit_test(yaml_reads_as_json),
                 cmocka_unit_test(yaml_errors_name_the_line),
+                cmocka_unit_test(yaml_nesting_bomb_is_refused_at_once),
                 cmocka_unit_test(lines_of_a_deleted_array_are_removed),
         };
         return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
