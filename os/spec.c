@@ -63,10 +63,10 @@ int os_spec_from_json(json_object *o, struct os_spec **ret, struct error *e) {
             (k = spec_read_string(o, "root_password_hash", "os", &s->root_password_hash, e)) < 0 ||
             (k = spec_read_strv(o, "ssh_authorized_keys", "os", &s->ssh_authorized_keys, e)) < 0 ||
             (k = spec_read_bool(o, "firstboot", "os", &s->firstboot, e)) < 0 ||
-            (k = spec_read_string(o, "cache_dir", "os", &s->cache_dir, e)) < 0 ||
-            (k = spec_read_string(o, "root_array", "os", &s->root_array, e)) < 0 ||
-            (k = spec_read_string(o, "esp_array", "os", &s->esp_array, e)) < 0 ||
-            (k = spec_read_string(o, "ca_file", "os", &s->ca_file, e)) < 0)
+            (k = spec_read_path(o, "cache_dir", "os", &s->cache_dir, e)) < 0 ||
+            (k = spec_read_name(o, "root_array", "os", 32, &s->root_array, e)) < 0 ||
+            (k = spec_read_name(o, "esp_array", "os", 32, &s->esp_array, e)) < 0 ||
+            (k = spec_read_path(o, "ca_file", "os", &s->ca_file, e)) < 0)
                 return k;
         if (!s->image)
                 return error_set(e, -EINVAL, "os.image: missing (an https://, http:// or file:// URL of a root filesystem tarball)");

@@ -35,7 +35,7 @@ int host_spec_load(const char *path, struct host_spec **ret, struct error *e) {
         if (host && !json_object_is_type(host, json_type_object))
                 return error_set(e, -EINVAL, "%s: host: must be a mapping such as {name: r630-01}", path);
         if (host && ((k = spec_check_keys(host, "host", host_known, e)) < 0 ||
-                     (k = spec_read_string(host, "name", "host", &s->name, e)) < 0))
+                     (k = spec_read_name(host, "name", "host", 63, &s->name, e)) < 0))
                 return error_prefix(e, "%s", path);
         json_object *storage = spec_get(s->doc, "storage"), *os = spec_get(s->doc, "os");
         if (storage && (k = storage_spec_from_json(storage, &s->storage, e)) < 0)

@@ -1,11 +1,14 @@
 /* struct disk <-> JSON: the schema of `hostctl disks --json` (man/hostctl-disks.8).
  * Unknown values are JSON null; sizes are bytes. */
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "disk.h"
 #include "lib/json.h"
+#include "lib/spec_read.h"
 #include "lib/strutil.h"
 
 /* ---- to JSON ------------------------------------------------------------- */
@@ -267,6 +270,52 @@ static int disk_fill_from_json(json_object *o, struct disk *d) {
         return 0;
 }
 
+/* A device name from an inventory file ("sda", "nvme0n1p2", "md127"). */
+static bool valid_kernel_name(const char *s) {
+        if (!s || !*s || strlen(s) > 64 || s[0] == '.' || s[0] == '-')
+                return false;
+        for (const char *c = s; *c; c++)
+                if (!isalnum((unsigned char)*c) && !strchr("._-:!", *c))
+                        return false;
+        return true;
+}
+
+/* A device path from an inventory file: what the plan puts in mdadm's,
+ * sgdisk's and wipefs's argv. Only a /dev path in normal form. */
+static const char *bad_device_path(const char *s) {
+        if (!s)
+                return NULL;
+        _cleanup_free_ char *clean = NULL;
+        const char *why = NULL;
+        if (spec_normalize_path(s, &clean, &why) < 0)
+                return why;
+        if (!streq(clean, s))
+                return "is not in normal form (repeated or trailing '/')";
+        if (!startswith(s, "/dev/"))
+                return "is not below /dev";
+        return NULL;
+}
+
+/* Offline inventories (--inventory FILE) are as untrusted as a spec: every
+ * string that can reach a command line is checked where it is read. */
+static int check_disk_strings(const struct disk *d, const char *where, struct error *e) {
+        if (!valid_kernel_name(d->name))
+                return error_set(e, -EBADMSG, "%s: \"name\": '%s' is not a device name", where, d->name);
+        const char *why;
+        if ((why = bad_device_path(d->path)))
+                return error_set(e, -EBADMSG, "%s (%s): \"path\": '%s' %s", where, d->name, d->path, why);
+        if ((why = bad_device_path(d->by_path)))
+                return error_set(e, -EBADMSG, "%s (%s): \"by_path\": '%s' %s", where, d->name, d->by_path, why);
+        for (char **b = d->by_id; b && *b; b++)
+                if ((why = bad_device_path(*b)))
+                        return error_set(e, -EBADMSG, "%s (%s): \"by_id\": '%s' %s", where, d->name, *b, why);
+        for (size_t i = 0; i < d->n_partitions; i++)
+                if (d->partitions[i].name && !valid_kernel_name(d->partitions[i].name))
+                        return error_set(e, -EBADMSG, "%s (%s): partition \"name\": '%s' is not a device name", where,
+                                         d->name, d->partitions[i].name);
+        return 0;
+}
+
 /* index: which disk of a list, or SIZE_MAX for a lone disk */
 static int report(int k, struct error *e, size_t index) {
         if (k == -ENOMEM)
@@ -286,6 +335,10 @@ int disk_from_json(json_object *o, struct disk *ret, struct error *e) {
                 disk_done(&d);
                 return report(k, e, SIZE_MAX);
         }
+        if ((k = check_disk_strings(&d, "disk", e)) < 0) {
+                disk_done(&d);
+                return k;
+        }
         *ret = d;
         return 0;
 }
@@ -304,6 +357,10 @@ int disk_list_from_json(json_object *o, struct disk_list **ret, struct error *e)
                 int k = disk_fill_from_json(json_object_array_get_idx(a, i), d);
                 if (k < 0)
                         return report(k, e, i);
+                char where[48];
+                snprintf(where, sizeof where, "disk %zu of the inventory", i);
+                if ((k = check_disk_strings(d, where, e)) < 0)
+                        return k;
         }
         *ret = TAKE_PTR(l);
         return 0;

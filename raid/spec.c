@@ -212,17 +212,12 @@ static int read_array(json_object *o, const char *path, struct array_spec *a, st
                 if (k >= 0)
                         k = spec_read_string(v, "type", sub, &a->fs.type, e);
                 if (k >= 0)
-                        k = spec_read_string(v, "mount", sub, &a->fs.mount, e);
-                if (k >= 0)
-                        k = spec_read_string(v, "label", sub, &a->fs.label, e);
+                        k = spec_read_path(v, "mount", sub, &a->fs.mount, e);
+                if (k >= 0)   /* XFS's limit; ext4 allows 16 */
+                        k = spec_read_name(v, "label", sub, 12, &a->fs.label, e);
                 if (k >= 0 && !streq(a->fs.type, "xfs") && !streq(a->fs.type, "ext4"))
                         k = error_set(e, -EINVAL, "%s.type: %s%s%s; use xfs or ext4", sub, a->fs.type ? "'" : "missing",
                                       a->fs.type ? a->fs.type : "", a->fs.type ? "' is not supported" : "");
-                if (k >= 0 && a->fs.mount && a->fs.mount[0] != '/')
-                        k = error_set(e, -EINVAL, "%s.mount: '%s' is not an absolute path", sub, a->fs.mount);
-                if (k >= 0 && a->fs.label && strlen(a->fs.label) > 12)
-                        k = error_set(e, -EINVAL, "%s.label: '%s' is longer than 12 characters (XFS's limit)", sub,
-                                      a->fs.label);
         }
         return k < 0 ? k : 0;
 }
@@ -258,7 +253,7 @@ int storage_spec_from_json(json_object *storage, struct storage_spec **ret, stru
         }
         k = spec_read_strv(storage, "wipe", "storage", &s->wipe, e);
         if (k >= 0)
-                k = spec_read_string(storage, "homehost", "storage", &s->homehost, e);
+                k = spec_read_name(storage, "homehost", "storage", 64, &s->homehost, e);
         if (k < 0)
                 return k;
         *ret = TAKE_PTR(s);

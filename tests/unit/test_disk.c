@@ -249,6 +249,35 @@ static void json_refuses_what_is_no_inventory(void **state) {
         }
 }
 
+/* An offline inventory is as untrusted as a spec: a path that would reach
+ * sgdisk's or mdadm's argv is refused where the file is read, naming it. */
+static void inventory_paths_that_would_reach_argv_are_refused(void **state) {
+        static const struct {
+                const char *json, *msg;
+        } bad[] = {
+                { "{\"disks\": [{\"name\": \"sda\", \"path\": \"/dev/sda --zap-all /dev/sdb\"}]}",
+                  "disk 0 of the inventory (sda): \"path\": '/dev/sda --zap-all /dev/sdb' has a character other than" },
+                { "{\"disks\": [{\"name\": \"sda\", \"by_id\": [\"/dev/disk/by-id/../../sdb\"]}]}",
+                  "disk 0 of the inventory (sda): \"by_id\": '/dev/disk/by-id/../../sdb' has a '.' or '..' component" },
+                { "{\"disks\": [{\"name\": \"sda\", \"by_path\": \"/etc/passwd\"}]}",
+                  "disk 0 of the inventory (sda): \"by_path\": '/etc/passwd' is not below /dev" },
+                { "{\"disks\": [{\"name\": \"sda\"}, {\"name\": \"../sdb\"}]}",
+                  "disk 1 of the inventory: \"name\": '../sdb' is not a device name" },
+                { "{\"disks\": [{\"name\": \"sda\", \"partitions\": [{\"name\": \"sda1\\nx\"}]}]}",
+                  "disk 0 of the inventory (sda): partition \"name\": 'sda1\nx' is not a device name" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_json_ json_object *o = NULL;
+                struct disk_list *l = NULL;
+                struct error e = { 0 };
+                assert_int_equal(json_parse(bad[i].json, strlen(bad[i].json), &o, &e), 0);
+                assert_int_equal(disk_list_from_json(o, &l, &e), -EBADMSG);
+                assert_null(l);
+                if (!startswith(e.msg, bad[i].msg))
+                        fail_msg("%zu: got '%s'", i, e.msg);
+        }
+}
+
 static void hostile_model_is_shown_and_serialized_safely(void **state) {
         const char model[] = "$(reboot);\"<x>";
         static const char raw[] = "  $(reboot);\"<x>\x1b[2J\x01\xff  \n";
@@ -311,6 +340,7 @@ int main(void) {
                 cmocka_unit_test(sorts_like_the_kernel_counts),
                 cmocka_unit_test(json_round_trip_is_exact),
                 cmocka_unit_test(json_refuses_what_is_no_inventory),
+                cmocka_unit_test(inventory_paths_that_would_reach_argv_are_refused),
                 cmocka_unit_test(hostile_model_is_shown_and_serialized_safely),
                 cmocka_unit_test(mountinfo_is_parsed_with_escapes),
         };

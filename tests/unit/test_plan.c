@@ -303,6 +303,38 @@ static void spec_errors_name_the_key(void **state) {
         assert_non_null(strstr(msg, "storage.arrays[0].name: 'a b' is not a valid array name"));
 }
 
+/* What reaches fstab and mkfs's argv is checked where the spec is read: a
+ * newline, a tab, a space or a '..' in a mount point plans nothing. */
+static void spec_strings_that_would_reach_fstab_are_refused(void **state) {
+        static const char *const bad_mounts[] = {
+                "\"/srv/pool\\n/dev/sda1 / ext4 defaults 0 0\"", "\"/srv/po\\tol\"", "\"/srv/my pool\"",
+                "/../../etc", "/srv/./pool", "srv/pool",
+        };
+        static const char *const why[] = {
+                "has a control character (0x0a) at offset 9", "has a control character (0x09) at offset 7",
+                "has a character other than letters", "has a '.' or '..' component", "has a '.' or '..' component",
+                "is not an absolute path",
+        };
+        char msg[ERROR_MSG_MAX], spec[512];
+        for (size_t i = 0; i < ELEMENTSOF(bad_mounts); i++) {
+                snprintf(spec, sizeof spec, "storage:\n  arrays:\n    - {name: a, level: raid1, disks: {min: 2}, "
+                                            "filesystem: {type: xfs, mount: %s}}\n", bad_mounts[i]);
+                assert_int_equal(spec_error(spec, msg, sizeof msg), -EINVAL);
+                assert_non_null(strstr(msg, "storage.arrays[0].filesystem.mount: "));
+                if (!strstr(msg, why[i]))
+                        fail_msg("%s: got '%s'", bad_mounts[i], msg);
+        }
+        spec_error("storage:\n  arrays:\n    - {name: a, level: raid1, disks: {min: 2}, "
+                   "filesystem: {type: xfs, mount: /srv/a, label: 'a;b'}}\n", msg, sizeof msg);
+        assert_non_null(strstr(msg, "storage.arrays[0].filesystem.label: 'a;b' is not a name of 1 to 12 letters"));
+        spec_error("storage:\n  homehost: \"h\\nx\"\n  arrays:\n    - {name: a, level: raid1, disks: {min: 2}}\n", msg,
+                   sizeof msg);
+        assert_string_equal(msg, "storage.homehost: has a control character (0x0a) at offset 1");
+        _cleanup_(storage_spec_freep) struct storage_spec *ok = spec_yaml(
+                "storage:\n  arrays:\n    - {name: a, level: raid1, disks: {min: 2}, filesystem: {type: xfs, mount: /srv//pool/}}\n");
+        assert_string_equal(ok->arrays[0].fs.mount, "/srv/pool");
+}
+
 static void a_half_done_run_is_continued_not_refused(void **state) {
         _cleanup_(disk_list_freep) struct disk_list *inv = fixture("r630-partial");
         _cleanup_(plan_freep) struct plan *p = plan_make(inv, NULL, NULL);
@@ -374,6 +406,7 @@ int main(void) {
                 cmocka_unit_test(spec_selects_and_checks),
                 cmocka_unit_test(spec_refusals_name_the_disk),
                 cmocka_unit_test(spec_errors_name_the_key),
+                cmocka_unit_test(spec_strings_that_would_reach_fstab_are_refused),
                 cmocka_unit_test(a_half_done_run_is_continued_not_refused),
                 cmocka_unit_test(a_lookalike_partition_is_not_ours),
                 cmocka_unit_test(plan_is_a_pure_function),
