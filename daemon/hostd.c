@@ -170,7 +170,7 @@ static int start(struct hostd *h, const struct daemon_opts *o, struct error *e) 
         int k = daemon_config_load(o->config, &h->cfg, e);
         if (k < 0)
                 return k;
-        if ((k = mkdir_p(o->state_dir, 0750, e)) < 0)
+        if ((k = mkdir_private(o->state_dir, e)) < 0)
                 return k;
         _cleanup_free_ char *db = strdup_printf("%s/hostd.db", o->state_dir);
         if (!db)

@@ -109,6 +109,18 @@ int mkdir_p(const char *path, mode_t mode, struct error *e) {
         return 0;
 }
 
+int mkdir_private(const char *path, struct error *e) {
+        int k = mkdir_p(path, 0700, e);
+        if (k < 0)
+                return k;
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return error_set(e, -errno, "%s: %s", path, strerror(errno));
+        if ((st.st_mode & 077) && chmod(path, st.st_mode & 0700) < 0)
+                return error_set(e, -errno, "cannot make %s private (mode 0700): %s", path, strerror(errno));
+        return 0;
+}
+
 int file_ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e) {
         _cleanup_free_ char *text = NULL;
         size_t len = 0;

@@ -18,6 +18,9 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 int mkdir_p(const char *path, mode_t mode, struct error *e);
 /* mkdir -p of the directory path is in (0755). */
 int mkdir_parent(const char *path, struct error *e);
+/* mkdir_p with mode 0700; a directory that exists with more is tightened to
+ * 0700 (a state directory made by an older version or by systemd's default). */
+int mkdir_private(const char *path, struct error *e);
 /* Append line to path unless the file already contains key (creating the
  * file with header, and its directory). 1 when written, 0 when present. */
 int file_ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e);

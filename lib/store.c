@@ -1,13 +1,24 @@
 /* lib/store.c: jobs, journal and subscriptions in SQLite (WAL). */
 #include "store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+
+#include "log.h"
+#include "strutil.h"
 
 struct store {
         sqlite3 *db;
+        char *path;
+        dev_t dev;                /* the file opened, to notice it removed or replaced */
+        ino_t ino;
+        atomic_bool gone_logged;
 };
 
 static const char schema[] =
@@ -41,10 +52,35 @@ static void finalizep(sqlite3_stmt **st) {
 }
 #define _cleanup_stmt_ _cleanup_(finalizep)
 
+/* The jobs, journal and subscriptions (webhook URLs may hold credentials) are
+ * for root's eyes: the database and its WAL and shared-memory files are made
+ * 0600 whatever the umask, and an older world-readable file is tightened. */
+static int create_private(const char *path, struct stat *ret_st, struct error *e) {
+        _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return error_set(e, -errno, "database %s: %m", path);
+        if (fstat(fd, ret_st) < 0)
+                return error_set(e, -errno, "database %s: %m", path);
+        if ((ret_st->st_mode & 077) && fchmod(fd, 0600) < 0)
+                return error_set(e, -errno, "database %s: cannot make it private: %m", path);
+        for (const char *suffix = "-wal"; suffix; suffix = streq(suffix, "-wal") ? "-shm" : NULL) {
+                _cleanup_free_ char *side = strdup_printf("%s%s", path, suffix);
+                if (side && chmod(side, 0600) < 0 && errno != ENOENT)
+                        return error_set(e, -errno, "database %s: cannot make it private: %m", side);
+        }
+        return 0;
+}
+
 int store_open(const char *path, struct store **ret, struct error *e) {
         _cleanup_(store_closep) struct store *s = calloc(1, sizeof *s);
-        if (!s)
+        if (!s || !(s->path = strdup(path)))
                 return error_set(e, -ENOMEM, "out of memory");
+        struct stat st;
+        int k = create_private(path, &st, e);
+        if (k < 0)
+                return k;
+        s->dev = st.st_dev;
+        s->ino = st.st_ino;
         int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
         if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
                 return error_set(e, -EIO, "database %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
@@ -63,10 +99,27 @@ void store_close(struct store *s) {
         if (!s)
                 return;
         sqlite3_close(s->db);
+        free(s->path);
         free(s);
 }
 
+/* A state directory removed (or replaced) under a running process leaves
+ * SQLite writing to an unlinked file: every write "succeeds" and is lost at
+ * the next start. Writes are refused instead, once the file at the path is
+ * not the one opened. One stat(2) per write. */
+static int still_there(struct store *s, struct error *e) {
+        struct stat st;
+        if (stat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
+                return 0;
+        if (!atomic_exchange(&s->gone_logged, true))
+                log_error("database %s was removed or replaced while in use: writes are refused until restart", s->path);
+        return error_set(e, -ESTALE, "database %s was removed or replaced while in use (was the state directory "
+                                     "deleted?): nothing is written until the service is restarted", s->path);
+}
+
 static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct error *e) {
+        if (!startswith(sql, "SELECT") && still_there(s, e) < 0)
+                return e->code;
         if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
                 return db_error(s, e, "prepare");
         return 0;

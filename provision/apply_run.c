@@ -300,7 +300,7 @@ static void target_init(struct runner *r, char ***boot_disks, char **root_dev, c
 /* One apply at a time on a machine: two would race over the same disks. */
 static int lock_state_dir(const char *dir, struct error *e) {
         _cleanup_free_ char *path = strdup_printf("%s/apply.lock", dir);
-        if (!path || mkdir_p(dir, 0700, e) < 0)
+        if (!path || mkdir_private(dir, e) < 0)
                 return path ? e->code : error_set(e, -ENOMEM, "out of memory");
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
