@@ -16,7 +16,7 @@ tmp=$(mktemp -d) pid= bpid=
 trap '[ -n "$pid" ] && kill "$pid"; [ -n "$bpid" ] && kill "$bpid"; wait; rm -rf "$tmp"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port) bport=$(free_port)
-echo "bench:$(openssl passwd -6 bench)" > "$tmp/users"
+echo "bench:$(openssl passwd -6 bench)" > "$tmp/users"; chmod 600 "$tmp/users"
 printf 'listen: "127.0.0.1:%s"\ntls: false\nusers_file: %s\n' "$port" "$tmp/users" > "$tmp/hostd.conf"
 "$HOSTD" --foreground --config "$tmp/hostd.conf" --socket "$tmp/s" --state-dir "$tmp/state" --pid-file "$tmp/pid" \
     --log-level warning 2>"$tmp/log" &

@@ -50,7 +50,9 @@ static int load_users(const char *path, char ***ret, struct error *e) {
                 *ret = NULL;
                 return 0;
         }
-        int k = read_file(path, 1 << 20, &text, &len, e);
+        int k = file_check_private(path, "users file", e);
+        if (k >= 0)
+                k = read_file(path, 1 << 20, &text, &len, e);
         if (k < 0)
                 return k;
         for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

@@ -72,11 +72,13 @@ static size_t discard(char *p, size_t size, size_t n, void *u) {
 
 /* true when the receiver took it (2xx); *retry when trying again may help
  * (no connection, timeout, 408, 429, 5xx) */
+/* Logged with the userinfo dropped: a webhook URL may carry a password. */
 static bool post_one(const char *url, const char *body, bool *retry) {
+        _cleanup_free_ char *shown = url_redacted(url);
         struct error e = { 0 };
         *retry = true;
         if (lazy_curl_ready(&e) < 0) {
-                log_error("webhook %s: %s", url, e.msg);
+                log_error("webhook %s: %s", shown, e.msg);
                 *retry = false;
                 return false;
         }
@@ -97,12 +99,12 @@ static bool post_one(const char *url, const char *body, bool *retry) {
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         bool ok = r == CURLE_OK && status >= 200 && status < 300;
         if (r != CURLE_OK)
-                log_warning("event to %s: %s", url, curl_easy_strerror(r));
+                log_warning("event to %s: %s", shown, curl_easy_strerror(r));
         else if (!ok) {
-                log_warning("event to %s: HTTP %ld", url, status);
+                log_warning("event to %s: HTTP %ld", shown, status);
                 *retry = status == 408 || status == 429 || status >= 500;
         } else
-                log_debug("event to %s: HTTP %ld", url, status);
+                log_debug("event to %s: HTTP %ld", shown, status);
         curl_slist_free_all(h);
         curl_easy_cleanup(c);
         return ok;
@@ -138,7 +140,8 @@ static void try_post(struct events *ev, const char *url, const char *body, int t
                 return;
         int tries = tries_before + 1;
         if (!again || tries >= WEBHOOK_TRIES) {
-                log_warning("event to %s: given up after %d tr%s", url, tries, tries == 1 ? "y" : "ies");
+                _cleanup_free_ char *shown = url_redacted(url);
+                log_warning("event to %s: given up after %d tr%s", shown, tries, tries == 1 ? "y" : "ies");
                 return;
         }
         struct retry *r = calloc(1, sizeof *r);
@@ -243,7 +246,8 @@ static void *sender_main(void *userdata) {
         while (ev->retries) {   /* stopping: what is still to retry is dropped, and said so */
                 struct retry *r = ev->retries;
                 ev->retries = r->next;
-                log_warning("event to %s: not delivered, hostd stops", r->url);
+                _cleanup_free_ char *shown = url_redacted(r->url);
+                log_warning("event to %s: not delivered, hostd stops", shown);
                 retry_free(r);
         }
         return NULL;

@@ -4,9 +4,11 @@
 #include <arpa/inet.h>
 #include <grp.h>
 #include <microhttpd.h>
+#include <openssl/evp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -34,7 +36,14 @@ struct request {
         char *body;
         size_t len;
         bool too_big;
+        char user[80];            /* who is asking: decided on the headers, before any body */
 };
+
+/* TLS 1.2 and 1.3 only, forward-secret key exchange (no static RSA) and AEAD
+ * ciphers only (GnuTLS priority syntax). */
+#define TLS_PRIORITIES                                                                                      \
+        "SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-RSA:-DHE-RSA:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:" \
+        "+CHACHA20-POLY1305"
 
 enum { PEER_UNKNOWN, PEER_OK, PEER_DENIED };
 
@@ -106,6 +115,41 @@ static enum MHD_Result unauthorized(struct MHD_Connection *c) {
         return ret;
 }
 
+/* "Basic <base64 of user:password>" (RFC 7617: the scheme in any case). The
+ * password is kept with its length: one holding a NUL byte can match no
+ * crypt(3) hash, so it is refused rather than cut at the NUL. */
+static bool basic_credentials(struct MHD_Connection *c, char *user, size_t user_len, char **ret_password) {
+        const char *v = NULL;
+        size_t n = 0;
+        if (MHD_lookup_connection_value_n(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION,
+                                          strlen(MHD_HTTP_HEADER_AUTHORIZATION), &v, &n) != MHD_YES || !v)
+                return false;
+        if (n < 6 || strncasecmp(v, "basic", 5) != 0 || (v[5] != ' ' && v[5] != '\t'))
+                return false;
+        v += 6, n -= 6;
+        while (n && (*v == ' ' || *v == '\t'))
+                v++, n--;
+        while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+                n--;
+        if (n == 0 || n % 4 || n > 4096)
+                return false;
+        unsigned char decoded[3 * 4096 / 4 + 1];
+        int len = EVP_DecodeBlock(decoded, (const unsigned char *)v, (int)n);
+        if (len < 0)
+                return false;
+        len -= (v[n - 1] == '=') + (v[n - 2] == '=');
+        bool ok = false;
+        const unsigned char *colon = memchr(decoded, ':', (size_t)len);
+        if (colon && !memchr(decoded, '\0', (size_t)len) && (size_t)(colon - decoded) < user_len && colon > decoded) {
+                memcpy(user, decoded, (size_t)(colon - decoded));
+                user[colon - decoded] = '\0';
+                *ret_password = strndup((const char *)colon + 1, (size_t)(len - (colon + 1 - decoded)));
+                ok = *ret_password != NULL;
+        }
+        explicit_bzero(decoded, sizeof decoded);
+        return ok;
+}
+
 /* TCP: who is asking, or false. The ServiceRoot and the login are open, as Redfish requires. */
 static bool authenticate(struct listener *l, struct MHD_Connection *c, const char *url, const char *method,
                          char *user, size_t user_len) {
@@ -119,16 +163,13 @@ static bool authenticate(struct listener *l, struct MHD_Connection *c, const cha
         const char *token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-Token");
         if (token)
                 return auth_session_check(l->h->auth, token, user, user_len);
-        char *pass = NULL;
-        char *name = MHD_basic_auth_get_username_password(c, &pass);
-        bool ok = name && pass && auth_check_password(l->h->auth, name, pass);
+        char name[80];
+        _cleanup_free_ char *pass = NULL;
+        bool ok = basic_credentials(c, name, sizeof name, &pass) && auth_check_password(l->h->auth, name, pass);
         if (ok)
                 snprintf(user, user_len, "%s", name);
-        if (pass) {
+        if (pass)
                 explicit_bzero(pass, strlen(pass));
-                MHD_free(pass);
-        }
-        MHD_free(name);
         return ok;
 }
 
@@ -141,6 +182,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 if (!rq)
                         return MHD_NO;
                 *con_cls = rq;
+                /* who asks is decided on the headers: an unauthenticated client
+                 * is answered before a byte of its body is read or kept */
+                if (!l->tcp) {
+                        const union MHD_ConnectionInfo *ci =
+                                MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+                        if (!ci || (intptr_t)ci->socket_context != PEER_OK) {
+                                struct api_response r = { 0 };
+                                api_error(&r, 403, "InsufficientPrivilege",
+                                          "this user may not use hostd's socket (group %s)",
+                                          l->h->cfg.socket_group ? l->h->cfg.socket_group : "-");
+                                return send_response(c, &r);
+                        }
+                        snprintf(rq->user, sizeof rq->user, "local");
+                } else if (!authenticate(l, c, url, method, rq->user, sizeof rq->user))
+                        return unauthorized(c);
                 const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
                 /* too big: the body is read and dropped, then 413 (an early answer would
                  * reset the connection while the client still sends); absurd sizes: 413 now */
@@ -164,17 +220,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 return MHD_YES;
         }
         struct api_response r = { 0 };
-        char user[80] = "";
-        if (!l->tcp) {
-                const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-                if (!ci || (intptr_t)ci->socket_context != PEER_OK) {
-                        api_error(&r, 403, "InsufficientPrivilege", "this user may not use hostd's socket (group %s)",
-                                  l->h->cfg.socket_group ? l->h->cfg.socket_group : "-");
-                        return send_response(c, &r);
-                }
-                snprintf(user, sizeof user, "local");
-        } else if (!authenticate(l, c, url, method, user, sizeof user))
-                return unauthorized(c);
         if (rq->too_big) {
                 api_error(&r, 413, "PayloadTooLarge", "the request body is larger than %zu bytes", l->h->cfg.max_body);
                 return send_response(c, &r);
@@ -184,7 +229,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 .path = url,
                 .body = rq->body,
                 .body_len = rq->len,
-                .user = user,
+                .user = rq->user,
                 .confirm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Hostd-Confirm"),
                 .if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),
         };
@@ -272,6 +317,12 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, struct error
         return 0;
 }
 
+static bool is_loopback(const struct sockaddr_storage *ss) {
+        if (ss->ss_family == AF_INET)
+                return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+        return ss->ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
 static const unsigned base_flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
 
 int server_start(struct hostd *h, const char *socket_path, struct server **ret, struct error *e) {
@@ -304,13 +355,19 @@ int server_start(struct hostd *h, const char *socket_path, struct server **ret, 
                         size_t n;
                         k = read_file(h->cfg.tls_cert, 1 << 20, &s->cert, &n, e);
                         if (k >= 0)
+                                k = file_check_private(h->cfg.tls_key, "TLS key", e);
+                        if (k >= 0)
                                 k = read_file(h->cfg.tls_key, 1 << 20, &s->key, &n, e);
                         flags |= MHD_USE_TLS;
                 }
+                if (k >= 0 && !h->cfg.tls && !is_loopback(&ss))
+                        log_warning("listen %s without TLS: passwords and session tokens cross the network in clear "
+                                    "text; set tls_cert and tls_key", h->cfg.listen);
                 if (k >= 0) {
                         s->tcp_l.d = h->cfg.tls
                                 ? MHD_start_daemon(flags, 0, NULL, NULL, handle, &s->tcp_l, MHD_OPTION_SOCK_ADDR, &ss,
                                                    MHD_OPTION_HTTPS_MEM_CERT, s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key,
+                                                   MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
                                                    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads,
                                                    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                                                    MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END)

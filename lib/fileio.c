@@ -121,6 +121,16 @@ int mkdir_private(const char *path, struct error *e) {
         return 0;
 }
 
+int file_check_private(const char *path, const char *what, struct error *e) {
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return error_set(e, -errno, "%s %s: %s", what, path, strerror(errno));
+        if (st.st_mode & (S_IROTH | S_IWOTH))
+                return error_set(e, ERROR_REFUSED, "%s %s is open to every local user (mode %04o): chmod o-rwx %s", what,
+                                 path, (unsigned)(st.st_mode & 07777), path);
+        return 0;
+}
+
 int file_ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e) {
         _cleanup_free_ char *text = NULL;
         size_t len = 0;

@@ -21,6 +21,9 @@ int mkdir_parent(const char *path, struct error *e);
 /* mkdir_p with mode 0700; a directory that exists with more is tightened to
  * 0700 (a state directory made by an older version or by systemd's default). */
 int mkdir_private(const char *path, struct error *e);
+/* A secret (a password file, a TLS key) that others may read or write is
+ * refused (ERROR_REFUSED) naming what, where and how to fix it. */
+int file_check_private(const char *path, const char *what, struct error *e);
 /* Append line to path unless the file already contains key (creating the
  * file with header, and its directory). 1 when written, 0 when present. */
 int file_ensure_line(const char *path, const char *key, const char *line, const char *header, struct error *e);

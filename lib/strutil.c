@@ -189,3 +189,15 @@ const char *format_size(uint64_t bytes, char *buf, size_t len) {
                 snprintf(buf, len, "%.1f%c", v, units[u]);
         return buf;
 }
+
+char *url_redacted(const char *url) {
+        const char *scheme_end = strstr(url, "://");
+        if (!scheme_end)
+                return strdup(url);
+        const char *authority = scheme_end + 3;
+        size_t authority_len = strcspn(authority, "/?#");
+        const char *at = memrchr(authority, '@', authority_len);
+        if (!at)
+                return strdup(url);
+        return strdup_printf("%.*s%s", (int)(authority - url), url, at + 1);
+}

@@ -43,3 +43,7 @@ char *argv_to_display(const char *const *argv);
 int parse_size(const char *s, uint64_t *ret_bytes);
 /* 17179869184 -> "16.0G"; buf of at least 16 bytes. */
 const char *format_size(uint64_t bytes, char *buf, size_t len);
+
+/* The URL as it may be logged: "https://user:pass@host/x" -> "https://host/x"
+ * (userinfo dropped). Returns a new string, or NULL on memory exhaustion. */
+char *url_redacted(const char *url);

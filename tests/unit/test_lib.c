@@ -163,6 +163,21 @@ static void yaml_errors_name_the_line(void **state) {
         assert_string_equal(e.msg, "line 2: YAML aliases are not supported");
 }
 
+/* Webhook URLs are logged without their userinfo (a password may be in it). */
+static void urls_are_logged_without_credentials(void **state) {
+        static const char *const cases[][2] = {
+                { "https://user:secret@hooks.example/x?a=b@c", "https://hooks.example/x?a=b@c" },
+                { "http://tok@10.0.0.1:8080/p", "http://10.0.0.1:8080/p" },
+                { "http://a:b@c@host", "http://host" },
+                { "http://host/path@x", "http://host/path@x" },
+                { "not a url", "not a url" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *shown = url_redacted(cases[i][0]);
+                assert_string_equal(shown, cases[i][1]);
+        }
+}
+
 /* 100 KB of '[' (a nesting bomb) is refused on its 65th level, before
  * libyaml's scanner spends minutes on it; 64 levels still parse. */
 static void yaml_nesting_bomb_is_refused_at_once(void **state) {
@@ -222,6 +237,7 @@ int main(void) {
                 cmocka_unit_test(yaml_reads_as_json),
                 cmocka_unit_test(yaml_errors_name_the_line),
                 cmocka_unit_test(yaml_nesting_bomb_is_refused_at_once),
+                cmocka_unit_test(urls_are_logged_without_credentials),
                 cmocka_unit_test(lines_of_a_deleted_array_are_removed),
         };
         return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
