@@ -1,6 +1,7 @@
 /* hostd.conf: YAML read through libyaml into json-c, checked key by key. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -117,6 +118,22 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
                 c->threads = (int)n;
                 return k;
         }
+        static const struct {
+                const char *key;
+                long min, max;
+                size_t offset;
+        } limits[] = {
+                { "max_connections", 8, 16384, offsetof(struct daemon_config, max_connections) },
+                { "max_connections_per_client", 1, 16384, offsetof(struct daemon_config, max_connections_per_client) },
+                { "header_timeout", 1, 300, offsetof(struct daemon_config, header_timeout_s) },
+                { "idle_timeout", 1, 3600, offsetof(struct daemon_config, idle_timeout_s) },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(limits); i++)
+                if (streq(key, limits[i].key)) {
+                        k = get_int(v, key, limits[i].min, limits[i].max, &n, e);
+                        *(int *)((char *)c + limits[i].offset) = (int)n;
+                        return k;
+                }
         if (streq(key, "hypervisor")) {
                 struct hv_config hc = { 0 };
                 if ((k = hv_config_from_json(v, &hc, e)) < 0)
@@ -128,7 +145,8 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
         if (streq(key, "containers"))
                 return get_containers(c, v, e);
         return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, users_file, session_timeout, "
-                                     "socket_group, socket_mode, disks_all, max_body, threads, hypervisor, "
+                                     "socket_group, socket_mode, disks_all, max_body, threads, max_connections, "
+                                     "max_connections_per_client, header_timeout, idle_timeout, hypervisor, "
                                      "containers)", key);
 }
 
@@ -140,6 +158,10 @@ int daemon_config_load(const char *path, struct daemon_config *ret, struct error
                 .socket_mode = 0660,
                 .max_body = 64 * 1024,
                 .threads = 2,
+                .max_connections = 256,
+                .max_connections_per_client = 16,
+                .header_timeout_s = 10,
+                .idle_timeout_s = 60,
         };
         if (!c.socket_group)
                 return error_set(e, -ENOMEM, "out of memory");

@@ -27,6 +27,12 @@ struct daemon_config {
         bool disks_all;           /* Drives lists loop/ram/... devices too (like disks --all) */
         size_t max_body;          /* request bodies larger than this: 413 (default 64 KiB) */
         int threads;              /* server threads (default 2) */
+        /* TCP connection policy (the Unix socket has its own, untouched slots) */
+        int max_connections;      /* in total (default 256) */
+        int max_connections_per_client;   /* per client address (default 16) */
+        int header_timeout_s;     /* from accept to the end of the headers, TLS handshake included;
+                                   * trickled bytes do not extend it (default 10) */
+        int idle_timeout_s;       /* a kept-alive connection with nothing to do (default 60) */
         struct json_object *hypervisor;   /* `hypervisor: {uri: ...}`: VMs as Systems; NULL: none */
         /* `containers: {pool, config, run_dir}`: what `hostctl containers` takes as
          * --pool, --config, --run-dir; NULL: the same defaults */

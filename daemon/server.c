@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "conn_guard.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -24,6 +25,7 @@ struct listener {
         struct MHD_Daemon *d;
         bool tcp;
         gid_t group;              /* Unix socket: this group may connect; (gid_t)-1: none */
+        struct conn_guard *guard; /* TCP: the deadline and the reserve */
 };
 
 struct server {
@@ -67,11 +69,19 @@ static bool uid_in_group(uid_t uid, gid_t gid, gid_t group) {
 }
 
 /* Unix socket: decide once per connection, from the peer's credentials. */
+/* TCP: each connection enters the guard when accepted and leaves it when closed. */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code) {
         struct listener *l = cls;
-        if (code != MHD_CONNECTION_NOTIFY_STARTED || l->tcp)
-                return;
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (l->tcp) {
+                if (code == MHD_CONNECTION_NOTIFY_STARTED && ci)
+                        *socket_context = conn_guard_started(l->guard, ci->connect_fd);
+                else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+                        conn_guard_closed(l->guard, TAKE_PTR(*socket_context));
+                return;
+        }
+        if (code != MHD_CONNECTION_NOTIFY_STARTED)
+                return;
         struct ucred cred;
         socklen_t len = sizeof cred;
         intptr_t v = PEER_DENIED;
@@ -197,6 +207,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                         snprintf(rq->user, sizeof rq->user, "local");
                 } else if (!authenticate(l, c, url, method, rq->user, sizeof rq->user))
                         return unauthorized(c);
+                else if (!streq(rq->user, "anonymous")) {
+                        const union MHD_ConnectionInfo *ci =
+                                MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+                        conn_guard_authenticated(l->guard, ci ? ci->socket_context : NULL);
+                }
                 const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
                 /* too big: the body is read and dropped, then 413 (an early answer would
                  * reset the connection while the client still sends); absurd sizes: 413 now */
@@ -363,18 +378,31 @@ int server_start(struct hostd *h, const char *socket_path, struct server **ret, 
                 if (k >= 0 && !h->cfg.tls && !is_loopback(&ss))
                         log_warning("listen %s without TLS: passwords and session tokens cross the network in clear "
                                     "text; set tls_cert and tls_key", h->cfg.listen);
+                /* a quarter of the slots stays for clients that have authenticated */
+                if (k >= 0)
+                        k = conn_guard_new(h->cfg.header_timeout_s, h->cfg.max_connections - h->cfg.max_connections / 4,
+                                           &s->tcp_l.guard, e);
                 if (k >= 0) {
-                        s->tcp_l.d = h->cfg.tls
-                                ? MHD_start_daemon(flags, 0, NULL, NULL, handle, &s->tcp_l, MHD_OPTION_SOCK_ADDR, &ss,
-                                                   MHD_OPTION_HTTPS_MEM_CERT, s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key,
-                                                   MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
-                                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads,
-                                                   MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-                                                   MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END)
-                                : MHD_start_daemon(flags, 0, NULL, NULL, handle, &s->tcp_l, MHD_OPTION_SOCK_ADDR, &ss,
-                                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads,
-                                                   MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-                                                   MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+                        struct MHD_OptionItem tls[] = {
+                                { MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert },
+                                { MHD_OPTION_HTTPS_MEM_KEY, 0, s->key },
+                                { MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES },
+                                { MHD_OPTION_END, 0, NULL },
+                        };
+                        struct MHD_OptionItem common[] = {
+                                { MHD_OPTION_THREAD_POOL_SIZE, h->cfg.threads, NULL },
+                                { MHD_OPTION_CONNECTION_LIMIT, h->cfg.max_connections, NULL },
+                                { MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->cfg.max_connections_per_client, NULL },
+                                { MHD_OPTION_CONNECTION_TIMEOUT, h->cfg.idle_timeout_s, NULL },
+                                { MHD_OPTION_ARRAY, 0, h->cfg.tls ? tls : NULL },
+                                { MHD_OPTION_END, 0, NULL },
+                        };
+                        if (!h->cfg.tls)
+                                common[4].option = MHD_OPTION_END;
+                        s->tcp_l.d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s->tcp_l, MHD_OPTION_SOCK_ADDR, &ss,
+                                                      MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s->tcp_l,
+                                                      MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+                                                      MHD_OPTION_ARRAY, common, MHD_OPTION_END);
                         if (!s->tcp_l.d)
                                 k = error_set(e, -EIO, "cannot listen on %s%s", h->cfg.listen,
                                               h->cfg.tls ? " (is the certificate and key a valid PEM pair?)" : "");
@@ -393,6 +421,7 @@ void server_stop(struct server *s) {
                 return;
         if (s->tcp_l.d)
                 MHD_stop_daemon(s->tcp_l.d);
+        conn_guard_free(s->tcp_l.guard);
         if (s->unix_l.d)
                 MHD_stop_daemon(s->unix_l.d);
         if (s->socket_path)
