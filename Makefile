@@ -95,12 +95,12 @@ print-deps:
 TEST_ENV = BUILD=$(abspath $(BUILD)) HOSTCTL=$(abspath $(BUILD)/hostctl) HOSTD=$(abspath $(BUILD)/hostd)
 unit: $(BINS) $(UNIT_BINS) $(HELPER_BINS)
 	@$(TEST_ENV) tests/run-tests.sh unit
-check-host: $(BINS) $(UNIT_BINS) $(HELPER_BINS)
+check-host: $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
 	@$(TEST_ENV) tests/run-tests.sh host
 check-lab: $(BINS)
 	@$(TEST_ENV) tests/run-tests.sh lab
 check: deps
-	@$(MAKE) --no-print-directory $(BINS) $(UNIT_BINS) $(HELPER_BINS)
+	@$(MAKE) --no-print-directory $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
 	@$(TEST_ENV) tests/run-tests.sh unit host lab
 
 demo: deps
@@ -134,8 +134,7 @@ build/fuzz/fuzz_redfish: tests/fuzz/fuzz_redfish.c $(wildcard ipmi/*.c lib/*.c)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 fuzz: build/fuzz/fuzz_api
-FUZZ_API_SRCS := $(addprefix daemon/,api.c api_service.c api_storage.c api_tasks.c api_vms.c api_vmedia.c api_containers.c \
-                   state.c jobs.c events.c auth.c) \
+FUZZ_API_SRCS := $(filter-out daemon/hostd.c,$(wildcard daemon/*.c)) \
                  $(wildcard raid/*.c hypervisor/*.c containers/*.c lib/*.c)
 build/fuzz/fuzz_api: tests/fuzz/fuzz_api.c $(FUZZ_API_SRCS)
 	@mkdir -p $(dir $@)
