@@ -15,6 +15,7 @@ void daemon_config_done(struct daemon_config *c) {
         free(c->listen);
         free(c->tls_cert);
         free(c->tls_key);
+        free(c->tls_priorities);
         free(c->users_file);
         free(c->socket_group);
         free(c->containers_pool);
@@ -94,6 +95,8 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
                 return get_string(v, key, &c->tls_key, e);
         if (streq(key, "users_file"))
                 return get_string(v, key, &c->users_file, e);
+        if (streq(key, "tls_priorities"))
+                return get_string(v, key, &c->tls_priorities, e);
         if (streq(key, "socket_group"))
                 return get_string(v, key, &c->socket_group, e);
         if (streq(key, "disks_all"))
@@ -144,7 +147,7 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
         }
         if (streq(key, "containers"))
                 return get_containers(c, v, e);
-        return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, users_file, session_timeout, "
+        return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, tls_priorities, users_file, session_timeout, "
                                      "socket_group, socket_mode, disks_all, max_body, threads, max_connections, "
                                      "max_connections_per_client, header_timeout, idle_timeout, hypervisor, "
                                      "containers)", key);

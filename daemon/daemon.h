@@ -20,6 +20,7 @@ struct daemon_config {
         char *listen;             /* "ADDR:PORT" for TCP; NULL: the Unix socket only */
         bool tls;                 /* TLS on the TCP listener (default true) */
         char *tls_cert, *tls_key; /* PEM files */
+        char *tls_priorities;     /* GnuTLS priority string; NULL: TLS 1.2+, forward-secret AEAD only */
         char *users_file;         /* "name:crypt-hash" lines (openssl passwd -6) */
         int session_timeout_s;    /* idle sessions end after this (default 1800) */
         char *socket_group;       /* group allowed on the Unix socket (default "hostd") */

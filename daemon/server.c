@@ -386,7 +386,8 @@ int server_start(struct hostd *h, const char *socket_path, struct server **ret, 
                         struct MHD_OptionItem tls[] = {
                                 { MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert },
                                 { MHD_OPTION_HTTPS_MEM_KEY, 0, s->key },
-                                { MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES },
+                                { MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                  (void *)(h->cfg.tls_priorities ? h->cfg.tls_priorities : TLS_PRIORITIES) },
                                 { MHD_OPTION_END, 0, NULL },
                         };
                         struct MHD_OptionItem common[] = {
@@ -405,7 +406,8 @@ int server_start(struct hostd *h, const char *socket_path, struct server **ret, 
                                                       MHD_OPTION_ARRAY, common, MHD_OPTION_END);
                         if (!s->tcp_l.d)
                                 k = error_set(e, -EIO, "cannot listen on %s%s", h->cfg.listen,
-                                              h->cfg.tls ? " (is the certificate and key a valid PEM pair?)" : "");
+                                              h->cfg.tls ? " (is the certificate and key a valid PEM pair, and "
+                                                           "tls_priorities a GnuTLS priority string?)" : "");
                 }
         }
         if (k < 0) {

@@ -110,4 +110,10 @@ after=$(rss)
 check "40 unauthenticated 8 MiB bodies leave RSS within 32 MiB of before (${before} -> ${after} KiB)" \
     test $((after - before)) -lt 32768
 check_eq "and hostd still answers" 200 "$("${C[@]}" -u 'admin:s3cret pass' "$U/Systems")"
+
+h_stop
+conf 'tls_priorities: "SECURE128:-VERS-ALL:+VERS-TLS1.2:-RSA"'
+h_start --config "$H_TMP/hostd.conf" || fail "hostd starts with tls_priorities"
+out=$(tls -tls1_3); check "tls_priorities narrows the policy: TLS 1.3 refused" refused "$out"
+out=$(tls -tls1_2); check_contains "and TLS 1.2 served" "Cipher is ECDHE" "$out"
 tap_done
