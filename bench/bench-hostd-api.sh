@@ -22,7 +22,7 @@ printf 'listen: "127.0.0.1:%s"\ntls: false\nusers_file: %s\n' "$port" "$tmp/user
     --log-level warning 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/redfish/v1" && break; sleep 0.1; done
-tok=$(curl -s -D - -o /dev/null --data '{"UserName":"bench","Password":"bench"}' \
+tok=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' --data '{"UserName":"bench","Password":"bench"}' \
       "http://127.0.0.1:$port/redfish/v1/SessionService/Sessions" | tr -d '\r' | sed -n 's/^X-Auth-Token: //p')
 P=/redfish/v1/Systems/host/Storage/md/Volumes
 curl -s -H "X-Auth-Token: $tok" "http://127.0.0.1:$port$P" > "$tmp/www.json"

@@ -183,6 +183,18 @@ static bool authenticate(struct listener *l, struct MHD_Connection *c, const cha
         return ok;
 }
 
+/* A request that carries a body says it is JSON: the API reads nothing else,
+ * and a form post from a browser on another site must not be taken for one. */
+static bool json_body_declared(struct MHD_Connection *c) {
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        if ((!cl || strtoull(cl, NULL, 10) == 0) && !te)
+                return true;
+        const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        size_t n = strlen("application/json");
+        return ct && strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **con_cls) {
         struct listener *l = cls;
@@ -211,6 +223,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                         const union MHD_ConnectionInfo *ci =
                                 MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
                         conn_guard_authenticated(l->guard, ci ? ci->socket_context : NULL);
+                }
+                if (!json_body_declared(c)) {
+                        struct api_response r = { 0 };
+                        api_error(&r, 415, "HeaderInvalid",
+                                  "Header 'Content-Type' is invalid: a request body must be application/json");
+                        return send_response(c, &r);
                 }
                 const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
                 /* too big: the body is read and dropped, then 413 (an early answer would

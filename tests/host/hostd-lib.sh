@@ -22,9 +22,12 @@ h_start() {
 }
 h_stop() { [ -n "$H_PID" ] && kill -TERM "$H_PID" && wait "$H_PID"; local rc=$?; H_PID=; return $rc; }
 # h_get PATH: body on stdout; the status code in $H_STATUS
+# (a body goes as application/json, as hostd requires, unless the args name a Content-Type)
 h_req() {  # h_req METHOD PATH [curl args...]
     local m=$1 p=$2; shift 2
-    H_STATUS=$(curl -s -o "$H_TMP/body" -w '%{http_code}' -X "$m" --unix-socket "$H_SOCK" "$@" "http://localhost$p")
+    local ct=(-H 'Content-Type: application/json')
+    case "${*,,}" in *content-type:*) ct=() ;; esac
+    H_STATUS=$(curl -s -o "$H_TMP/body" -w '%{http_code}' -X "$m" --unix-socket "$H_SOCK" "${ct[@]}" "$@" "http://localhost$p")
     H_BODY=$(cat "$H_TMP/body")
 }
 # a free TCP port on loopback

@@ -43,11 +43,11 @@ check "with an X-Auth-Token" test ${#tok} = 64
 check_contains "and the session's URI" "/redfish/v1/SessionService/Sessions/" "$loc"
 check_eq "the token opens Systems/host" 200 "$("${C[@]}" -H "X-Auth-Token: $tok" "$U/Systems/host")"
 check_eq "a made-up token: 401" 401 "$("${C[@]}" -H "X-Auth-Token: ${tok%?}$([ "${tok: -1}" = 0 ] && echo 1 || echo 0)" "$U/Systems/host")"
-check_eq "a login with a wrong password: 401" 401 "$("${C[@]}" --data '{"UserName": "admin", "Password": "x"}' "$U/SessionService/Sessions")"
+check_eq "a login with a wrong password: 401" 401 "$("${C[@]}" -H 'Content-Type: application/json' --data '{"UserName": "admin", "Password": "x"}' "$U/SessionService/Sessions")"
 check_eq "DELETE of the session URI logs out: 204" 204 "$("${C[@]}" -X DELETE -H "X-Auth-Token: $tok" "https://localhost:$port$loc")"
 check_eq "the deleted session's token: 401" 401 "$("${C[@]}" -H "X-Auth-Token: $tok" "$U/Systems/host")"
 
-"${C[@]}" -D "$H_TMP/hdr" --data '{"UserName": "admin", "Password": "s3cret pass"}' "$U/SessionService/Sessions" >/dev/null
+"${C[@]}" -D "$H_TMP/hdr" -H 'Content-Type: application/json' --data '{"UserName": "admin", "Password": "s3cret pass"}' "$U/SessionService/Sessions" >/dev/null
 tok=$(tr -d '\r' < "$H_TMP/hdr" | sed -n 's/^X-Auth-Token: //p')
 check_eq "a new session works" 200 "$("${C[@]}" -H "X-Auth-Token: $tok" "$U/Systems")"
 sleep 3.2

@@ -70,6 +70,18 @@ check_eq "the right password with a NUL and more after it: 401" 401 \
 check_eq "a password cut short: 401" 401 "$("${C[@]}" -H "Authorization: Basic $(b64 'admin:s3cret')" "$U/Systems")"
 check_eq "not base64: 401" 401 "$("${C[@]}" -H "Authorization: Basic !!!!" "$U/Systems")"
 
+AUTH=(-u 'admin:s3cret pass')
+code=$("${C[@]}" "${AUTH[@]}" --data '{"Destination": "http://127.0.0.1:9/x"}' "$U/EventService/Subscriptions")
+check_eq "a write whose body is a form post (curl's default type): 415" 415 "$code"
+check_contains "saying which header" "Header 'Content-Type' is invalid" "$(cat "$H_TMP/body")"
+code=$("${C[@]}" "${AUTH[@]}" -H 'Content-Type: text/plain' --data '{}' "$U/EventService/Subscriptions")
+check_eq "a write whose body is text/plain: 415" 415 "$code"
+code=$("${C[@]}" "${AUTH[@]}" -H 'Content-Type: application/json; charset=utf-8' \
+    --data '{"Destination": "http://127.0.0.1:9/x"}' "$U/EventService/Subscriptions")
+check_eq "application/json with a charset: 201" 201 "$code"
+code=$("${C[@]}" "${AUTH[@]}" -X DELETE "https://localhost:$port$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["@odata.id"])' "$H_TMP/body")")
+check_eq "a write without a body needs no Content-Type (DELETE): 204" 204 "$code"
+
 # An unauthenticated POST that announces 8 MiB and sends none of it is
 # answered at once: the body is never waited for, nor kept.
 early=$(python3 - "$port" "$H_TMP/cert.pem" <<'PY'

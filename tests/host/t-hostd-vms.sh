@@ -26,7 +26,7 @@ S=https://127.0.0.1:$port/redfish/v1/Systems
 req() {  # req METHOD URL [curl args]: body in $B, status in $ST
     local m=$1 u=$2; shift 2
     ST=$(curl -s --cacert "$H_TMP/cert.pem" -u admin:s3cret -o "$H_TMP/b" -D "$H_TMP/h" -w '%{http_code}' \
-        -X "$m" "$@" "$u")
+        -H 'Content-Type: application/json' -X "$m" "$@" "$u")
     B=$(cat "$H_TMP/b")
 }
 field() { printf '%s' "$B" | h_json "$1"; }

@@ -101,12 +101,15 @@ static int subscribe(const char *sock, const char *url) {
         char body[512];
         snprintf(body, sizeof body, "{\"Destination\": \"%s\", \"Context\": \"lab\", \"Protocol\": \"Redfish\"}", url);
         CURL *c = curl_easy_init();
+        struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
         curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
         curl_easy_setopt(c, CURLOPT_URL, "http://localhost/redfish/v1/EventService/Subscriptions");
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         CURLcode r = curl_easy_perform(c);
         long status = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_slist_free_all(h);
         curl_easy_cleanup(c);
         printf("\nsubscribe: %s HTTP %ld\n", curl_easy_strerror(r), status);
         return r == CURLE_OK && status == 201 ? 0 : 1;
