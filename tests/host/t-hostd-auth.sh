@@ -7,9 +7,7 @@ set -uo pipefail
 . "$(dirname "$0")/hostd-lib.sh"
 
 port=$(h_free_port)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$H_TMP/key.pem" -out "$H_TMP/cert.pem" -days 2 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-echo "admin:$(openssl passwd -6 's3cret pass')" > "$H_TMP/users"; chmod 600 "$H_TMP/users"
+h_tls_files admin 's3cret pass'
 grp=$(getent group users | cut -d: -f1)
 cat > "$H_TMP/hostd.conf" <<EOC
 listen: "127.0.0.1:$port"

@@ -9,9 +9,7 @@ set -uo pipefail
 . "$(dirname "$0")/hostd-lib.sh"
 
 port=$(h_free_port)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$H_TMP/key.pem" -out "$H_TMP/cert.pem" -days 2 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-echo "admin:$(openssl passwd -6 's3cret pass')" > "$H_TMP/users"
+h_tls_files admin 's3cret pass'
 conf() {  # conf EXTRA-LINES...: hostd.conf with TLS on 127.0.0.1:$port
     printf 'listen: "127.0.0.1:%s"\ntls_cert: %s\ntls_key: %s\nusers_file: %s\nmax_body: 8388608\n' \
         "$port" "$H_TMP/cert.pem" "$H_TMP/key.pem" "$H_TMP/users" > "$H_TMP/hostd.conf"

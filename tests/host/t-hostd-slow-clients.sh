@@ -11,9 +11,7 @@ set -uo pipefail
 SLOW=$(dirname "$0")/../helpers/slow-clients.py
 
 port=$(h_free_port)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$H_TMP/key.pem" -out "$H_TMP/cert.pem" -days 2 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-echo "admin:$(openssl passwd -6 pw)" > "$H_TMP/users"; chmod 600 "$H_TMP/users"
+h_tls_files admin pw
 printf 'listen: "127.0.0.1:%s"\ntls_cert: %s\ntls_key: %s\nusers_file: %s\nmax_connections: 64\nmax_connections_per_client: 8\nheader_timeout: 2\n' \
     "$port" "$H_TMP/cert.pem" "$H_TMP/key.pem" "$H_TMP/users" > "$H_TMP/hostd.conf"
 h_start --config "$H_TMP/hostd.conf" || { fail "hostd starts"; tap_done; exit 1; }

@@ -10,9 +10,7 @@ set -uo pipefail
 HOSTCTL=${HOSTCTL:?HOSTCTL must name the hostctl binary}
 
 port=$(h_free_port)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$H_TMP/key.pem" -out "$H_TMP/cert.pem" -days 2 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-echo "admin:$(openssl passwd -6 's3cret')" > "$H_TMP/users"; chmod 600 "$H_TMP/users"
+h_tls_files admin 's3cret'
 cat > "$H_TMP/hostd.conf" <<EOC
 listen: "127.0.0.1:$port"
 tls_cert: $H_TMP/cert.pem
