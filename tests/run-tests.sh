@@ -3,7 +3,11 @@
 # Every test program prints TAP: "ok N - what", "not ok N - what",
 # "ok N - what # SKIP why" (cmocka through CMOCKA_MESSAGE_OUTPUT=TAP).
 # A program that dies without saying "not ok", or whose plan line does not
-# match what it reported, counts as one failure more. The last line is
+# match what it reported, counts as one failure more. The host tests named in
+# PARALLEL_SAFE run two at a time (they use only temp dirs and free loopback
+# ports); the others, which start containerd or libvirtd, use loop devices or
+# load the machine on purpose, run alone. The lab runs one guest at a time.
+# The last lines are the ten slowest tests and
 # "N passed, N failed, N skipped"; the exit status is 0 only with 0 failed.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,34 +16,68 @@ export TOP BUILD HOSTCTL=${HOSTCTL:-$BUILD/hostctl} HOSTD=${HOSTD:-$BUILD/hostd}
 export CMOCKA_MESSAGE_OUTPUT=TAP
 LOGS=$BUILD/test-logs
 mkdir -p "$LOGS"
+rm -f "$LOGS"/*.sum "$LOGS"/*.report
+PARALLEL_SAFE=" t-cli t-layers t-fuzz t-download t-bmc-bad t-bmc-ipmi t-bmc-redfish t-vm-cli t-hostd t-hostd-api "
+PARALLEL_SAFE+=" t-hostd-auth t-hostd-clients t-hostd-hostile t-hostd-state t-hostd-vms t-json-errors "
 passed=0 failed=0 skipped=0
 failures=()
 
-run_one() {  # run_one NAME COMMAND...
+# run_one NAME COMMAND...: run, count, and leave NAME's line (and its details
+# when something failed) in $LOGS/<name>.report, its counts in <name>.sum
+run_one() {
     local name=$1; shift
-    local log=$LOGS/${name//\//_}.log t0 rc
+    local base=$LOGS/${name//\//_} t0 rc
     t0=$(date +%s)
-    "$@" >"$log" 2>&1 </dev/null
+    "$@" >"$base.log" 2>&1 </dev/null
     rc=$?
-    local ok notok skip plan
-    skip=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$log")
-    ok=$(grep -cE '^ok [0-9]+' "$log")
+    local ok notok skip plan secs
+    secs=$(( $(date +%s) - t0 ))
+    skip=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$base.log")
+    ok=$(grep -cE '^ok [0-9]+' "$base.log")
     ok=$((ok - skip))
-    notok=$(grep -cE '^not ok [0-9]+' "$log")
-    plan=$(grep -oE '^1\.\.[0-9]+' "$log" | head -n1 | cut -d. -f3)
+    notok=$(grep -cE '^not ok [0-9]+' "$base.log")
+    plan=$(grep -oE '^1\.\.[0-9]+' "$base.log" | head -n1 | cut -d. -f3)
     local extra=0 why=""
     if [ "$rc" != 0 ] && [ "$notok" = 0 ]; then extra=1; why="exited $rc without a failing test"; fi
     if [ -n "$plan" ] && [ "$plan" != $((ok + skip + notok)) ]; then extra=1; why="planned $plan tests, reported $((ok + skip + notok))"; fi
     if [ -z "$plan" ] && [ $((ok + skip + notok)) = 0 ]; then extra=1; why="reported no test"; fi
-    passed=$((passed + ok)); skipped=$((skipped + skip)); failed=$((failed + notok + extra))
-    printf '%-34s %3d passed %3d failed %3d skipped  %4ss\n' "$name" "$ok" $((notok + extra)) "$skip" $(( $(date +%s) - t0 ))
-    grep -E '^ok [0-9]+.*# (SKIP|skip)' "$log" | sed 's/^/    /'
-    if [ $((notok + extra)) != 0 ]; then
-        grep -E '^not ok' "$log" | sed 's/^/    /'
-        [ -n "$why" ] && echo "    $name: $why"
-        echo "    --- last lines of $log:"; tail -n 25 "$log" | sed 's/^/    | /'
-        failures+=("$name")
-    fi
+    {
+        printf '%-34s %3d passed %3d failed %3d skipped  %4ss\n' "$name" "$ok" $((notok + extra)) "$skip" "$secs"
+        grep -E '^ok [0-9]+.*# (SKIP|skip)' "$base.log" | sed 's/^/    /'
+        if [ $((notok + extra)) != 0 ]; then
+            grep -E '^not ok' "$base.log" | sed 's/^/    /'
+            [ -n "$why" ] && echo "    $name: $why"
+            echo "    --- last lines of $base.log:"; tail -n 25 "$base.log" | sed 's/^/    | /'
+        fi
+    } > "$base.report"
+    echo "$ok $((notok + extra)) $skip $secs $name" > "$base.sum"
+}
+
+# report NAME: print what run_one left and add it to the totals
+report() {
+    local base=$LOGS/${1//\//_} ok bad skip secs
+    cat "$base.report"
+    read -r ok bad skip secs _ < "$base.sum"
+    passed=$((passed + ok)); failed=$((failed + bad)); skipped=$((skipped + skip))
+    [ "$bad" = 0 ] || failures+=("$1")
+}
+
+run_host() {
+    local t name safe=() alone=()
+    for t in "$TOP"/tests/host/t-*.sh; do
+        [ -f "$t" ] || continue
+        case $PARALLEL_SAFE in *" $(basename "$t" .sh) "*) safe+=("$t") ;; *) alone+=("$t") ;; esac
+    done
+    for t in "${safe[@]}"; do
+        while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+        run_one "host/$(basename "$t" .sh)" bash "$t" &
+    done
+    wait
+    for t in "${safe[@]}"; do report "host/$(basename "$t" .sh)"; done
+    for t in "${alone[@]}"; do
+        name="host/$(basename "$t" .sh)"
+        run_one "$name" bash "$t"; report "$name"
+    done
 }
 
 suites=("$@"); [ ${#suites[@]} -gt 0 ] || suites=(unit host lab)
@@ -47,12 +85,18 @@ for suite in "${suites[@]}"; do
     echo "== $suite"
     case $suite in
     unit)
-        for t in "$BUILD"/tests/test_*; do [ -x "$t" ] && run_one "unit/${t##*/}" "$t"; done ;;
-    host|lab)
-        for t in "$TOP"/tests/"$suite"/t-*.sh; do [ -f "$t" ] && run_one "$suite/$(basename "$t" .sh)" bash "$t"; done ;;
+        for t in "$BUILD"/tests/test_*; do [ -x "$t" ] && { run_one "unit/${t##*/}" "$t"; report "unit/${t##*/}"; }; done ;;
+    host)
+        run_host ;;
+    lab)
+        for t in "$TOP"/tests/lab/t-*.sh; do
+            [ -f "$t" ] && { run_one "lab/$(basename "$t" .sh)" bash "$t"; report "lab/$(basename "$t" .sh)"; }
+        done ;;
     *) echo "run-tests: unknown suite '$suite' (unit, host, lab)" >&2; exit 2 ;;
     esac
 done
+echo "== the ten slowest"
+cat "$LOGS"/*.sum 2>/dev/null | sort -k4,4nr | head -n 10 | awk '{ printf "  %5ss  %s\n", $4, $5 }'
 [ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]} (logs in $LOGS)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
