@@ -21,6 +21,7 @@ struct rf_client {
         char *token, *session;        /* X-Auth-Token, its session's path */
         bool basic;                   /* Basic auth on every request */
         bool closing;                 /* the logout: its own few seconds, past the deadline */
+        long long task_until_ms;      /* following a task monitor: its polls may run to here */
         char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -169,6 +170,11 @@ static int perform_once(struct rf_client *c, const char *method, const char *url
         const struct bmc_config *cfg = c->cfg;
         long long budget = c->closing ? (cfg->timeout_s * 1000LL < RF_LOGOUT_MS ? cfg->timeout_s * 1000LL : RF_LOGOUT_MS)
                                       : bmc_config_remaining_ms(cfg);
+        if (!c->closing && c->task_until_ms) {      /* a task may take longer than --timeout; --wait bounds it */
+                long long left = c->task_until_ms - bmc_now_ms(), cap = cfg->timeout_s * 1000LL;
+                left = left < cap ? left : cap;
+                budget = left > budget ? left : budget;
+        }
         *ret_sent = false;
         if (budget <= 0)
                 return error_set(e, -ETIMEDOUT, "%s %s: the command's time limit (--timeout %d s) ran out", method, url,
@@ -326,9 +332,8 @@ int rf_get(struct rf_client *c, const char *path, json_object **ret, char **ret_
         return k;
 }
 
-static int follow_task(struct rf_client *c, const char *monitor, struct error *e) {
-        struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+static int follow_task_polls(struct rf_client *c, const char *monitor, const struct timespec *start, struct error *e) {
+        struct timespec t0 = *start;
         for (;;) {
                 struct rf_response r = { 0 };
                 int k = rf_request(c, "GET", monitor, NULL, NULL, &r, e);
@@ -360,6 +365,16 @@ static int follow_task(struct rf_client *c, const char *monitor, struct error *e
                 struct timespec ts = { .tv_sec = c->cfg->poll_ms / 1000, .tv_nsec = (c->cfg->poll_ms % 1000) * 1000000L };
                 nanosleep(&ts, NULL);
         }
+}
+
+/* Poll a task monitor until the task ends (cfg->power_timeout_s). */
+static int follow_task(struct rf_client *c, const char *monitor, struct error *e) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        c->task_until_ms = bmc_now_ms() + (c->cfg->power_timeout_s + c->cfg->timeout_s) * 1000LL;
+        int k = follow_task_polls(c, monitor, &t0, e);
+        c->task_until_ms = 0;
+        return k;
 }
 
 /* A 5xx to a POST or PATCH: the BMC may have acted before it failed. */
