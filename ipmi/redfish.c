@@ -5,26 +5,18 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "redfish_driver.h"
 #include "redfish_http.h"
 #include "redfish_json.h"
 
 #define RF_ROOT "/redfish/v1"          /* the one path the standard fixes */
 #define RF_MAX_PAGES 64
 
-struct rf_driver {
-        struct rf_client *c;
-        char *system, *manager;        /* @odata.id of each */
-};
-
-static struct rf_driver *drv(struct bmc *b) {
-        return b->driver;
-}
-
-static int bad_service(struct bmc *b, const char *what, struct error *e) {
+int rf_bad_service(struct bmc *b, const char *what, struct error *e) {
         return error_set(e, -EBADMSG, "BMC %s: the Redfish service shows no %s", b->cfg->name, what);
 }
 
-static int oom(struct error *e) {
+int rf_oom(struct error *e) {
         return error_set(e, -ENOMEM, "out of memory");
 }
 
@@ -37,7 +29,7 @@ static int each_listed(struct bmc *b, const char *first, int (*fn)(json_object *
         _cleanup_strv_free_ char **pages = NULL, **listed = NULL;
         _cleanup_free_ char *page = strdup(first), *cut = NULL;
         if (!page)
-                return oom(e);
+                return rf_oom(e);
         for (int n = 0; page && !cut; n++) {
                 _cleanup_json_ json_object *coll = NULL;
                 if (n == RF_MAX_PAGES || strv_contains(pages, page)) {
@@ -46,7 +38,7 @@ static int each_listed(struct bmc *b, const char *first, int (*fn)(json_object *
                         break;
                 }
                 if (strv_push(&pages, page) < 0)
-                        return oom(e);
+                        return rf_oom(e);
                 int k = rf_get(drv(b)->c, page, &coll, NULL, e);
                 if (k < 0)
                         return k;
@@ -61,13 +53,13 @@ static int each_listed(struct bmc *b, const char *first, int (*fn)(json_object *
                                 break;
                         }
                         if ((id && strv_push(&listed, id) < 0) || fn(x, u) < 0)
-                                return oom(e);
+                                return rf_oom(e);
                 }
                 const char *next = cut ? NULL : rf_next_page(coll);
                 free(page);
                 page = next ? strdup(next) : NULL;
                 if (next && !page)
-                        return oom(e);
+                        return rf_oom(e);
         }
         if (cut && !ret_cut)
                 log_debug("BMC %s: %s: the list is cut: %s", b->cfg->name, first, cut);
@@ -82,10 +74,10 @@ static int push_link(json_object *m, void *u) {
 }
 
 /* The @odata.id of each member of the collection at path, all pages. */
-static int collect_members(struct bmc *b, const char *path, char ***ret, struct error *e) {
+int rf_collect_members(struct bmc *b, const char *path, char ***ret, struct error *e) {
         _cleanup_strv_free_ char **m = calloc(1, sizeof(char *));
         if (!m)
-                return oom(e);
+                return rf_oom(e);
         int k = each_listed(b, path, push_link, &m, NULL, e);
         if (k < 0)
                 return k;
@@ -96,7 +88,7 @@ static int collect_members(struct bmc *b, const char *path, char ***ret, struct 
 /* GET path and the member of the collection it is that is want (NULL: the first). */
 static int pick_member(struct bmc *b, const char *path, const char *want, char **ret, struct error *e) {
         _cleanup_strv_free_ char **m = NULL;
-        int k = collect_members(b, path, &m, e);
+        int k = rf_collect_members(b, path, &m, e);
         if (k < 0)
                 return k;
         if (!m[0])
@@ -108,17 +100,17 @@ static int pick_member(struct bmc *b, const char *path, const char *want, char *
         return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
 }
 
-static int get_system(struct bmc *b, json_object **ret, char **ret_etag, struct error *e) {
+int rf_get_system(struct bmc *b, json_object **ret, char **ret_etag, struct error *e) {
         return rf_get(drv(b)->c, drv(b)->system, ret, ret_etag, e);
 }
 
 static int rf_power_get(struct bmc *b, enum bmc_power *ret, struct error *e) {
         _cleanup_json_ json_object *s = NULL;
-        int k = get_system(b, &s, NULL, e);
+        int k = rf_get_system(b, &s, NULL, e);
         if (k < 0)
                 return k;
         if (rf_power_state(s, ret) < 0)
-                return bad_service(b, "PowerState for the system", e);
+                return rf_bad_service(b, "PowerState for the system", e);
         return 0;
 }
 
@@ -144,12 +136,12 @@ static int rf_power_do(struct bmc *b, enum bmc_power_action a, const char **ret_
                 [BMC_ACTION_RESET] = { "ForceRestart", NULL },
         };
         _cleanup_json_ json_object *s = NULL;
-        int k = get_system(b, &s, NULL, e);
+        int k = rf_get_system(b, &s, NULL, e);
         if (k < 0)
                 return k;
         const char *target = rf_action_target(s, "#ComputerSystem.Reset");
         if (!target)
-                return bad_service(b, "#ComputerSystem.Reset action", e);
+                return rf_bad_service(b, "#ComputerSystem.Reset action", e);
         const char *type = first_allowed(s, types[a]);
         if (!type && a == BMC_ACTION_CYCLE && rf_action_allows(s, "#ComputerSystem.Reset", "ResetType", "ForceOff") &&
             rf_action_allows(s, "#ComputerSystem.Reset", "ResetType", "On")) {
@@ -183,7 +175,7 @@ static int rf_boot_set(struct bmc *b, const struct bmc_boot *boot, enum bmc_boot
                 [BMC_BOOT_HDD] = "Hdd", [BMC_BOOT_BIOS] = "BiosSetup",
         };
         _cleanup_json_ json_object *s = NULL;
-        int k = get_system(b, &s, NULL, e);
+        int k = rf_get_system(b, &s, NULL, e);
         if (k < 0)
                 return k;
         _cleanup_json_ json_object *body = json_object_new_object(), *bo = json_object_new_object();
@@ -200,133 +192,13 @@ static int rf_boot_set(struct bmc *b, const struct bmc_boot *boot, enum bmc_boot
         return 0;
 }
 
-/* The CD/DVD virtual media: under the System (newer BMCs) or the Manager (iDRAC 8). */
-static int find_vmedia(struct bmc *b, char **ret_path, json_object **ret, struct error *e) {
-        struct rf_driver *d = drv(b);
-        _cleanup_json_ json_object *s = NULL, *m = NULL;
-        int k = get_system(b, &s, NULL, e);
-        if (k < 0)
-                return k;
-        const char *link = rf_link(s, "VirtualMedia");
-        if (!link && d->manager) {
-                if ((k = rf_get(d->c, d->manager, &m, NULL, e)) < 0)
-                        return k;
-                link = rf_link(m, "VirtualMedia");
-        }
-        if (!link)
-                return bad_service(b, "VirtualMedia under the system or its manager", e);
-        _cleanup_strv_free_ char **members = NULL;
-        if ((k = collect_members(b, link, &members, e)) < 0)
-                return k;
-        for (char **p = members; *p; p++) {
-                json_object *v = NULL;
-                if ((k = rf_get(d->c, *p, &v, NULL, e)) < 0)
-                        return k;
-                if (rf_vmedia_is_cd(v) || !p[1]) {
-                        *ret_path = strdup(*p);
-                        *ret = v;
-                        return *ret_path ? 0 : error_set(e, -ENOMEM, "out of memory");
-                }
-                json_object_put(v);
-        }
-        return bad_service(b, "virtual media device", e);
-}
-
-static int vmedia_read_back(struct bmc *b, const char *path, struct bmc_vmedia *ret, struct error *e) {
-        _cleanup_json_ json_object *v = NULL;
-        int k = rf_get(drv(b)->c, path, &v, NULL, e);
-        if (k < 0)
-                return k;
-        return rf_read_vmedia(v, ret) < 0 ? oom(e) : 0;
-}
-
-/* Eject or insert (url) through the action, or a PATCH where there is none;
- * then read the drive back: what the BMC shows is the answer, not its status
- * code (a BMC may answer 204 and keep the old image, or 500 and do it). */
-static int vmedia_change(struct bmc *b, const char *path, json_object *v, const char *url, struct error *e) {
-        _cleanup_json_ json_object *body = json_object_new_object();
-        const char *action = url ? "#VirtualMedia.InsertMedia" : "#VirtualMedia.EjectMedia";
-        const char *target = rf_action_target(v, action);
-        if (url) {
-                json_add_string(body, "Image", url);
-                json_add_bool(body, "Inserted", true);
-                json_add_bool(body, "WriteProtected", true);
-        } else if (!target) {
-                json_object_object_add(body, "Image", NULL);
-                json_add_bool(body, "Inserted", false);
-        }
-        struct error sent_e = { 0 };
-        int sent = target ? rf_post_action(drv(b)->c, target, body, &sent_e) : rf_patch(drv(b)->c, path, body, &sent_e);
-        if (sent < 0 && sent != BMC_UNCONFIRMED)
-                return *e = sent_e, sent;
-        _cleanup_(bmc_vmedia_done) struct bmc_vmedia now = { 0 };
-        int k = vmedia_read_back(b, path, &now, e);
-        if (k < 0)
-                return k;
-        bool done = url ? now.inserted && streq(now.image, url) : !now.inserted;
-        if (done)
-                return 0;
-        const char *what = url ? "insert" : "eject";
-        const char *answer = sent < 0 ? sent_e.msg : "it answered success";
-        if (!now.inserted)
-                return error_set(e, -EIO, "BMC %s: virtual media %s of %s: %s, but the BMC shows the drive empty",
-                                 b->cfg->name, what, url, answer);
-        return error_set(e, -EIO, "BMC %s: virtual media %s: %s, but the BMC shows %s (still inserted)", b->cfg->name,
-                         what, answer, now.image ? now.image : "an image without a URL");
-}
-
-static int rf_vmedia_eject(struct bmc *b, struct error *e) {
-        _cleanup_free_ char *path = NULL;
-        _cleanup_json_ json_object *v = NULL;
-        _cleanup_(bmc_vmedia_done) struct bmc_vmedia st = { 0 };
-        int k = find_vmedia(b, &path, &v, e);
-        if (k < 0)
-                return k;
-        if (rf_read_vmedia(v, &st) < 0)
-                return oom(e);
-        if (!st.inserted)
-                return 0;
-        return vmedia_change(b, path, v, NULL, e);
-}
-
-static int rf_vmedia_insert(struct bmc *b, const char *url, struct error *e) {
-        _cleanup_free_ char *path = NULL;
-        _cleanup_json_ json_object *v = NULL;
-        _cleanup_(bmc_vmedia_done) struct bmc_vmedia st = { 0 };
-        int k = find_vmedia(b, &path, &v, e);
-        if (k < 0)
-                return k;
-        if (rf_read_vmedia(v, &st) < 0)
-                return oom(e);
-        if (st.inserted && streq(st.image, url))
-                return 0;
-        if (st.inserted) {
-                /* replacing: the old image stays in unless the new one can be had */
-                if ((startswith(url, "http://") || startswith(url, "https://")) && (k = rf_url_answers(b->cfg, url, e)) < 0)
-                        return error_prefix(e, "BMC %s: vmedia insert: the new image does not answer, so %s was left in",
-                                            b->cfg->name, st.image ? st.image : "the inserted image");
-                if ((k = vmedia_change(b, path, v, NULL, e)) < 0)
-                        return k;
-        }
-        return vmedia_change(b, path, v, url, e);
-}
-
-static int rf_vmedia_status(struct bmc *b, struct bmc_vmedia *ret, struct error *e) {
-        _cleanup_free_ char *path = NULL;
-        _cleanup_json_ json_object *v = NULL;
-        int k = find_vmedia(b, &path, &v, e);
-        if (k < 0)
-                return k;
-        return rf_read_vmedia(v, ret) < 0 ? error_set(e, -ENOMEM, "out of memory") : 0;
-}
-
 /* GET each member of the collection at link and hand it to fn. */
 static int each_member(struct bmc *b, const char *link, int (*fn)(json_object *o, struct bmc_inventory *inv),
                        struct bmc_inventory *inv, struct error *e) {
         _cleanup_strv_free_ char **m = NULL;
         if (!link)
                 return 0;
-        int k = collect_members(b, link, &m, e);
+        int k = rf_collect_members(b, link, &m, e);
         if (k < 0)
                 return k;
         for (char **p = m; *p; p++) {
@@ -341,7 +213,7 @@ static int each_member(struct bmc *b, const char *link, int (*fn)(json_object *o
 
 static int read_storage(struct bmc *b, const char *link, struct bmc_inventory *inv, struct error *e) {
         _cleanup_strv_free_ char **m = NULL;
-        int k = collect_members(b, link, &m, e);
+        int k = rf_collect_members(b, link, &m, e);
         if (k < 0)
                 return k;
         for (char **p = m; *p; p++) {
@@ -365,7 +237,7 @@ static int read_storage(struct bmc *b, const char *link, struct bmc_inventory *i
 static int rf_inventory(struct bmc *b, struct bmc_inventory *ret, struct error *e) {
         _cleanup_json_ json_object *s = NULL, *m = NULL;
         _cleanup_(bmc_inventory_done) struct bmc_inventory inv = { .cpu_count = -1 };
-        int k = get_system(b, &s, NULL, e);
+        int k = rf_get_system(b, &s, NULL, e);
         if (k < 0)
                 return k;
         if (rf_read_system(s, &inv) < 0)
@@ -400,7 +272,7 @@ static int find_log(struct bmc *b, json_object **ret, struct error *e) {
                 _cleanup_strv_free_ char **m = NULL;
                 if (!owners[i] || rf_get(d->c, owners[i], &o, NULL, e) < 0 || !rf_link(o, "LogServices"))
                         continue;
-                if (collect_members(b, rf_link(o, "LogServices"), &m, e) < 0)
+                if (rf_collect_members(b, rf_link(o, "LogServices"), &m, e) < 0)
                         continue;
                 for (char **p = m; *p; p++)
                         if (strv_push(&all, *p) < 0)
@@ -423,7 +295,7 @@ static int find_log(struct bmc *b, json_object **ret, struct error *e) {
                         json_object_put(o);
         }
         if (!fallback)
-                return bad_service(b, "LogService under the system or its manager", e);
+                return rf_bad_service(b, "LogService under the system or its manager", e);
         *ret = fallback;
         return 0;
 }
@@ -457,7 +329,7 @@ static int rf_sel_read(struct bmc *b, struct bmc_sel *ret, struct error *e) {
                 return k;
         const char *entries = rf_link(log, "Entries");
         if (!entries)
-                return bad_service(b, "Entries in the log service", e);
+                return rf_bad_service(b, "Entries in the log service", e);
         struct sel_reader r = { .b = b, .sel = &sel, .e = e };
         if ((k = each_listed(b, entries, read_listed_entry, &r, &sel.cut, e)) < 0 || (k = r.k) < 0)
                 return k;
@@ -473,14 +345,14 @@ static int rf_sel_clear(struct bmc *b, struct error *e) {
                 return k;
         const char *target = rf_action_target(log, "#LogService.ClearLog");
         if (!target)
-                return bad_service(b, "#LogService.ClearLog action", e);
+                return rf_bad_service(b, "#LogService.ClearLog action", e);
         _cleanup_json_ json_object *body = json_object_new_object();
         return rf_post_action(drv(b)->c, target, body, e);
 }
 
 static int rf_identify(struct bmc *b, bool on, struct error *e) {
         _cleanup_json_ json_object *s = NULL, *body = json_object_new_object();
-        int k = get_system(b, &s, NULL, e);
+        int k = rf_get_system(b, &s, NULL, e);
         if (k < 0)
                 return k;
         json_object *v;
@@ -524,7 +396,7 @@ static int authenticate(struct bmc *b, json_object *root, struct error *e) {
         if (auth == BMC_AUTH_BASIC)
                 return 0;
         if (!sessions && auth == BMC_AUTH_SESSION)
-                return bad_service(b, "Links.Sessions (use --auth basic or auth: basic)", e);
+                return rf_bad_service(b, "Links.Sessions (use --auth basic or auth: basic)", e);
         int k = sessions ? rf_login(drv(b)->c, sessions, e) : RF_NO_SESSION;
         if (k == RF_NO_SESSION && auth == BMC_AUTH_AUTO) {
                 log_debug("BMC %s: no session (%s): Basic auth", b->cfg->name, sessions ? e->msg : "no Links.Sessions");
@@ -548,7 +420,7 @@ int redfish_open(struct bmc *b, struct error *e) {
         if (k >= 0)
                 k = authenticate(b, root, e);
         if (k >= 0 && !rf_link(root, "Systems"))
-                k = bad_service(b, "Systems", e);
+                k = rf_bad_service(b, "Systems", e);
         if (k >= 0)
                 k = pick_member(b, rf_link(root, "Systems"), b->cfg->system, &d->system, e);
         if (k >= 0)
