@@ -88,18 +88,26 @@ static const struct command *find_sub(const struct command *c, const char *name)
         return NULL;
 }
 
+static int exit_code(const struct cli_ctx *ctx, const struct error *e) {
+        return ctx->usage_error ? CLI_EXIT_USAGE : e->code == ERROR_REFUSED ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE;
+}
+
+json_object *cli_error_json(struct cli_ctx *ctx, const struct error *e) {
+        json_object *err = json_object_new_object();
+        json_add_string(err, "message", e->msg);
+        json_add_string(err, "errno", strerrorname_np(-e->code));
+        json_add_int(err, "exit_code", exit_code(ctx, e));
+        return err;
+}
+
 static int report(struct cli_ctx *ctx, const struct error *e) {
-        int code = ctx->usage_error ? CLI_EXIT_USAGE : e->code == ERROR_REFUSED ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE;
         fprintf(stderr, "%s: %s\n", ctx->path, e->msg[0] ? e->msg : strerror(-e->code));
-        if (ctx->json) {
-                _cleanup_json_ json_object *o = json_object_new_object(), *err = json_object_new_object();
-                json_add_string(err, "message", e->msg);
-                json_add_string(err, "errno", strerrorname_np(-e->code));
-                json_add_int(err, "exit_code", code);
-                json_object_object_add(o, "error", json_object_get(err));
+        if (ctx->json && !ctx->json_done) {
+                _cleanup_json_ json_object *o = json_object_new_object();
+                json_object_object_add(o, "error", cli_error_json(ctx, e));
                 cli_print_json(ctx, o);
         }
-        return code;
+        return exit_code(ctx, e);
 }
 
 int cli_main(const struct command *root, int argc, char **argv) {
@@ -183,10 +191,55 @@ int cli_usage_error(struct cli_ctx *ctx, struct error *e, const char *fmt, ...) 
         return error_set(e, -EINVAL, "%s; see '%s --help'", msg, ctx->path);
 }
 
+static const struct option *long_option(const struct option *longopts, const char *name, size_t len) {
+        for (const struct option *o = longopts; o && o->name; o++)
+                if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+                        return o;
+        return NULL;
+}
+
+/* Does short option c take a value (in getopt's "ab:c" notation)? */
+static bool short_takes_value(const char *shortopts, char c) {
+        const char *p = c != ':' && shortopts ? strchr(shortopts, c) : NULL;
+        return p && p[1] == ':';
+}
+
+/* getopt_long takes any unique prefix of a long option ("--pass X" is
+ * "--password-file X"): before it runs, every "--name" must be a whole name.
+ * The message names the option only, never its value (it may be a secret). */
+static int check_whole_names(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
+                             const struct option *longopts, struct error *e) {
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                if (streq(a, "--"))
+                        return 0;
+                if (a[0] != '-' || !a[1])
+                        continue;
+                if (a[1] != '-') {      /* -x, -xVALUE, -x VALUE */
+                        for (const char *c = a + 1; *c; c++)
+                                if (short_takes_value(shortopts, *c)) {
+                                        i += c[1] ? 0 : 1;
+                                        break;
+                                }
+                        continue;
+                }
+                size_t len = strcspn(a + 2, "=");
+                const struct option *o = long_option(longopts, a + 2, len);
+                if (!o)
+                        return cli_usage_error(ctx, e, "unknown option '%.*s'", (int)(len + 2), a);
+                if (o->has_arg == required_argument && !a[2 + len])
+                        i++;            /* its value, whatever it looks like */
+        }
+        return 0;
+}
+
 int cli_parse_options(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                       const struct option *longopts,
                       int (*handle)(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e),
                       void *userdata, int *ret_optind, struct error *e) {
+        int k = check_whole_names(ctx, argc, argv, shortopts, longopts, e);
+        if (k < 0)
+                return k;
         /* options may follow the operands: "raid replace data --failed X" */
         _cleanup_free_ char *opts = strdup_printf(":%s", shortopts ? shortopts : "");
         if (!opts)
@@ -195,11 +248,13 @@ int cli_parse_options(struct cli_ctx *ctx, int argc, char **argv, const char *sh
         opterr = 0;
         int opt;
         while ((opt = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
+                const char *word = argv[optind - 1];
+                int len = (int)strcspn(word, "=");          /* "--opt=VALUE": the name only */
                 if (opt == '?')
-                        return cli_usage_error(ctx, e, "unknown option '%s'", argv[optind - 1]);
+                        return cli_usage_error(ctx, e, "unknown option '%.*s'", len, word);
                 if (opt == ':')
-                        return cli_usage_error(ctx, e, "option '%s' needs a value", argv[optind - 1]);
-                int k = handle(ctx, opt, optarg, userdata, e);
+                        return cli_usage_error(ctx, e, "option '%.*s' needs a value", len, word);
+                k = handle(ctx, opt, optarg, userdata, e);
                 if (k < 0)
                         return k;
         }

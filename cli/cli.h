@@ -23,6 +23,7 @@ struct cli_ctx {
         const char *path;         /* "hostctl raid create", for messages */
         FILE *out;                /* stdout; tests may point it elsewhere */
         const char *host;         /* --host URL: ask a running hostd; NULL: in-process */
+        bool json_done;           /* --json: the command printed its one document, error included */
 };
 
 struct command {
@@ -41,12 +42,16 @@ int cli_main(const struct command *root, int argc, char **argv);
 
 /* Leaf helpers. */
 int cli_usage_error(struct cli_ctx *ctx, struct error *e, const char *fmt, ...) _printf_(3, 4);
-/* getopt_long over a leaf's own options; unknown options become usage errors.
+/* getopt_long over a leaf's own options; unknown options become usage errors,
+ * and so do abbreviations (getopt_long would take "--pass" for
+ * "--password-file"): a long option is its whole name or nothing.
  * handle() gets each option; returns <0 to stop. On success *ret_optind is
  * the index of the first operand. */
 int cli_parse_options(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                       const struct option *longopts,
                       int (*handle)(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e),
                       void *userdata, int *ret_optind, struct error *e);
+/* The error object of a --json document: message, errno, exit_code (new reference). */
+json_object *cli_error_json(struct cli_ctx *ctx, const struct error *e);
 /* Print a JSON document (pretty) on ctx->out. */
 void cli_print_json(struct cli_ctx *ctx, json_object *o);

@@ -14,7 +14,8 @@
 struct bmc_opts {
         char **names;                 /* --bmc a,b,c and --bmc-file */
         const char *address, *user, *password_file, *ca_file, *config_dir, *system;
-        bool insecure;
+        bool insecure, auth_given;
+        enum bmc_auth auth;
         int parallel, timeout_s, wait_s;
         struct bmc_request rq;
 };
@@ -43,7 +44,7 @@ static int parse_int_opt(struct cli_ctx *ctx, const char *opt, const char *arg, 
 }
 
 enum { O_BMC = 0x100, O_BMC_FILE, O_ADDRESS, O_USER, O_PWFILE, O_CA, O_INSECURE, O_CONFDIR, O_PARALLEL,
-       O_TIMEOUT, O_WAIT, O_ONCE, O_PERSISTENT, O_UEFI, O_LEGACY, O_SYSTEM };
+       O_TIMEOUT, O_WAIT, O_ONCE, O_PERSISTENT, O_UEFI, O_LEGACY, O_SYSTEM, O_AUTH, O_PASSWORD };
 
 static const struct option options[] = {
         { "bmc", required_argument, NULL, O_BMC },         { "bmc-file", required_argument, NULL, O_BMC_FILE },
@@ -54,6 +55,9 @@ static const struct option options[] = {
         { "wait", required_argument, NULL, O_WAIT },       { "once", no_argument, NULL, O_ONCE },
         { "persistent", no_argument, NULL, O_PERSISTENT }, { "uefi", no_argument, NULL, O_UEFI },
         { "legacy", no_argument, NULL, O_LEGACY },         { "system", required_argument, NULL, O_SYSTEM },
+        { "auth", required_argument, NULL, O_AUTH },
+        /* only to say where passwords go; optional: "--password VALUE" leaves VALUE as a word, never read */
+        { "password", optional_argument, NULL, O_PASSWORD },
         {},
 };
 
@@ -81,8 +85,17 @@ static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata,
         case O_WAIT: return parse_int_opt(ctx, "--wait", arg, 3600, &o->wait_s, e);
         case O_ONCE: o->rq.boot.persistent = false; return 0;
         case O_PERSISTENT: o->rq.boot.persistent = true; return 0;
-        case O_UEFI: o->rq.boot.legacy = false; return 0;
-        case O_LEGACY: o->rq.boot.legacy = true; return 0;
+        case O_UEFI: o->rq.boot.mode = BMC_BOOT_MODE_UEFI; return 0;
+        case O_LEGACY: o->rq.boot.mode = BMC_BOOT_MODE_LEGACY; return 0;
+        case O_AUTH:
+                if (bmc_auth_from_string(arg, &o->auth) < 0)
+                        return cli_usage_error(ctx, e, "--auth takes auto, session or basic");
+                o->auth_given = true;
+                return 0;
+        case O_PASSWORD:
+                return cli_usage_error(ctx, e, "--password: a password on the command line is seen by every user "
+                                               "(ps); give it in $HOSTD_BMC_PASSWORD, a file (--password-file FILE, "
+                                               "mode 0600) or the BMC's config in %s", BMC_CONFIG_DIR);
         }
         return 0;
 }
@@ -141,6 +154,8 @@ static int target_config(const struct bmc_opts *o, const char *name, struct bmc_
                         return error_set(e, -ENOMEM, "out of memory");
         }
         c->insecure = c->insecure || o->insecure;
+        if (o->auth_given)
+                c->auth = o->auth;
         if (o->timeout_s)
                 c->timeout_s = o->timeout_s;
         if (o->wait_s)
@@ -221,13 +236,19 @@ static int bmc_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) 
                 free(j->text);
                 free(j->summary);
         }
+        if (n > 1 && failed)
+                error_set(e, -EIO, "%zu of %zu BMCs failed", failed, n);
         if (n > 1 && ctx->json) {
+                /* one document: each BMC's error in its result, the overall one beside */
                 _cleanup_json_ json_object *doc = json_object_new_object();
                 json_object_object_add(doc, "results", json_object_get(all));
+                if (failed)
+                        json_object_object_add(doc, "error", cli_error_json(ctx, e));
                 cli_print_json(ctx, doc);
+                ctx->json_done = true;
         }
         if (n > 1 && failed)
-                return error_set(e, -EIO, "%zu of %zu BMCs failed", failed, n);
+                return e->code;
         return n == 1 && failed ? e->code : 0;
 }
 
@@ -238,7 +259,10 @@ const struct command cmd_bmc = {
         .help = "Verbs:\n"
                 "  power status|on|off|shutdown|cycle|reset   checks the state first, waits until reached\n"
                 "  boot pxe|cd|hdd|bios|none [--once|--persistent] [--uefi|--legacy]\n"
-                "  vmedia insert URL | eject | status          (Redfish)\n"
+                "                                              the firmware mode stays as the system has it\n"
+                "                                              unless --uefi or --legacy is given\n"
+                "  vmedia insert URL | eject | status          (Redfish) read back after each change; an image\n"
+                "                                              replacing another must answer first (HEAD)\n"
                 "  inventory                                   manufacturer, model, serial, BIOS, CPUs, memory,\n"
                 "                                              NICs, storage controllers and drives\n"
                 "  sel [list] | sel clear                      the event log (SEL / Redfish LogService)\n"
@@ -250,10 +274,14 @@ const struct command cmd_bmc = {
                 "  --address URL         https://HOST[:PORT] (Redfish) or ipmi://HOST[:PORT]\n"
                 "  --user USER           ($HOSTD_BMC_USER); the password from $HOSTD_BMC_PASSWORD or\n"
                 "  --password-file FILE  (never on the command line)\n"
+                "  --auth auto|session|basic  Redfish login (auto: a session, else Basic when the service\n"
+                "                        has no sessions or gives none)\n"
                 "  --ca-file FILE        the CA that signed the BMC's certificate\n"
                 "  --insecure            do not verify the certificate (logged as a warning)\n"
                 "  --system ID           Redfish: the System (Id or @odata.id) when there are several\n"
                 "  --parallel N          BMCs in flight at once (16)\n"
-                "  --timeout S           per request (20); --wait S: for a power state (300)\n",
+                "  --timeout S           for all the BMC's requests of the command (20); a request that may\n"
+                "                        have acted (a reset, an insert) is checked by reading, never sent twice\n"
+                "  --wait S              for a power state (300)\n",
         .run = bmc_run,
 };

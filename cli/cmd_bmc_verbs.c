@@ -47,6 +47,7 @@ static json_object *inventory_json(const struct bmc_inventory *inv) {
         json_add_string(o, "manufacturer", inv->manufacturer);
         json_add_string(o, "model", inv->model);
         json_add_string(o, "serial", inv->serial);
+        json_add_string(o, "service_tag", inv->service_tag);
         json_add_string(o, "bios_version", inv->bios_version);
         json_add_string(o, "bmc_firmware", inv->bmc_firmware);
         if (inv->cpu_count >= 0)
@@ -94,8 +95,8 @@ static json_object *inventory_json(const struct bmc_inventory *inv) {
 
 static void inventory_text(FILE *f, const struct bmc_inventory *inv) {
         char sz[16];
-        fprintf(f, "Manufacturer:  %s\nModel:         %s\nSerial:        %s\nBIOS:          %s\n", S(inv->manufacturer),
-                S(inv->model), S(inv->serial), S(inv->bios_version));
+        fprintf(f, "Manufacturer:  %s\nModel:         %s\nSerial:        %s\nService tag:   %s\nBIOS:          %s\n",
+                S(inv->manufacturer), S(inv->model), S(inv->serial), S(inv->service_tag), S(inv->bios_version));
         if (inv->bmc_firmware)
                 fprintf(f, "BMC firmware:  %s\n", inv->bmc_firmware);
         if (inv->cpu_count >= 0)
@@ -136,22 +137,31 @@ static int run_verb(struct bmc *b, const struct bmc_request *rq, json_object *o,
                 json_add_string(o, "before", bmc_power_to_string(r.before));
                 json_add_string(o, "power", bmc_power_to_string(r.after));
                 json_add_bool(o, "changed", r.changed);
+                json_add_string(o, "sent", r.how);
+                json_add_string(o, "unconfirmed", r.unconfirmed[0] ? r.unconfirmed : NULL);
+                _cleanup_free_ char *how = a == BMC_ACTION_CYCLE && r.how ? strdup_printf(" (%s)", r.how) : NULL;
                 if (r.changed)
-                        fprintf(sum, "power %s done: was %s, now %s", arg, bmc_power_to_string(r.before),
-                                bmc_power_to_string(r.after));
+                        fprintf(sum, "power %s done%s: was %s, now %s", arg, how ? how : "",
+                                bmc_power_to_string(r.before), bmc_power_to_string(r.after));
                 else
                         fprintf(sum, "already %s, nothing to do", bmc_power_to_string(r.after));
+                if (r.unconfirmed[0])
+                        fprintf(sum, " (the BMC answered with an error, but the power is %s: not sent again)",
+                                bmc_power_to_string(r.after));
                 fprintf(text, "%s\n", "");
         } else if (streq(verb, "boot")) {
                 struct bmc_boot boot = rq->boot;
+                enum bmc_boot_mode mode = BMC_BOOT_MODE_KEEP;
                 bmc_boot_target_from_string(arg, &boot.target);
-                if ((k = bmc_boot_set(b, &boot, e)) < 0)
+                if ((k = bmc_boot_set(b, &boot, &mode, e)) < 0)
                         return k;
                 json_add_string(o, "boot", bmc_boot_target_to_string(boot.target));
                 json_add_bool(o, "persistent", boot.persistent);
-                json_add_string(o, "mode", boot.legacy ? "legacy" : "uefi");
+                json_add_string(o, "mode", mode == BMC_BOOT_MODE_KEEP ? NULL : mode == BMC_BOOT_MODE_UEFI ? "uefi" : "legacy");
+                json_add_bool(o, "mode_changed", boot.mode != BMC_BOOT_MODE_KEEP);
                 fprintf(sum, "boot override %s (%s, %s)", bmc_boot_target_to_string(boot.target),
-                        boot.persistent ? "persistent" : "next boot only", boot.legacy ? "legacy" : "UEFI");
+                        boot.persistent ? "persistent" : "next boot only",
+                        mode == BMC_BOOT_MODE_KEEP ? "firmware mode not shown by the BMC" : bmc_boot_mode_to_string(mode));
         } else if (streq(verb, "vmedia")) {
                 _cleanup_(bmc_vmedia_done) struct bmc_vmedia v = { 0 };
                 if (streq(arg, "insert"))
@@ -189,13 +199,20 @@ static int run_verb(struct bmc *b, const struct bmc_request *rq, json_object *o,
                         json_object *x = json_object_new_object();
                         json_add_string(x, "id", sel.entries[i].id);
                         json_add_string(x, "created", sel.entries[i].created);
+                        if (!sel.entries[i].created)
+                                json_add_string(x, "created_raw", sel.entries[i].created_raw);
                         json_add_string(x, "severity", sel.entries[i].severity);
                         json_add_string(x, "message", sel.entries[i].message);
                         json_object_array_add(a, x);
-                        fprintf(text, "%-5s %-25s %-9s %s\n", S(sel.entries[i].id), S(sel.entries[i].created),
+                        fprintf(text, "%-5s %-25s %-9s %s\n", S(sel.entries[i].id),
+                                sel.entries[i].created ? sel.entries[i].created : S(sel.entries[i].created_raw),
                                 S(sel.entries[i].severity), S(sel.entries[i].message));
                 }
-                fprintf(sum, "%zu event log entries", sel.n);
+                json_add_bool(o, "truncated", sel.cut != NULL);
+                json_add_string(o, "truncated_because", sel.cut);
+                if (sel.cut)
+                        fprintf(text, "(the list is cut: %s)\n", sel.cut);
+                fprintf(sum, "%zu event log entries%s", sel.n, sel.cut ? " (the list is cut)" : "");
         } else if (streq(verb, "identify")) {
                 if ((k = bmc_identify(b, streq(arg, "on"), e)) < 0)
                         return k;

@@ -1,5 +1,6 @@
 #include "bmc.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +17,7 @@ int bmc_open(struct bmc_config *cfg, struct bmc **ret, struct error *e) {
         if (!c->host)
                 return error_set(e, -EINVAL, "BMC %s: no address", c->name ? c->name : "?");
         b->cfg = TAKE_PTR(c);
+        b->cfg->deadline_ms = bmc_now_ms() + (long long)b->cfg->timeout_s * 1000LL;
         int k = b->cfg->driver == BMC_DRIVER_REDFISH ? redfish_open(b, e) : ipmitool_open(b, e);
         if (k < 0) {
                 bmc_config_free(b->cfg);
@@ -34,12 +36,6 @@ void bmc_close(struct bmc *b) {
         free(b);
 }
 
-static long now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void sleep_ms(long ms) {
         struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
@@ -48,6 +44,27 @@ static void sleep_ms(long ms) {
 
 int bmc_power_status(struct bmc *b, enum bmc_power *ret, struct error *e) {
         return b->ops->power_get(b, ret, e);
+}
+
+int bmc_power_wait(struct bmc *b, enum bmc_power want, enum bmc_power *ret_now, struct error *e) {
+        long long deadline = bmc_now_ms() + b->cfg->power_timeout_s * 1000LL;
+        /* the requests of the wait get their own --wait, plus --timeout for the last one */
+        if (b->cfg->deadline_ms && b->cfg->deadline_ms < deadline + b->cfg->timeout_s * 1000LL)
+                b->cfg->deadline_ms = deadline + b->cfg->timeout_s * 1000LL;
+        enum bmc_power now;
+        for (;;) {
+                int k = b->ops->power_get(b, &now, e);
+                if (k < 0)
+                        return k;
+                if (now == want || bmc_now_ms() >= deadline)
+                        break;
+                sleep_ms(b->cfg->poll_ms);
+        }
+        *ret_now = now;
+        if (now != want)
+                return error_set(e, -ETIMEDOUT, "the power is still %s after %d s", bmc_power_to_string(now),
+                                 b->cfg->power_timeout_s);
+        return 0;
 }
 
 int bmc_power(struct bmc *b, enum bmc_power_action a, struct bmc_power_result *ret, struct error *e) {
@@ -64,23 +81,23 @@ int bmc_power(struct bmc *b, enum bmc_power_action a, struct bmc_power_result *r
         if (before == BMC_POWER_OFF && (a == BMC_ACTION_CYCLE || a == BMC_ACTION_RESET))
                 a = BMC_ACTION_ON;              /* a cold machine: cycling it means starting it */
         log_debug("bmc %s: power %s (was %s)", b->cfg->name, bmc_action_to_string(a), bmc_power_to_string(before));
-        k = b->ops->power_do(b, a, e);
-        if (k < 0)
+        k = b->ops->power_do(b, a, &r.how, e);
+        if (k == BMC_UNCONFIRMED)               /* it may have acted: read, do not send again */
+                snprintf(r.unconfirmed, sizeof r.unconfirmed, "%s", e->msg);
+        else if (k < 0)
                 return k;
         r.changed = true;
-        long deadline = now_ms() + b->cfg->power_timeout_s * 1000L;
-        for (;;) {
-                k = b->ops->power_get(b, &now, e);
-                if (k < 0)
-                        return k;
-                if (now == want)
-                        break;
-                if (now_ms() >= deadline)
-                        return error_set(e, -ETIMEDOUT, "BMC %s: power %s sent, but the power is still %s after %d s",
-                                         b->cfg->name, bmc_action_to_string(a), bmc_power_to_string(now),
-                                         b->cfg->power_timeout_s);
-                sleep_ms(b->cfg->poll_ms);
+        struct error wait_e = { 0 };
+        if ((k = bmc_power_wait(b, want, &now, &wait_e)) < 0) {
+                if (k != -ETIMEDOUT)
+                        return *e = wait_e, k;
+                if (r.unconfirmed[0])
+                        return error_set(e, -EIO, "%s; it was not sent again (the BMC may act and then fail), "
+                                                  "and %s", r.unconfirmed, wait_e.msg);
+                return error_set(e, k, "BMC %s: power %s sent, but %s", b->cfg->name, bmc_action_to_string(a),
+                                 wait_e.msg);
         }
+        error_clear(e);
         r.after = now;
         *ret = r;
         return 0;
@@ -94,9 +111,9 @@ int bmc_power(struct bmc *b, enum bmc_power_action a, struct bmc_power_result *r
                 return b->ops->op(b, __VA_ARGS__);                                                     \
         } while (0)
 
-int bmc_boot_set(struct bmc *b, const struct bmc_boot *boot, struct error *e) {
+int bmc_boot_set(struct bmc *b, const struct bmc_boot *boot, enum bmc_boot_mode *ret_mode, struct error *e) {
         const char *what = "boot override";
-        CALL(boot_set, boot, e);
+        CALL(boot_set, boot, ret_mode, e);
 }
 int bmc_vmedia_insert(struct bmc *b, const char *url, struct error *e) {
         const char *what = "virtual media (use the Redfish address of this BMC)";
@@ -137,6 +154,7 @@ void bmc_inventory_done(struct bmc_inventory *inv) {
         free(inv->manufacturer);
         free(inv->model);
         free(inv->serial);
+        free(inv->service_tag);
         free(inv->bios_version);
         free(inv->bmc_firmware);
         for (size_t i = 0; i < inv->n_cpus; i++) {
@@ -168,10 +186,12 @@ void bmc_sel_done(struct bmc_sel *s) {
         for (size_t i = 0; i < s->n; i++) {
                 free(s->entries[i].id);
                 free(s->entries[i].created);
+                free(s->entries[i].created_raw);
                 free(s->entries[i].severity);
                 free(s->entries[i].message);
         }
         free(s->entries);
+        free(s->cut);
         *s = (struct bmc_sel){ 0 };
 }
 
@@ -196,6 +216,10 @@ const char *bmc_action_to_string(enum bmc_power_action a) {
 }
 const char *bmc_boot_target_to_string(enum bmc_boot_target t) {
         return t < ELEMENTSOF(boot_names) ? boot_names[t] : "?";
+}
+
+const char *bmc_boot_mode_to_string(enum bmc_boot_mode m) {
+        return m == BMC_BOOT_MODE_UEFI ? "UEFI" : m == BMC_BOOT_MODE_LEGACY ? "Legacy" : NULL;
 }
 
 int bmc_action_from_string(const char *s, enum bmc_power_action *ret) {

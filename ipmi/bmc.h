@@ -13,12 +13,20 @@
 enum bmc_power { BMC_POWER_UNKNOWN, BMC_POWER_OFF, BMC_POWER_ON };
 enum bmc_power_action { BMC_ACTION_ON, BMC_ACTION_OFF, BMC_ACTION_SHUTDOWN, BMC_ACTION_CYCLE, BMC_ACTION_RESET };
 enum bmc_boot_target { BMC_BOOT_NONE, BMC_BOOT_PXE, BMC_BOOT_CD, BMC_BOOT_HDD, BMC_BOOT_BIOS };
+/* KEEP: leave the firmware mode as the system has it (a Legacy-BIOS server
+ * switched to UEFI does not boot its disks); as a result: not known. */
+enum bmc_boot_mode { BMC_BOOT_MODE_KEEP, BMC_BOOT_MODE_UEFI, BMC_BOOT_MODE_LEGACY };
 
 struct bmc_boot {
         enum bmc_boot_target target;
         bool persistent;              /* false: the next boot only */
-        bool legacy;                  /* false: UEFI */
+        enum bmc_boot_mode mode;      /* --uefi / --legacy, else KEEP */
 };
+
+/* A request that was sent but whose answer was lost or a server error: the
+ * BMC may have acted. The caller reads the state instead of sending it
+ * again (a second Reset would hit a booting machine); e says what came. */
+#define BMC_UNCONFIRMED (-EINPROGRESS)
 
 struct bmc_vmedia {
         char *id;                     /* "CD" */
@@ -32,7 +40,9 @@ struct bmc_drive { char *id, *model, *serial, *media; uint64_t bytes; };
 struct bmc_controller { char *id, *model; };
 
 struct bmc_inventory {
-        char *manufacturer, *model, *serial, *bios_version, *bmc_firmware;
+        char *manufacturer, *model, *bios_version, *bmc_firmware;
+        char *serial;                 /* the board's serial number */
+        char *service_tag;            /* the chassis asset / Dell service tag */
         int cpu_count;                /* -1: unknown */
         uint64_t memory_bytes;        /* 0: unknown */
         struct bmc_cpu *cpus; size_t n_cpus;
@@ -41,14 +51,23 @@ struct bmc_inventory {
         struct bmc_drive *drives; size_t n_drives;
 };
 
-struct bmc_sel_entry { char *id, *created, *severity, *message; };
-struct bmc_sel { struct bmc_sel_entry *entries; size_t n; };
+struct bmc_sel_entry {
+        char *id, *severity, *message;
+        char *created;                /* ISO 8601; NULL when the BMC's clock was not set */
+        char *created_raw;            /* what the BMC said, when created is NULL */
+};
+struct bmc_sel {
+        struct bmc_sel_entry *entries; size_t n;
+        char *cut;                    /* why the list is incomplete; NULL: complete */
+};
 
 struct bmc;
 struct bmc_ops {
         int (*power_get)(struct bmc *b, enum bmc_power *ret, struct error *e);
-        int (*power_do)(struct bmc *b, enum bmc_power_action a, struct error *e);
-        int (*boot_set)(struct bmc *b, const struct bmc_boot *boot, struct error *e);
+        /* *ret_how: what was sent ("ForceRestart"), a static string */
+        int (*power_do)(struct bmc *b, enum bmc_power_action a, const char **ret_how, struct error *e);
+        /* *ret_mode: the firmware mode in effect after (KEEP: not known) */
+        int (*boot_set)(struct bmc *b, const struct bmc_boot *boot, enum bmc_boot_mode *ret_mode, struct error *e);
         int (*vmedia_insert)(struct bmc *b, const char *url, struct error *e);
         int (*vmedia_eject)(struct bmc *b, struct error *e);
         int (*vmedia_status)(struct bmc *b, struct bmc_vmedia *ret, struct error *e);
@@ -77,13 +96,18 @@ static inline void bmc_closep(struct bmc **b) {
 struct bmc_power_result {
         enum bmc_power before, after;
         bool changed;                     /* false: it already was as asked */
+        const char *how;                  /* what was sent, e.g. "ForceRestart"; NULL when nothing */
+        char unconfirmed[ERROR_MSG_MAX];  /* the BMC's failed answer to a request that acted anyway; "" */
 };
 
 int bmc_power_status(struct bmc *b, enum bmc_power *ret, struct error *e);
 /* Check the state, act only when needed, wait until the state is reached
  * (cfg->power_timeout_s). cycle/reset of a machine that is off powers it on. */
 int bmc_power(struct bmc *b, enum bmc_power_action a, struct bmc_power_result *ret, struct error *e);
-int bmc_boot_set(struct bmc *b, const struct bmc_boot *boot, struct error *e);
+/* Wait until the power is want (cfg->power_timeout_s; the drivers use it
+ * between the two halves of "ForceOff, then On"). */
+int bmc_power_wait(struct bmc *b, enum bmc_power want, enum bmc_power *ret_now, struct error *e);
+int bmc_boot_set(struct bmc *b, const struct bmc_boot *boot, enum bmc_boot_mode *ret_mode, struct error *e);
 int bmc_vmedia_insert(struct bmc *b, const char *url, struct error *e);
 int bmc_vmedia_eject(struct bmc *b, struct error *e);
 int bmc_vmedia_status(struct bmc *b, struct bmc_vmedia *ret, struct error *e);
@@ -100,6 +124,7 @@ const char *bmc_power_to_string(enum bmc_power p);
 const char *bmc_action_to_string(enum bmc_power_action a);
 int bmc_action_from_string(const char *s, enum bmc_power_action *ret);
 const char *bmc_boot_target_to_string(enum bmc_boot_target t);
+const char *bmc_boot_mode_to_string(enum bmc_boot_mode m);      /* "UEFI", "Legacy", NULL for KEEP */
 int bmc_boot_target_from_string(const char *s, enum bmc_boot_target *ret);
 
 /* Growing arrays for the drivers: a zeroed new element, or NULL. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "lib/fileio.h"
 #include "lib/json.h"
@@ -21,6 +22,31 @@ struct bmc_config *bmc_config_new(void) {
         c->retry_delay_ms = 500;
         c->poll_ms = 1000;
         return c;
+}
+
+long long bmc_now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000L;
+}
+
+long long bmc_config_remaining_ms(const struct bmc_config *c) {
+        long long per_request = (long long)c->timeout_s * 1000LL;
+        if (!c->deadline_ms)
+                return per_request;
+        long long left = c->deadline_ms - bmc_now_ms();
+        return left < 0 ? 0 : left < per_request ? left : per_request;
+}
+
+int bmc_auth_from_string(const char *s, enum bmc_auth *ret) {
+        static const char *const names[] = { [BMC_AUTH_AUTO] = "auto", [BMC_AUTH_SESSION] = "session",
+                                             [BMC_AUTH_BASIC] = "basic" };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (streq(s, names[i])) {
+                        *ret = (enum bmc_auth)i;
+                        return 0;
+                }
+        return -EINVAL;
 }
 
 void bmc_config_free(struct bmc_config *c) {
@@ -167,9 +193,8 @@ static int parse_doc(struct bmc_config *c, json_object *doc, struct error *e) {
                 return error_set(e, -EINVAL, "'address' is missing (https://HOST[:PORT] or ipmi://HOST[:PORT])");
         if ((k = bmc_config_set_address(c, address, e)) < 0)
                 return k;
-        if (auth && !streq(auth, "session") && !streq(auth, "basic"))
-                return error_set(e, -EINVAL, "'auth' must be session or basic");
-        c->auth = streq(auth, "basic") ? BMC_AUTH_BASIC : BMC_AUTH_SESSION;
+        if (auth && bmc_auth_from_string(auth, &c->auth) < 0)
+                return error_set(e, -EINVAL, "'auth' must be auto, session or basic");
         if (via && !streq(via, "env") && !streq(via, "file"))
                 return error_set(e, -EINVAL, "'ipmi_password_via' must be env or file");
         c->ipmi_secret = streq(via, "file") ? BMC_IPMI_SECRET_FILE : BMC_IPMI_SECRET_ENV;

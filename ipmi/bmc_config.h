@@ -11,7 +11,9 @@
 #define BMC_CONFIG_DIR "/etc/hostd/bmc.d"
 
 enum bmc_driver { BMC_DRIVER_REDFISH, BMC_DRIVER_IPMI };
-enum bmc_auth { BMC_AUTH_SESSION, BMC_AUTH_BASIC };
+/* auto: a session, or Basic when the service has no Sessions link or
+ * refuses the login for a reason that is not the credentials. */
+enum bmc_auth { BMC_AUTH_AUTO, BMC_AUTH_SESSION, BMC_AUTH_BASIC };
 enum bmc_ipmi_secret { BMC_IPMI_SECRET_ENV, BMC_IPMI_SECRET_FILE };
 
 struct bmc_config {
@@ -24,15 +26,25 @@ struct bmc_config {
         char *ca_file;                /* NULL: the system's CAs */
         char *system;                 /* Redfish: the System's Id or @odata.id; NULL: the first */
         bool insecure;                /* no certificate verification */
-        enum bmc_auth auth;           /* Redfish: session (default) or Basic */
+        enum bmc_auth auth;           /* Redfish: auto (default), session or Basic */
         int cipher_suite;             /* IPMI: -C, default 3 */
         enum bmc_ipmi_secret ipmi_secret;   /* IPMI: -E (default) or -f /dev/fd/N */
-        int timeout_s;                /* one request / one ipmitool run; default 20 */
+        int timeout_s;                /* all the requests of one command together; default 20 */
         int power_timeout_s;          /* waiting for a power state; default 300 */
         int retries;                  /* Redfish: attempts on connection errors / 5xx; default 4 */
         int retry_delay_ms;           /* first backoff; doubles; default 500 */
         int poll_ms;                  /* power / task polling interval; default 1000 */
+        /* not a setting: the CLOCK_MONOTONIC ms by which the command's
+         * requests must be done (bmc_open: now + timeout_s; a power wait
+         * moves it by power_timeout_s); 0: none */
+        long long deadline_ms;
 };
+
+/* Parse "auto", "session", "basic". */
+int bmc_auth_from_string(const char *s, enum bmc_auth *ret);
+/* The milliseconds left before c->deadline_ms (at most timeout_s, at least 0). */
+long long bmc_config_remaining_ms(const struct bmc_config *c);
+long long bmc_now_ms(void);
 
 void bmc_config_free(struct bmc_config *c);
 static inline void bmc_config_freep(struct bmc_config **c) {

@@ -44,6 +44,9 @@ static int set_once(char **field, const char *value) {
         return *field ? 0 : -ENOMEM;
 }
 
+/* The same words as Redfish: serial is the board's (Board Serial; Redfish
+ * SerialNumber), service_tag the product's (Product Serial, on a Dell the
+ * service tag; else Chassis Serial). */
 static int fru_field(const char *key, const char *value, void *u) {
         struct bmc_inventory *inv = u;
         if (streq(key, "Product Manufacturer"))
@@ -51,7 +54,9 @@ static int fru_field(const char *key, const char *value, void *u) {
         if (streq(key, "Product Name"))
                 return free(inv->model), inv->model = NULL, set_once(&inv->model, value);
         if (streq(key, "Product Serial"))
-                return free(inv->serial), inv->serial = NULL, set_once(&inv->serial, value);
+                return free(inv->service_tag), inv->service_tag = NULL, set_once(&inv->service_tag, value);
+        if (streq(key, "Chassis Serial"))
+                return set_once(&inv->service_tag, value);
         if (streq(key, "Board Mfg"))
                 return set_once(&inv->manufacturer, value);
         if (streq(key, "Board Product"))
@@ -65,7 +70,28 @@ int ipmitool_parse_fru(const char *out, struct bmc_inventory *inv) {
         int k = each_field(out, fru_field, inv);
         if (k < 0)
                 return k;
-        return inv->model || inv->serial ? 0 : -EBADMSG;
+        return inv->model || inv->serial || inv->service_tag ? 0 : -EBADMSG;
+}
+
+enum bmc_boot_mode ipmitool_parse_boot_mode(const char *out) {
+        if (out && strstr(out, "BIOS EFI boot"))
+                return BMC_BOOT_MODE_UEFI;
+        if (out && strstr(out, "BIOS PC Compatible (legacy) boot"))
+                return BMC_BOOT_MODE_LEGACY;
+        return BMC_BOOT_MODE_KEEP;
+}
+
+/* "03/01/2024" or "03/01/24" and "10:00:00" (UTC, see ipmitool.c) as ISO 8601; NULL if not a date. */
+static char *sel_time(const char *date, const char *time) {
+        unsigned mon, day, year, h, m, sec;
+        char end;
+        if (sscanf(date, "%2u/%2u/%4u%c", &mon, &day, &year, &end) != 3 ||
+            sscanf(time, "%2u:%2u:%2u%c", &h, &m, &sec, &end) != 3 || mon < 1 || mon > 12 || day < 1 || day > 31 ||
+            h > 23 || m > 59 || sec > 60)
+                return NULL;
+        if (year < 100)
+                year += 2000;
+        return strdup_printf("%04u-%02u-%02uT%02u:%02u:%02uZ", year, mon, day, h, m, sec);
 }
 
 static int mc_field(const char *key, const char *value, void *u) {
@@ -111,10 +137,13 @@ int ipmitool_parse_sel(const char *out, struct bmc_sel *ret) {
                                 goto oom;
                 }
                 en->id = field_dup(f[0]);
-                en->created = n >= 6 ? strdup_printf("%s %s", str_trim(f[1]), str_trim(f[2])) : field_dup(f[1]);
+                const char *date = str_trim(f[1]), *clock = n >= 6 ? str_trim(f[2]) : "";
+                en->created = sel_time(date, clock);
+                if (!en->created && !(en->created_raw = *clock ? strdup_printf("%s %s", date, clock) : strdup(date)))
+                        goto oom;
                 en->message = TAKE_PTR(msg);
                 en->severity = strstr(en->message, "Critical") ? strdup("Critical") : NULL;
-                if (!en->id || !en->created)
+                if (!en->id)
                         goto oom;
         }
         *ret = sel;

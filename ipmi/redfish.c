@@ -3,35 +3,94 @@
 #include <string.h>
 
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
+#include "redfish_driver.h"
 #include "redfish_http.h"
 #include "redfish_json.h"
 
 #define RF_ROOT "/redfish/v1"          /* the one path the standard fixes */
 #define RF_MAX_PAGES 64
 
-struct rf_driver {
-        struct rf_client *c;
-        char *system, *manager;        /* @odata.id of each */
-};
-
-static struct rf_driver *drv(struct bmc *b) {
-        return b->driver;
+int rf_bad_service(struct bmc *b, const char *what, struct error *e) {
+        return error_set(e, -EBADMSG, "BMC %s: the Redfish service shows no %s", b->cfg->name, what);
 }
 
-static int bad_service(struct bmc *b, const char *what, struct error *e) {
-        return error_set(e, -EBADMSG, "BMC %s: the Redfish service shows no %s", b->cfg->name, what);
+int rf_oom(struct error *e) {
+        return error_set(e, -ENOMEM, "out of memory");
+}
+
+/* fn(member as listed, which may be only its @odata.id) for each member of
+ * the collection at first, page after page. Stops at a page seen before (its
+ * link, or a first member already listed: a service whose next page is the
+ * first again) and after RF_MAX_PAGES; *ret_cut (may be NULL) then says why. */
+static int each_listed(struct bmc *b, const char *first, int (*fn)(json_object *m, void *u), void *u, char **ret_cut,
+                       struct error *e) {
+        _cleanup_strv_free_ char **pages = NULL, **listed = NULL;
+        _cleanup_free_ char *page = strdup(first), *cut = NULL;
+        if (!page)
+                return rf_oom(e);
+        for (int n = 0; page && !cut; n++) {
+                _cleanup_json_ json_object *coll = NULL;
+                if (n == RF_MAX_PAGES || strv_contains(pages, page)) {
+                        cut = n == RF_MAX_PAGES ? strdup_printf("%s has more than %d pages", first, RF_MAX_PAGES)
+                                                : strdup_printf("the service linked %s again", page);
+                        break;
+                }
+                if (strv_push(&pages, page) < 0)
+                        return rf_oom(e);
+                int k = rf_get(drv(b)->c, page, &coll, NULL, e);
+                if (k < 0)
+                        return k;
+                json_object *m = NULL;
+                if (!json_object_object_get_ex(coll, "Members", &m) || !json_object_is_type(m, json_type_array))
+                        m = NULL;
+                for (size_t i = 0; m && i < json_object_array_length(m); i++) {
+                        json_object *x = json_object_array_get_idx(m, i);
+                        const char *id = json_get_string(x, "@odata.id");
+                        if (i == 0 && id && strv_contains(listed, id)) {
+                                cut = strdup_printf("the page %s repeats members already listed", page);
+                                break;
+                        }
+                        if ((id && strv_push(&listed, id) < 0) || fn(x, u) < 0)
+                                return rf_oom(e);
+                }
+                const char *next = cut ? NULL : rf_next_page(coll);
+                free(page);
+                page = next ? strdup(next) : NULL;
+                if (next && !page)
+                        return rf_oom(e);
+        }
+        if (cut && !ret_cut)
+                log_debug("BMC %s: %s: the list is cut: %s", b->cfg->name, first, cut);
+        if (ret_cut)
+                *ret_cut = TAKE_PTR(cut);
+        return 0;
+}
+
+static int push_link(json_object *m, void *u) {
+        const char *id = json_get_string(m, "@odata.id");
+        return id ? strv_push(u, id) : 0;
+}
+
+/* The @odata.id of each member of the collection at path, all pages. */
+int rf_collect_members(struct bmc *b, const char *path, char ***ret, struct error *e) {
+        _cleanup_strv_free_ char **m = calloc(1, sizeof(char *));
+        if (!m)
+                return rf_oom(e);
+        int k = each_listed(b, path, push_link, &m, NULL, e);
+        if (k < 0)
+                return k;
+        *ret = TAKE_PTR(m);
+        return 0;
 }
 
 /* GET path and the member of the collection it is that is want (NULL: the first). */
 static int pick_member(struct bmc *b, const char *path, const char *want, char **ret, struct error *e) {
-        _cleanup_json_ json_object *coll = NULL;
         _cleanup_strv_free_ char **m = NULL;
-        int k = rf_get(drv(b)->c, path, &coll, NULL, e);
+        int k = rf_collect_members(b, path, &m, e);
         if (k < 0)
                 return k;
-        if (rf_members(coll, &m) < 0)
-                return error_set(e, -ENOMEM, "out of memory");
         if (!m[0])
                 return error_set(e, -ENOENT, "BMC %s: %s has no members", b->cfg->name, path);
         const char *pick = rf_member_pick(m, want);
@@ -41,156 +100,107 @@ static int pick_member(struct bmc *b, const char *path, const char *want, char *
         return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
 }
 
-static int get_system(struct bmc *b, json_object **ret, char **ret_etag, struct error *e) {
+int rf_get_system(struct bmc *b, json_object **ret, char **ret_etag, struct error *e) {
         return rf_get(drv(b)->c, drv(b)->system, ret, ret_etag, e);
 }
 
 static int rf_power_get(struct bmc *b, enum bmc_power *ret, struct error *e) {
         _cleanup_json_ json_object *s = NULL;
-        int k = get_system(b, &s, NULL, e);
+        int k = rf_get_system(b, &s, NULL, e);
         if (k < 0)
                 return k;
         if (rf_power_state(s, ret) < 0)
-                return bad_service(b, "PowerState for the system", e);
+                return rf_bad_service(b, "PowerState for the system", e);
         return 0;
 }
 
-static int rf_power_do(struct bmc *b, enum bmc_power_action a, struct error *e) {
-        static const char *const types[][2] = {
-                [BMC_ACTION_ON] = { "On", "ForceOn" },           [BMC_ACTION_OFF] = { "ForceOff", NULL },
-                [BMC_ACTION_SHUTDOWN] = { "GracefulShutdown", NULL }, [BMC_ACTION_CYCLE] = { "PowerCycle", "ForceRestart" },
-                [BMC_ACTION_RESET] = { "ForceRestart", NULL },
-        };
-        _cleanup_json_ json_object *s = NULL;
-        int k = get_system(b, &s, NULL, e);
-        if (k < 0)
-                return k;
-        const char *target = rf_action_target(s, "#ComputerSystem.Reset");
-        if (!target)
-                return bad_service(b, "#ComputerSystem.Reset action", e);
-        const char *type = types[a][0];
-        if (!rf_action_allows(s, "#ComputerSystem.Reset", "ResetType", type) && types[a][1])
-                type = types[a][1];
-        if (!rf_action_allows(s, "#ComputerSystem.Reset", "ResetType", type))
-                return error_set(e, -EOPNOTSUPP, "BMC %s: the system does not allow ResetType %s", b->cfg->name, type);
+static int post_reset(struct bmc *b, const char *target, const char *type, struct error *e) {
         _cleanup_json_ json_object *body = json_object_new_object();
         json_add_string(body, "ResetType", type);
         return rf_post_action(drv(b)->c, target, body, e);
 }
 
-static int rf_boot_set(struct bmc *b, const struct bmc_boot *boot, struct error *e) {
+/* The first of the ResetTypes the system allows (all when it lists none). */
+static const char *first_allowed(json_object *s, const char *const *types) {
+        for (; *types; types++)
+                if (rf_action_allows(s, "#ComputerSystem.Reset", "ResetType", *types))
+                        return *types;
+        return NULL;
+}
+
+static int rf_power_do(struct bmc *b, enum bmc_power_action a, const char **ret_how, struct error *e) {
+        static const char *const types[][3] = {
+                [BMC_ACTION_ON] = { "On", "ForceOn", NULL },     [BMC_ACTION_OFF] = { "ForceOff", NULL },
+                [BMC_ACTION_SHUTDOWN] = { "GracefulShutdown", NULL },
+                [BMC_ACTION_CYCLE] = { "ForceRestart", "GracefulRestart", NULL },
+                [BMC_ACTION_RESET] = { "ForceRestart", NULL },
+        };
+        _cleanup_json_ json_object *s = NULL;
+        int k = rf_get_system(b, &s, NULL, e);
+        if (k < 0)
+                return k;
+        const char *target = rf_action_target(s, "#ComputerSystem.Reset");
+        if (!target)
+                return rf_bad_service(b, "#ComputerSystem.Reset action", e);
+        const char *type = first_allowed(s, types[a]);
+        if (!type && a == BMC_ACTION_CYCLE && rf_action_allows(s, "#ComputerSystem.Reset", "ResetType", "ForceOff") &&
+            rf_action_allows(s, "#ComputerSystem.Reset", "ResetType", "On")) {
+                /* no restart of any kind: off, wait, on */
+                enum bmc_power now;
+                *ret_how = "ForceOff, then On";
+                if ((k = post_reset(b, target, "ForceOff", e)) < 0 && k != BMC_UNCONFIRMED)
+                        return k;
+                if ((k = bmc_power_wait(b, BMC_POWER_OFF, &now, e)) < 0)
+                        return error_prefix(e, "BMC %s: power cycle: ForceOff sent, but", b->cfg->name);
+                return post_reset(b, target, "On", e);
+        }
+        if (!type)
+                return error_set(e, -EOPNOTSUPP, "BMC %s: the system allows none of the ResetTypes for power %s (%s%s%s)",
+                                 b->cfg->name, bmc_action_to_string(a), types[a][0], types[a][1] ? ", " : "",
+                                 types[a][1] ? types[a][1] : "");
+        *ret_how = type;
+        return post_reset(b, target, type, e);
+}
+
+static enum bmc_boot_mode boot_mode_of(json_object *system) {
+        json_object *boot = NULL;
+        const char *m = json_object_object_get_ex(system, "Boot", &boot) ? json_get_string(boot, "BootSourceOverrideMode")
+                                                                         : NULL;
+        return streq(m, "UEFI") ? BMC_BOOT_MODE_UEFI : streq(m, "Legacy") ? BMC_BOOT_MODE_LEGACY : BMC_BOOT_MODE_KEEP;
+}
+
+static int rf_boot_set(struct bmc *b, const struct bmc_boot *boot, enum bmc_boot_mode *ret_mode, struct error *e) {
         static const char *const targets[] = {
                 [BMC_BOOT_NONE] = "None", [BMC_BOOT_PXE] = "Pxe", [BMC_BOOT_CD] = "Cd",
                 [BMC_BOOT_HDD] = "Hdd", [BMC_BOOT_BIOS] = "BiosSetup",
         };
+        _cleanup_json_ json_object *s = NULL;
+        int k = rf_get_system(b, &s, NULL, e);
+        if (k < 0)
+                return k;
         _cleanup_json_ json_object *body = json_object_new_object(), *bo = json_object_new_object();
         json_add_string(bo, "BootSourceOverrideTarget", targets[boot->target]);
         json_add_string(bo, "BootSourceOverrideEnabled",
                         boot->target == BMC_BOOT_NONE ? "Disabled" : boot->persistent ? "Continuous" : "Once");
-        if (boot->target != BMC_BOOT_NONE)
-                json_add_string(bo, "BootSourceOverrideMode", boot->legacy ? "Legacy" : "UEFI");
+        /* the mode only on request: the system's own is what its disks boot with */
+        if (boot->target != BMC_BOOT_NONE && boot->mode != BMC_BOOT_MODE_KEEP)
+                json_add_string(bo, "BootSourceOverrideMode", bmc_boot_mode_to_string(boot->mode));
         json_object_object_add(body, "Boot", json_object_get(bo));
-        return rf_patch(drv(b)->c, drv(b)->system, body, e);
-}
-
-/* The CD/DVD virtual media: under the System (newer BMCs) or the Manager (iDRAC 8). */
-static int find_vmedia(struct bmc *b, char **ret_path, json_object **ret, struct error *e) {
-        struct rf_driver *d = drv(b);
-        _cleanup_json_ json_object *s = NULL, *m = NULL, *coll = NULL;
-        int k = get_system(b, &s, NULL, e);
-        if (k < 0)
+        if ((k = rf_patch(drv(b)->c, drv(b)->system, body, e)) < 0)
                 return k;
-        const char *link = rf_link(s, "VirtualMedia");
-        if (!link && d->manager) {
-                if ((k = rf_get(d->c, d->manager, &m, NULL, e)) < 0)
-                        return k;
-                link = rf_link(m, "VirtualMedia");
-        }
-        if (!link)
-                return bad_service(b, "VirtualMedia under the system or its manager", e);
-        _cleanup_strv_free_ char **members = NULL;
-        if ((k = rf_get(d->c, link, &coll, NULL, e)) < 0)
-                return k;
-        if (rf_members(coll, &members) < 0)
-                return error_set(e, -ENOMEM, "out of memory");
-        for (char **p = members; *p; p++) {
-                json_object *v = NULL;
-                if ((k = rf_get(d->c, *p, &v, NULL, e)) < 0)
-                        return k;
-                if (rf_vmedia_is_cd(v) || !p[1]) {
-                        *ret_path = strdup(*p);
-                        *ret = v;
-                        return *ret_path ? 0 : error_set(e, -ENOMEM, "out of memory");
-                }
-                json_object_put(v);
-        }
-        return bad_service(b, "virtual media device", e);
-}
-
-static int rf_vmedia_eject(struct bmc *b, struct error *e) {
-        _cleanup_free_ char *path = NULL;
-        _cleanup_json_ json_object *v = NULL;
-        _cleanup_(bmc_vmedia_done) struct bmc_vmedia st = { 0 };
-        int k = find_vmedia(b, &path, &v, e);
-        if (k < 0)
-                return k;
-        if (rf_read_vmedia(v, &st) < 0)
-                return error_set(e, -ENOMEM, "out of memory");
-        if (!st.inserted)
-                return 0;
-        _cleanup_json_ json_object *body = json_object_new_object();
-        const char *target = rf_action_target(v, "#VirtualMedia.EjectMedia");
-        if (target)
-                return rf_post_action(drv(b)->c, target, body, e);
-        json_object_object_add(body, "Image", NULL);
-        json_add_bool(body, "Inserted", false);
-        return rf_patch(drv(b)->c, path, body, e);
-}
-
-static int rf_vmedia_insert(struct bmc *b, const char *url, struct error *e) {
-        _cleanup_free_ char *path = NULL;
-        _cleanup_json_ json_object *v = NULL;
-        _cleanup_(bmc_vmedia_done) struct bmc_vmedia st = { 0 };
-        int k = find_vmedia(b, &path, &v, e);
-        if (k < 0)
-                return k;
-        if (rf_read_vmedia(v, &st) < 0)
-                return error_set(e, -ENOMEM, "out of memory");
-        if (st.inserted && streq(st.image, url))
-                return 0;
-        if (st.inserted && (k = rf_vmedia_eject(b, e)) < 0)
-                return k;
-        _cleanup_json_ json_object *body = json_object_new_object();
-        json_add_string(body, "Image", url);
-        json_add_bool(body, "Inserted", true);
-        json_add_bool(body, "WriteProtected", true);
-        const char *target = rf_action_target(v, "#VirtualMedia.InsertMedia");
-        if (target)
-                return rf_post_action(drv(b)->c, target, body, e);
-        return rf_patch(drv(b)->c, path, body, e);
-}
-
-static int rf_vmedia_status(struct bmc *b, struct bmc_vmedia *ret, struct error *e) {
-        _cleanup_free_ char *path = NULL;
-        _cleanup_json_ json_object *v = NULL;
-        int k = find_vmedia(b, &path, &v, e);
-        if (k < 0)
-                return k;
-        return rf_read_vmedia(v, ret) < 0 ? error_set(e, -ENOMEM, "out of memory") : 0;
+        *ret_mode = boot->mode != BMC_BOOT_MODE_KEEP ? boot->mode : boot_mode_of(s);
+        return 0;
 }
 
 /* GET each member of the collection at link and hand it to fn. */
 static int each_member(struct bmc *b, const char *link, int (*fn)(json_object *o, struct bmc_inventory *inv),
                        struct bmc_inventory *inv, struct error *e) {
-        _cleanup_json_ json_object *coll = NULL;
         _cleanup_strv_free_ char **m = NULL;
         if (!link)
                 return 0;
-        int k = rf_get(drv(b)->c, link, &coll, NULL, e);
+        int k = rf_collect_members(b, link, &m, e);
         if (k < 0)
                 return k;
-        if (rf_members(coll, &m) < 0)
-                return error_set(e, -ENOMEM, "out of memory");
         for (char **p = m; *p; p++) {
                 _cleanup_json_ json_object *o = NULL;
                 if ((k = rf_get(drv(b)->c, *p, &o, NULL, e)) < 0)
@@ -202,13 +212,10 @@ static int each_member(struct bmc *b, const char *link, int (*fn)(json_object *o
 }
 
 static int read_storage(struct bmc *b, const char *link, struct bmc_inventory *inv, struct error *e) {
-        _cleanup_json_ json_object *coll = NULL;
         _cleanup_strv_free_ char **m = NULL;
-        int k = rf_get(drv(b)->c, link, &coll, NULL, e);
+        int k = rf_collect_members(b, link, &m, e);
         if (k < 0)
                 return k;
-        if (rf_members(coll, &m) < 0)
-                return error_set(e, -ENOMEM, "out of memory");
         for (char **p = m; *p; p++) {
                 _cleanup_json_ json_object *st = NULL;
                 _cleanup_strv_free_ char **drives = NULL;
@@ -230,7 +237,7 @@ static int read_storage(struct bmc *b, const char *link, struct bmc_inventory *i
 static int rf_inventory(struct bmc *b, struct bmc_inventory *ret, struct error *e) {
         _cleanup_json_ json_object *s = NULL, *m = NULL;
         _cleanup_(bmc_inventory_done) struct bmc_inventory inv = { .cpu_count = -1 };
-        int k = get_system(b, &s, NULL, e);
+        int k = rf_get_system(b, &s, NULL, e);
         if (k < 0)
                 return k;
         if (rf_read_system(s, &inv) < 0)
@@ -261,14 +268,12 @@ static int find_log(struct bmc *b, json_object **ret, struct error *e) {
         const char *owners[2] = { d->system, d->manager };
         _cleanup_strv_free_ char **all = NULL;
         for (size_t i = 0; i < 2; i++) {
-                _cleanup_json_ json_object *o = NULL, *coll = NULL;
+                _cleanup_json_ json_object *o = NULL;
                 _cleanup_strv_free_ char **m = NULL;
                 if (!owners[i] || rf_get(d->c, owners[i], &o, NULL, e) < 0 || !rf_link(o, "LogServices"))
                         continue;
-                if (rf_get(d->c, rf_link(o, "LogServices"), &coll, NULL, e) < 0)
+                if (rf_collect_members(b, rf_link(o, "LogServices"), &m, e) < 0)
                         continue;
-                if (rf_members(coll, &m) < 0)
-                        return error_set(e, -ENOMEM, "out of memory");
                 for (char **p = m; *p; p++)
                         if (strv_push(&all, *p) < 0)
                                 return error_set(e, -ENOMEM, "out of memory");
@@ -290,9 +295,30 @@ static int find_log(struct bmc *b, json_object **ret, struct error *e) {
                         json_object_put(o);
         }
         if (!fallback)
-                return bad_service(b, "LogService under the system or its manager", e);
+                return rf_bad_service(b, "LogService under the system or its manager", e);
         *ret = fallback;
         return 0;
+}
+
+struct sel_reader {
+        struct bmc *b;
+        struct bmc_sel *sel;
+        struct error *e;
+        int k;                         /* the first failure of a GET */
+};
+
+/* An entry as listed, or (when the page lists only links) fetched. */
+static int read_listed_entry(json_object *x, void *u) {
+        struct sel_reader *r = u;
+        _cleanup_json_ json_object *full = NULL;
+        if (r->k < 0)
+                return 0;
+        if (!json_get_string(x, "Id") && json_get_string(x, "@odata.id")) {
+                if ((r->k = rf_get(drv(r->b)->c, json_get_string(x, "@odata.id"), &full, NULL, r->e)) < 0)
+                        return 0;
+                x = full;
+        }
+        return rf_read_log_entry(x, r->sel);
 }
 
 static int rf_sel_read(struct bmc *b, struct bmc_sel *ret, struct error *e) {
@@ -301,30 +327,12 @@ static int rf_sel_read(struct bmc *b, struct bmc_sel *ret, struct error *e) {
         int k = find_log(b, &log, e);
         if (k < 0)
                 return k;
-        _cleanup_free_ char *page = rf_link(log, "Entries") ? strdup(rf_link(log, "Entries")) : NULL;
-        if (!page)
-                return bad_service(b, "Entries in the log service", e);
-        for (int n = 0; page && n < RF_MAX_PAGES; n++) {
-                _cleanup_json_ json_object *coll = NULL;
-                if ((k = rf_get(drv(b)->c, page, &coll, NULL, e)) < 0)
-                        return k;
-                json_object *m;
-                if (json_object_object_get_ex(coll, "Members", &m) && json_object_is_type(m, json_type_array))
-                        for (size_t i = 0; i < json_object_array_length(m); i++) {
-                                json_object *x = json_object_array_get_idx(m, i);
-                                _cleanup_json_ json_object *full = NULL;
-                                if (!json_get_string(x, "Id") && json_get_string(x, "@odata.id")) {
-                                        if ((k = rf_get(drv(b)->c, json_get_string(x, "@odata.id"), &full, NULL, e)) < 0)
-                                                return k;
-                                        x = full;
-                                }
-                                if (rf_read_log_entry(x, &sel) < 0)
-                                        return error_set(e, -ENOMEM, "out of memory");
-                        }
-                const char *next = json_get_string(coll, "@odata.nextLink");
-                free(page);
-                page = next ? strdup(next) : NULL;
-        }
+        const char *entries = rf_link(log, "Entries");
+        if (!entries)
+                return rf_bad_service(b, "Entries in the log service", e);
+        struct sel_reader r = { .b = b, .sel = &sel, .e = e };
+        if ((k = each_listed(b, entries, read_listed_entry, &r, &sel.cut, e)) < 0 || (k = r.k) < 0)
+                return k;
         *ret = sel;
         sel = (struct bmc_sel){ 0 };
         return 0;
@@ -337,14 +345,14 @@ static int rf_sel_clear(struct bmc *b, struct error *e) {
                 return k;
         const char *target = rf_action_target(log, "#LogService.ClearLog");
         if (!target)
-                return bad_service(b, "#LogService.ClearLog action", e);
+                return rf_bad_service(b, "#LogService.ClearLog action", e);
         _cleanup_json_ json_object *body = json_object_new_object();
         return rf_post_action(drv(b)->c, target, body, e);
 }
 
 static int rf_identify(struct bmc *b, bool on, struct error *e) {
         _cleanup_json_ json_object *s = NULL, *body = json_object_new_object();
-        int k = get_system(b, &s, NULL, e);
+        int k = rf_get_system(b, &s, NULL, e);
         if (k < 0)
                 return k;
         json_object *v;
@@ -380,6 +388,25 @@ static const struct bmc_ops redfish_ops = {
         .close = rf_close,
 };
 
+/* A session, or Basic (auth: basic; auth: auto when the service has no
+ * Sessions link or answers the login without a session). */
+static int authenticate(struct bmc *b, json_object *root, struct error *e) {
+        enum bmc_auth auth = b->cfg->auth;
+        const char *sessions = rf_links_first(root, "Sessions");
+        if (auth == BMC_AUTH_BASIC)
+                return 0;
+        if (!sessions && auth == BMC_AUTH_SESSION)
+                return rf_bad_service(b, "Links.Sessions (use --auth basic or auth: basic)", e);
+        int k = sessions ? rf_login(drv(b)->c, sessions, e) : RF_NO_SESSION;
+        if (k == RF_NO_SESSION && auth == BMC_AUTH_AUTO) {
+                log_debug("BMC %s: no session (%s): Basic auth", b->cfg->name, sessions ? e->msg : "no Links.Sessions");
+                error_clear(e);
+                rf_use_basic(drv(b)->c);
+                return 0;
+        }
+        return k;
+}
+
 int redfish_open(struct bmc *b, struct error *e) {
         struct rf_driver *d = calloc(1, sizeof *d);
         if (!d)
@@ -390,15 +417,10 @@ int redfish_open(struct bmc *b, struct error *e) {
         _cleanup_json_ json_object *root = NULL, *sys = NULL;
         if (k >= 0)
                 k = rf_get(d->c, RF_ROOT, &root, NULL, e);
-        if (k >= 0 && b->cfg->auth == BMC_AUTH_SESSION) {
-                const char *sessions = rf_links_first(root, "Sessions");
-                if (!sessions)
-                        k = bad_service(b, "Links.Sessions (use auth: basic)", e);
-                else
-                        k = rf_login(d->c, sessions, e);
-        }
+        if (k >= 0)
+                k = authenticate(b, root, e);
         if (k >= 0 && !rf_link(root, "Systems"))
-                k = bad_service(b, "Systems", e);
+                k = rf_bad_service(b, "Systems", e);
         if (k >= 0)
                 k = pick_member(b, rf_link(root, "Systems"), b->cfg->system, &d->system, e);
         if (k >= 0)

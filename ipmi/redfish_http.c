@@ -19,8 +19,13 @@ struct rf_client {
         const struct bmc_config *cfg;
         char *base;                   /* "https://host:port" */
         char *token, *session;        /* X-Auth-Token, its session's path */
+        bool basic;                   /* Basic auth on every request */
+        bool closing;                 /* the logout: its own few seconds, past the deadline */
+        long long task_until_ms;      /* following a task monitor: its polls may run to here */
         char errbuf[CURL_ERROR_SIZE];
 };
+
+#define RF_LOGOUT_MS 5000
 
 void rf_response_done(struct rf_response *r) {
         free(r->body);
@@ -40,6 +45,7 @@ int rf_client_new(const struct bmc_config *cfg, struct rf_client **ret, struct e
         if (!c)
                 return error_set(e, -ENOMEM, "out of memory");
         c->cfg = cfg;
+        c->basic = cfg->auth == BMC_AUTH_BASIC;
         c->base = cfg->port ? strdup_printf("https://%s:%d", cfg->host, cfg->port) : strdup_printf("https://%s", cfg->host);
         c->curl = curl_easy_init();
         if (!c->base || !c->curl) {
@@ -56,6 +62,7 @@ void rf_client_free(struct rf_client *c) {
         if (!c)
                 return;
         struct error ignored = { 0 };
+        c->closing = true;
         if (c->session && rf_logout(c, &ignored) < 0)
                 log_debug("BMC %s: logout: %s", c->cfg->name, ignored.msg);
         if (c->token)
@@ -128,13 +135,17 @@ static bool retryable_curl(CURLcode cc) {
                cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING;
 }
 
-static void backoff(const struct bmc_config *cfg, int attempt) {
+/* Sleep before another try; false when the command's time would run out first. */
+static bool backoff(const struct bmc_config *cfg, int attempt) {
         long ms = (long)cfg->retry_delay_ms << (attempt < 6 ? attempt : 6);
         if (ms > 8000)
                 ms = 8000;
+        if (cfg->deadline_ms && bmc_now_ms() + ms >= cfg->deadline_ms)
+                return false;
         struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
                 ;
+        return true;
 }
 
 static const char *curl_hint(CURLcode cc) {
@@ -150,10 +161,24 @@ static const char *curl_hint(CURLcode cc) {
         }
 }
 
+/* One HTTP exchange. A transport error is -EAGAIN when another try may
+ * help; *ret_sent says whether the request went out (a POST that went out
+ * must not be sent again). */
 static int perform_once(struct rf_client *c, const char *method, const char *url, const char *body, const char *if_match,
-                        struct rf_response *r, struct error *e) {
+                        struct rf_response *r, bool *ret_sent, struct error *e) {
         CURL *h = c->curl;
         const struct bmc_config *cfg = c->cfg;
+        long long budget = c->closing ? (cfg->timeout_s * 1000LL < RF_LOGOUT_MS ? cfg->timeout_s * 1000LL : RF_LOGOUT_MS)
+                                      : bmc_config_remaining_ms(cfg);
+        if (!c->closing && c->task_until_ms) {      /* a task may take longer than --timeout; --wait bounds it */
+                long long left = c->task_until_ms - bmc_now_ms(), cap = cfg->timeout_s * 1000LL;
+                left = left < cap ? left : cap;
+                budget = left > budget ? left : budget;
+        }
+        *ret_sent = false;
+        if (budget <= 0)
+                return error_set(e, -ETIMEDOUT, "%s %s: the command's time limit (--timeout %d s) ran out", method, url,
+                                 cfg->timeout_s);
         struct sink s = { 0 };
         struct curl_slist *hdr = NULL;
         _cleanup_free_ char *tok = c->token ? strdup_printf("X-Auth-Token: %s", c->token) : NULL;
@@ -176,8 +201,8 @@ static int perform_once(struct rf_client *c, const char *method, const char *url
         curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
         curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
         curl_easy_setopt(h, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(cfg->timeout_s < 10 ? cfg->timeout_s : 10));
-        curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)cfg->timeout_s);
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(budget < 10000 ? budget : 10000));
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)budget);
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -188,7 +213,7 @@ static int perform_once(struct rf_client *c, const char *method, const char *url
                 curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
                 curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
         }
-        if (cfg->auth == BMC_AUTH_BASIC && cfg->user) {
+        if (c->basic && cfg->user) {
                 curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
                 curl_easy_setopt(h, CURLOPT_USERNAME, cfg->user);
                 curl_easy_setopt(h, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");
@@ -205,12 +230,18 @@ static int perform_once(struct rf_client *c, const char *method, const char *url
         c->errbuf[0] = '\0';
         CURLcode cc = curl_easy_perform(h);
         curl_slist_free_all(hdr);
-        if (cfg->auth == BMC_AUTH_BASIC)       /* do not leave the password in the handle */
+        if (c->basic)                          /* do not leave the password in the handle */
                 curl_easy_setopt(h, CURLOPT_PASSWORD, "");
+        long sent_bytes = 0;
+        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent_bytes);
+        *ret_sent = sent_bytes > 0;
         if (cc != CURLE_OK) {
                 free(s.buf);
                 if (s.overflow)
                         return error_set(e, -EFBIG, "%s %s: the response is larger than %d bytes", method, url, RF_BODY_MAX);
+                if (cc == CURLE_OPERATION_TIMEDOUT && !c->closing && cfg->deadline_ms && bmc_now_ms() >= cfg->deadline_ms)
+                        return error_set(e, -ETIMEDOUT, "%s %s: the command's time limit (--timeout %d s) ran out: %s",
+                                         method, url, cfg->timeout_s, c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc));
                 return error_set(e, retryable_curl(cc) ? -EAGAIN : -EIO, "%s %s: %s%s", method, url,
                                  c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc), curl_hint(cc));
         }
@@ -229,29 +260,41 @@ static char *make_url(struct rf_client *c, const char *path) {
         return strdup_printf("%s%s", c->base, path);
 }
 
+void rf_use_basic(struct rf_client *c) {
+        c->basic = true;
+}
+
 int rf_request(struct rf_client *c, const char *method, const char *path, json_object *body, const char *if_match,
-               bool retry, struct rf_response *r, struct error *e) {
+               struct rf_response *r, struct error *e) {
         _cleanup_free_ char *url = make_url(c, path ? path : "");
         if (!url)
                 return error_set(e, -EBADMSG, "BMC %s: the service linked to '%s', which is not a path on it",
                                  c->cfg->name, path ? path : "(null)");
         const char *text = body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) : NULL;
-        int attempts = retry ? c->cfg->retries : 1;
+        /* GET and DELETE may be repeated; a POST or PATCH only when it never left */
+        bool safe = streq(method, "GET") || streq(method, "DELETE");
         for (int i = 0;; i++) {
                 rf_response_done(r);
                 struct error e2 = { 0 };
-                int k = perform_once(c, method, url, text, if_match, r, &e2);
-                bool again = (k == -EAGAIN) || (k >= 0 && r->status >= 500);
-                if (!again || i + 1 >= attempts) {
-                        if (k < 0) {
-                                *e = e2;
-                                return error_prefix(e, "BMC %s", c->cfg->name);
-                        }
-                        return 0;
+                bool sent;
+                int k = perform_once(c, method, url, text, if_match, r, &sent, &e2);
+                bool again = safe ? (k == -EAGAIN || (k >= 0 && r->status >= 500)) : (k == -EAGAIN && !sent);
+                if (again && i + 1 < c->cfg->retries && !c->closing) {
+                        log_debug("BMC %s: %s %s: %s, retrying", c->cfg->name, method, path,
+                                  k < 0 ? e2.msg : "server error");
+                        if (backoff(c->cfg, i))
+                                continue;
                 }
-                log_debug("BMC %s: %s %s: %s, retrying", c->cfg->name, method, path,
-                          k < 0 ? e2.msg : "server error");
-                backoff(c->cfg, i);
+                if (k == -EAGAIN && !safe && sent) {
+                        *e = e2;
+                        error_prefix(e, "BMC %s", c->cfg->name);
+                        return error_set(e, BMC_UNCONFIRMED, "%s (the request was sent, its answer lost)", e->msg);
+                }
+                if (k < 0) {
+                        *e = e2;
+                        return error_prefix(e, "BMC %s", c->cfg->name);
+                }
+                return 0;
         }
 }
 
@@ -268,7 +311,7 @@ static int http_error(struct rf_client *c, const char *method, const char *path,
 
 int rf_get(struct rf_client *c, const char *path, json_object **ret, char **ret_etag, struct error *e) {
         struct rf_response r = { 0 };
-        int k = rf_request(c, "GET", path, NULL, NULL, true, &r, e);
+        int k = rf_request(c, "GET", path, NULL, NULL, &r, e);
         if (k >= 0 && r.status != 200)
                 k = http_error(c, "GET", path, &r, e);
         json_object *o = NULL;
@@ -289,12 +332,11 @@ int rf_get(struct rf_client *c, const char *path, json_object **ret, char **ret_
         return k;
 }
 
-static int follow_task(struct rf_client *c, const char *monitor, struct error *e) {
-        struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+static int follow_task_polls(struct rf_client *c, const char *monitor, const struct timespec *start, struct error *e) {
+        struct timespec t0 = *start;
         for (;;) {
                 struct rf_response r = { 0 };
-                int k = rf_request(c, "GET", monitor, NULL, NULL, true, &r, e);
+                int k = rf_request(c, "GET", monitor, NULL, NULL, &r, e);
                 long status = r.status;
                 if (k >= 0 && status != 202 && status != 200 && status != 204)
                         k = http_error(c, "GET", monitor, &r, e);
@@ -325,10 +367,29 @@ static int follow_task(struct rf_client *c, const char *monitor, struct error *e
         }
 }
 
+/* Poll a task monitor until the task ends (cfg->power_timeout_s). */
+static int follow_task(struct rf_client *c, const char *monitor, struct error *e) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        c->task_until_ms = bmc_now_ms() + (c->cfg->power_timeout_s + c->cfg->timeout_s) * 1000LL;
+        int k = follow_task_polls(c, monitor, &t0, e);
+        c->task_until_ms = 0;
+        return k;
+}
+
+/* A 5xx to a POST or PATCH: the BMC may have acted before it failed. */
+static int unconfirmed(struct rf_client *c, const char *method, const char *path, const struct rf_response *r,
+                       struct error *e) {
+        http_error(c, method, path, r, e);
+        return error_set(e, BMC_UNCONFIRMED, "%s", e->msg);
+}
+
 int rf_post_action(struct rf_client *c, const char *target, json_object *body, struct error *e) {
         struct rf_response r = { 0 };
-        int k = rf_request(c, "POST", target, body, NULL, true, &r, e);
-        if (k >= 0 && r.status != 200 && r.status != 201 && r.status != 202 && r.status != 204)
+        int k = rf_request(c, "POST", target, body, NULL, &r, e);
+        if (k >= 0 && r.status >= 500)
+                k = unconfirmed(c, "POST", target, &r, e);
+        else if (k >= 0 && r.status != 200 && r.status != 201 && r.status != 202 && r.status != 204)
                 k = http_error(c, "POST", target, &r, e);
         if (k >= 0 && r.status == 202 && r.location) {
                 _cleanup_free_ char *monitor = TAKE_PTR(r.location);
@@ -347,10 +408,12 @@ int rf_patch(struct rf_client *c, const char *path, json_object *body, struct er
                 if (k < 0)
                         return k;
                 struct rf_response r = { 0 };
-                k = rf_request(c, "PATCH", path, body, etag, false, &r, e);
-                bool again = k == -EAGAIN || (k >= 0 && (r.status == 412 || r.status >= 500));
-                if (!again || i + 1 >= c->cfg->retries) {
-                        if (k >= 0 && r.status != 200 && r.status != 202 && r.status != 204)
+                k = rf_request(c, "PATCH", path, body, etag, &r, e);
+                bool again = k >= 0 && r.status == 412;        /* not applied: someone else wrote */
+                if (!again || i + 1 >= c->cfg->retries || !backoff(c->cfg, i)) {
+                        if (k >= 0 && r.status >= 500)
+                                k = unconfirmed(c, "PATCH", path, &r, e);
+                        else if (k >= 0 && r.status != 200 && r.status != 202 && r.status != 204)
                                 k = http_error(c, "PATCH", path, &r, e);
                         else if (k >= 0 && r.status == 202 && r.location) {
                                 _cleanup_free_ char *monitor = TAKE_PTR(r.location);
@@ -360,7 +423,6 @@ int rf_patch(struct rf_client *c, const char *path, json_object *body, struct er
                         return k;
                 }
                 rf_response_done(&r);
-                backoff(c->cfg, i);
         }
 }
 
@@ -369,11 +431,15 @@ int rf_login(struct rf_client *c, const char *sessions_path, struct error *e) {
         json_add_string(body, "UserName", c->cfg->user ? c->cfg->user : "");
         json_add_string(body, "Password", c->cfg->password ? c->cfg->password : "");
         struct rf_response r = { 0 };
-        int k = rf_request(c, "POST", sessions_path, body, NULL, true, &r, e);
-        if (k >= 0 && r.status != 201 && r.status != 200)
+        int k = rf_request(c, "POST", sessions_path, body, NULL, &r, e);
+        if (k >= 0 && r.status != 201 && r.status != 200) {
                 k = http_error(c, "POST", sessions_path, &r, e);
+                if (k != -EACCES)       /* an answer, but not about the credentials */
+                        k = error_set(e, RF_NO_SESSION, "%s", e->msg);
+        }
         if (k >= 0 && !r.token)
-                k = error_set(e, -EBADMSG, "BMC %s: POST %s: no X-Auth-Token in the answer", c->cfg->name, sessions_path);
+                k = error_set(e, RF_NO_SESSION, "BMC %s: POST %s: HTTP %ld, no X-Auth-Token in the answer", c->cfg->name,
+                              sessions_path, r.status);
         if (k >= 0) {
                 c->token = TAKE_PTR(r.token);
                 c->session = TAKE_PTR(r.location);
@@ -394,7 +460,7 @@ int rf_logout(struct rf_client *c, struct error *e) {
                 return 0;
         struct rf_response r = { 0 };
         _cleanup_free_ char *session = TAKE_PTR(c->session);
-        int k = rf_request(c, "DELETE", session, NULL, NULL, true, &r, e);
+        int k = rf_request(c, "DELETE", session, NULL, NULL, &r, e);
         if (k >= 0 && r.status >= 300)
                 k = http_error(c, "DELETE", session, &r, e);
         rf_response_done(&r);
@@ -403,4 +469,53 @@ int rf_logout(struct rf_client *c, struct error *e) {
         free(c->token);
         c->token = NULL;
         return k;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *u) {
+        (void)p, (void)u;
+        return size * n;
+}
+
+int rf_url_answers(const struct bmc_config *cfg, const char *url, struct error *e) {
+        CURL *h = curl_easy_init();
+        if (!h)
+                return error_set(e, -ENOMEM, "out of memory");
+        char errbuf[CURL_ERROR_SIZE] = "";
+        long long budget = bmc_config_remaining_ms(cfg);
+        long status = 0;
+        CURLcode cc = CURLE_OK;
+        for (int ranged = 0; ranged < 2; ranged++) {      /* HEAD; a GET of one byte if HEAD is refused */
+                curl_easy_reset(h);
+                curl_easy_setopt(h, CURLOPT_URL, url);
+                curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+                curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+                curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+                curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+                curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+                curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+                curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(budget < 10000 ? budget : 10000));
+                curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(budget > 0 ? budget : 1));
+                curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+                curl_easy_setopt(h, CURLOPT_NOPROXY, "*");    /* the BMC fetches it directly, not through our proxy */
+                if (cfg->insecure) {
+                        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+                        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+                }
+                if (ranged)
+                        curl_easy_setopt(h, CURLOPT_RANGE, "0-0");
+                else
+                        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+                cc = curl_easy_perform(h);
+                status = 0;
+                if (cc == CURLE_OK)
+                        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+                if (cc != CURLE_OK || (status != 405 && status != 501))
+                        break;
+        }
+        curl_easy_cleanup(h);
+        if (cc != CURLE_OK)
+                return error_set(e, -EHOSTUNREACH, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        if (status != 200 && status != 206)
+                return error_set(e, -ENOENT, "%s: HTTP %ld", url, status);
+        return 0;
 }

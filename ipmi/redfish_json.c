@@ -69,6 +69,11 @@ bool rf_action_allows(json_object *o, const char *action, const char *param, con
         return false;
 }
 
+const char *rf_next_page(json_object *coll) {
+        const char *next = str(coll, "Members@odata.nextLink");
+        return next ? next : str(coll, "@odata.nextLink");
+}
+
 int rf_members(json_object *coll, char ***ret) {
         char **v = calloc(1, sizeof(char *));      /* empty, not NULL */
         json_object *m = get(coll, "Members", json_type_array);
@@ -111,6 +116,7 @@ int rf_read_system(json_object *s, struct bmc_inventory *inv) {
         int k;
         if ((k = dup_into(&inv->manufacturer, str(s, "Manufacturer"))) < 0 || (k = dup_into(&inv->model, str(s, "Model"))) < 0 ||
             (k = dup_into(&inv->serial, str(s, "SerialNumber"))) < 0 ||
+            (k = dup_into(&inv->service_tag, str(s, "SKU"))) < 0 ||
             (k = dup_into(&inv->bios_version, str(s, "BiosVersion"))) < 0)
                 return k;
         inv->cpu_count = (int)num(get(s, "ProcessorSummary", json_type_object), "Count", -1);

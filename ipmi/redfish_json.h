@@ -18,11 +18,15 @@ const char *rf_action_target(json_object *o, const char *action);
 bool rf_action_allows(json_object *o, const char *action, const char *param, const char *value);
 /* The @odata.id of each member of a collection (a new strv; empty when none). */
 int rf_members(json_object *coll, char ***ret);
+/* The next page of a collection: Members@odata.nextLink (the standard's,
+ * DMTF's tools, iDRAC) or @odata.nextLink (older services); NULL: the last. */
+const char *rf_next_page(json_object *coll);
 /* The member that is want (an @odata.id, or the Id it ends with); the first
  * when want is NULL; NULL when none matches. */
 const char *rf_member_pick(char *const *members, const char *want);
 
 int rf_power_state(json_object *system, enum bmc_power *ret);      /* -EBADMSG when absent */
+/* serial: SerialNumber (the board's); service_tag: SKU (where iDRAC puts the service tag) */
 int rf_read_system(json_object *system, struct bmc_inventory *inv);
 int rf_read_processor(json_object *o, struct bmc_inventory *inv);
 int rf_read_nic(json_object *o, struct bmc_inventory *inv);

@@ -10,12 +10,28 @@ over HTTPS and behaves like a BMC where it matters to a client:
 - PATCH needs If-Match with the current ETag (428 without, 412 when stale);
 - VirtualMedia insert/eject (actions in --idrac mode, PATCH otherwise);
 - LogService.ClearLog; entries pages after the first are empty;
-- --flaky: the first Reset, the first PATCH and the first GET of the systems
-  collection answer 503 (the PATCH's 503 also changes the ETag, as if someone
-  else wrote: a retry must fetch a fresh one);
+- --flaky: the first GET of the systems collection answers 503, the first
+  PATCH 412 (the ETag changes, as if someone else wrote: a retry must fetch a
+  fresh one);
 - --idrac: iDRAC 8's layout: the system is System.Embedded.1 and the virtual
   media sit under the Manager, with InsertMedia/EjectMedia actions;
 - --bad garbage|truncated|short|401: a broken BMC.
+
+The awkward services real BMCs are (each found in the field):
+- --paging members|odata|repeat: log entries 3, two a page, the next page
+  linked by Members@odata.nextLink (DMTF tools, iDRAC) or @odata.nextLink;
+  repeat: the next page is the first again, linking to itself forever;
+- --legacy-boot: the system boots Legacy BIOS (BootSourceOverrideMode);
+- --reset-types A,B: the ResetType values the system allows;
+- --vmedia sticky: (the drive starts empty) once an image is in, insert and eject answer 204 and
+  change nothing; --vmedia fail-insert: inserting answers 500 and does not;
+- --act-then-fail: Reset, InsertMedia and EjectMedia act, then answer 500;
+- --no-sessions: the root has no Links.Sessions (Basic auth only);
+- --session-204: the session POST answers 204 without a token;
+- --stall S: GETs under /Systems/ answer after S seconds (logged on arrival
+  with status "stalled").
+An image server (plain HTTP; HEAD or GET of *.iso answers 200, anything else
+404) listens too: its port is in PORT-FILE.images.
 
 Every request is logged as a JSON line (--log): method, path, If-Match, auth
 kind, status, the body (passwords masked) and whether the path had been
@@ -42,6 +58,14 @@ P.add_argument("--task", action="store_true")
 P.add_argument("--flaky", action="store_true")
 P.add_argument("--idrac", action="store_true")
 P.add_argument("--bad", choices=["garbage", "truncated", "short", "401"])
+P.add_argument("--paging", choices=["members", "odata", "repeat"])
+P.add_argument("--legacy-boot", action="store_true")
+P.add_argument("--reset-types")
+P.add_argument("--vmedia", choices=["sticky", "fail-insert"])
+P.add_argument("--act-then-fail", action="store_true")
+P.add_argument("--no-sessions", action="store_true")
+P.add_argument("--session-204", action="store_true")
+P.add_argument("--stall", type=float, default=0.0)
 A = P.parse_args()
 LOG_LOCK = threading.Lock()
 ROOT = "/redfish/v1"
@@ -76,13 +100,44 @@ def load(root, idrac):
     for p, o in res.items():
         if "PowerState" in o and "/Systems/" in p:
             o["PowerState"] = A.power
+            if A.legacy_boot:
+                o["Boot"]["BootSourceOverrideMode"] = "Legacy"
+            if A.reset_types:
+                o["Actions"]["#ComputerSystem.Reset"]["ResetType@Redfish.AllowableValues"] = A.reset_types.split(",")
+    if A.no_sessions:
+        del res[ROOT]["Links"]["Sessions"]
+    if A.vmedia:                              # start with an empty drive
+        for o in res.values():
+            if "MediaTypes" in o:
+                o.update(Image=None, Inserted=False)
     return res
+
+
+def entries_page(coll, query):
+    """--paging: the entries collection as pages of two (a third entry added)."""
+    members = copy.deepcopy(coll["Members"])
+    if members and len(members) < 3:
+        extra = copy.deepcopy(members[-1])
+        extra["Id"] = "3"
+        extra["@odata.id"] = coll["@odata.id"] + "/3"
+        extra["Created"] = "2012-03-07T14:46:00Z"
+        members.append(extra)
+    skip = int(query.get("$skip", "0"))
+    if A.paging == "repeat":
+        skip = 0
+    page = {k: v for k, v in coll.items() if k not in ("Members", "@odata.nextLink")}
+    page["Members@odata.count"] = len(members)
+    page["Members"] = members[skip:skip + 2]
+    if skip + 2 < len(members) or A.paging == "repeat":
+        key = "Members@odata.nextLink" if A.paging in ("members", "repeat") else "@odata.nextLink"
+        page[key] = coll["@odata.id"] + "?$skip=2"
+    return page
 
 
 def links_in(o, out):
     if isinstance(o, dict):
         for k, v in o.items():
-            if k in ("@odata.id", "target", "@odata.nextLink") and isinstance(v, str):
+            if k in ("@odata.id", "target", "@odata.nextLink", "Members@odata.nextLink") and isinstance(v, str):
                 out.add(v.split("?")[0].rstrip("/"))
             else:
                 links_in(v, out)
@@ -173,6 +228,11 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = "<not json>"
         path = self.path.split("?")[0].rstrip("/") or "/"
+        if A.stall and self.command == "GET" and "/Systems/" in path:
+            self.status, self.linked_before = "stalled", set()
+            self.record(body)
+            time.sleep(A.stall)
+            self.status = 0
         with bmc.lock:
             self.linked_before = set(bmc.linked)
             try:
@@ -190,7 +250,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, raw=b"<html><body>iDRAC is busy</body></html>")
         if m == "GET" and path == ROOT:
             return self.reply(200, bmc.res[ROOT])
-        sessions = bmc.res[ROOT]["Links"]["Sessions"]["@odata.id"]
+        sessions = ROOT + "/SessionService/Sessions"
+        if m == "POST" and path == sessions and A.no_sessions:
+            return self.reply(405, error_body("Sessions are not supported."))
+        if m == "POST" and path == sessions and A.session_204:
+            return self.reply(204)
         if m == "POST" and path == sessions:
             if not isinstance(body, dict) or body.get("UserName") != A.user or body.get("Password") != A.password:
                 return self.reply(401, error_body("Invalid user name or password."))
@@ -213,6 +277,9 @@ class Handler(BaseHTTPRequestHandler):
         if m == "GET":
             if path.endswith("/Systems") and bmc.first("systems"):
                 return self.reply(503, error_body("Service temporarily unavailable."))
+            if A.paging and path.endswith("/Entries") and path in bmc.res:
+                q = dict(kv.partition("=")[::2] for kv in self.path.partition("?")[2].split("&") if kv)
+                return self.reply(200, entries_page(bmc.res[path], q))
             if "$skiptoken" in self.path:
                 return self.reply(200, {"@odata.id": path, "Members": [], "Members@odata.count": 0})
             obj = bmc.res.get(path)
@@ -237,11 +304,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(428, error_body("If-Match is required."))
         if bmc.first("patch"):
             bmc.etag[path] += 1              # someone else wrote meanwhile
-            return self.reply(503, error_body("Service temporarily unavailable."))
+            return self.reply(412, error_body("The resource has changed."))
         if im != 'W/"%d"' % bmc.etag[path]:
             return self.reply(412, error_body("The ETag does not match."))
         if not isinstance(body, dict):
             return self.reply(400, error_body("Malformed JSON."))
+        if "Inserted" in body and self.vmedia_refuses(obj, body["Inserted"]):
+            return self.reply(500 if A.vmedia == "fail-insert" else 204)
         boot = body.get("Boot", {})
         allowed = obj.get("Boot", {}).get("BootSourceOverrideTarget@Redfish.AllowableValues")
         if allowed and "BootSourceOverrideTarget" in boot and boot["BootSourceOverrideTarget"] not in allowed:
@@ -264,8 +333,6 @@ class Handler(BaseHTTPRequestHandler):
         if obj is None or not act:
             return self.reply(404, error_body("No such action."))
         if act == "ComputerSystem.Reset":
-            if bmc.first("reset"):
-                return self.reply(503, error_body("Service temporarily unavailable."))
             t, state = body.get("ResetType"), obj["PowerState"]
             allowed = obj["Actions"]["#ComputerSystem.Reset"]["ResetType@Redfish.AllowableValues"]
             if t not in allowed:
@@ -283,19 +350,23 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 change_now = final
                 obj["PowerState"] = change_now
+            if A.act_then_fail:
+                return self.reply(500, error_body("Internal error."))
             if A.task:
                 mon = ROOT + "/TaskService/TaskMonitors/" + secrets.token_hex(4)
                 bmc.tasks[mon] = time.monotonic() + A.power_delay
                 return self.reply(202, None, {"Location": mon})
             return self.reply(204)
-        if act == "VirtualMedia.InsertMedia":
-            obj.update(Image=body.get("Image"), Inserted=True, WriteProtected=body.get("WriteProtected", True))
+        if act in ("VirtualMedia.InsertMedia", "VirtualMedia.EjectMedia"):
+            insert = act == "VirtualMedia.InsertMedia"
+            if self.vmedia_refuses(obj, insert):
+                return self.reply(500 if A.vmedia == "fail-insert" else 204)
+            if insert:
+                obj.update(Image=body.get("Image"), Inserted=True, WriteProtected=body.get("WriteProtected", True))
+            else:
+                obj.update(Image=None, Inserted=False)
             bmc.etag[owner] += 1
-            return self.reply(204)
-        if act == "VirtualMedia.EjectMedia":
-            obj.update(Image=None, Inserted=False)
-            bmc.etag[owner] += 1
-            return self.reply(204)
+            return self.reply(500 if A.act_then_fail else 204)
         if act == "LogService.ClearLog":
             entries = bmc.res.get(obj.get("Entries", {}).get("@odata.id"))
             if entries is not None:
@@ -304,6 +375,36 @@ class Handler(BaseHTTPRequestHandler):
                 entries.pop("@odata.nextLink", None)
             return self.reply(204)
         return self.reply(404, error_body("No such action: " + act))
+
+    def vmedia_refuses(self, obj, insert):
+        """--vmedia: sticky keeps what is in; fail-insert fails every insert."""
+        if A.vmedia == "sticky":
+            return bool(obj.get("Inserted"))
+        return A.vmedia == "fail-insert" and bool(insert)
+
+
+class ImageHandler(BaseHTTPRequestHandler):
+    """The web server an operator's images live on: HEAD/GET of *.iso is 200."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def do_HEAD(self):
+        ok = self.path.split("?")[0].endswith(".iso")
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Length", "1048576" if ok else "0")
+        self.end_headers()
+
+    def do_GET(self):                      # a ranged GET: the first byte
+        ok = self.path.split("?")[0].endswith(".iso")
+        self.send_response(206 if ok else 404)
+        if ok:
+            self.send_header("Content-Range", "bytes 0-0/1048576")
+        self.send_header("Content-Length", "1" if ok else "0")
+        self.end_headers()
+        if ok:
+            self.wfile.write(b"\0")
 
 
 def main():
@@ -317,6 +418,12 @@ def main():
         srv.bmc = BMC()
         ports.append(srv.server_address[1])
         threading.Thread(target=srv.serve_forever, daemon=True).start()
+    img = ThreadingHTTPServer(("127.0.0.1", 0), ImageHandler)
+    img.daemon_threads = True
+    threading.Thread(target=img.serve_forever, daemon=True).start()
+    with open(A.port_file + ".images.tmp", "w") as f:
+        f.write("%d\n" % img.server_address[1])
+    os.rename(A.port_file + ".images.tmp", A.port_file + ".images")
     tmp = A.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("\n".join(map(str, ports)) + "\n")

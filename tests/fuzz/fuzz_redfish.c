@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         (void)rf_action_allows(o, "#ComputerSystem.Reset", "ResetType", "On");
         (void)rf_power_state(o, &p);
         (void)rf_vmedia_is_cd(o);
+        (void)rf_next_page(o);
         if (rf_members(o, &m) == 0)
                 strv_free(m);
         rf_read_system(o, &inv);

@@ -70,10 +70,31 @@ check_eq "a password file readable by others is refused (exit 3)" 3 "$rc"
 chmod 600 "$T/pw"
 out=$(HOSTD_BMC_PASSWORD= "$H" bmc --address "https://127.0.0.1:$P" --user root --ca-file "$T/ok/cert.pem" --password-file "$T/pw" power status)
 check_eq "--password-file works" off "$out"
+# 4. a password on the command line, and abbreviated options
+out=$("$H" bmc --address "https://127.0.0.1:$P" --password s3cr3t-VALUE power status 2>&1); rc=$?
+check_eq "4. --password VALUE is a usage error" 2 "$rc"
+check_contains "... that says where passwords go" "HOSTD_BMC_PASSWORD" "$out"
+case $out in *s3cr3t-VALUE*) fail "... never echoing the value" ;; *) ok "... never echoing the value" ;; esac
+out=$("$H" bmc --address "https://127.0.0.1:$P" --json --password=s3cr3t-VALUE power status 2>/dev/null); rc=$?
+check_eq "4. --json --password=VALUE: exit 2, one JSON error without the value" "2 2 False" \
+    "$rc $(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["error"]["exit_code"], "s3cr3t" in json.dumps(d))')"
+out=$("$H" bmc --address "https://127.0.0.1:$P" --pass s3cr3t-VALUE power status 2>&1); rc=$?
+check_eq "4. an abbreviation (--pass for --password-file) is not taken" "2 hostctl bmc: unknown option '--pass'; see 'hostctl bmc --help'" "$rc $out"
+out=$("$H" bmc --address "https://127.0.0.1:$P" --user root --insec power status 2>&1); rc=$?
+check_eq "4. ... nor --insec for --insecure" "2 hostctl bmc: unknown option '--insec'; see 'hostctl bmc --help'" "$rc $out"
+out=$("$H" disks --al 2>&1); rc=$?
+check_eq "4. ... in any command (disks --al for --all)" "2 hostctl disks: unknown option '--al'; see 'hostctl disks --help'" "$rc $out"
+
 out=$("$H" bmc --config-dir "$T" --bmc nosuch power status 2>&1); rc=$?
 check_eq "an unknown BMC name" "1 hostctl bmc: BMC nosuch: $T/nosuch.yaml: No such file or directory" "$rc $out"
 out=$("$H" bmc --config-dir "$T" --bmc nosuch,other power status 2>&1); rc=$?
 check_contains "many BMCs: each failure on its own line" "nosuch: error: BMC nosuch: $T/nosuch.yaml: No such file or directory
 other: error: BMC other: $T/other.yaml: No such file or directory" "$out"
 check_contains "... and a summary" "2 of 2 BMCs failed" "$out"
+printf 'address: https://127.0.0.1:%s\nuser: root\npassword: "calvin"\nca_file: %s\n' "$P" "$T/ok/cert.pem" > "$T/good.yaml"
+chmod 600 "$T/good.yaml"
+out=$("$H" bmc --config-dir "$T" --bmc good,nosuch --json power status 2>/dev/null); rc=$?
+check_eq "many BMCs, one failing, --json: exactly one document, the error inside and beside" \
+    "1 off BMC nosuch: $T/nosuch.yaml: No such file or directory|1 of 2 BMCs failed" \
+    "$rc $(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); r=d["results"]; print(r[0]["power"], r[1]["error"] + "|" + d["error"]["message"])')"
 tap_done

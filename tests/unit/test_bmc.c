@@ -30,7 +30,8 @@ static void ipmitool_fru_prefers_product_area(void **state) {
         assert_int_equal(ipmitool_parse_fru(out, &inv), 0);
         assert_string_equal(inv.manufacturer, "DELL");
         assert_string_equal(inv.model, "PowerEdge R630");
-        assert_string_equal(inv.serial, "ABC1234");
+        assert_string_equal(inv.serial, "CN7475153B0123");       /* the board's, as Redfish SerialNumber */
+        assert_string_equal(inv.service_tag, "ABC1234");         /* the Dell service tag */
         bmc_inventory_done(&inv);
         assert_int_equal(ipmitool_parse_fru("FRU Device Description : Builtin FRU Device (ID 0)\n", &inv), -EBADMSG);
         bmc_inventory_done(&inv);
@@ -44,12 +45,22 @@ static void ipmitool_sel_entries(void **state) {
         assert_int_equal(ipmitool_parse_sel(out, &sel), 0);
         assert_int_equal(sel.n, 2);
         assert_string_equal(sel.entries[0].id, "1");
-        assert_string_equal(sel.entries[0].created, "03/01/2024 10:00:00");
+        assert_string_equal(sel.entries[0].created, "2024-03-01T10:00:00Z");
+        assert_null(sel.entries[0].created_raw);
+        assert_null(sel.entries[1].created);                       /* the clock was not set */
+        assert_string_equal(sel.entries[1].created_raw, "Pre-Init 0000012730");
         assert_string_equal(sel.entries[0].message, "Temperature Inlet Temp | Upper Critical going high | Asserted");
         assert_string_equal(sel.entries[0].severity, "Critical");
         assert_string_equal(sel.entries[1].message, "Power Unit #0x03 | Power off/down | Asserted");
         assert_null(sel.entries[1].severity);
         bmc_sel_done(&sel);
+}
+
+static void ipmitool_boot_mode(void **state) {
+        assert_int_equal(ipmitool_parse_boot_mode(" Boot Flags :\n   - BIOS EFI boot \n"), BMC_BOOT_MODE_UEFI);
+        assert_int_equal(ipmitool_parse_boot_mode("   - BIOS PC Compatible (legacy) boot \n"), BMC_BOOT_MODE_LEGACY);
+        assert_int_equal(ipmitool_parse_boot_mode("Error\n"), BMC_BOOT_MODE_KEEP);
+        assert_int_equal(ipmitool_parse_boot_mode(NULL), BMC_BOOT_MODE_KEEP);
 }
 
 static json_object *parse(const char *s) {
@@ -74,6 +85,15 @@ static void redfish_links_and_actions(void **state) {
         enum bmc_power p;
         assert_int_equal(rf_power_state(o, &p), 0);
         assert_int_equal(p, BMC_POWER_UNKNOWN);        /* in transition: keep waiting */
+}
+
+static void redfish_next_page(void **state) {
+        _cleanup_json_ json_object *both = parse("{\"Members@odata.nextLink\":\"/e?$skip=2\",\"@odata.nextLink\":\"/old\"}"),
+                                   *old = parse("{\"@odata.nextLink\":\"/old\"}"),
+                                   *none = parse("{\"Members@odata.nextLink\":7}");
+        assert_string_equal(rf_next_page(both), "/e?$skip=2");     /* the standard's name first */
+        assert_string_equal(rf_next_page(old), "/old");
+        assert_null(rf_next_page(none));
 }
 
 static void redfish_readers_survive_wrong_types(void **state) {
@@ -161,6 +181,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(ipmitool_power_status),       cmocka_unit_test(ipmitool_fru_prefers_product_area),
                 cmocka_unit_test(ipmitool_sel_entries),        cmocka_unit_test(redfish_links_and_actions),
+                cmocka_unit_test(ipmitool_boot_mode),          cmocka_unit_test(redfish_next_page),
                 cmocka_unit_test(redfish_readers_survive_wrong_types), cmocka_unit_test(redfish_error_message),
                 cmocka_unit_test(redfish_system_pick),
                 cmocka_unit_test(config_reads_yaml),           cmocka_unit_test(config_errors_name_the_setting),
