@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "auth.h"
 #include "daemon.h"
 #include "events.h"
 #include "jobs.h"
@@ -261,6 +262,14 @@ void api_metrics(struct hostd *h, struct api_response *r) {
         for (size_t i = 0; i < a->n && len < cap - 512; i++)
                 OUT("hostd_array_sync_percent{array=\"%.32s\",device=\"%.16s\"} %.1f\n", a->v[i]->name ? a->v[i]->name : "",
                     a->v[i]->kernel_name, a->v[i]->sync_percent < 0 ? 100.0 : a->v[i]->sync_percent);
+        uint64_t failures = 0, throttled = 0;
+        if (h->auth)
+                auth_login_counts(h->auth, &failures, &throttled);
+        OUT("# HELP hostd_login_failures_total Logins refused for a wrong user name or password.\n"
+            "# TYPE hostd_login_failures_total counter\nhostd_login_failures_total %llu\n", (unsigned long long)failures);
+        OUT("# HELP hostd_login_throttled_total Logins refused unchecked during a backoff after failures (429).\n"
+            "# TYPE hostd_login_throttled_total counter\nhostd_login_throttled_total %llu\n",
+            (unsigned long long)throttled);
 #undef OUT
         r->status = 200;
         r->content_type = "text/plain; version=0.0.4";
