@@ -91,8 +91,16 @@ static int load_users(const char *path, char ***ret, struct error *e) {
         return 0;
 }
 
-/* a missing user still costs one hash, so timing does not tell names apart */
+/* A name that is not listed must cost one hash of the same method and cost
+ * as a listed one ($y$j9T$ yescrypt is 50x slower than $6$), or the time of
+ * a wrong login tells which names exist. The first usable entry's hash is
+ * the setting: crypt(3) reads method, cost and salt from it. */
 static char *dummy_hash_for(char **users) {
+        for (char **u = users; u && *u; u++) {
+                const char *h = strchr(*u, ':') + 1;
+                if (h[0] == '$' && strlen(h) > 3)
+                        return strdup(h);
+        }
         return strdup("$6$hostd$invalidinvalidinvalidinvalidinvalidinvalidinvalid");
 }
 
