@@ -15,7 +15,9 @@ struct api_request {
         const char *path;         /* without the query string */
         const char *body;         /* may be NULL */
         size_t body_len;
-        const char *user;         /* who is asking ("uid 0" on the Unix socket) */
+        const char *user;         /* who is asking ("local" on the Unix socket) */
+        bool admin;               /* may act on what other users made (the Unix socket) */
+        const char *client;       /* the client's address ("local" on the Unix socket) */
         const char *confirm;      /* X-Hostd-Confirm header: DELETE of a Volume names it */
         const char *if_match;     /* If-Match header: PATCH of a resource with an ETag */
 };
@@ -29,6 +31,7 @@ struct api_response {
         char *auth_token;         /* X-Auth-Token header, or NULL */
         const char *allow;        /* Allow header with 405 */
         char *etag;               /* ETag header, or NULL */
+        unsigned retry_after;     /* Retry-After header (seconds) with 429, or 0 */
 };
 
 void api_response_done(struct api_response *r);

@@ -166,11 +166,18 @@ static void session_login(struct hostd *h, const struct api_request *req, struct
                 return api_error(r, 400, "PropertyMissing", "UserName and Password are required");
         if (!h->auth)
                 return api_error(r, 401, "NoValidSession", "sessions need a users_file in the configuration");
+        unsigned wait = 0;
+        enum auth_result a = auth_login(h->auth, user, pw, req->client, &wait);
+        if (a == AUTH_THROTTLED) {
+                api_error(r, 429, "Throttled", "too many failed logins: try again in %u s", wait);
+                r->retry_after = wait;
+                return;
+        }
+        if (a != AUTH_OK)
+                return api_error(r, 401, "NoValidSession", "wrong user name or password");
         _cleanup_free_ char *token = NULL, *id = NULL;
         struct error e = { 0 };
-        int k = auth_session_new(h->auth, user, pw, &token, &id, &e);
-        if (k == -EACCES)
-                return api_error(r, 401, "NoValidSession", "%s", e.msg);
+        int k = auth_session_new(h->auth, user, h->cfg.sessions_per_user, &token, &id, &e);
         if (k < 0)
                 return api_error(r, 503, "GeneralError", "%s", e.msg);
         api_json(r, 201, session_json(id, user));
@@ -198,6 +205,9 @@ static void sessions(struct hostd *h, const struct api_request *req, const struc
         if (streq(req->method, "GET"))
                 return api_json(r, 200, session_json(p->segs[2], user));
         if (streq(req->method, "DELETE")) {
+                if (!req->admin && !streq_ptr(req->user, user))
+                        return api_error(r, 403, "InsufficientPrivilege", "the session is %s's: a user ends only its own",
+                                         user);
                 auth_session_delete(h->auth, p->segs[2], NULL);
                 r->status = 204;
                 return;

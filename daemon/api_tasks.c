@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "auth.h"
 #include "daemon.h"
 #include "events.h"
 #include "jobs.h"
@@ -142,6 +143,13 @@ static json_object *subscription_json(const struct subscription_record *s) {
         return o;
 }
 
+static bool has_control(const char *s) {
+        for (; *s; s++)
+                if ((unsigned char)*s < 0x20 || *s == 0x7f)
+                        return true;
+        return false;
+}
+
 static void subscribe(struct hostd *h, const struct api_request *req, struct api_response *r) {
         _cleanup_json_ json_object *b = api_body_object(req, r);
         if (!b)
@@ -150,11 +158,21 @@ static void subscribe(struct hostd *h, const struct api_request *req, struct api
         const char *proto = json_get_string(b, "Protocol");
         if (!dest || (!startswith(dest, "http://") && !startswith(dest, "https://")))
                 return api_error(r, 400, "PropertyValueFormatError", "Destination must be an http:// or https:// URL");
+        if (strlen(dest) > EVENTS_DESTINATION_MAX || has_control(dest))
+                return api_error(r, 400, "PropertyValueFormatError",
+                                 "Destination: at most %d characters, no control characters", EVENTS_DESTINATION_MAX);
+        if (ctx && (strlen(ctx) > EVENTS_CONTEXT_MAX || has_control(ctx)))
+                return api_error(r, 400, "PropertyValueFormatError",
+                                 "Context: at most %d characters, no control characters", EVENTS_CONTEXT_MAX);
         if (proto && !streq(proto, "Redfish"))
                 return api_error(r, 400, "PropertyValueNotInList", "Protocol: only Redfish is supported");
         int64_t id = 0;
         struct error e = { 0 };
-        if (store_subscription_add(h->store, dest, ctx, &id, &e) < 0)
+        int k = events_subscription_add(h->events, dest, ctx, req->user, h->cfg.subscriptions_per_user,
+                                        h->cfg.subscriptions_max, &id, &e);
+        if (k == -EDQUOT)
+                return api_error(r, 400, "CreateLimitReachedForResource", "%s", e.msg);
+        if (k < 0)
                 return api_error(r, 500, "InternalError", "%s", e.msg);
         struct subscription_record s = { .id = id, .destination = (char *)dest, .context = (char *)ctx };
         api_json(r, 201, subscription_json(&s));
@@ -205,9 +223,11 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
                 return streq(req->method, "GET") ? event_log(h, r) : api_method_not_allowed(r, "GET");
         if (!streq(p->segs[1], "Subscriptions") || p->n > 3)
                 return api_not_found(r, req->path);
+        if (!h->events)
+                return api_error(r, 503, "ServiceTemporarilyUnavailable", "no event service");
         struct subscription_record *v = NULL;
         size_t n = 0;
-        if (store_subscription_list(h->store, &v, &n, &e) < 0)
+        if (events_subscriptions(h->events, &v, &n, &e) < 0)
                 return api_error(r, 500, "InternalError", "%s", e.msg);
         if (p->n == 2) {
                 if (streq(req->method, "POST"))
@@ -230,15 +250,21 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
         if (parse_id(p->segs[2], &id))
                 while (i < n && v[i].id != id)
                         i++;
+        int k;
         if (!id || i == n)
                 api_not_found(r, req->path);
         else if (streq(req->method, "GET"))
                 api_json(r, 200, subscription_json(&v[i]));
-        else if (streq(req->method, "DELETE")) {
-                store_subscription_delete(h->store, id, NULL);
-                r->status = 204;
-        } else
+        else if (!streq(req->method, "DELETE"))
                 api_method_not_allowed(r, "GET, DELETE");
+        else if ((k = events_subscription_delete(h->events, id, req->user, req->admin, &e)) == -EPERM)
+                api_error(r, 403, "InsufficientPrivilege", "%s", e.msg);
+        else if (k == -ENOENT)
+                api_not_found(r, req->path);
+        else if (k < 0)
+                api_error(r, 500, "InternalError", "%s", e.msg);
+        else
+                r->status = 204;
         subscription_record_list_free(v, n);
 }
 
@@ -261,6 +287,14 @@ void api_metrics(struct hostd *h, struct api_response *r) {
         for (size_t i = 0; i < a->n && len < cap - 512; i++)
                 OUT("hostd_array_sync_percent{array=\"%.32s\",device=\"%.16s\"} %.1f\n", a->v[i]->name ? a->v[i]->name : "",
                     a->v[i]->kernel_name, a->v[i]->sync_percent < 0 ? 100.0 : a->v[i]->sync_percent);
+        uint64_t failures = 0, throttled = 0;
+        if (h->auth)
+                auth_login_counts(h->auth, &failures, &throttled);
+        OUT("# HELP hostd_login_failures_total Logins refused for a wrong user name or password.\n"
+            "# TYPE hostd_login_failures_total counter\nhostd_login_failures_total %llu\n", (unsigned long long)failures);
+        OUT("# HELP hostd_login_throttled_total Logins refused unchecked during a backoff after failures (429).\n"
+            "# TYPE hostd_login_throttled_total counter\nhostd_login_throttled_total %llu\n",
+            (unsigned long long)throttled);
 #undef OUT
         r->status = 200;
         r->content_type = "text/plain; version=0.0.4";

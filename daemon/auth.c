@@ -10,22 +10,45 @@
 #include <time.h>
 
 #include "lib/fileio.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 
 #define MAX_SESSIONS 256
+
+/* Wrong passwords: the first LOGIN_FREE_FAILURES of an address or a user
+ * cost nothing more; each further one shuts that address or user out for
+ * 4 s, 8 s, 16 s ... up to LOGIN_BACKOFF_CAP_S. Refused tries are answered
+ * before crypt(3) runs, so a flood costs no hashing. */
+#define LOGIN_FREE_FAILURES 5
+#define LOGIN_BACKOFF_FIRST_S 4
+#define LOGIN_BACKOFF_CAP_S 60
+#define LOGIN_FORGET_S (10 * LOGIN_BACKOFF_CAP_S)
+#define THROTTLE_SLOTS 1024
 
 struct session {
         char token[65];
         char id[33];
         char user[64];
         time_t last;
+        uint64_t serial;          /* order of creation: the oldest ends first */
+};
+
+/* The failures of one address ("a:") or user name ("u:"). */
+struct throttle {
+        char key[96];
+        unsigned failures;
+        time_t last, until;       /* CLOCK_MONOTONIC seconds */
 };
 
 struct auth {
         pthread_mutex_t lock;
         char **users;             /* "name:hash" */
+        char *dummy_hash;         /* costs what a listed user's hash costs (unknown users) */
         int idle_timeout_s;
+        uint64_t serial;
         struct session sessions[MAX_SESSIONS];
+        struct throttle throttles[THROTTLE_SLOTS];
+        uint64_t login_failures, logins_throttled;
 };
 
 /* Equal in time that does not depend on where they differ. */
@@ -68,6 +91,19 @@ static int load_users(const char *path, char ***ret, struct error *e) {
         return 0;
 }
 
+/* A name that is not listed must cost one hash of the same method and cost
+ * as a listed one ($y$j9T$ yescrypt is 50x slower than $6$), or the time of
+ * a wrong login tells which names exist. The first usable entry's hash is
+ * the setting: crypt(3) reads method, cost and salt from it. */
+static char *dummy_hash_for(char **users) {
+        for (char **u = users; u && *u; u++) {
+                const char *h = strchr(*u, ':') + 1;
+                if (h[0] == '$' && strlen(h) > 3)
+                        return strdup(h);
+        }
+        return strdup("$6$hostd$invalidinvalidinvalidinvalidinvalidinvalidinvalid");
+}
+
 int auth_new(const char *users_file, int idle_timeout_s, struct auth **ret, struct error *e) {
         struct auth *a = calloc(1, sizeof *a);
         if (!a)
@@ -75,6 +111,8 @@ int auth_new(const char *users_file, int idle_timeout_s, struct auth **ret, stru
         pthread_mutex_init(&a->lock, NULL);
         a->idle_timeout_s = idle_timeout_s;
         int k = load_users(users_file, &a->users, e);
+        if (k >= 0 && !(a->dummy_hash = dummy_hash_for(a->users)))
+                k = error_set(e, -ENOMEM, "out of memory");
         if (k < 0) {
                 auth_free(a);
                 return k;
@@ -87,6 +125,7 @@ void auth_free(struct auth *a) {
         if (!a)
                 return;
         strv_free(a->users);
+        free(a->dummy_hash);
         pthread_mutex_destroy(&a->lock);
         explicit_bzero(a->sessions, sizeof a->sessions);
         free(a);
@@ -105,9 +144,16 @@ int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, stru
         int k = load_users(users_file, &users, e);
         if (k < 0)
                 return k;
+        char *dummy = dummy_hash_for(users);
+        if (!dummy) {
+                strv_free(users);
+                return error_set(e, -ENOMEM, "out of memory");
+        }
         pthread_mutex_lock(&a->lock);
         strv_free(a->users);
         a->users = users;
+        free(a->dummy_hash);
+        a->dummy_hash = dummy;
         a->idle_timeout_s = idle_timeout_s;
         for (size_t i = 0; i < MAX_SESSIONS; i++)
                 if (a->sessions[i].token[0] && !hash_of(users, a->sessions[i].user))
@@ -116,18 +162,19 @@ int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, stru
         return 0;
 }
 
-bool auth_check_password(struct auth *a, const char *user, const char *password) {
+static bool check_password(struct auth *a, const char *user, const char *password) {
         if (!user || !password || !*user)
                 return false;
         pthread_mutex_lock(&a->lock);
         const char *h = hash_of(a->users, user);
         _cleanup_free_ char *hash = h ? strdup(h) : NULL;
+        _cleanup_free_ char *dummy = strdup(a->dummy_hash);
         pthread_mutex_unlock(&a->lock);
-        /* a missing user still costs one hash, so timing does not tell names apart */
-        static const char dummy[] = "$6$hostd$invalidinvalidinvalidinvalidinvalidinvalidinvalid";
         struct crypt_data *cd = calloc(1, sizeof *cd);
-        if (!cd)
+        if (!cd || !dummy) {
+                free(cd);
                 return false;
+        }
         /* crypt_rn, not crypt_r: the sanitizers' crypt_r interceptor calls
          * through a null pointer when libcrypt is libxcrypt */
         const char *out = crypt_rn(password, hash ? hash : dummy, cd, (int)sizeof *cd);
@@ -136,6 +183,95 @@ bool auth_check_password(struct auth *a, const char *user, const char *password)
         explicit_bzero(cd, sizeof *cd);
         free(cd);
         return ok;
+}
+
+/* The slot of key, a free or forgotten one, or the least recently failed. */
+static struct throttle *throttle_slot_locked(struct auth *a, const char *key, time_t now, bool create) {
+        struct throttle *victim = NULL;
+        for (size_t i = 0; i < THROTTLE_SLOTS; i++) {
+                struct throttle *t = &a->throttles[i];
+                if (t->key[0] && now - t->last > LOGIN_FORGET_S && now >= t->until)
+                        memset(t, 0, sizeof *t);
+                if (t->key[0] && streq(t->key, key))
+                        return t;
+                if (!victim || (!t->key[0] && victim->key[0]) || (t->key[0] && victim->key[0] && t->last < victim->last))
+                        victim = t;
+        }
+        if (!create)
+                return NULL;
+        memset(victim, 0, sizeof *victim);
+        snprintf(victim->key, sizeof victim->key, "%s", key);
+        return victim;
+}
+
+static unsigned throttled_for_locked(struct auth *a, const char *key, time_t now) {
+        struct throttle *t = throttle_slot_locked(a, key, now, false);
+        return t && now < t->until ? (unsigned)(t->until - now) : 0;
+}
+
+static void throttle_fail_locked(struct auth *a, const char *key, time_t now) {
+        struct throttle *t = throttle_slot_locked(a, key, now, true);
+        t->failures++;
+        t->last = now;
+        if (t->failures >= LOGIN_FREE_FAILURES) {
+                unsigned shift = t->failures - LOGIN_FREE_FAILURES;
+                time_t wait = shift >= 5 ? LOGIN_BACKOFF_CAP_S : (time_t)LOGIN_BACKOFF_FIRST_S << shift;
+                t->until = now + (wait < LOGIN_BACKOFF_CAP_S ? wait : LOGIN_BACKOFF_CAP_S);
+        }
+}
+
+static void throttle_reset_locked(struct auth *a, const char *key, time_t now) {
+        struct throttle *t = throttle_slot_locked(a, key, now, false);
+        if (t)
+                memset(t, 0, sizeof *t);
+}
+
+/* A user name as the log may show it: printable, bounded. */
+static void printable(char *out, size_t len, const char *in) {
+        size_t i = 0;
+        for (; in[i] && i + 1 < len; i++)
+                out[i] = (unsigned char)in[i] < 0x20 || in[i] == 0x7f ? '?' : in[i];
+        out[i] = '\0';
+}
+
+enum auth_result auth_login(struct auth *a, const char *user, const char *password, const char *client,
+                            unsigned *ret_retry_after) {
+        char ukey[96], akey[96], shown[64];
+        snprintf(ukey, sizeof ukey, "u:%s", user ? user : "");
+        snprintf(akey, sizeof akey, "a:%s", client ? client : "-");
+        printable(shown, sizeof shown, user ? user : "");
+        time_t now = now_s();
+        pthread_mutex_lock(&a->lock);
+        unsigned wa = throttled_for_locked(a, akey, now), wu = throttled_for_locked(a, ukey, now);
+        if (wa || wu)
+                a->logins_throttled++;
+        pthread_mutex_unlock(&a->lock);
+        if (wa || wu) {
+                *ret_retry_after = wa > wu ? wa : wu;
+                return AUTH_THROTTLED;
+        }
+        bool ok = check_password(a, user, password);
+        now = now_s();
+        pthread_mutex_lock(&a->lock);
+        if (ok) {
+                throttle_reset_locked(a, akey, now);
+                throttle_reset_locked(a, ukey, now);
+        } else {
+                a->login_failures++;
+                throttle_fail_locked(a, akey, now);
+                throttle_fail_locked(a, ukey, now);
+        }
+        pthread_mutex_unlock(&a->lock);
+        if (!ok)
+                log_warning("failed login for user '%s' from %s", shown, client ? client : "-");
+        return ok ? AUTH_OK : AUTH_DENIED;
+}
+
+void auth_login_counts(struct auth *a, uint64_t *ret_failures, uint64_t *ret_throttled) {
+        pthread_mutex_lock(&a->lock);
+        *ret_failures = a->login_failures;
+        *ret_throttled = a->logins_throttled;
+        pthread_mutex_unlock(&a->lock);
 }
 
 static void hex(char *out, const unsigned char *in, size_t n) {
@@ -149,10 +285,23 @@ static void expire_locked(struct auth *a, time_t now) {
                         memset(&a->sessions[i], 0, sizeof a->sessions[i]);
 }
 
-int auth_session_new(struct auth *a, const char *user, const char *password, char **ret_token, char **ret_id,
+/* The user's oldest session, when it has max of them already. */
+static struct session *oldest_if_full_locked(struct auth *a, const char *user, unsigned max) {
+        struct session *oldest = NULL;
+        unsigned n = 0;
+        for (size_t i = 0; i < MAX_SESSIONS; i++) {
+                struct session *s = &a->sessions[i];
+                if (!s->token[0] || !streq(s->user, user))
+                        continue;
+                n++;
+                if (!oldest || s->serial < oldest->serial)
+                        oldest = s;
+        }
+        return n >= max ? oldest : NULL;
+}
+
+int auth_session_new(struct auth *a, const char *user, unsigned max_per_user, char **ret_token, char **ret_id,
                      struct error *e) {
-        if (!auth_check_password(a, user, password))
-                return error_set(e, -EACCES, "wrong user name or password");
         if (strlen(user) >= sizeof a->sessions[0].user)
                 return error_set(e, -EINVAL, "user name too long");
         unsigned char rnd[48];
@@ -165,6 +314,11 @@ int auth_session_new(struct auth *a, const char *user, const char *password, cha
         explicit_bzero(rnd, sizeof rnd);
         pthread_mutex_lock(&a->lock);
         expire_locked(a, s.last);
+        s.serial = ++a->serial;
+        /* one user cannot take the slots of the others: its oldest session ends */
+        struct session *old = oldest_if_full_locked(a, user, max_per_user ? max_per_user : 1);
+        if (old)
+                explicit_bzero(old, sizeof *old);
         size_t i = 0;
         while (i < MAX_SESSIONS && a->sessions[i].token[0])
                 i++;

@@ -17,10 +17,20 @@ void auth_free(struct auth *a);
 /* Re-read the users file (SIGHUP); sessions of users no longer listed end. */
 int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, struct error *e);
 
-bool auth_check_password(struct auth *a, const char *user, const char *password);
+enum auth_result { AUTH_OK, AUTH_DENIED, AUTH_THROTTLED };
+/* Check a password (HTTP Basic or a session login) from client (an address,
+ * for the log and the throttle). A wrong one is logged (user, client; never
+ * the password) and counted; after a few for one address or one user name,
+ * further tries are AUTH_THROTTLED, before any hashing, for
+ * *ret_retry_after seconds, doubling; a right one resets both. */
+enum auth_result auth_login(struct auth *a, const char *user, const char *password, const char *client,
+                            unsigned *ret_retry_after);
+/* For /metrics: wrong passwords, and tries refused by the throttle. */
+void auth_login_counts(struct auth *a, uint64_t *ret_failures, uint64_t *ret_throttled);
 
-/* Log in: a new session; *ret_token and *ret_id are new strings. -EACCES on bad credentials. */
-int auth_session_new(struct auth *a, const char *user, const char *password, char **ret_token, char **ret_id,
+/* A new session for a user auth_login() accepted; *ret_token and *ret_id are
+ * new strings. A user with max_per_user sessions loses its oldest one. */
+int auth_session_new(struct auth *a, const char *user, unsigned max_per_user, char **ret_token, char **ret_id,
                      struct error *e);
 /* The token's session, touched; false when unknown or idle too long. ret_user (optional) copies the user. */
 bool auth_session_check(struct auth *a, const char *token, char *ret_user, size_t user_len);

@@ -106,6 +106,21 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
                 c->session_timeout_s = (int)n;
                 return k;
         }
+        if (streq(key, "sessions_per_user")) {
+                k = get_int(v, key, 1, 256, &n, e);
+                c->sessions_per_user = (unsigned)n;
+                return k;
+        }
+        if (streq(key, "subscriptions_per_user")) {
+                k = get_int(v, key, 1, 4096, &n, e);
+                c->subscriptions_per_user = (unsigned)n;
+                return k;
+        }
+        if (streq(key, "subscriptions_max")) {
+                k = get_int(v, key, 1, 4096, &n, e);
+                c->subscriptions_max = (unsigned)n;
+                return k;
+        }
         if (streq(key, "socket_mode")) {
                 k = get_int(v, key, 0, 0777, &n, e);
                 c->socket_mode = (mode_t)n;
@@ -147,7 +162,8 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
         }
         if (streq(key, "containers"))
                 return get_containers(c, v, e);
-        return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, tls_priorities, users_file, session_timeout, "
+        return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, tls_priorities, users_file, "
+                                     "session_timeout, sessions_per_user, subscriptions_per_user, subscriptions_max, "
                                      "socket_group, socket_mode, disks_all, max_body, threads, max_connections, "
                                      "max_connections_per_client, header_timeout, idle_timeout, hypervisor, "
                                      "containers)", key);
@@ -157,6 +173,9 @@ int daemon_config_load(const char *path, struct daemon_config *ret, struct error
         struct daemon_config c = {
                 .tls = true,
                 .session_timeout_s = 1800,
+                .sessions_per_user = 16,
+                .subscriptions_per_user = 16,
+                .subscriptions_max = 256,
                 .socket_group = strdup("hostd"),
                 .socket_mode = 0660,
                 .max_body = 64 * 1024,

@@ -23,6 +23,9 @@ struct daemon_config {
         char *tls_priorities;     /* GnuTLS priority string; NULL: TLS 1.2+, forward-secret AEAD only */
         char *users_file;         /* "name:crypt-hash" lines (openssl passwd -6) */
         int session_timeout_s;    /* idle sessions end after this (default 1800) */
+        unsigned sessions_per_user;        /* a user's oldest session ends beyond this (default 16) */
+        unsigned subscriptions_per_user;   /* event subscriptions one user may make (default 16) */
+        unsigned subscriptions_max;        /* event subscriptions in all (default 256) */
         char *socket_group;       /* group allowed on the Unix socket (default "hostd") */
         mode_t socket_mode;       /* default 0660 */
         bool disks_all;           /* Drives lists loop/ram/... devices too (like disks --all) */

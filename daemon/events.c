@@ -28,6 +28,11 @@ struct events {
         struct queued *head, **tail;
         struct retry *retries;    /* the sender thread's own: no lock */
         bool stop;
+        /* the subscriptions, read from the store once at the start and kept
+         * in step with it: no event and no GET reads them from SQLite */
+        pthread_mutex_t subs_lock;
+        struct subscription_record *subs;
+        size_t n_subs;
 };
 
 const char *format_time_ms(int64_t time_ms, char *buf, size_t len) {
@@ -179,11 +184,93 @@ static int64_t next_due(const struct events *ev) {
         return due;
 }
 
+static int record_copy(const struct subscription_record *in, struct subscription_record *out) {
+        *out = (struct subscription_record){ .id = in->id };
+        if (!(out->destination = strdup(in->destination)) || (in->context && !(out->context = strdup(in->context))) ||
+            (in->owner && !(out->owner = strdup(in->owner)))) {
+                subscription_record_done(out);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+int events_subscriptions(struct events *ev, struct subscription_record **ret, size_t *ret_n, struct error *e) {
+        pthread_mutex_lock(&ev->subs_lock);
+        size_t n = ev->n_subs;
+        struct subscription_record *v = calloc(n ? n : 1, sizeof *v);
+        size_t i = 0;
+        while (v && i < n && record_copy(&ev->subs[i], &v[i]) == 0)
+                i++;
+        pthread_mutex_unlock(&ev->subs_lock);
+        if (!v || i < n) {
+                subscription_record_list_free(v, i);
+                return error_set(e, -ENOMEM, "out of memory");
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+int events_subscription_add(struct events *ev, const char *destination, const char *context, const char *owner,
+                            unsigned per_user, unsigned max, int64_t *ret_id, struct error *e) {
+        int k = 0;
+        pthread_mutex_lock(&ev->subs_lock);
+        unsigned mine = 0;
+        for (size_t i = 0; i < ev->n_subs; i++)
+                mine += streq_ptr(ev->subs[i].owner, owner);
+        struct subscription_record *nv = NULL;
+        struct subscription_record rec = { .destination = (char *)destination, .context = (char *)context,
+                                           .owner = (char *)owner };
+        if (ev->n_subs >= max)
+                k = error_set(e, -EDQUOT, "subscriptions_max (%u) reached: no new subscription until one is deleted",
+                              max);
+        else if (mine >= per_user)
+                k = error_set(e, -EDQUOT, "subscriptions_per_user (%u) reached: %s must delete one first", per_user,
+                              owner);
+        else if (!(nv = realloc(ev->subs, (ev->n_subs + 1) * sizeof *nv)))
+                k = error_set(e, -ENOMEM, "out of memory");
+        else {
+                ev->subs = nv;
+                k = store_subscription_add(ev->store, destination, context, owner, &rec.id, e);
+                if (k >= 0 && record_copy(&rec, &ev->subs[ev->n_subs]) < 0) {
+                        store_subscription_delete(ev->store, rec.id, NULL);
+                        k = error_set(e, -ENOMEM, "out of memory");
+                }
+                if (k >= 0) {
+                        ev->n_subs++;
+                        *ret_id = rec.id;
+                }
+        }
+        pthread_mutex_unlock(&ev->subs_lock);
+        return k;
+}
+
+int events_subscription_delete(struct events *ev, int64_t id, const char *user, bool admin, struct error *e) {
+        pthread_mutex_lock(&ev->subs_lock);
+        size_t i = 0;
+        while (i < ev->n_subs && ev->subs[i].id != id)
+                i++;
+        int k = 0;
+        if (i == ev->n_subs)
+                k = error_set(e, -ENOENT, "subscription %lld not found", (long long)id);
+        else if (!admin && !streq_ptr(ev->subs[i].owner, user))
+                k = error_set(e, -EPERM, "subscription %lld is %s's: a user deletes only its own", (long long)id,
+                              ev->subs[i].owner ? ev->subs[i].owner : "an administrator");
+        else if ((k = store_subscription_delete(ev->store, id, e)) >= 0 || k == -ENOENT) {
+                subscription_record_done(&ev->subs[i]);
+                memmove(&ev->subs[i], &ev->subs[i + 1], (ev->n_subs - i - 1) * sizeof *ev->subs);
+                ev->n_subs--;
+                k = 0;
+        }
+        pthread_mutex_unlock(&ev->subs_lock);
+        return k;
+}
+
 static void deliver(struct events *ev, struct queued *q) {
         struct subscription_record *subs = NULL;
         size_t n = 0;
         struct error e = { 0 };
-        if (store_subscription_list(ev->store, &subs, &n, &e) < 0) {
+        if (events_subscriptions(ev, &subs, &n, &e) < 0) {
                 log_warning("events: %s", e.msg);
                 return;
         }
@@ -259,10 +346,21 @@ int events_new(struct store *store, struct events **ret, struct error *e) {
                 return error_set(e, -ENOMEM, "out of memory");
         ev->store = store;
         ev->tail = &ev->head;
+        size_t skipped = 0;
+        int k = store_subscription_list(store, EVENTS_DESTINATION_MAX, &ev->subs, &ev->n_subs, &skipped, e);
+        if (k < 0) {
+                free(ev);
+                return k;
+        }
+        if (skipped)
+                log_warning("events: %zu subscription(s) in the database have a Destination or Context longer than "
+                            "%d bytes: no event is sent to them", skipped, EVENTS_DESTINATION_MAX);
         pthread_mutex_init(&ev->lock, NULL);
+        pthread_mutex_init(&ev->subs_lock, NULL);
         pthread_cond_init(&ev->cond, NULL);
-        int k = pthread_create(&ev->sender, NULL, sender_main, ev);
+        k = pthread_create(&ev->sender, NULL, sender_main, ev);
         if (k != 0) {
+                subscription_record_list_free(ev->subs, ev->n_subs);
                 free(ev);
                 return error_set(e, -k, "cannot start the event sender: %s", strerror(k));
         }
@@ -280,6 +378,8 @@ void events_free(struct events *ev) {
         pthread_join(ev->sender, NULL);
         pthread_cond_destroy(&ev->cond);
         pthread_mutex_destroy(&ev->lock);
+        pthread_mutex_destroy(&ev->subs_lock);
+        subscription_record_list_free(ev->subs, ev->n_subs);
         free(ev);
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/error.h"
@@ -13,7 +14,11 @@
 
 struct store;
 struct events;
+struct subscription_record;
 
+/* Reads the subscriptions from the store once; from then on they are kept
+ * in memory, in step with the store. Rows longer than the bounds below
+ * (older hostd versions had none) are left out, and said so. */
 int events_new(struct store *store, struct events **ret, struct error *e);
 /* Stops the sender after the queue is sent (at most a few seconds). */
 void events_free(struct events *ev);
@@ -23,6 +28,20 @@ void events_free(struct events *ev);
  * severity: "OK", "Warning" or "Critical"; origin: an @odata.id or NULL. */
 void events_emit(struct events *ev, const char *kind, const char *severity, const char *origin, const char *fmt, ...)
         _printf_(5, 6);
+
+/* Bounds of a subscription's Destination and Context: each event is POSTed
+ * to the one with the other, and both are kept in memory. */
+#define EVENTS_DESTINATION_MAX 512
+#define EVENTS_CONTEXT_MAX 256
+
+/* The subscriptions (a new copy: subscription_record_list_free). */
+int events_subscriptions(struct events *ev, struct subscription_record **ret, size_t *ret_n, struct error *e);
+/* A new subscription of owner; -EDQUOT, with the limit named, when there are
+ * max of them in all or owner has per_user already. */
+int events_subscription_add(struct events *ev, const char *destination, const char *context, const char *owner,
+                            unsigned per_user, unsigned max, int64_t *ret_id, struct error *e);
+/* Delete one: -ENOENT; -EPERM when it is not user's and user is no administrator. */
+int events_subscription_delete(struct events *ev, int64_t id, const char *user, bool admin, struct error *e);
 
 /* The Redfish EventRecord of a journal entry (new object). */
 json_object *event_record_from_journal(int64_t id, int64_t time_ms, const char *kind, const char *severity,

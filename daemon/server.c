@@ -39,6 +39,7 @@ struct request {
         size_t len;
         bool too_big;
         char user[80];            /* who is asking: decided on the headers, before any body */
+        char client[INET6_ADDRSTRLEN];
 };
 
 /* TLS 1.2 and 1.3 only, forward-secret key exchange (no static RSA) and AEAD
@@ -111,6 +112,11 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct api_respon
                 MHD_add_response_header(resp, "Allow", r->allow);
         if (r->etag)
                 MHD_add_response_header(resp, "ETag", r->etag);
+        char secs[16];
+        if (r->retry_after) {
+                snprintf(secs, sizeof secs, "%u", r->retry_after);
+                MHD_add_response_header(resp, "Retry-After", secs);
+        }
         enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
         MHD_destroy_response(resp);
         return ret;
@@ -160,27 +166,39 @@ static bool basic_credentials(struct MHD_Connection *c, char *user, size_t user_
         return ok;
 }
 
-/* TCP: who is asking, or false. The ServiceRoot and the login are open, as Redfish requires. */
-static bool authenticate(struct listener *l, struct MHD_Connection *c, const char *url, const char *method,
-                         char *user, size_t user_len) {
+/* The peer's address as text, for the log and the login throttle. */
+static void client_address(struct MHD_Connection *c, char *out, size_t len) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+        snprintf(out, len, "-");
+        if (sa && sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)len);
+        else if (sa && sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)len);
+}
+
+/* TCP: who is asking (AUTH_OK), or not. The ServiceRoot and the login are open, as Redfish requires. */
+static enum auth_result authenticate(struct listener *l, struct MHD_Connection *c, const char *url, const char *method,
+                                     const char *client, char *user, size_t user_len, unsigned *ret_retry_after) {
         if (streq(method, "GET") && (streq(url, "/redfish/v1") || streq(url, "/redfish/v1/") || streq(url, "/redfish")))
-                return snprintf(user, user_len, "anonymous"), true;
+                return snprintf(user, user_len, "anonymous"), AUTH_OK;
         if (streq(method, "POST") && (streq(url, "/redfish/v1/SessionService/Sessions") ||
                                       streq(url, "/redfish/v1/SessionService/Sessions/")))
-                return snprintf(user, user_len, "anonymous"), true;
+                return snprintf(user, user_len, "anonymous"), AUTH_OK;
         if (!l->h->auth)
-                return false;
+                return AUTH_DENIED;
         const char *token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-Token");
         if (token)
-                return auth_session_check(l->h->auth, token, user, user_len);
+                return auth_session_check(l->h->auth, token, user, user_len) ? AUTH_OK : AUTH_DENIED;
         char name[80];
         _cleanup_free_ char *pass = NULL;
-        bool ok = basic_credentials(c, name, sizeof name, &pass) && auth_check_password(l->h->auth, name, pass);
-        if (ok)
+        if (!basic_credentials(c, name, sizeof name, &pass))
+                return AUTH_DENIED;
+        enum auth_result r = auth_login(l->h->auth, name, pass, client, ret_retry_after);
+        if (r == AUTH_OK)
                 snprintf(user, user_len, "%s", name);
-        if (pass)
-                explicit_bzero(pass, strlen(pass));
-        return ok;
+        explicit_bzero(pass, strlen(pass));
+        return r;
 }
 
 /* A request that carries a body says it is JSON: the API reads nothing else,
@@ -217,12 +235,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                 return send_response(c, &r);
                         }
                         snprintf(rq->user, sizeof rq->user, "local");
-                } else if (!authenticate(l, c, url, method, rq->user, sizeof rq->user))
-                        return unauthorized(c);
-                else if (!streq(rq->user, "anonymous")) {
-                        const union MHD_ConnectionInfo *ci =
-                                MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-                        conn_guard_authenticated(l->guard, ci ? ci->socket_context : NULL);
+                        snprintf(rq->client, sizeof rq->client, "local");
+                } else {
+                        client_address(c, rq->client, sizeof rq->client);
+                        unsigned wait = 0;
+                        enum auth_result a = authenticate(l, c, url, method, rq->client, rq->user, sizeof rq->user, &wait);
+                        if (a == AUTH_THROTTLED) {
+                                struct api_response r = { .retry_after = wait };
+                                api_error(&r, 429, "Throttled", "too many failed logins: try again in %u s", wait);
+                                return send_response(c, &r);
+                        }
+                        if (a != AUTH_OK)
+                                return unauthorized(c);
+                        if (!streq(rq->user, "anonymous")) {
+                                const union MHD_ConnectionInfo *ci =
+                                        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+                                conn_guard_authenticated(l->guard, ci ? ci->socket_context : NULL);
+                        }
                 }
                 if (!json_body_declared(c)) {
                         struct api_response r = { 0 };
@@ -263,6 +292,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 .body = rq->body,
                 .body_len = rq->len,
                 .user = rq->user,
+                .admin = !l->tcp,
+                .client = rq->client,
                 .confirm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Hostd-Confirm"),
                 .if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),
         };

@@ -30,7 +30,24 @@ static const char schema[] =
         "CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL,"
         " kind TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, data TEXT);"
         "CREATE TABLE IF NOT EXISTS subscriptions (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        " destination TEXT NOT NULL, context TEXT);";
+        " destination TEXT NOT NULL, context TEXT, owner TEXT);";
+
+/* Databases from before subscriptions had an owner: the column is added
+ * (NULL: made by an older hostd, only an administrator may delete them). */
+static int migrate(sqlite3 *db, const char *path, struct error *e) {
+        sqlite3_stmt *st = NULL;
+        bool has_owner = sqlite3_prepare_v2(db, "SELECT owner FROM subscriptions LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+        sqlite3_finalize(st);
+        if (has_owner)
+                return 0;
+        char *msg = NULL;
+        if (sqlite3_exec(db, "ALTER TABLE subscriptions ADD COLUMN owner TEXT", NULL, NULL, &msg) != SQLITE_OK) {
+                error_set(e, -EIO, "database %s: cannot add subscriptions.owner: %s", path, msg ? msg : "?");
+                sqlite3_free(msg);
+                return -EIO;
+        }
+        return 0;
+}
 
 static int64_t now_ms(void) {
         struct timespec t;
@@ -91,6 +108,8 @@ int store_open(const char *path, struct store **ret, struct error *e) {
                 sqlite3_free(msg);
                 return e ? e->code : -EIO;
         }
+        if ((k = migrate(s->db, path, e)) < 0)
+                return k;
         *ret = TAKE_PTR(s);
         return 0;
 }
@@ -315,14 +334,15 @@ void journal_record_list_free(struct journal_record *v, size_t n) {
         free(v);
 }
 
-int store_subscription_add(struct store *s, const char *destination, const char *context, int64_t *ret_id,
-                           struct error *e) {
+int store_subscription_add(struct store *s, const char *destination, const char *context, const char *owner,
+                           int64_t *ret_id, struct error *e) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int k = prepare(s, "INSERT INTO subscriptions (destination, context) VALUES (?, ?)", &st, e);
+        int k = prepare(s, "INSERT INTO subscriptions (destination, context, owner) VALUES (?, ?, ?)", &st, e);
         if (k < 0)
                 return k;
         sqlite3_bind_text(st, 1, destination, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, context, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, owner, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(s, e, "add subscription");
         *ret_id = sqlite3_last_insert_rowid(s->db);
@@ -340,15 +360,23 @@ int store_subscription_delete(struct store *s, int64_t id, struct error *e) {
         return sqlite3_changes(s->db) ? 0 : error_set(e, -ENOENT, "subscription %lld not found", (long long)id);
 }
 
-int store_subscription_list(struct store *s, struct subscription_record **ret, size_t *ret_n, struct error *e) {
+int store_subscription_list(struct store *s, size_t max_len, struct subscription_record **ret, size_t *ret_n,
+                            size_t *ret_skipped, struct error *e) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int k = prepare(s, "SELECT id, destination, context FROM subscriptions ORDER BY id", &st, e);
+        /* cut in SQL: an oversized row is never copied whole */
+        int k = prepare(s, "SELECT id, substr(destination, 1, ?1 + 1), substr(context, 1, ?1 + 1), owner"
+                           " FROM subscriptions ORDER BY id", &st, e);
         if (k < 0)
                 return k;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)max_len);
         struct subscription_record *v = NULL;
-        size_t n = 0;
+        size_t n = 0, skipped = 0;
         int r;
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                if ((size_t)sqlite3_column_bytes(st, 1) > max_len || (size_t)sqlite3_column_bytes(st, 2) > max_len) {
+                        skipped++;
+                        continue;
+                }
                 struct subscription_record *nv = realloc(v, (n + 1) * sizeof *v);
                 if (!nv) {
                         subscription_record_list_free(v, n);
@@ -356,7 +384,7 @@ int store_subscription_list(struct store *s, struct subscription_record **ret, s
                 }
                 v = nv;
                 v[n++] = (struct subscription_record){ .id = sqlite3_column_int64(st, 0), .destination = dup_col(st, 1),
-                                                       .context = dup_col(st, 2) };
+                                                       .context = dup_col(st, 2), .owner = dup_col(st, 3) };
         }
         if (r != SQLITE_DONE) {
                 subscription_record_list_free(v, n);
@@ -364,13 +392,19 @@ int store_subscription_list(struct store *s, struct subscription_record **ret, s
         }
         *ret = v;
         *ret_n = n;
+        *ret_skipped = skipped;
         return 0;
 }
 
+void subscription_record_done(struct subscription_record *r) {
+        free(r->destination);
+        free(r->context);
+        free(r->owner);
+        memset(r, 0, sizeof *r);
+}
+
 void subscription_record_list_free(struct subscription_record *v, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(v[i].destination);
-                free(v[i].context);
-        }
+        for (size_t i = 0; i < n; i++)
+                subscription_record_done(&v[i]);
         free(v);
 }

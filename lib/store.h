@@ -35,7 +35,9 @@ void journal_record_list_free(struct journal_record *v, size_t n);
 struct subscription_record {
         int64_t id;
         char *destination, *context;
+        char *owner;              /* who made it; NULL: an older hostd did */
 };
+void subscription_record_done(struct subscription_record *r);
 void subscription_record_list_free(struct subscription_record *v, size_t n);
 
 int store_open(const char *path, struct store **ret, struct error *e);
@@ -58,7 +60,10 @@ int store_journal_add(struct store *s, int64_t time_ms, const char *kind, const 
 int store_journal_list(struct store *s, const char *kind, size_t limit, struct journal_record **ret, size_t *ret_n,
                        struct error *e);
 
-int store_subscription_add(struct store *s, const char *destination, const char *context, int64_t *ret_id,
-                           struct error *e);
+int store_subscription_add(struct store *s, const char *destination, const char *context, const char *owner,
+                           int64_t *ret_id, struct error *e);
 int store_subscription_delete(struct store *s, int64_t id, struct error *e);   /* -ENOENT */
-int store_subscription_list(struct store *s, struct subscription_record **ret, size_t *ret_n, struct error *e);
+/* Those with destination and context of at most max_len bytes; how many
+ * were longer (and left out) in *ret_skipped. */
+int store_subscription_list(struct store *s, size_t max_len, struct subscription_record **ret, size_t *ret_n,
+                            size_t *ret_skipped, struct error *e);
