@@ -90,11 +90,11 @@ static const struct command *find_sub(const struct command *c, const char *name)
 
 static int report(struct cli_ctx *ctx, const struct error *e) {
         int code = ctx->usage_error ? CLI_EXIT_USAGE : e->code == ERROR_REFUSED ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE;
-        fprintf(stderr, "%s: %s\n", ctx->path, e->msg[0] ? e->msg : strerror(-e->code));
+        fprintf(stderr, "%s: %s\n", ctx->path, e->msg[0] ? e->msg : error_code_text(e->code));
         if (ctx->json) {
                 _cleanup_json_ json_object *o = json_object_new_object(), *err = json_object_new_object();
                 json_add_string(err, "message", e->msg);
-                json_add_string(err, "errno", strerrorname_np(-e->code));
+                json_add_string(err, "errno", error_code_name(e->code));
                 json_add_int(err, "exit_code", code);
                 json_object_object_add(o, "error", json_object_get(err));
                 cli_print_json(ctx, o);
@@ -167,7 +167,7 @@ int cli_main(const struct command *root, int argc, char **argv) {
         int k = c->run(&ctx, argc - i + 1, argv + i - 1, &e);
         if (k < 0) {
                 if (!e.code)
-                        error_set(&e, k, "%s", strerror(-k));
+                        error_set(&e, k, "%s", error_code_text(k));
                 return report(&ctx, &e);
         }
         return CLI_EXIT_OK;
