@@ -88,48 +88,55 @@ static const struct command *find_sub(const struct command *c, const char *name)
         return NULL;
 }
 
-static int exit_code(const struct cli_ctx *ctx, const struct error *e) {
-        return ctx->usage_error ? CLI_EXIT_USAGE : e->code == ERROR_REFUSED ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE;
-}
-
-json_object *cli_error_json(struct cli_ctx *ctx, const struct error *e) {
-        json_object *err = json_object_new_object();
-        json_add_string(err, "message", e->msg);
-        json_add_string(err, "errno", strerrorname_np(-e->code));
-        json_add_int(err, "exit_code", exit_code(ctx, e));
-        return err;
+/* The error goes into the command's document, beside its data (the plan with
+ * its errors, the BMCs that answered): one document, never data and then an
+ * error. Data that is no object, or has an "error" of its own, goes under
+ * "data". Without data the document is the error alone. */
+static void add_error_to_document(struct cli_ctx *ctx, json_object *err) {
+        json_object *doc = ctx->doc;
+        if (!json_object_is_type(doc, json_type_object) || json_object_object_get_ex(doc, "error", NULL)) {
+                json_object *o = json_object_new_object();
+                if (doc)
+                        json_object_object_add(o, "data", doc);
+                ctx->doc = doc = o;
+        }
+        json_object_object_add(doc, "error", json_object_get(err));
 }
 
 static int report(struct cli_ctx *ctx, const struct error *e) {
-        fprintf(stderr, "%s: %s\n", ctx->path, e->msg[0] ? e->msg : strerror(-e->code));
-        if (ctx->json && !ctx->json_done) {
-                _cleanup_json_ json_object *o = json_object_new_object();
-                json_object_object_add(o, "error", cli_error_json(ctx, e));
-                cli_print_json(ctx, o);
+        int code = ctx->usage_error ? CLI_EXIT_USAGE : e->code == ERROR_REFUSED ? CLI_EXIT_REFUSED : CLI_EXIT_FAILURE;
+        fprintf(stderr, "%s: %s\n", ctx->path, e->msg[0] ? e->msg : error_code_text(e->code));
+        if (ctx->json) {
+                _cleanup_json_ json_object *err = json_object_new_object();
+                json_add_string(err, "message", e->msg);
+                json_add_string(err, "errno", error_code_name(e->code));
+                json_add_int(err, "exit_code", code);
+                add_error_to_document(ctx, err);
         }
-        return exit_code(ctx, e);
+        return code;
 }
 
-int cli_main(const struct command *root, int argc, char **argv) {
+/* Parse the global options, walk the command tree, run the leaf; on failure,
+ * report. Returns the exit code; the document to print stays in ctx->doc. */
+static int run_frame(const struct command *root, int argc, char **argv, struct cli_ctx *ctx) {
         struct global_opts g = { 0 };
         char *bad = NULL;
-        struct cli_ctx ctx = { .out = stdout, .path = root->name };
         struct error e = { 0 };
         if (take_global_options(&argc, argv, &g, &bad) < 0) {
-                ctx.usage_error = true;
+                ctx->usage_error = true;
                 error_set(&e, -EINVAL, "%s: --json takes no value", bad);
-                return report(&ctx, &e);
+                return report(ctx, &e);
         }
-        ctx.json = g.json;
-        ctx.host = g.host;
+        ctx->json = g.json;
+        ctx->host = g.host;
         log_setup(root->name, LOG_TARGET_STDERR,
                   g.verbosity >= 2 ? LOG_LEVEL_DEBUG : g.verbosity == 1 ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING);
         if (g.version) {
-                if (ctx.json) {
+                if (ctx->json) {
                         _cleanup_json_ json_object *o = json_object_new_object();
                         json_add_string(o, "name", root->name);
                         json_add_string(o, "version", HOSTD_VERSION);
-                        cli_print_json(&ctx, o);
+                        cli_print_json(ctx, o);
                 } else
                         printf("%s %s\n", root->name, HOSTD_VERSION);
                 return CLI_EXIT_OK;
@@ -143,42 +150,54 @@ int cli_main(const struct command *root, int argc, char **argv) {
         while (c->subs && i < argc) {
                 const struct command *s = find_sub(c, argv[i]);
                 if (!s) {
-                        ctx.path = path;
-                        ctx.usage_error = true;
+                        ctx->path = path;
+                        ctx->usage_error = true;
                         error_set(&e, -EINVAL, "unknown command '%s'; run '%s --help' for the list",
                                   argv[i], path);
-                        return report(&ctx, &e);
+                        return report(ctx, &e);
                 }
                 size_t len = strlen(path);
                 snprintf(path + len, sizeof path - len, " %s", s->name);
                 c = s;
                 i++;
         }
-        ctx.path = path;
+        ctx->path = path;
         if (g.help) {
                 print_help(path, c, stdout);
                 return CLI_EXIT_OK;
         }
         if (!c->run) {
                 print_help(path, c, stderr);
-                ctx.usage_error = true;
+                ctx->usage_error = true;
                 error_set(&e, -EINVAL, "a command is missing; run '%s --help' for the list", path);
-                return report(&ctx, &e);
+                return report(ctx, &e);
         }
         /* an answer from this machine where the operator asked another would be a lie */
-        if (ctx.host && !c->remote) {
+        if (ctx->host && !c->remote) {
                 error_set(&e, -EOPNOTSUPP, "--host: hostd does not serve '%s' yet; run it on that machine itself "
                                            "(without --host)", path);
-                return report(&ctx, &e);
+                return report(ctx, &e);
         }
         /* the leaf sees argv[0] = its own name, then its options and operands */
-        int k = c->run(&ctx, argc - i + 1, argv + i - 1, &e);
+        int k = c->run(ctx, argc - i + 1, argv + i - 1, &e);
         if (k < 0) {
                 if (!e.code)
-                        error_set(&e, k, "%s", strerror(-k));
-                return report(&ctx, &e);
+                        error_set(&e, k, "%s", error_code_text(k));
+                return report(ctx, &e);
         }
         return CLI_EXIT_OK;
+}
+
+int cli_main(const struct command *root, int argc, char **argv) {
+        struct cli_ctx ctx = { .out = stdout, .path = root->name };
+        int code = run_frame(root, argc, argv, &ctx);
+        /* the one document of --json, with the error in it when the command failed */
+        if (ctx.doc) {
+                fprintf(ctx.out, "%s\n", json_pretty(ctx.doc));
+                fflush(ctx.out);
+                json_object_put(ctx.doc);
+        }
+        return code;
 }
 
 int cli_usage_error(struct cli_ctx *ctx, struct error *e, const char *fmt, ...) {
@@ -263,6 +282,6 @@ int cli_parse_options(struct cli_ctx *ctx, int argc, char **argv, const char *sh
 }
 
 void cli_print_json(struct cli_ctx *ctx, json_object *o) {
-        fprintf(ctx->out, "%s\n", json_pretty(o));
-        fflush(ctx->out);
+        json_object_put(ctx->doc);
+        ctx->doc = json_object_get(o);
 }

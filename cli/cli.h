@@ -23,7 +23,7 @@ struct cli_ctx {
         const char *path;         /* "hostctl raid create", for messages */
         FILE *out;                /* stdout; tests may point it elsewhere */
         const char *host;         /* --host URL: ask a running hostd; NULL: in-process */
-        bool json_done;           /* --json: the command printed its one document, error included */
+        json_object *doc;         /* --json: the document cli_print_json() was given, printed by the frame */
 };
 
 struct command {
@@ -51,7 +51,8 @@ int cli_parse_options(struct cli_ctx *ctx, int argc, char **argv, const char *sh
                       const struct option *longopts,
                       int (*handle)(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e),
                       void *userdata, int *ret_optind, struct error *e);
-/* The error object of a --json document: message, errno, exit_code (new reference). */
-json_object *cli_error_json(struct cli_ctx *ctx, const struct error *e);
-/* Print a JSON document (pretty) on ctx->out. */
+/* The command's JSON document (takes a reference). The frame prints it on
+ * ctx->out when the command returns: as it is on success; on failure with the
+ * "error" member added, so that --json always prints exactly one document.
+ * A second call replaces the first document. */
 void cli_print_json(struct cli_ctx *ctx, json_object *o);

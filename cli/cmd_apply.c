@@ -234,8 +234,12 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
                 for (size_t i = 0; i < p->n_steps; i++)
                         res[i].state = STEP_PENDING;
                 if (p->errors) {
-                        /* --json: one document on stdout, the error, which carries the plan's errors */
-                        if (!ctx->json)
+                        /* --json: the plan with its errors; the frame puts the refusal beside them */
+                        if (ctx->json) {
+                                _cleanup_json_ json_object *o = result_json(p, spec, true, res, 0, p->n_steps);
+                                json_add_strv(o, "errors", p->errors);
+                                cli_print_json(ctx, o);
+                        } else
                                 print_plan(ctx->out, p, spec);
                         _cleanup_free_ char *all = strv_join(p->errors, "; ");
                         return error_set(e, ERROR_REFUSED, "the plan has %zu error(s): nothing was written: %s",
@@ -260,9 +264,10 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
         size_t changed = 0, pending = 0;
         k = apply_run(p, &ro, res, &changed, &pending, e);
         if (ctx->json) {
+                /* also on failure: the steps that ran before the failed one changed the machine;
+                 * the frame puts the error beside them */
                 _cleanup_json_ json_object *o = result_json(p, spec, a.plan, res, changed, pending);
-                if (k >= 0)
-                        cli_print_json(ctx, o);
+                cli_print_json(ctx, o);
         } else if (a.plan) {
                 fprintf(ctx->out, "Plan for %s (phase %s): %zu of %zu steps would change the machine\n",
                         spec->name ? spec->name : spec->path, apply_phase_name(p->phase), pending, p->n_steps);

@@ -239,13 +239,10 @@ static int bmc_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) 
         if (n > 1 && failed)
                 error_set(e, -EIO, "%zu of %zu BMCs failed", failed, n);
         if (n > 1 && ctx->json) {
-                /* one document: each BMC's error in its result, the overall one beside */
+                /* one document: each BMC's error in its result; the frame adds the overall one beside */
                 _cleanup_json_ json_object *doc = json_object_new_object();
                 json_object_object_add(doc, "results", json_object_get(all));
-                if (failed)
-                        json_object_object_add(doc, "error", cli_error_json(ctx, e));
                 cli_print_json(ctx, doc);
-                ctx->json_done = true;
         }
         if (n > 1 && failed)
                 return e->code;

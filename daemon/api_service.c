@@ -7,6 +7,7 @@
 #include "api.h"
 #include "auth.h"
 #include "daemon.h"
+#include "state.h"
 #include "lib/fileio.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -113,9 +114,14 @@ static void system_host(struct api_response *r) {
         if (facts.uuid)
                 json_add_string(o, "UUID", facts.uuid);
         json_add_string(o, "PowerState", "On");
+        /* hostd judges this host by its storage alone (no sensors: those are the BMC's),
+         * so its health is the rollup of Storage */
+        _cleanup_(arrays_snap_putp) struct arrays_snap *arrays = state_arrays_get();
+        const char *health = md_health_name(state_arrays_health(arrays));
         json_object *st = json_object_new_object();
         json_add_string(st, "State", "Enabled");
-        json_add_string(st, "Health", "OK");
+        json_add_string(st, "Health", health);
+        json_add_string(st, "HealthRollup", health);
         json_object_object_add(o, "Status", st);
         json_object *mem = json_object_new_object();
         char gib[32];

@@ -132,11 +132,13 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         json_add_string(o, "RAIDType", raid_type(s->level));
         if (s->size_bytes >= 0)
                 json_add_int(o, "CapacityBytes", s->size_bytes);
-        bool failed = streq(s->array_state, "inactive") || streq(s->array_state, "broken") ||
-                      (s->raid_disks > 0 && s->degraded >= s->raid_disks);
+        enum md_health health = md_health(s);
         json_object *st = json_object_new_object();
-        json_add_string(st, "State", failed ? "UnavailableOffline" : s->degraded > 0 ? "Degraded" : "Enabled");
-        json_add_string(st, "Health", failed ? "Critical" : s->degraded > 0 ? "Warning" : "OK");
+        json_add_string(st, "State", health == MD_HEALTH_CRITICAL  ? "UnavailableOffline"
+                                     : health == MD_HEALTH_WARNING ? "Degraded"
+                                                                   : "Enabled");
+        json_add_string(st, "Health", md_health_name(health));
+        json_add_string(st, "HealthRollup", md_health_name(health));   /* its drives: no health of their own */
         json_object_object_add(o, "Status", st);
         json_object *ops = json_object_new_array();
         if (s->sync_action && !streq(s->sync_action, "idle") && s->sync_percent >= 0) {
@@ -179,7 +181,7 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         return o;
 }
 
-static json_object *storage_json(const struct disk_list *l) {
+static json_object *storage_json(const struct disk_list *l, const struct arrays_snap *a) {
         json_object *o = json_object_new_object(), *drives = json_object_new_array();
         json_add_string(o, "@odata.id", MD);
         json_add_string(o, "@odata.type", "#Storage.v1_13_0.Storage");
@@ -192,9 +194,12 @@ static json_object *storage_json(const struct disk_list *l) {
         json_add_int(o, "Drives@odata.count", (int64_t)json_object_array_length(drives));
         json_object_object_add(o, "Drives", drives);
         json_object_object_add(o, "Volumes", api_link(MD "/Volumes"));
+        /* md is its arrays: a degraded one degrades the storage, not only its rollup */
+        const char *health = md_health_name(state_arrays_health(a));
         json_object *st = json_object_new_object();
         json_add_string(st, "State", "Enabled");
-        json_add_string(st, "Health", "OK");
+        json_add_string(st, "Health", health);
+        json_add_string(st, "HealthRollup", health);
         json_object_object_add(o, "Status", st);
         return o;
 }
@@ -237,7 +242,7 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
         if (!streq(p->segs[3], "md") || p->n > 6 || (p->n >= 5 && !streq(p->segs[4], "Drives") && !streq(p->segs[4], "Volumes")))
                 return api_not_found(r, req->path);
         if (p->n == 4)
-                return get ? api_json(r, 200, storage_json(l)) : api_method_not_allowed(r, "GET");
+                return get ? api_json(r, 200, storage_json(l, as)) : api_method_not_allowed(r, "GET");
         bool drives = streq(p->segs[4], "Drives");
         if (p->n == 5 && drives) {
                 if (!get)

@@ -271,7 +271,7 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
 void api_metrics(struct hostd *h, struct api_response *r) {
         _cleanup_(arrays_snap_putp) struct arrays_snap *a = state_arrays_get();
         _cleanup_(disks_snap_putp) struct disks_snap *d = state_disks_get();
-        size_t cap = 4096 + a->n * 1024, len = 0;
+        size_t cap = 4096 + a->n * 1536, len = 0;
         char *buf = malloc(cap);
         if (!buf)
                 return api_error(r, 500, "InternalError", "out of memory");
@@ -283,6 +283,13 @@ void api_metrics(struct hostd *h, struct api_response *r) {
         for (size_t i = 0; i < a->n && len < cap - 512; i++)
                 OUT("hostd_array_degraded{array=\"%.32s\",device=\"%.16s\"} %d\n", a->v[i]->name ? a->v[i]->name : "",
                     a->v[i]->kernel_name, a->v[i]->degraded);
+        OUT("# HELP hostd_health This host's health as the API's Systems/host Status.Health: the worst array; "
+            "0 OK, 1 Warning, 2 Critical.\n# TYPE hostd_health gauge\nhostd_health %d\n", (int)state_arrays_health(a));
+        OUT("# HELP hostd_array_health The array's health as its Volume's Status.Health: 0 OK, 1 Warning (degraded), "
+            "2 Critical (failed or inactive).\n# TYPE hostd_array_health gauge\n");
+        for (size_t i = 0; i < a->n && len < cap - 512; i++)
+                OUT("hostd_array_health{array=\"%.32s\",device=\"%.16s\"} %d\n", a->v[i]->name ? a->v[i]->name : "",
+                    a->v[i]->kernel_name, (int)md_health(a->v[i]));
         OUT("# HELP hostd_array_sync_percent Resync/recovery progress; 100 when idle.\n# TYPE hostd_array_sync_percent gauge\n");
         for (size_t i = 0; i < a->n && len < cap - 512; i++)
                 OUT("hostd_array_sync_percent{array=\"%.32s\",device=\"%.16s\"} %.1f\n", a->v[i]->name ? a->v[i]->name : "",

@@ -244,6 +244,14 @@ int main(int argc, char **argv) {
                 return 2;
         }
         log_setup("hostd", o.foreground ? LOG_TARGET_STDERR : LOG_TARGET_SYSLOG, o.level);
+        /* tests only: the host tests have no md driver, so they give hostd a copy of
+         * sysfs with the arrays they need (and an mdadm of their own in PATH) */
+        const char *test_sysfs = getenv("HOSTD_TEST_SYSFS_ROOT");
+        if (test_sysfs && *test_sysfs) {
+                log_warning("HOSTD_TEST_SYSFS_ROOT: md arrays are read from %s, not from /sys; this is for tests",
+                            test_sysfs);
+                md_set_sysfs_root(test_sysfs);
+        }
 
         sigset_t mask;
         sigemptyset(&mask);

@@ -121,3 +121,10 @@ struct arrays_snap *state_arrays_get(void) {
         pthread_mutex_unlock(&lock);
         return s;
 }
+
+enum md_health state_arrays_health(const struct arrays_snap *a) {
+        enum md_health worst = MD_HEALTH_OK;
+        for (size_t i = 0; a && i < a->n; i++)
+                worst = md_health_worst(worst, md_health(a->v[i]));
+        return worst;
+}

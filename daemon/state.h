@@ -37,6 +37,10 @@ static inline void disks_snap_putp(struct disks_snap **s) {
 static inline void arrays_snap_putp(struct arrays_snap **s) {
         arrays_snap_put(*s);
 }
+/* The worst health of the arrays in the snapshot (OK without arrays): the
+ * rollup of Storage and of Systems/host, and /metrics' hostd_health. hostd
+ * reads no drive health (no SMART), so the arrays are all it can judge. */
+enum md_health state_arrays_health(const struct arrays_snap *a);
 /* Test and fuzz seams: publish given lists (ownership taken). */
 void state_publish_disks(struct disk_list *l);
 void state_publish_arrays(struct md_status **v, size_t n);

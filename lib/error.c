@@ -39,3 +39,19 @@ void error_clear(struct error *e) {
         e->code = 0;
         e->msg[0] = '\0';
 }
+
+const char *error_code_name(int code) {
+        if (code == ERROR_REFUSED)
+                return "REFUSED";
+        const char *name = code < 0 && -code < ERROR_CODES_BASE ? strerrorname_np(-code) : NULL;
+        if (name)
+                return name;
+        /* one buffer per thread: the result stays valid until this thread asks again */
+        static _Thread_local char unknown[32];
+        snprintf(unknown, sizeof unknown, "E%d", -code);
+        return unknown;
+}
+
+const char *error_code_text(int code) {
+        return code == ERROR_REFUSED ? "refused for safety" : strerror(-code);
+}

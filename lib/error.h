@@ -7,7 +7,7 @@
 #define ERROR_MSG_MAX 1024
 
 struct error {
-        int code;                 /* -errno; 0 when no error was set */
+        int code;                 /* -errno, or ERROR_REFUSED; 0 when no error was set */
         char msg[ERROR_MSG_MAX];
 };
 
@@ -22,7 +22,16 @@ int error_prefix(struct error *e, const char *fmt, ...) _printf_(2, 3);
 
 void error_clear(struct error *e);
 
-/* The codes that mean "refused for safety": by convention -EPERM from a
- * planner or a guard, not from the kernel. */
-#define ERROR_REFUSED (-EPERM)
+/* "Refused for safety": a planner or a guard said no and nothing was written
+ * (hostctl exits 3). Its own code, beyond every errno the kernel returns
+ * (they stay below 4096), so that an EPERM from the kernel (not root, a
+ * read-only sysfs file) is a plain failure and never passes for a refusal. */
+#define ERROR_CODES_BASE 4096
+#define ERROR_REFUSED (-(ERROR_CODES_BASE + 1))
 #define ERROR_USAGE (-EINVAL)
+
+/* The name of a code for machines: "REFUSED", or the errno's name ("EPERM");
+ * "E<number>" for a code nobody knows. Never NULL. */
+const char *error_code_name(int code);
+/* The text of a code for people: "refused for safety", or strerror(). */
+const char *error_code_text(int code);

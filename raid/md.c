@@ -15,6 +15,13 @@
 #define MDADM_TIMEOUT_MS (120 * 1000)
 #define MD_MAP_FILE "/run/mdadm/map"   /* Debian's mdadm: MAP_DIR=/run/mdadm */
 
+/* where the md state is read: the kernel's sysfs, or a test's copy of it */
+static const char *sysfs_root = "/sys";
+
+void md_set_sysfs_root(const char *root) {
+        sysfs_root = root && *root ? root : "/sys";
+}
+
 void md_status_free(struct md_status *s) {
         if (!s)
                 return;
@@ -62,7 +69,7 @@ int md_resolve(const char *id, char **ret, struct error *e) {
                         return error_set(e, -ENOENT, "array %s: no such array is running (%s does not exist)", id, link);
                 kname = strrchr(resolved, '/') + 1;
         }
-        _cleanup_free_ char *sys = strdup_printf("/sys/block/%s/md", kname);
+        _cleanup_free_ char *sys = strdup_printf("%s/block/%s/md", sysfs_root, kname);
         struct stat st;
         if (!sys || stat(sys, &st) < 0)
                 return error_set(e, -ENOENT, "array %s: no such array is running", id);
@@ -71,7 +78,7 @@ int md_resolve(const char *id, char **ret, struct error *e) {
 }
 
 static char *md_attr(const char *kname, const char *attr) {
-        _cleanup_free_ char *path = strdup_printf("/sys/block/%s/md/%s", kname, attr);
+        _cleanup_free_ char *path = strdup_printf("%s/block/%s/md/%s", sysfs_root, kname, attr);
         char *v = NULL;
         struct error ignore = { 0 };
         return path && read_one_line(path, &v, &ignore) >= 0 ? v : NULL;
@@ -83,7 +90,7 @@ static int64_t md_attr_int(const char *kname, const char *attr) {
 }
 
 static int read_members(const char *kname, struct md_status *s) {
-        _cleanup_free_ char *dir = strdup_printf("/sys/block/%s/md", kname);
+        _cleanup_free_ char *dir = strdup_printf("%s/block/%s/md", sysfs_root, kname);
         DIR *d = dir ? opendir(dir) : NULL;
         if (!d)
                 return -errno;
@@ -102,7 +109,7 @@ static int read_members(const char *kname, struct md_status *s) {
                 struct md_member *m = &v[s->n_members++];
                 *m = (struct md_member){ .dev = strdup(dev), .slot = -1 };
                 _cleanup_free_ char *state = strdup_printf("dev-%s/state", dev), *slot = strdup_printf("dev-%s/slot", dev),
-                                    *block = strdup_printf("/sys/block/%s/md/dev-%s/block", kname, dev);
+                                    *block = strdup_printf("%s/block/%s/md/dev-%s/block", sysfs_root, kname, dev);
                 m->state = state ? md_attr(kname, state) : NULL;
                 int64_t sl = slot ? md_attr_int(kname, slot) : -1;
                 m->slot = (int)sl;
@@ -141,7 +148,7 @@ int md_status_read(const char *id, struct md_status **ret, struct error *e) {
                 s->sync_left_bytes = (total - done) * 512;
                 s->sync_speed_kib = md_attr_int(kname, "sync_speed");
         }
-        _cleanup_free_ char *size_path = strdup_printf("/sys/block/%s/size", kname);
+        _cleanup_free_ char *size_path = strdup_printf("%s/block/%s/size", sysfs_root, kname);
         _cleanup_free_ char *sectors = NULL;
         struct error ignore = { 0 };
         s->size_bytes = size_path && read_one_line(size_path, &sectors, &ignore) >= 0 ? strtoll(sectors, NULL, 10) * 512 : -1;
@@ -166,14 +173,15 @@ int md_status_read(const char *id, struct md_status **ret, struct error *e) {
 }
 
 int md_list(char ***ret, struct error *e) {
-        DIR *d = opendir("/sys/block");
+        _cleanup_free_ char *block = strdup_printf("%s/block", sysfs_root);
+        DIR *d = block ? opendir(block) : NULL;
         if (!d)
-                return error_set(e, -errno, "cannot read /sys/block: %s", strerror(errno));
+                return error_set(e, -errno, "cannot read %s: %s", block ? block : "/sys/block", strerror(errno));
         char **v = NULL;
         struct dirent *de;
         int k = 0;
         while (k == 0 && (de = readdir(d))) {
-                _cleanup_free_ char *md = strdup_printf("/sys/block/%s/md", de->d_name);
+                _cleanup_free_ char *md = strdup_printf("%s/block/%s/md", sysfs_root, de->d_name);
                 struct stat st;
                 if (startswith(de->d_name, "md") && md && stat(md, &st) == 0)
                         k = strv_push(&v, de->d_name);
@@ -252,7 +260,7 @@ int md_sync_action(const char *id, const char *action, struct error *e) {
         int k = md_resolve(id, &kname, e);
         if (k < 0)
                 return k;
-        _cleanup_free_ char *path = strdup_printf("/sys/block/%s/md/sync_action", kname);
+        _cleanup_free_ char *path = strdup_printf("%s/block/%s/md/sync_action", sysfs_root, kname);
         FILE *f = path ? fopen(path, "we") : NULL;
         if (!f)
                 return error_set(e, -errno, "array %s: cannot open %s: %s", id, path ? path : "", strerror(errno));

@@ -47,6 +47,23 @@ bool md_sync_idle(const struct md_status *s);
  * right after `mdadm --add` the kernel starts recovery asynchronously. */
 bool md_recovery_pending(const struct md_status *s);
 
+/* How an array is, worst last, so that the worst of several is the largest.
+ * The values are the health gauges of hostd's /metrics. */
+enum md_health {
+        MD_HEALTH_OK = 0,         /* all members in sync (a resync or check may run) */
+        MD_HEALTH_WARNING = 1,    /* degraded, or a member failed or gone: the data is whole, redundancy is not */
+        MD_HEALTH_CRITICAL = 2,   /* inactive, broken, or more members lost than the level survives */
+};
+/* From the status alone (raid/md_health.c, no I/O); a NULL status is Critical. */
+enum md_health md_health(const struct md_status *s);
+enum md_health md_health_worst(enum md_health a, enum md_health b);
+/* "OK", "Warning", "Critical": Redfish's words for Status.Health. */
+const char *md_health_name(enum md_health h);
+
+/* Read md state from this directory instead of /sys (tests: a copy of the
+ * md part of sysfs); NULL or "" restores /sys. Not thread-safe: call first. */
+void md_set_sysfs_root(const char *root);
+
 /* "/dev/md/data", "data", "md127" or "/dev/md127" -> "md127"; -ENOENT when
  * no such array runs. */
 int md_resolve(const char *id, char **ret_kernel_name, struct error *e);

@@ -252,8 +252,9 @@ def text(b):
 
 
 def parse_json(s):
-    """The JSON objects on stdout, in order. hostctl prints one; when it refuses
-    a plan it may print the plan (with its "errors") and then the error."""
+    """The JSON objects on stdout, in order. hostctl prints one, with its
+    "error" beside the data on failure (the steps, the plan's "errors");
+    older builds printed the data and then a second object with the error."""
     docs, dec, i = [], json.JSONDecoder(), 0
     while True:
         while i < len(s) and s[i].isspace():
@@ -324,7 +325,7 @@ def main():
     out, err = text(out), text(err)
     result.update(rc=rc, stdout=out, stderr=err, duration_s=round(time.monotonic() - t0, 1))
     docs = parse_json(out)
-    data = next((d for d in reversed(docs) if "error" not in d), None)
+    data = next((d for d in reversed(docs) if any(k != "error" for k in d)), None)
     error = next((d["error"] for d in reversed(docs) if "error" in d), None)
 
     if data is not None:
@@ -349,8 +350,9 @@ def main():
         if not message:
             lines = [ln for ln in err.strip().splitlines() if ln.strip()]
             message = lines[-1] if lines else "no message"
-        if data is not None and isinstance(data.get("errors"), list) and data["errors"]:
-            message += ": " + "; ".join(str(x) for x in data["errors"])
+        errors = data.get("errors") if data is not None else None
+        if isinstance(errors, list) and not all(str(x) in message for x in errors):
+            message += ": " + "; ".join(str(x) for x in errors)
         if rc == EXIT_REFUSED:
             msg = "hostctl apply refused for safety (exit 3): %s" % message
         elif rc == EXIT_USAGE:

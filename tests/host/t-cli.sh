@@ -41,6 +41,23 @@ out=$("$H" -- --help 2>&1); rc=$?
 check_eq "after -- nothing is a global option" 2 "$rc"
 check_contains "after -- the word is a command name" "unknown command '--help'" "$out"
 
+# exit 3 means "refused for safety" and nothing else: a plan with errors is a
+# refusal; an EPERM from the kernel (here: chmod of a file another user owns)
+# is a plain failure, named as the errno it is
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+out=$("$H" --json raid plan --inventory "$TOP/tests/fixtures/inventory/two-disks.json" 2>/dev/null); rc=$?
+check_eq "a plan with errors is refused for safety (exit 3)" 3 "$rc"
+check_contains "... and --json names it REFUSED, not an errno" '"errno": "REFUSED"' "$out"
+check_contains "... with exit_code 3" '"exit_code": 3' "$out"
+mkdir "$T/sticky" && chmod 1777 "$T/sticky" && chmod 755 "$T"
+touch "$T/sticky/img.part" && chmod 666 "$T/sticky/img.part"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$H" --json image fetch http://127.0.0.1:9/img \
+      --sha256 "$(printf '%064d' 0)" --dest "$T/sticky/img" 2>/dev/null); rc=$?
+check_eq "a kernel EPERM (not the file's owner) is a failure (exit 1), not a refusal" 1 "$rc"
+check_contains "... and --json names it EPERM" '"errno": "EPERM"' "$out"
+check_contains "... with the kernel's message" "Operation not permitted" "$out"
+
 # libvirt and libcurl (with some 50 libraries of their own) load on first
 # use only: `disks` and `raid` start without them
 loaded=$(LD_DEBUG=files "$H" --version 2>&1 >/dev/null | grep -oE 'file=lib(virt|curl|xml2)[^ ]*' | sort -u | tr '\n' ' ')

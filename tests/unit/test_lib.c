@@ -32,6 +32,21 @@ static void error_message_is_truncated_not_overflowed(void **state) {
         assert_int_equal(strlen(e.msg), ERROR_MSG_MAX - 1);
 }
 
+/* exit 3 ("refused for safety") comes from ERROR_REFUSED alone: no errno the
+ * kernel returns may equal it, or a plain EPERM would pass for a refusal */
+static void refusal_is_no_errno(void **state) {
+        for (int n = 1; n < 4096; n++)
+                assert_int_not_equal(ERROR_REFUSED, -n);
+        assert_string_equal(error_code_name(ERROR_REFUSED), "REFUSED");
+        assert_string_equal(error_code_text(ERROR_REFUSED), "refused for safety");
+        assert_string_equal(error_code_name(-EPERM), "EPERM");
+        assert_string_equal(error_code_text(-EPERM), "Operation not permitted");
+        assert_string_equal(error_code_name(-99999), "E99999");
+        struct error e = { 0 };
+        assert_int_equal(error_set(&e, ERROR_REFUSED, "no"), ERROR_REFUSED);
+        assert_int_equal(e.code, ERROR_REFUSED);
+}
+
 static void sizes_parse_and_format(void **state) {
         uint64_t v;
         assert_int_equal(parse_size("512K", &v), 0);
@@ -227,6 +242,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(error_carries_code_and_context),
                 cmocka_unit_test(error_message_is_truncated_not_overflowed),
+                cmocka_unit_test(refusal_is_no_errno),
                 cmocka_unit_test(sizes_parse_and_format),
                 cmocka_unit_test(shell_quote_is_for_display_only_but_exact),
                 cmocka_unit_test(strv_grows_and_joins),
