@@ -31,6 +31,7 @@ struct server {
 };
 
 struct request {
+        struct daemon_config *cfg;    /* the configuration the request started with */
         char *body;
         size_t len;
         bool too_big;
@@ -141,16 +142,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 if (!rq)
                         return MHD_NO;
                 *con_cls = rq;
+                rq->cfg = hostd_config(l->h);
                 const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
                 /* too big: the body is read and dropped, then 413 (an early answer would
                  * reset the connection while the client still sends); absurd sizes: 413 now */
                 unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
-                rq->too_big = n > l->h->cfg.max_body;
-                if (n <= 64ull * l->h->cfg.max_body)
+                rq->too_big = n > rq->cfg->max_body;
+                if (n <= 64ull * rq->cfg->max_body)
                         return MHD_YES;
         }
         if (*upload_size) {
-                if (!rq->too_big && rq->len + *upload_size <= l->h->cfg.max_body) {
+                if (!rq->too_big && rq->len + *upload_size <= rq->cfg->max_body) {
                         char *nb = realloc(rq->body, rq->len + *upload_size + 1);
                         if (!nb)
                                 return MHD_NO;
@@ -169,14 +171,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
                 if (!ci || (intptr_t)ci->socket_context != PEER_OK) {
                         api_error(&r, 403, "InsufficientPrivilege", "this user may not use hostd's socket (group %s)",
-                                  l->h->cfg.socket_group ? l->h->cfg.socket_group : "-");
+                                  rq->cfg->socket_group ? rq->cfg->socket_group : "-");
                         return send_response(c, &r);
                 }
                 snprintf(user, sizeof user, "local");
         } else if (!authenticate(l, c, url, method, user, sizeof user))
                 return unauthorized(c);
         if (rq->too_big) {
-                api_error(&r, 413, "PayloadTooLarge", "the request body is larger than %zu bytes", l->h->cfg.max_body);
+                api_error(&r, 413, "PayloadTooLarge", "the request body is larger than %zu bytes", rq->cfg->max_body);
                 return send_response(c, &r);
         }
         struct api_request req = {
@@ -187,6 +189,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 .user = user,
                 .confirm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Hostd-Confirm"),
                 .if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),
+                .cfg = rq->cfg,
         };
         api_handle(l->h, &req, &r);
         enum MHD_Result ret = send_response(c, &r);
@@ -197,6 +200,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
         struct request *rq = *con_cls;
         if (rq) {
+                daemon_config_unref(rq->cfg);
                 free(rq->body);
                 free(rq);
                 *con_cls = NULL;
@@ -281,14 +285,14 @@ int server_start(struct hostd *h, const char *socket_path, struct server **ret, 
         s->unix_l = (struct listener){ .h = h };
         s->tcp_l = (struct listener){ .h = h, .tcp = true };
         int k = 0;
-        int fd = unix_listen(socket_path, &h->cfg, &s->unix_l.group, e);
+        int fd = unix_listen(socket_path, h->cfg, &s->unix_l.group, e);
         if (fd < 0) {
                 free(s);
                 return fd;
         }
         s->socket_path = strdup(socket_path);
         s->unix_l.d = MHD_start_daemon(base_flags, 0, NULL, NULL, handle, &s->unix_l, MHD_OPTION_LISTEN_SOCKET, fd,
-                                       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads,
+                                       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg->threads,
                                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s->unix_l,
                                        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                                        MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
@@ -296,31 +300,31 @@ int server_start(struct hostd *h, const char *socket_path, struct server **ret, 
                 close(fd);
                 k = error_set(e, -EIO, "cannot serve %s (libmicrohttpd failed to start)", socket_path);
         }
-        if (k >= 0 && h->cfg.listen) {
+        if (k >= 0 && h->cfg->listen) {
                 struct sockaddr_storage ss;
-                k = parse_listen(h->cfg.listen, &ss, e);
+                k = parse_listen(h->cfg->listen, &ss, e);
                 unsigned flags = base_flags | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-                if (k >= 0 && h->cfg.tls) {
+                if (k >= 0 && h->cfg->tls) {
                         size_t n;
-                        k = read_file(h->cfg.tls_cert, 1 << 20, &s->cert, &n, e);
+                        k = read_file(h->cfg->tls_cert, 1 << 20, &s->cert, &n, e);
                         if (k >= 0)
-                                k = read_file(h->cfg.tls_key, 1 << 20, &s->key, &n, e);
+                                k = read_file(h->cfg->tls_key, 1 << 20, &s->key, &n, e);
                         flags |= MHD_USE_TLS;
                 }
                 if (k >= 0) {
-                        s->tcp_l.d = h->cfg.tls
+                        s->tcp_l.d = h->cfg->tls
                                 ? MHD_start_daemon(flags, 0, NULL, NULL, handle, &s->tcp_l, MHD_OPTION_SOCK_ADDR, &ss,
                                                    MHD_OPTION_HTTPS_MEM_CERT, s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key,
-                                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads,
+                                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg->threads,
                                                    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                                                    MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END)
                                 : MHD_start_daemon(flags, 0, NULL, NULL, handle, &s->tcp_l, MHD_OPTION_SOCK_ADDR, &ss,
-                                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads,
+                                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg->threads,
                                                    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                                                    MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
                         if (!s->tcp_l.d)
-                                k = error_set(e, -EIO, "cannot listen on %s%s", h->cfg.listen,
-                                              h->cfg.tls ? " (is the certificate and key a valid PEM pair?)" : "");
+                                k = error_set(e, -EIO, "cannot listen on %s%s", h->cfg->listen,
+                                              h->cfg->tls ? " (is the certificate and key a valid PEM pair?)" : "");
                 }
         }
         if (k < 0) {
