@@ -144,7 +144,7 @@ FUZZ_API_SRCS := $(addprefix daemon/,api.c api_service.c api_storage.c api_tasks
 build/fuzz/fuzz_api: tests/fuzz/fuzz_api.c $(FUZZ_API_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
-fuzz: build/fuzz/fuzz_mdstat
-build/fuzz/fuzz_mdstat: tests/fuzz/fuzz_mdstat.c raid/mdstat.c $(wildcard lib/*.c)
+fuzz: build/fuzz/fuzz_md_detail
+build/fuzz/fuzz_md_detail: tests/fuzz/fuzz_md_detail.c raid/md_detail.c $(wildcard lib/*.c)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
