@@ -85,7 +85,8 @@ static int create_checks(struct hv *h, const struct vm_spec *v, const char *imag
 static int ensure_network(struct hv *h, const char *name, struct error *e) {
         virNetworkPtr n = virNetworkLookupByName(hv_conn(h), name);
         if (!n)
-                return error_set(e, -ENOENT, "libvirt network '%s' does not exist (hostd's NAT network is made by hv_network_nat_ensure)", name);
+                return error_set(e, -ENOENT, "libvirt network '%s' does not exist: define it in libvirt "
+                                 "(virsh net-define) or name an existing one (network: {type: nat, network: NAME})", name);
         int k = 0;
         if (virNetworkIsActive(n) != 1 && virNetworkCreate(n) < 0)
                 k = hv_error(e, -EIO, "libvirt network '%s' does not start", name);

@@ -201,38 +201,6 @@ int hv_volume_xml(const char *name, const char *format, uint64_t capacity, const
         return dump(doc, ret, e);
 }
 
-int hv_network_nat_xml(const char *name, const char *bridge, const char *ip, char **ret, struct error *e) {
-        xmlNodePtr root;
-        _cleanup_xmldoc_ xmlDocPtr doc = NULL;
-        int k = new_doc("network", &doc, &root, e);
-        if (k < 0)
-                return k;
-        unsigned a, b, c, d;
-        if (sscanf(ip, "%u.%u.%u.%u", &a, &b, &c, &d) != 4 || a > 255 || b > 255 || c > 255 || d > 255)
-                return error_set(e, -EINVAL, "network %s: '%s' is not an IPv4 address", name, ip);
-        char start[20], end[20];
-        snprintf(start, sizeof start, "%u.%u.%u.2", a, b, c);
-        snprintf(end, sizeof end, "%u.%u.%u.254", a, b, c);
-        text(root, "name", name);
-        attrs(elem(root, "forward"), "mode", "nat", NULL);
-        attrs(elem(root, "bridge"), "name", bridge, "stp", "on", "delay", "0", NULL);
-        xmlNodePtr i = attrs(elem(root, "ip"), "address", ip, "netmask", "255.255.255.0", NULL);
-        attrs(elem(elem(i, "dhcp"), "range"), "start", start, "end", end, NULL);
-        return dump(doc, ret, e);
-}
-
-int hv_network_bridge_xml(const char *name, const char *bridge, char **ret, struct error *e) {
-        xmlNodePtr root;
-        _cleanup_xmldoc_ xmlDocPtr doc = NULL;
-        int k = new_doc("network", &doc, &root, e);
-        if (k < 0)
-                return k;
-        text(root, "name", name);
-        attrs(elem(root, "forward"), "mode", "bridge", NULL);
-        attrs(elem(root, "bridge"), "name", bridge, NULL);
-        return dump(doc, ret, e);
-}
-
 void vm_xml_info_done(struct vm_xml_info *i) {
         strv_free(i->vol_pools);
         strv_free(i->vol_names);
