@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "hypervisor/xml.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 
 void hv_pool_info_done(struct hv_pool_info *p) {
@@ -62,7 +63,7 @@ int hv_pool_create(struct hv *h, struct error *e) {
                         return hv_error(e, -EIO, "storage pool '%s' at %s does not start", cfg->pool, dir);
                 if (virStoragePoolSetAutostart(pool, 1) < 0)
                         return hv_error(e, -EIO, "storage pool '%s': cannot set autostart", cfg->pool);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         int k;
         if (!hv_is_test_driver(h) && (k = check_mount(cfg, dir, e)) < 0)
@@ -88,7 +89,7 @@ int hv_pool_create(struct hv *h, struct error *e) {
                         rmdir(dir);
                 return k;
         }
-        return 1;
+        return OUTCOME_CHANGED;
 }
 
 int hv_pool_open(struct hv *h, virStoragePoolPtr *ret, struct error *e) {

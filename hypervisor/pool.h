@@ -15,7 +15,8 @@ struct hv_pool_info {
 void hv_pool_info_done(struct hv_pool_info *p);
 
 /* Define, build, start and autostart the configured pool; nothing is left
- * defined when a step fails. Returns 1 when it was created, 0 when it existed. */
+ * defined when a step fails. OUTCOME_CHANGED when it was created,
+ * OUTCOME_UNCHANGED when it existed (started and autostarted if it was not). */
 int hv_pool_create(struct hv *h, struct error *e);
 int hv_pool_show(struct hv *h, struct hv_pool_info *ret, struct error *e);
 

@@ -14,6 +14,7 @@
 #include "hypervisor/vm.h"
 #include "lib/fileio.h"
 #include "lib/json.h"
+#include "lib/outcome.h"
 #include "lib/spec_read.h"
 #include "lib/store.h"
 #include "lib/strutil.h"
@@ -239,7 +240,7 @@ static int vms(struct runner *r, char *msg, size_t n, struct error *e) {
                 int k = hv_vm_start(h, l->vms[i].name, e);
                 if (k < 0)
                         return error_prefix(e, "vm %s", l->vms[i].name);
-                started += k == 0;
+                started += k == OUTCOME_CHANGED;
         }
         snprintf(msg, n, "%zu VM(s): %zu %s, %zu %s", l->n, created, r->o->dry ? "to define" : "defined", started,
                  r->o->dry ? "to start" : "started");
