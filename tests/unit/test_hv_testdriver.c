@@ -58,7 +58,7 @@ static int teardown(void **state) {
 static struct vm_spec spec(const char *yaml) {
         _cleanup_json_ json_object *o = NULL;
         struct error e = { 0 };
-        struct vm_spec v;
+        struct vm_spec v = { 0 };
         if (yaml_parse_to_json(yaml, strlen(yaml), &o, &e) < 0 || vm_spec_from_json(o, "vm", NULL, &v, &e) < 0)
                 fail_msg("spec: %s", e.msg);
         return v;
