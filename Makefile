@@ -5,7 +5,7 @@ DESTDIR    ?=
 SANITIZE   ?=
 CC         ?= cc
 
-BUILD      := build$(if $(SANITIZE),-san)$(if $(filter clang%,$(notdir $(CC))),-clang)
+BUILD      := build$(if $(filter thread,$(SANITIZE)),-tsan,$(if $(SANITIZE),-san))$(if $(filter clang%,$(notdir $(CC))),-clang)
 # Libraries through pkg-config; the list is in deps.mk.
 include deps.mk
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -23,7 +23,11 @@ CFLAGS     += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-
               -DHOSTD_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) $(SONAME_CFLAGS) -MMD -MP
 LDFLAGS    += -Wl,--as-needed
 LDLIBS     += $(PKG_LIBS) -lpthread
-ifneq ($(SANITIZE),)
+ifeq ($(SANITIZE),thread)
+# SANITIZE=thread: ThreadSanitizer (build-tsan/), for hostd's threads
+CFLAGS     += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=thread
+else ifneq ($(SANITIZE),)
 CFLAGS     += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=address,undefined
 # ASan's interceptors of the XDR functions find the real ones when the program
@@ -122,7 +126,7 @@ install: $(BINS)
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/hostd.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/hostd.service
 
 clean:
-	rm -rf build build-san build-clang build-san-clang
+	rm -rf build build-san build-clang build-san-clang build-tsan build-tsan-clang
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -139,7 +143,7 @@ FUZZ_API_SRCS := $(filter-out daemon/hostd.c,$(wildcard daemon/*.c)) \
 build/fuzz/fuzz_api: tests/fuzz/fuzz_api.c $(FUZZ_API_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
-fuzz: build/fuzz/fuzz_mdstat
-build/fuzz/fuzz_mdstat: tests/fuzz/fuzz_mdstat.c raid/mdstat.c $(wildcard lib/*.c)
+fuzz: build/fuzz/fuzz_md_detail
+build/fuzz/fuzz_md_detail: tests/fuzz/fuzz_md_detail.c raid/md_detail.c $(wildcard lib/*.c)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread

@@ -78,7 +78,7 @@ static void on_step(void *userdata, size_t i, const struct apply_step *s, const 
                 u->last_tenth = -1;
                 return;
         }
-        fprintf(stderr, "%s        %s%s%s (%.1f s)\n", u->tty ? "\r\033[K" : "", apply_step_state_name(r->state),
+        fprintf(stderr, "%s        %s%s%s (%.1f s)\n", u->tty ? "\r\033[K" : "", apply_step_result_word(r),
                 *r->message ? ": " : "", r->message, r->seconds);
 }
 
@@ -114,7 +114,7 @@ static json_object *result_json(const struct apply_plan *p, const struct host_sp
                 json_add_string(s, "id", p->steps[i].id);
                 json_add_string(s, "domain", p->steps[i].domain);
                 json_add_string(s, "description", p->steps[i].description);
-                json_add_string(s, "state", apply_step_state_name(res[i].state));
+                json_add_string(s, "state", apply_step_result_word(&res[i]));
                 json_add_string(s, "message", res[i].message);
                 json_object_object_add(s, "seconds", json_object_new_double(res[i].seconds));
                 json_object_array_add(steps, s);
@@ -232,7 +232,7 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
         if (p->errors || offline) {
                 /* a plan from a captured inventory cannot look at this machine: every step is pending */
                 for (size_t i = 0; i < p->n_steps; i++)
-                        res[i].state = STEP_PENDING;
+                        res[i].pending = true;
                 if (p->errors) {
                         /* --json: the plan with its errors; the frame puts the refusal beside them */
                         if (ctx->json) {
@@ -272,7 +272,7 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
                 fprintf(ctx->out, "Plan for %s (phase %s): %zu of %zu steps would change the machine\n",
                         spec->name ? spec->name : spec->path, apply_phase_name(p->phase), pending, p->n_steps);
                 for (size_t i = 0; i < p->n_steps; i++)
-                        fprintf(ctx->out, "  %2zu. %-8s %-28s %s%s%s\n", i + 1, apply_step_state_name(res[i].state),
+                        fprintf(ctx->out, "  %2zu. %-8s %-28s %s%s%s\n", i + 1, apply_step_result_word(&res[i]),
                                 p->steps[i].id, p->steps[i].description, *res[i].message ? ": " : "", res[i].message);
         } else if (k >= 0) {
                 if (changed)

@@ -16,6 +16,7 @@
 #include "containers/status.h"
 #include "containers/verify.h"
 #include "lib/json.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 
 struct opts {
@@ -218,15 +219,16 @@ static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
 }
 
 static int setup_other(struct cli_ctx *ctx, const struct opts *o, struct error *e) {
-        bool docker = streq(o->runtime, "docker"), changed;
+        bool docker = streq(o->runtime, "docker");
         const char *config = o->config ? o->config : docker ? DOCKER_DEFAULT_CONFIG : PODMAN_DEFAULT_CONFIG;
         const char *pool = o->pool ? o->pool : PLACE_DEFAULT_POOL;
         _cleanup_free_ char *root = strdup_printf("%s/containers/%s", pool, o->runtime);
         int k = place_check_pool(pool, e);
         if (k < 0 || !root)
                 return k < 0 ? k : -ENOMEM;
-        if ((k = (docker ? docker_place : podman_place)(config, root, &changed, e)) < 0)
+        if ((k = (docker ? docker_place : podman_place)(config, root, e)) < 0)
                 return k;
+        bool changed = k == OUTCOME_CHANGED;
         if (ctx->json) {
                 _cleanup_json_ json_object *j = json_object_new_object();
                 json_add_string(j, "runtime", o->runtime);

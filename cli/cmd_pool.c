@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "hypervisor/pool.h"
 #include "lib/json.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 
 static json_object *pool_to_json(const struct hv_pool_info *p) {
@@ -42,16 +43,17 @@ static int pool_run(struct cli_ctx *ctx, int argc, char **argv, bool create, str
         _cleanup_(hv_closep) struct hv *h = NULL;
         if ((k = hv_open(&a.cfg, &h, e)) < 0)
                 return k;
-        int created = 0;
-        if (create && (created = hv_pool_create(h, e)) < 0)
-                return created;
+        int outcome = OUTCOME_UNCHANGED;
+        if (create && (outcome = hv_pool_create(h, e)) < 0)
+                return outcome;
+        bool created = outcome == OUTCOME_CHANGED;
         _cleanup_(hv_pool_info_done) struct hv_pool_info p = { 0 };
         if ((k = hv_pool_show(h, &p, e)) < 0)
                 return k;
         if (ctx->json) {
                 _cleanup_json_ json_object *o = pool_to_json(&p);
                 if (create)
-                        json_add_bool(o, "created", created == 1);
+                        json_add_bool(o, "created", created);
                 cli_print_json(ctx, o);
         } else {
                 if (create)

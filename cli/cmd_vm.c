@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "hypervisor/vm.h"
 #include "lib/json.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 
 static json_object *vm_to_json(const struct hv_vm_info *i) {
@@ -156,15 +157,16 @@ static int vm_action(struct cli_ctx *ctx, int argc, char **argv, const char *ver
         _cleanup_(hv_closep) struct hv *h = NULL;
         if ((k = open_hv(&a, &h, e)) < 0)
                 return k;
+        bool destroyed = false;
         if (streq(verb, "start")) {
                 k = hv_vm_start(h, name, e);
-                outcome = k == 1 ? "already running" : "started";
+                outcome = k == OUTCOME_UNCHANGED ? "already running" : "started";
         } else if (streq(verb, "stop") && a.force) {
                 k = hv_vm_destroy(h, name, e);
-                outcome = k == 2 ? "not running" : "destroyed";
+                outcome = k == OUTCOME_UNCHANGED ? "not running" : "destroyed";
         } else if (streq(verb, "stop")) {
-                k = hv_vm_shutdown(h, name, a.timeout, e);
-                outcome = k == 2 ? "not running" : k == 1 ? "destroyed after the shutdown timeout" : "shut down";
+                k = hv_vm_shutdown(h, name, a.timeout, &destroyed, e);
+                outcome = k == OUTCOME_UNCHANGED ? "not running" : destroyed ? "destroyed after the shutdown timeout" : "shut down";
         } else if (streq(verb, "reboot")) {
                 k = hv_vm_reboot(h, name, e);
                 outcome = "rebooting";

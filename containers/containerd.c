@@ -11,6 +11,7 @@
 
 #include "lib/exec.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 #include "toml.h"
 
@@ -108,17 +109,20 @@ static int wait_ready(const struct place *p, bool by_pid, struct error *e) {
 }
 
 int containerd_start(const struct place *p, struct error *e) {
+        int k;
         if (use_systemd(p)) {
-                int k = systemctl("start", e);
-                return k < 0 ? k : wait_ready(p, false, e);
+                bool running = containerd_answers(p->address);
+                if ((k = systemctl("start", e)) < 0 || (k = wait_ready(p, false, e)) < 0)
+                        return k;
+                return running ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
         }
         if (containerd_pid(p) > 0)
-                return wait_ready(p, true, e);
+                return (k = wait_ready(p, true, e)) < 0 ? k : OUTCOME_UNCHANGED;
         _cleanup_free_ char *exe = find_program_path("containerd");
         if (!exe)
                 return error_set(e, -ENOENT, "containerd: program not found (is it installed?)");
         _cleanup_free_ char *dir = strndup(p->pidfile, strrchr(p->pidfile, '/') - p->pidfile);
-        int k = dir ? mkdir_p(dir, 0755, e) : error_set(e, -ENOMEM, "out of memory");
+        k = dir ? mkdir_p(dir, 0755, e) : error_set(e, -ENOMEM, "out of memory");
         if (k < 0 || (k = mkdir_p(p->state, 0711, e)) < 0 || (k = mkdir_p(p->root, 0711, e)) < 0)
                 return k;
         _cleanup_(run_result_free) struct run_result r = { 0 };
@@ -126,9 +130,9 @@ int containerd_start(const struct place *p, struct error *e) {
                                "--pidfile", p->pidfile, "--output", p->logfile, "--exec", exe,
                                "--", "--config", p->config, NULL };
         k = run_checked(argv, &(struct run_opts){ .timeout_ms = 30000 }, &r, e);
-        if (k < 0)
+        if (k < 0 || (k = wait_ready(p, true, e)) < 0)
                 return k;
-        return wait_ready(p, true, e);
+        return OUTCOME_CHANGED;
 }
 
 int ctr_run_checked(const struct place *p, const char *ns, const char *const *args, int timeout_ms,
@@ -241,6 +245,7 @@ static void umount_below(const char *dir) {
 int containerd_stop(const struct place *p, struct error *e) {
         bool systemd = use_systemd(p);
         pid_t pid = systemd ? 0 : containerd_pid(p);
+        bool running = pid > 0 || containerd_answers(p->address);
         if (containerd_answers(p->address)) {
                 int k = kill_tasks(p, e);
                 if (k < 0)
@@ -267,7 +272,7 @@ int containerd_stop(const struct place *p, struct error *e) {
                                  p->address, p->pidfile);
         umount_below(p->root);
         umount_below(p->state);
-        return 0;
+        return running ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
 static int version_of(const char *prog, const char *const *argv, int word, char **ret, struct error *e) {

@@ -21,11 +21,13 @@ bool containerd_answers(const char *address);
 
 /* Start with p->config and wait until the socket answers (30 s). Through
  * systemd when it is PID 1 and the config is the default one; otherwise
- * `start-stop-daemon --background` with p->pidfile and p->logfile. */
+ * `start-stop-daemon --background` with p->pidfile and p->logfile.
+ * OUTCOME_CHANGED when it started it, OUTCOME_UNCHANGED when it ran already. */
 int containerd_start(const struct place *p, struct error *e);
 /* Kill and delete every task in every namespace, stop the daemon (TERM,
  * then KILL after 10 s), unmount what is left under root and state.
- * Containers (their records) stay. 0 when it was not running. */
+ * Containers (their records) stay. OUTCOME_CHANGED when it stopped it,
+ * OUTCOME_UNCHANGED when it was not running. */
 int containerd_stop(const struct place *p, struct error *e);
 
 /* ctr -a <address> -n <ns> ARGS...: output in *ret_out (owned, may be NULL). */

@@ -9,6 +9,7 @@
 #include "containerd.h"
 #include "lib/exec.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 #include "setup.h"
 
@@ -73,7 +74,7 @@ int migrate_containerd(struct place *p, bool keep_old, struct migrate_report *re
                 return k;
         if (streq(old_root, p->root)) {
                 ret->old_root = TAKE_PTR(old_root);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         if (root_holds_data(p->root))
                 return error_set(e, ERROR_REFUSED, "%s already holds containerd data; refusing to mix two roots",
@@ -106,8 +107,7 @@ int migrate_containerd(struct place *p, bool keep_old, struct migrate_report *re
         ret->copy_ms = now_ms() - t0;
 
         _cleanup_free_ char *original = NULL;
-        bool changed;
-        if ((k = setup_write_config(p, &changed, &original, e)) < 0)
+        if ((k = setup_write_config(p, &original, e)) < 0)
                 return roll_back(p, &old, NULL, p->root, e);
         if ((k = containerd_start(p, e)) < 0 || (k = ctr_inventory(p, &images_after, &containers_after, e)) < 0)
                 return roll_back(p, &old, original, p->root, e);
@@ -131,5 +131,5 @@ int migrate_containerd(struct place *p, bool keep_old, struct migrate_report *re
         ret->old_root = TAKE_PTR(old_root);
         ret->images = TAKE_PTR(images);
         ret->containers = TAKE_PTR(containers);
-        return 0;
+        return OUTCOME_CHANGED;
 }

@@ -19,4 +19,6 @@ struct migrate_report {
 };
 
 void migrate_report_done(struct migrate_report *r);
+/* OUTCOME_CHANGED when it moved containerd's root onto the pool,
+ * OUTCOME_UNCHANGED when it already was there; or a negative errno. */
 int migrate_containerd(struct place *p, bool keep_old, struct migrate_report *ret, struct error *e);

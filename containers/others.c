@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "toml.h"
@@ -46,8 +47,7 @@ char *podman_graphroot(const char *text) {
 }
 
 static int place_file(const char *config, const char *fallback, const char *root,
-                      int (*edit)(const char *, const char *, char **, struct error *), bool *ret_changed,
-                      struct error *e) {
+                      int (*edit)(const char *, const char *, char **, struct error *), struct error *e) {
         _cleanup_free_ char *orig = NULL, *text = NULL, *dir = strndup(config, strrchr(config, '/') - config);
         _cleanup_free_ char *backup = strdup_printf("%s.hostd-orig", config);
         if (!dir || !backup)
@@ -57,21 +57,20 @@ static int place_file(const char *config, const char *fallback, const char *root
                 read_file(fallback, 16 << 20, &orig, NULL, NULL);
         if ((k = edit(orig, root, &text, e)) < 0)
                 return error_prefix(e, "%s", config);
-        *ret_changed = !orig || !streq(orig, text);
-        if (!*ret_changed)
-                return 0;
+        if (orig && streq(orig, text))
+                return OUTCOME_UNCHANGED;
         if ((k = mkdir_p(dir, 0755, e)) < 0 || (k = mkdir_p(root, 0711, e)) < 0)
                 return k;
         if (access(config, F_OK) == 0 && access(backup, F_OK) < 0 &&
             (k = write_file_atomic(backup, orig, strlen(orig), 0644, e)) < 0)
                 return k;
-        return write_file_atomic(config, text, strlen(text), 0644, e);
+        return write_file_atomic(config, text, strlen(text), 0644, e) < 0 ? e->code : OUTCOME_CHANGED;
 }
 
-int docker_place(const char *config, const char *root, bool *ret_changed, struct error *e) {
-        return place_file(config, NULL, root, docker_set_data_root, ret_changed, e);
+int docker_place(const char *config, const char *root, struct error *e) {
+        return place_file(config, NULL, root, docker_set_data_root, e);
 }
 
-int podman_place(const char *config, const char *root, bool *ret_changed, struct error *e) {
-        return place_file(config, PODMAN_VENDOR_CONFIG, root, podman_set_graphroot, ret_changed, e);
+int podman_place(const char *config, const char *root, struct error *e) {
+        return place_file(config, PODMAN_VENDOR_CONFIG, root, podman_set_graphroot, e);
 }

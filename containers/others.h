@@ -23,6 +23,7 @@ int podman_set_graphroot(const char *text, const char *root, char **ret, struct 
 char *podman_graphroot(const char *text);
 
 /* Write the runtime's config so its data goes to root (backup once as
- * <config>.hostd-orig). *ret_changed when a byte changed. */
-int docker_place(const char *config, const char *root, bool *ret_changed, struct error *e);
-int podman_place(const char *config, const char *root, bool *ret_changed, struct error *e);
+ * <config>.hostd-orig). OUTCOME_CHANGED when a byte changed, else
+ * OUTCOME_UNCHANGED; or a negative errno. */
+int docker_place(const char *config, const char *root, struct error *e);
+int podman_place(const char *config, const char *root, struct error *e);

@@ -10,6 +10,7 @@
 #include "image.h"
 #include "lib/exec.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 #include "toml.h"
 
@@ -44,7 +45,7 @@ static bool file_equals(const char *path, const char *text) {
         return read_file(path, 16 << 20, &cur, NULL, NULL) == 0 && streq(cur, text);
 }
 
-int setup_write_config(const struct place *p, bool *ret_changed, char **ret_original, struct error *e) {
+int setup_write_config(const struct place *p, char **ret_original, struct error *e) {
         _cleanup_free_ char *orig = NULL, *text = NULL, *dropin = NULL;
         struct stat st;
         mode_t mode = 0644;
@@ -76,10 +77,9 @@ int setup_write_config(const struct place *p, bool *ret_changed, char **ret_orig
                     (k = write_file_atomic(p->config, text, strlen(text), mode, e)) < 0)
                         return k;
         }
-        *ret_changed = changed;
         if (ret_original)
                 *ret_original = TAKE_PTR(orig);
-        return 0;
+        return changed ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
 int setup_restore_config(const struct place *p, const char *original, struct error *e) {
@@ -131,9 +131,9 @@ int setup_containerd(struct place *p, struct setup_report *ret, struct error *e)
                                  old_root, p->pool);
         bool running = containerd_answers(p->address) || containerd_pid(p) > 0;
         /* write, then check what containerd itself reads back */
-        bool changed;
-        if ((k = setup_write_config(p, &changed, &original, e)) < 0)
+        if ((k = setup_write_config(p, &original, e)) < 0)
                 return k;
+        bool changed = k == OUTCOME_CHANGED;
         _cleanup_free_ char *root = NULL, *state = NULL, *address = NULL;
         k = containerd_effective(p->config, &root, &state, &address, e);
         if (k >= 0 && (!streq(root, p->root) || !streq(state, p->state) || !streq(address, p->address)))
@@ -146,8 +146,9 @@ int setup_containerd(struct place *p, struct setup_report *ret, struct error *e)
         }
         if (running && changed && (k = containerd_stop(p, e)) < 0)
                 return k;
-        if ((k = containerd_start(p, e)) < 0)
-                return k;
+        int started = containerd_start(p, e);
+        if (started < 0)
+                return started;
         ret->restarted = running && changed;
         ret->config_changed = changed;
         ret->old_root = TAKE_PTR(old_root);
@@ -155,5 +156,7 @@ int setup_containerd(struct place *p, struct setup_report *ret, struct error *e)
                 return k;
         free(p->snapshotter);
         p->snapshotter = strdup(ret->snapshotter);
-        return place_save_record(p, e);
+        if ((k = place_save_record(p, e)) < 0)
+                return k;
+        return changed || started == OUTCOME_CHANGED ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }

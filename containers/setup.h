@@ -21,11 +21,14 @@ void setup_report_done(struct setup_report *r);
 /* Refuses (ERROR_REFUSED) when the pool is not a mount, or when the old
  * root holds images: that is `migrate`'s job. */
 int setup_containerd(struct place *p, struct setup_report *ret, struct error *e);
+/* setup_containerd: OUTCOME_CHANGED when the config was written or
+ * containerd (re)started, OUTCOME_UNCHANGED when it already ran so. */
 
 /* Write the drop-in and the import line (backup of the original once, as
- * <config>.hostd-orig); *ret_changed when a byte changed. The original text
- * is returned in *ret_original (NULL when there was no file) for rollback. */
-int setup_write_config(const struct place *p, bool *ret_changed, char **ret_original, struct error *e);
+ * <config>.hostd-orig); OUTCOME_CHANGED when a byte changed, else
+ * OUTCOME_UNCHANGED. The original text is returned in *ret_original (NULL
+ * when there was no file) for rollback. */
+int setup_write_config(const struct place *p, char **ret_original, struct error *e);
 /* Put back the config as it was (NULL: there was none). */
 int setup_restore_config(const struct place *p, const char *original, struct error *e);
 

@@ -20,6 +20,7 @@ struct api_request {
         const char *client;       /* the client's address ("local" on the Unix socket) */
         const char *confirm;      /* X-Hostd-Confirm header: DELETE of a Volume names it */
         const char *if_match;     /* If-Match header: PATCH of a resource with an ETag */
+        const struct daemon_config *cfg;   /* the configuration, for the whole request */
 };
 
 struct api_response {

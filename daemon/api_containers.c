@@ -15,7 +15,7 @@ void api_containers(struct hostd *h, const struct api_request *req, const struct
         if (!streq(req->method, "GET"))
                 return api_method_not_allowed(r, "GET");
         /* asked afresh on each GET (a few --version runs): nothing watches the runtimes */
-        const struct daemon_config *c = &h->cfg;
+        const struct daemon_config *c = req->cfg;
         _cleanup_json_ json_object *detect = NULL, *status = NULL;
         struct error e = { 0 };
         if (containers_detect_json(c->containers_config, &detect, &e) < 0 ||

@@ -183,7 +183,7 @@ static void session_login(struct hostd *h, const struct api_request *req, struct
                 return api_error(r, 401, "NoValidSession", "wrong user name or password");
         _cleanup_free_ char *token = NULL, *id = NULL;
         struct error e = { 0 };
-        int k = auth_session_new(h->auth, user, h->cfg.sessions_per_user, &token, &id, &e);
+        int k = auth_session_new(h->auth, user, req->cfg->sessions_per_user, &token, &id, &e);
         if (k < 0)
                 return api_error(r, 503, "GeneralError", "%s", e.msg);
         api_json(r, 201, session_json(id, user));
@@ -221,14 +221,14 @@ static void sessions(struct hostd *h, const struct api_request *req, const struc
         api_method_not_allowed(r, "GET, DELETE");
 }
 
-static void session_service(struct hostd *h, struct api_response *r) {
+static void session_service(struct hostd *h, const struct api_request *req, struct api_response *r) {
         json_object *o = json_object_new_object();
         json_add_string(o, "@odata.id", "/redfish/v1/SessionService");
         json_add_string(o, "@odata.type", "#SessionService.v1_1_9.SessionService");
         json_add_string(o, "Id", "SessionService");
         json_add_string(o, "Name", "Session Service");
         json_add_bool(o, "ServiceEnabled", h->auth != NULL);
-        json_add_int(o, "SessionTimeout", h->cfg.session_timeout_s);
+        json_add_int(o, "SessionTimeout", req->cfg->session_timeout_s);
         json_object_object_add(o, "Sessions", api_link(SESSIONS));
         api_json(r, 200, o);
 }
@@ -240,7 +240,7 @@ void api_service(struct hostd *h, const struct api_request *req, const struct ap
                         return sessions(h, req, p, r);
                 if (!streq(req->method, "GET"))
                         return api_method_not_allowed(r, "GET");
-                return session_service(h, r);
+                return session_service(h, req, r);
         }
         if (p->n >= 1 && streq(s0, "TaskService"))
                 return api_tasks(h, req, p, r);

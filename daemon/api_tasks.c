@@ -168,8 +168,8 @@ static void subscribe(struct hostd *h, const struct api_request *req, struct api
                 return api_error(r, 400, "PropertyValueNotInList", "Protocol: only Redfish is supported");
         int64_t id = 0;
         struct error e = { 0 };
-        int k = events_subscription_add(h->events, dest, ctx, req->user, h->cfg.subscriptions_per_user,
-                                        h->cfg.subscriptions_max, &id, &e);
+        int k = events_subscription_add(h->events, dest, ctx, req->user, req->cfg->subscriptions_per_user,
+                                        req->cfg->subscriptions_max, &id, &e);
         if (k == -EDQUOT)
                 return api_error(r, 400, "CreateLimitReachedForResource", "%s", e.msg);
         if (k < 0)

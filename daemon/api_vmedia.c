@@ -63,11 +63,12 @@ static void vmedia_set(struct hostd *h, const struct api_request *req, const cha
                                          strerror(errno));
         }
         struct error e = { 0 };
-        int k = hv_vm_cdrom_set(h->hv, name, iso, &e);
+        bool at_next_start = false;
+        int k = hv_vm_cdrom_set(h->hv, name, iso, &at_next_start, &e);
         if (k < 0)
                 return api_error(r, 500, "GeneralError", "%s", e.msg);
         log_info("%s: VM %s CD %s%s%s", req->user ? req->user : "?", name, iso ? "holds " : "ejected",
-                 iso ? iso : "", k == 1 ? " (from its next start)" : "");
+                 iso ? iso : "", at_next_start ? " (from its next start)" : "");
         r->status = 204;
 }
 

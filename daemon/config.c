@@ -11,7 +11,7 @@
 #include "lib/strutil.h"
 #include "lib/yaml_json.h"
 
-void daemon_config_done(struct daemon_config *c) {
+static void config_done(struct daemon_config *c) {
         free(c->listen);
         free(c->tls_cert);
         free(c->tls_key);
@@ -23,6 +23,34 @@ void daemon_config_done(struct daemon_config *c) {
         free(c->containers_run_dir);
         json_object_put(c->hypervisor);
         memset(c, 0, sizeof *c);
+}
+
+struct daemon_config *daemon_config_ref(struct daemon_config *c) {
+        if (c)
+                __atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+        return c;
+}
+
+void daemon_config_unref(struct daemon_config *c) {
+        if (c && __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+                config_done(c);
+                free(c);
+        }
+}
+
+struct daemon_config *hostd_config(struct hostd *h) {
+        pthread_mutex_lock(&h->cfg_lock);
+        struct daemon_config *c = daemon_config_ref(h->cfg);
+        pthread_mutex_unlock(&h->cfg_lock);
+        return c;
+}
+
+void hostd_config_swap(struct hostd *h, struct daemon_config *c) {
+        pthread_mutex_lock(&h->cfg_lock);
+        struct daemon_config *old = h->cfg;
+        h->cfg = c;
+        pthread_mutex_unlock(&h->cfg_lock);
+        daemon_config_unref(old);
 }
 
 static int get_string(json_object *v, const char *key, char **ret, struct error *e) {
@@ -169,8 +197,9 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
                                      "containers)", key);
 }
 
-int daemon_config_load(const char *path, struct daemon_config *ret, struct error *e) {
+int daemon_config_load(const char *path, struct daemon_config **ret, struct error *e) {
         struct daemon_config c = {
+                .refs = 1,
                 .tls = true,
                 .session_timeout_s = 1800,
                 .sessions_per_user = 16,
@@ -206,10 +235,16 @@ int daemon_config_load(const char *path, struct daemon_config *ret, struct error
                 if (k >= 0 && c.listen && !c.users_file)
                         k = error_set(e, -EINVAL, "listen: TCP needs users_file (who may log in)");
                 if (k < 0) {
-                        daemon_config_done(&c);
+                        config_done(&c);
                         return error_prefix(e, "%s", path);
                 }
         }
-        *ret = c;
+        struct daemon_config *copy = malloc(sizeof *copy);
+        if (!copy) {
+                config_done(&c);
+                return error_set(e, -ENOMEM, "out of memory");
+        }
+        *copy = c;
+        *ret = copy;
         return 0;
 }

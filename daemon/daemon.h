@@ -2,6 +2,7 @@
  * HTTP API, the jobs, the monitor and the events use. One per process. */
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -15,8 +16,12 @@ struct events;
 struct hv;
 struct json_object;
 
-/* /etc/hostd/hostd.conf (YAML); every key is optional. */
+/* /etc/hostd/hostd.conf (YAML); every key is optional. Immutable once
+ * loaded and reference-counted: SIGHUP loads a new one and swaps it in
+ * (hostd_config_swap); a request keeps the one it started with
+ * (hostd_config) and the old one is freed when its last reader drops it. */
 struct daemon_config {
+        int refs;
         char *listen;             /* "ADDR:PORT" for TCP; NULL: the Unix socket only */
         bool tls;                 /* TLS on the TCP listener (default true) */
         char *tls_cert, *tls_key; /* PEM files */
@@ -43,12 +48,21 @@ struct daemon_config {
         char *containers_pool, *containers_config, *containers_run_dir;
 };
 
-void daemon_config_done(struct daemon_config *c);
-/* Defaults, then the file when it exists. Unknown keys are errors that name the key. */
-int daemon_config_load(const char *path, struct daemon_config *ret, struct error *e);
+/* Defaults, then the file when it exists, in a new configuration with one
+ * reference. Unknown keys are errors that name the key. */
+int daemon_config_load(const char *path, struct daemon_config **ret, struct error *e);
+struct daemon_config *daemon_config_ref(struct daemon_config *c);
+void daemon_config_unref(struct daemon_config *c);
+static inline void daemon_config_unrefp(struct daemon_config **c) {
+        daemon_config_unref(*c);
+}
 
 struct hostd {
-        struct daemon_config cfg;
+        /* The running configuration. The main thread (start, SIGHUP) replaces
+         * it under cfg_lock and may read it directly; every other thread takes
+         * a reference with hostd_config(). */
+        struct daemon_config *cfg;
+        pthread_mutex_t cfg_lock;
         const char *config_path;
         struct store *store;
         struct auth *auth;
@@ -56,3 +70,9 @@ struct hostd {
         struct events *events;
         struct hv *hv;            /* the libvirt connection, NULL without `hypervisor:` */
 };
+
+/* A reference to the running configuration: drop it with daemon_config_unref(). */
+struct daemon_config *hostd_config(struct hostd *h);
+/* Make C (whose reference the caller gives) the running configuration; the
+ * old one lives on until its last reader drops it. Main thread only. */
+void hostd_config_swap(struct hostd *h, struct daemon_config *c);

@@ -19,6 +19,7 @@
 #include "jobs.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/store.h"
 #include "lib/strutil.h"
@@ -136,6 +137,10 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o, struct error
 
 static struct server *server;
 static struct monitor *monitor;
+/* The configuration hostd started with: the listeners, the threads and the
+ * hypervisor connection (whose settings point into it) keep it until the
+ * next start, whatever SIGHUP swaps in. */
+static struct daemon_config *started_cfg;
 
 static void on_job_change(void) {
         monitor_poke(monitor);
@@ -155,7 +160,7 @@ static void on_vm_event(const struct hv_event *ev, void *userdata) {
 /* `hypervisor:` in hostd.conf: VMs as Systems, their lifecycle as events. */
 static int hypervisor_start(struct hostd *h, struct error *e) {
         struct hv_config hc = { 0 };
-        int k = hv_config_from_json(h->cfg.hypervisor, &hc, e);
+        int k = hv_config_from_json(started_cfg->hypervisor, &hc, e);
         if (k >= 0)
                 k = hv_open(&hc, &h->hv, e);
         if (k < 0)
@@ -170,6 +175,7 @@ static int start(struct hostd *h, const struct daemon_opts *o, struct error *e) 
         int k = daemon_config_load(o->config, &h->cfg, e);
         if (k < 0)
                 return k;
+        started_cfg = daemon_config_ref(h->cfg);
         if ((k = mkdir_private(o->state_dir, e)) < 0)
                 return k;
         _cleanup_free_ char *db = strdup_printf("%s/hostd.db", o->state_dir);
@@ -177,13 +183,13 @@ static int start(struct hostd *h, const struct daemon_opts *o, struct error *e) 
                 return error_set(e, -ENOMEM, "out of memory");
         if ((k = store_open(db, &h->store, e)) < 0)
                 return k;
-        if (h->cfg.users_file && (k = auth_new(h->cfg.users_file, h->cfg.session_timeout_s, &h->auth, e)) < 0)
+        if (h->cfg->users_file && (k = auth_new(h->cfg->users_file, h->cfg->session_timeout_s, &h->auth, e)) < 0)
                 return k;
         if ((k = events_new(h->store, &h->events, e)) < 0 || (k = jobs_new(h->store, h->events, &h->jobs, e)) < 0)
                 return k;
-        if (h->cfg.hypervisor && (k = hypervisor_start(h, e)) < 0)
+        if (h->cfg->hypervisor && (k = hypervisor_start(h, e)) < 0)
                 return k;
-        state_set_disks_all(h->cfg.disks_all);
+        state_set_disks_all(h->cfg->disks_all);
         jobs_on_change = on_job_change;
         struct error me = { 0 };
         if (monitor_start(h->events, &monitor, &me) < 0) {
@@ -196,27 +202,32 @@ static int start(struct hostd *h, const struct daemon_opts *o, struct error *e) 
         return write_pid_file(o->pid_file, e);
 }
 
+/* SIGHUP: a new configuration, swapped in whole while requests run on the old one. */
 static void reload(struct hostd *h) {
-        struct daemon_config c;
+        _cleanup_(daemon_config_unrefp) struct daemon_config *c = NULL;
         struct error e = { 0 };
         if (daemon_config_load(h->config_path, &c, &e) < 0) {
                 log_error("SIGHUP: %s: keeping the running configuration", e.msg);
                 return;
         }
-        if (h->auth && auth_reload(h->auth, c.users_file, c.session_timeout_s, &e) < 0) {
+        if (h->auth && auth_reload(h->auth, c->users_file, c->session_timeout_s, &e) < 0) {
                 log_error("SIGHUP: %s: keeping the running configuration", e.msg);
-                daemon_config_done(&c);
                 return;
         }
-        if (!streq_ptr(c.listen, h->cfg.listen) || c.tls != h->cfg.tls || !streq_ptr(c.tls_cert, h->cfg.tls_cert))
-                log_warning("SIGHUP: listen and TLS settings take effect at the next start");
-        h->cfg.session_timeout_s = c.session_timeout_s;
-        h->cfg.disks_all = c.disks_all;
-        h->cfg.max_body = c.max_body;
-        state_set_disks_all(c.disks_all);
+        const struct daemon_config *s = started_cfg;
+        if (!streq_ptr(c->listen, s->listen) || c->tls != s->tls || !streq_ptr(c->tls_cert, s->tls_cert) ||
+            !streq_ptr(c->tls_key, s->tls_key) || !streq_ptr(c->tls_priorities, s->tls_priorities) ||
+            c->threads != s->threads || c->max_connections != s->max_connections ||
+            c->max_connections_per_client != s->max_connections_per_client ||
+            c->header_timeout_s != s->header_timeout_s || c->idle_timeout_s != s->idle_timeout_s ||
+            !json_object_equal(c->hypervisor, s->hypervisor))
+                log_warning("SIGHUP: listen, TLS, threads, connection limits and hypervisor settings take effect at "
+                            "the next start");
+        state_set_disks_all(c->disks_all);
+        hostd_config_swap(h, TAKE_PTR(c));
         monitor_poke(monitor);
-        daemon_config_done(&c);
-        log_info("SIGHUP: reloaded %s (users, session timeout, disks_all, max_body)", h->config_path);
+        log_info("SIGHUP: reloaded %s (users, session timeout, session and subscription limits, disks_all, "
+                 "max_body, containers)", h->config_path);
 }
 
 static void stop(struct hostd *h) {
@@ -227,7 +238,8 @@ static void stop(struct hostd *h) {
         events_free(h->events);
         auth_free(h->auth);
         store_close(h->store);
-        daemon_config_done(&h->cfg);
+        hostd_config_swap(h, NULL);
+        daemon_config_unref(TAKE_PTR(started_cfg));
 }
 
 int main(int argc, char **argv) {
@@ -265,7 +277,7 @@ int main(int argc, char **argv) {
                 log_error("signalfd: %s", strerror(errno));
                 return 1;
         }
-        struct hostd h = { .config_path = o.config };
+        struct hostd h = { .config_path = o.config, .cfg_lock = PTHREAD_MUTEX_INITIALIZER };
         int rc = start(&h, &o, &e);
         if (rc < 0) {
                 log_error("%s", e.msg);
@@ -273,7 +285,7 @@ int main(int argc, char **argv) {
                 return 1;
         }
         log_info("hostd %s started (pid %d, state in %s, socket %s%s%s)", HOSTD_VERSION, (int)getpid(), o.state_dir,
-                 o.socket, h.cfg.listen ? ", TCP " : "", h.cfg.listen ? h.cfg.listen : "");
+                 o.socket, h.cfg->listen ? ", TCP " : "", h.cfg->listen ? h.cfg->listen : "");
         notify_ready();
 
         for (;;) {

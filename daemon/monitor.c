@@ -206,7 +206,7 @@ static void progress(struct monitor *m) {
 static void *monitor_main(void *userdata) {
         struct monitor *m = userdata;
         int64_t due_disks = 0, due_arrays = 0, next_progress = 0;
-        while (!m->stop) {
+        while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
                 struct pollfd pfd[MAX_WATCH + 3];
                 size_t n = 0;
                 pfd[n++] = (struct pollfd){ .fd = m->wake, .events = POLLIN };
@@ -227,7 +227,7 @@ static void *monitor_main(void *userdata) {
                         break;
                 if (r > 0 && pfd[0].revents) {
                         uint64_t v;
-                        if (read(m->wake, &v, sizeof v) == sizeof v && !m->stop)
+                        if (read(m->wake, &v, sizeof v) == sizeof v && !__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE))
                                 due_disks = due_arrays = now_ms();
                 }
                 for (int src = 1; r > 0 && src <= 2; src++) {
@@ -331,7 +331,7 @@ void monitor_stop(struct monitor *m) {
         if (!m)
                 return;
         if (m->thread) {
-                m->stop = true;
+                __atomic_store_n(&m->stop, true, __ATOMIC_RELEASE);   /* read by the monitor thread */
                 monitor_poke(m);
                 pthread_join(m->thread, NULL);
         }

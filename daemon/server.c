@@ -35,6 +35,7 @@ struct server {
 };
 
 struct request {
+        struct daemon_config *cfg;    /* the configuration the request started with */
         char *body;
         size_t len;
         bool too_big;
@@ -222,6 +223,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 if (!rq)
                         return MHD_NO;
                 *con_cls = rq;
+                rq->cfg = hostd_config(l->h);
                 /* who asks is decided on the headers: an unauthenticated client
                  * is answered before a byte of its body is read or kept */
                 if (!l->tcp) {
@@ -231,7 +233,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                 struct api_response r = { 0 };
                                 api_error(&r, 403, "InsufficientPrivilege",
                                           "this user may not use hostd's socket (group %s)",
-                                          l->h->cfg.socket_group ? l->h->cfg.socket_group : "-");
+                                          rq->cfg->socket_group ? rq->cfg->socket_group : "-");
                                 return send_response(c, &r);
                         }
                         snprintf(rq->user, sizeof rq->user, "local");
@@ -263,12 +265,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 /* too big: the body is read and dropped, then 413 (an early answer would
                  * reset the connection while the client still sends); absurd sizes: 413 now */
                 unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
-                rq->too_big = n > l->h->cfg.max_body;
-                if (n <= 64ull * l->h->cfg.max_body)
+                rq->too_big = n > rq->cfg->max_body;
+                if (n <= 64ull * rq->cfg->max_body)
                         return MHD_YES;
         }
         if (*upload_size) {
-                if (!rq->too_big && rq->len + *upload_size <= l->h->cfg.max_body) {
+                if (!rq->too_big && rq->len + *upload_size <= rq->cfg->max_body) {
                         char *nb = realloc(rq->body, rq->len + *upload_size + 1);
                         if (!nb)
                                 return MHD_NO;
@@ -283,7 +285,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
         struct api_response r = { 0 };
         if (rq->too_big) {
-                api_error(&r, 413, "PayloadTooLarge", "the request body is larger than %zu bytes", l->h->cfg.max_body);
+                api_error(&r, 413, "PayloadTooLarge", "the request body is larger than %zu bytes", rq->cfg->max_body);
                 return send_response(c, &r);
         }
         struct api_request req = {
@@ -296,6 +298,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 .client = rq->client,
                 .confirm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Hostd-Confirm"),
                 .if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),
+                .cfg = rq->cfg,
         };
         api_handle(l->h, &req, &r);
         enum MHD_Result ret = send_response(c, &r);
@@ -306,6 +309,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
         struct request *rq = *con_cls;
         if (rq) {
+                daemon_config_unref(rq->cfg);
                 free(rq->body);
                 free(rq);
                 *con_cls = NULL;
@@ -396,14 +400,14 @@ int server_start(struct hostd *h, const char *socket_path, struct server **ret, 
         s->unix_l = (struct listener){ .h = h };
         s->tcp_l = (struct listener){ .h = h, .tcp = true };
         int k = 0;
-        int fd = unix_listen(socket_path, &h->cfg, &s->unix_l.group, e);
+        int fd = unix_listen(socket_path, h->cfg, &s->unix_l.group, e);
         if (fd < 0) {
                 free(s);
                 return fd;
         }
         s->socket_path = strdup(socket_path);
         s->unix_l.d = MHD_start_daemon(base_flags, 0, NULL, NULL, handle, &s->unix_l, MHD_OPTION_LISTEN_SOCKET, fd,
-                                       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads,
+                                       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg->threads,
                                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s->unix_l,
                                        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                                        MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
@@ -411,51 +415,51 @@ int server_start(struct hostd *h, const char *socket_path, struct server **ret, 
                 close(fd);
                 k = error_set(e, -EIO, "cannot serve %s (libmicrohttpd failed to start)", socket_path);
         }
-        if (k >= 0 && h->cfg.listen) {
+        if (k >= 0 && h->cfg->listen) {
                 struct sockaddr_storage ss;
-                k = parse_listen(h->cfg.listen, &ss, e);
+                k = parse_listen(h->cfg->listen, &ss, e);
                 unsigned flags = base_flags | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-                if (k >= 0 && h->cfg.tls) {
+                if (k >= 0 && h->cfg->tls) {
                         size_t n;
-                        k = read_file(h->cfg.tls_cert, 1 << 20, &s->cert, &n, e);
+                        k = read_file(h->cfg->tls_cert, 1 << 20, &s->cert, &n, e);
                         if (k >= 0)
-                                k = file_check_private(h->cfg.tls_key, "TLS key", e);
+                                k = file_check_private(h->cfg->tls_key, "TLS key", e);
                         if (k >= 0)
-                                k = read_file(h->cfg.tls_key, 1 << 20, &s->key, &n, e);
+                                k = read_file(h->cfg->tls_key, 1 << 20, &s->key, &n, e);
                         flags |= MHD_USE_TLS;
                 }
-                if (k >= 0 && !h->cfg.tls && !is_loopback(&ss))
+                if (k >= 0 && !h->cfg->tls && !is_loopback(&ss))
                         log_warning("listen %s without TLS: passwords and session tokens cross the network in clear "
-                                    "text; set tls_cert and tls_key", h->cfg.listen);
+                                    "text; set tls_cert and tls_key", h->cfg->listen);
                 /* a quarter of the slots stays for clients that have authenticated */
                 if (k >= 0)
-                        k = conn_guard_new(h->cfg.header_timeout_s, h->cfg.max_connections - h->cfg.max_connections / 4,
+                        k = conn_guard_new(h->cfg->header_timeout_s, h->cfg->max_connections - h->cfg->max_connections / 4,
                                            &s->tcp_l.guard, e);
                 if (k >= 0) {
                         struct MHD_OptionItem tls[] = {
                                 { MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert },
                                 { MHD_OPTION_HTTPS_MEM_KEY, 0, s->key },
                                 { MHD_OPTION_HTTPS_PRIORITIES, 0,
-                                  (void *)(h->cfg.tls_priorities ? h->cfg.tls_priorities : TLS_PRIORITIES) },
+                                  (void *)(h->cfg->tls_priorities ? h->cfg->tls_priorities : TLS_PRIORITIES) },
                                 { MHD_OPTION_END, 0, NULL },
                         };
                         struct MHD_OptionItem common[] = {
-                                { MHD_OPTION_THREAD_POOL_SIZE, h->cfg.threads, NULL },
-                                { MHD_OPTION_CONNECTION_LIMIT, h->cfg.max_connections, NULL },
-                                { MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->cfg.max_connections_per_client, NULL },
-                                { MHD_OPTION_CONNECTION_TIMEOUT, h->cfg.idle_timeout_s, NULL },
-                                { MHD_OPTION_ARRAY, 0, h->cfg.tls ? tls : NULL },
+                                { MHD_OPTION_THREAD_POOL_SIZE, h->cfg->threads, NULL },
+                                { MHD_OPTION_CONNECTION_LIMIT, h->cfg->max_connections, NULL },
+                                { MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->cfg->max_connections_per_client, NULL },
+                                { MHD_OPTION_CONNECTION_TIMEOUT, h->cfg->idle_timeout_s, NULL },
+                                { MHD_OPTION_ARRAY, 0, h->cfg->tls ? tls : NULL },
                                 { MHD_OPTION_END, 0, NULL },
                         };
-                        if (!h->cfg.tls)
+                        if (!h->cfg->tls)
                                 common[4].option = MHD_OPTION_END;
                         s->tcp_l.d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s->tcp_l, MHD_OPTION_SOCK_ADDR, &ss,
                                                       MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s->tcp_l,
                                                       MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                                                       MHD_OPTION_ARRAY, common, MHD_OPTION_END);
                         if (!s->tcp_l.d)
-                                k = error_set(e, -EIO, "cannot listen on %s%s", h->cfg.listen,
-                                              h->cfg.tls ? " (is the certificate and key a valid PEM pair, and "
+                                k = error_set(e, -EIO, "cannot listen on %s%s", h->cfg->listen,
+                                              h->cfg->tls ? " (is the certificate and key a valid PEM pair, and "
                                                            "tls_priorities a GnuTLS priority string?)" : "");
                 }
         }

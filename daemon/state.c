@@ -10,10 +10,10 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct disks_snap *cur_disks;
 static struct arrays_snap *cur_arrays;
-static bool disks_all;
+static bool disks_all;     /* set by SIGHUP on the main thread, read by the monitor and requests */
 
 void state_set_disks_all(bool all) {
-        disks_all = all;
+        __atomic_store_n(&disks_all, all, __ATOMIC_RELAXED);
 }
 
 void disks_snap_put(struct disks_snap *s) {
@@ -66,7 +66,7 @@ void state_publish_arrays(struct md_status **v, size_t n) {
 }
 
 int state_refresh_disks(struct error *e) {
-        struct inventory_opts o = { .all = disks_all };
+        struct inventory_opts o = { .all = __atomic_load_n(&disks_all, __ATOMIC_RELAXED) };
         struct disk_list *l = NULL;
         int k = inventory_scan(&o, &l, e);
         if (k < 0)

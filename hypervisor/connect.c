@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/exec.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 
@@ -14,7 +15,7 @@ struct hv {
         virConnectPtr conn;
         struct hv_config cfg;
         char *uri;
-        const char *virt_type;
+        const char *virt_type;    /* resolved on first use (hv_virt_type): most commands never need it */
         bool test_driver;
         /* events */
         hv_event_fn event_fn;
@@ -76,9 +77,8 @@ int hv_virt_type_from_string(const char *s, enum hv_virt_type *ret) {
         return 0;
 }
 
-bool hv_kvm_works(void) {
-        if (access("/dev/kvm", R_OK | W_OK) < 0)
-                return false;
+/* Boots the firmware under -accel kvm and watches it reach the boot stage. */
+static bool kvm_probe(void) {
         /* SeaBIOS writes its log to the debug console; under a working KVM it
          * reaches "Booting from ..." in well under a second. Where KVM hangs,
          * it stops early (seen: PCI init) and never gets there. */
@@ -93,6 +93,47 @@ bool hv_kvm_works(void) {
         bool ok = r.out && (strstr(r.out, "Booting from") || strstr(r.out, "No bootable device"));
         log_debug("kvm probe: %s", ok ? "guest reached the boot stage" : "guest did not run: using qemu (TCG)");
         return ok;
+}
+
+/* The probe's answer for this boot, in HV_KVM_PROBE_CACHE as "BOOT_ID kvm|qemu":
+ * 1 kvm, 0 qemu, -1 not known for this boot. */
+static int kvm_cached(const char *boot_id) {
+        _cleanup_free_ char *line = NULL;
+        struct error e = { 0 };
+        if (!boot_id || read_one_line(HV_KVM_PROBE_CACHE, &line, &e) < 0)
+                return -1;
+        const char *answer = startswith(line, boot_id);
+        if (!answer || *answer != ' ')
+                return -1;
+        return streq(answer + 1, "kvm") ? 1 : streq(answer + 1, "qemu") ? 0 : -1;
+}
+
+static void kvm_cache(const char *boot_id, bool works) {
+        struct error e = { 0 };
+        _cleanup_free_ char *line = boot_id ? strdup_printf("%s %s\n", boot_id, works ? "kvm" : "qemu") : NULL;
+        /* best effort: without the cache (not root) the next command probes again */
+        if (!line || mkdir_parent(HV_KVM_PROBE_CACHE, &e) < 0 ||
+            write_file_atomic(HV_KVM_PROBE_CACHE, line, strlen(line), 0644, &e) < 0)
+                log_debug("kvm probe: not cached: %s", e.msg[0] ? e.msg : "out of memory");
+}
+
+bool hv_kvm_works(void) {
+        if (access("/dev/kvm", R_OK | W_OK) < 0)
+                return false;
+        /* whether KVM runs a guest does not change until the next boot, and a
+         * probe where KVM hangs costs its whole timeout: ask once per boot */
+        _cleanup_free_ char *boot_id = NULL;
+        struct error e = { 0 };
+        if (read_one_line("/proc/sys/kernel/random/boot_id", &boot_id, &e) < 0)
+                log_debug("kvm probe: no boot id (%s): not cached", e.msg);
+        int cached = kvm_cached(boot_id);
+        if (cached >= 0) {
+                log_debug("kvm probe: this boot's answer from %s: %s", HV_KVM_PROBE_CACHE, cached ? "kvm" : "qemu");
+                return cached;
+        }
+        bool works = kvm_probe();
+        kvm_cache(boot_id, works);
+        return works;
 }
 
 const char *hv_virt_type_resolve(enum hv_virt_type t, const char *uri) {
@@ -158,8 +199,7 @@ int hv_open(const struct hv_config *cfg, struct hv **ret, struct error *e) {
         h->conn = virConnectOpen(h->uri);
         if (!h->conn)
                 return open_error(h->uri, e);
-        h->virt_type = hv_virt_type_resolve(cfg->type, h->uri);
-        log_debug("connected to %s, domain type %s", h->uri, h->virt_type);
+        log_debug("connected to %s", h->uri);
         *ret = TAKE_PTR(h);
         return 0;
 }
@@ -265,8 +305,13 @@ const struct hv_config *hv_cfg(const struct hv *h) {
 bool hv_is_test_driver(const struct hv *h) {
         return h->test_driver;
 }
-const char *hv_virt_type(const struct hv *h) {
-        return h->virt_type;
+const char *hv_virt_type(struct hv *h) {
+        const char *t = __atomic_load_n(&h->virt_type, __ATOMIC_ACQUIRE);
+        if (!t) {       /* two threads may both resolve: the same answer, from the cache the second time */
+                t = hv_virt_type_resolve(h->cfg.type, h->uri);
+                __atomic_store_n(&h->virt_type, t, __ATOMIC_RELEASE);
+        }
+        return t;
 }
 
 int hv_config_from_json(json_object *o, struct hv_config *cfg, struct error *e) {

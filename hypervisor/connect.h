@@ -48,14 +48,18 @@ static inline void hv_closep(struct hv **h) {
 virConnectPtr hv_conn(const struct hv *h);
 const struct hv_config *hv_cfg(const struct hv *h);
 bool hv_is_test_driver(const struct hv *h);
-/* "qemu" or "kvm", resolved at hv_open. */
-const char *hv_virt_type(const struct hv *h);
+/* "qemu" or "kvm", resolved on the first call (only defining a VM needs it). */
+const char *hv_virt_type(struct hv *h);
 
 /* Resolve the configured type: auto runs hv_kvm_works(). test: URIs never probe. */
 const char *hv_virt_type_resolve(enum hv_virt_type t, const char *uri);
 int hv_virt_type_from_string(const char *s, enum hv_virt_type *ret);
 /* Does /dev/kvm run a guest? Boots the firmware under -accel kvm for a few
- * seconds and looks for it reaching the boot stage. */
+ * seconds and looks for it reaching the boot stage, once per boot: the answer
+ * is kept in HV_KVM_PROBE_CACHE under the kernel's boot id (where root may
+ * write it). /dev/kvm exists on hosts where KVM hangs, and libvirt then
+ * still advertises kvm, so its domain capabilities cannot answer this. */
+#define HV_KVM_PROBE_CACHE "/run/hostd/kvm-probe"
 bool hv_kvm_works(void);
 
 /* Effective pool directory and images directory (allocated); NULL when

@@ -23,6 +23,9 @@ const char *hv_boot_dev_to_string(enum hv_boot_dev d) {
 }
 
 static int parse(const char *xml, xmlDocPtr *ret, struct error *e) {
+        int k = lazy_open(&lazy_libxml2, e);   /* every function this file uses, or an error */
+        if (k < 0)
+                return k;
         *ret = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
         xmlNodePtr root = *ret ? xmlDocGetRootElement(*ret) : NULL;

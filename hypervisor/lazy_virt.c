@@ -10,8 +10,10 @@
 #endif
 LAZY_RECORD_SONAME(virt, SONAME_VIRT);
 LAZY_RECORD_SONAME(xml2, SONAME_XML2);
-struct lazy_lib lazy_libvirt = {.soname = SONAME_VIRT, .package = "libvirt0"};
-struct lazy_lib lazy_libxml2 = {.soname = SONAME_XML2, .package = "libxml2"};
+LAZY_TABLE(lazy_libvirt, LAZY_VIRT_FUNCS);
+LAZY_TABLE(lazy_libxml2, LAZY_XML_FUNCS);
+struct lazy_lib lazy_libvirt = LAZY_LIB_INIT(lazy_libvirt, SONAME_VIRT, "libvirt0");
+struct lazy_lib lazy_libxml2 = LAZY_LIB_INIT(lazy_libxml2, SONAME_XML2, "libxml2");
 
 #define DEFINE_VIRT(fn) LAZY_DEFINE(lazy_libvirt, fn)
 #define DEFINE_XML(fn) LAZY_DEFINE(lazy_libxml2, fn)

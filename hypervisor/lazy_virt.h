@@ -36,9 +36,7 @@ extern struct lazy_lib lazy_libvirt, lazy_libxml2;
         X(virStoragePoolLookupByName) X(virStoragePoolRefresh)                    \
         X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)                   \
         X(virStorageVolCreateXML) X(virStorageVolDelete) X(virStorageVolFree)     \
-        X(virStorageVolGetName) X(virStorageVolLookupByName)             \
-        X(virNetworkDefineXML) X(virNetworkDestroy) X(virNetworkSetAutostart)     \
-        X(virNetworkUndefine)
+        X(virStorageVolGetName) X(virStorageVolLookupByName)
 
 #define LAZY_XML_FUNCS(X)                                                          \
         X(xmlAddChild) X(xmlAddPrevSibling) X(xmlBufferContent) X(xmlBufferCreate) \
@@ -89,10 +87,6 @@ LAZY_XML_FUNCS(LAZY_DECLARE)
 #define virNetworkFree (lazy_virNetworkFree())
 #define virNetworkIsActive (lazy_virNetworkIsActive())
 #define virNetworkLookupByName (lazy_virNetworkLookupByName())
-#define virNetworkDefineXML (lazy_virNetworkDefineXML())
-#define virNetworkDestroy (lazy_virNetworkDestroy())
-#define virNetworkSetAutostart (lazy_virNetworkSetAutostart())
-#define virNetworkUndefine (lazy_virNetworkUndefine())
 #define virNodeGetInfo (lazy_virNodeGetInfo())
 #define virNodeGetMemoryStats (lazy_virNodeGetMemoryStats())
 #define virSetErrorFunc (lazy_virSetErrorFunc())

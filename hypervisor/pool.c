@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "hypervisor/xml.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 
 void hv_pool_info_done(struct hv_pool_info *p) {
@@ -62,7 +63,7 @@ int hv_pool_create(struct hv *h, struct error *e) {
                         return hv_error(e, -EIO, "storage pool '%s' at %s does not start", cfg->pool, dir);
                 if (virStoragePoolSetAutostart(pool, 1) < 0)
                         return hv_error(e, -EIO, "storage pool '%s': cannot set autostart", cfg->pool);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         int k;
         if (!hv_is_test_driver(h) && (k = check_mount(cfg, dir, e)) < 0)
@@ -88,7 +89,7 @@ int hv_pool_create(struct hv *h, struct error *e) {
                         rmdir(dir);
                 return k;
         }
-        return 1;
+        return OUTCOME_CHANGED;
 }
 
 int hv_pool_open(struct hv *h, virStoragePoolPtr *ret, struct error *e) {
@@ -157,20 +158,21 @@ int hv_volume_create(virStoragePoolPtr pool, const char *name, uint64_t size, co
         _cleanup_(hv_vol_freep) virStorageVolPtr vol = virStorageVolCreateXML(pool, xml, 0);
         if (!vol)
                 return hv_error(e, -EIO, "cannot create volume '%s' in pool '%s'", name, virStoragePoolGetName(pool));
-        return 0;
+        return OUTCOME_CHANGED;
 }
 
 int hv_volume_delete(struct hv *h, const char *pool_name, const char *name, struct error *e) {
         _cleanup_(hv_pool_freep) virStoragePoolPtr pool = virStoragePoolLookupByName(hv_conn(h), pool_name);
         if (!pool)
-                return 0;
+                return OUTCOME_UNCHANGED;
         _cleanup_(hv_vol_freep) virStorageVolPtr vol = virStorageVolLookupByName(pool, name);
         if (vol && virStorageVolDelete(vol, 0) < 0)
                 return hv_error(e, -EIO, "cannot delete volume '%s' in pool '%s'", name, pool_name);
         /* a file libvirt does not list (the test driver does not scan the directory) */
         _cleanup_free_ char *dir = hv_pool_target_path(pool);
         _cleanup_free_ char *path = dir ? strdup_printf("%s/%s", dir, name) : NULL;
-        if (path && unlink(path) < 0 && errno != ENOENT)
+        bool unlinked = path && unlink(path) == 0;
+        if (path && !unlinked && errno != ENOENT)
                 return error_set(e, -errno, "cannot delete %s: %m", path);
-        return 0;
+        return vol || unlinked ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }

@@ -15,7 +15,8 @@ struct hv_pool_info {
 void hv_pool_info_done(struct hv_pool_info *p);
 
 /* Define, build, start and autostart the configured pool; nothing is left
- * defined when a step fails. Returns 1 when it was created, 0 when it existed. */
+ * defined when a step fails. OUTCOME_CHANGED when it was created,
+ * OUTCOME_UNCHANGED when it existed (started and autostarted if it was not). */
 int hv_pool_create(struct hv *h, struct error *e);
 int hv_pool_show(struct hv *h, struct hv_pool_info *ret, struct error *e);
 
@@ -25,10 +26,12 @@ int hv_pool_open(struct hv *h, virStoragePoolPtr *ret, struct error *e);
 /* The pool's target directory (allocated). */
 char *hv_pool_target_path(virStoragePoolPtr pool);
 
-/* A qcow2 volume of size bytes, optionally backed by an image (copy on write). */
+/* A qcow2 volume of size bytes, optionally backed by an image (copy on
+ * write): OUTCOME_CHANGED or a negative errno. */
 int hv_volume_create(virStoragePoolPtr pool, const char *name, uint64_t size, const char *backing, struct error *e);
 /* Delete a volume by name in pool pool_name, and its file in the pool's
- * directory when libvirt does not list it; a missing volume is not an error. */
+ * directory when libvirt does not list it: OUTCOME_CHANGED, or
+ * OUTCOME_UNCHANGED when there was none (not an error). */
 int hv_volume_delete(struct hv *h, const char *pool_name, const char *vol, struct error *e);
 
 static inline void hv_pool_freep(virStoragePoolPtr *p) {

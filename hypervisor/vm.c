@@ -10,6 +10,7 @@
 #include "hypervisor/seed.h"
 #include "hypervisor/xml.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 
 char *hv_console_log_path(const struct hv_config *cfg, const char *name) {
@@ -85,7 +86,8 @@ static int create_checks(struct hv *h, const struct vm_spec *v, const char *imag
 static int ensure_network(struct hv *h, const char *name, struct error *e) {
         virNetworkPtr n = virNetworkLookupByName(hv_conn(h), name);
         if (!n)
-                return error_set(e, -ENOENT, "libvirt network '%s' does not exist (hostd's NAT network is made by hv_network_nat_ensure)", name);
+                return error_set(e, -ENOENT, "libvirt network '%s' does not exist: define it in libvirt "
+                                 "(virsh net-define) or name an existing one (network: {type: nat, network: NAME})", name);
         int k = 0;
         if (virNetworkIsActive(n) != 1 && virNetworkCreate(n) < 0)
                 k = hv_error(e, -EIO, "libvirt network '%s' does not start", name);
@@ -180,7 +182,7 @@ int hv_vm_create(struct hv *h, const struct vm_spec *v, struct error *e) {
         }
         virDomainFree(c.dom);
         strv_free(c.vols);
-        return 0;
+        return OUTCOME_CHANGED;
 }
 
 int hv_vm_start(struct hv *h, const char *name, struct error *e) {
@@ -189,10 +191,10 @@ int hv_vm_start(struct hv *h, const char *name, struct error *e) {
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) == 1)
-                return 1;
+                return OUTCOME_UNCHANGED;
         if (virDomainCreate(d) < 0)
                 return hv_error(e, -EIO, "VM '%s' does not start", name);
-        return 0;
+        return OUTCOME_CHANGED;
 }
 
 static long long now_ms(void) {
@@ -201,13 +203,14 @@ static long long now_ms(void) {
         return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
 }
 
-int hv_vm_shutdown(struct hv *h, const char *name, int timeout_s, struct error *e) {
+int hv_vm_shutdown(struct hv *h, const char *name, int timeout_s, bool *ret_destroyed, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
         int k = hv_domain_lookup(h, name, &d, e);
         if (k < 0)
                 return k;
+        *ret_destroyed = false;
         if (virDomainIsActive(d) != 1)
-                return 2;
+                return OUTCOME_UNCHANGED;
         if (timeout_s <= 0)
                 timeout_s = hv_cfg(h)->shutdown_timeout_s;
         long long deadline = now_ms() + timeout_s * 1000LL;
@@ -218,10 +221,11 @@ int hv_vm_shutdown(struct hv *h, const char *name, int timeout_s, struct error *
                 nanosleep(&ts, NULL);
         }
         if (virDomainIsActive(d) != 1)
-                return 0;
+                return OUTCOME_CHANGED;
         if (virDomainDestroy(d) < 0 && virDomainIsActive(d) == 1)
                 return hv_error(e, -EIO, "VM '%s' ignored the ACPI shutdown for %d s and cannot be destroyed", name, timeout_s);
-        return 1;
+        *ret_destroyed = true;
+        return OUTCOME_CHANGED;
 }
 
 int hv_vm_reboot(struct hv *h, const char *name, struct error *e) {
@@ -233,7 +237,7 @@ int hv_vm_reboot(struct hv *h, const char *name, struct error *e) {
                 return error_set(e, -EINVAL, "VM '%s' is not running: start it instead", name);
         if (virDomainReboot(d, 0) < 0)
                 return hv_error(e, -EIO, "VM '%s': reboot failed", name);
-        return 0;
+        return OUTCOME_CHANGED;
 }
 
 int hv_vm_destroy(struct hv *h, const char *name, struct error *e) {
@@ -242,10 +246,10 @@ int hv_vm_destroy(struct hv *h, const char *name, struct error *e) {
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) != 1)
-                return 2;
+                return OUTCOME_UNCHANGED;
         if (virDomainDestroy(d) < 0)
                 return hv_error(e, -EIO, "VM '%s' cannot be destroyed", name);
-        return 0;
+        return OUTCOME_CHANGED;
 }
 
 int hv_vm_delete(struct hv *h, const char *name, bool keep_disks, struct error *e) {
@@ -266,11 +270,11 @@ int hv_vm_delete(struct hv *h, const char *name, bool keep_disks, struct error *
         if (virDomainUndefineFlags(d, flags) < 0 && virDomainUndefine(d) < 0)
                 return hv_error(e, -EIO, "VM '%s' cannot be undefined", name);
         if (keep_disks)
-                return 0;
+                return OUTCOME_CHANGED;
         for (size_t i = 0; info.vol_names && info.vol_names[i]; i++)
                 if ((k = hv_volume_delete(h, info.vol_pools[i], info.vol_names[i], e)) < 0)
                         return error_prefix(e, "VM '%s' is undefined, but", name);
         if (info.console_log)
                 unlink(info.console_log);
-        return 0;
+        return OUTCOME_CHANGED;
 }

@@ -28,22 +28,29 @@ char *hv_console_log_path(const struct hv_config *cfg, const char *name);
 /* The domain XML create would define, without connecting (for --print-xml). */
 int hv_vm_xml(const struct hv_config *cfg, const char *virt_type, const struct vm_spec *v, char **ret, struct error *e);
 
-/* Everything or nothing: on failure no domain, volume or seed is left. */
+/* The actions return a negative errno or an enum outcome (lib/outcome.h). */
+
+/* Everything or nothing: on failure no domain, volume or seed is left.
+ * OUTCOME_CHANGED; -EEXIST when a VM of that name exists. */
 int hv_vm_create(struct hv *h, const struct vm_spec *v, struct error *e);
-/* 0 when started, 1 when it was already running. */
+/* OUTCOME_CHANGED when started, OUTCOME_UNCHANGED when it was already running. */
 int hv_vm_start(struct hv *h, const char *name, struct error *e);
-/* ACPI shutdown, destroy after timeout_s (<=0: the config's). 0 graceful,
- * 1 destroyed at the timeout, 2 was not running. */
-int hv_vm_shutdown(struct hv *h, const char *name, int timeout_s, struct error *e);
+/* ACPI shutdown, destroy after timeout_s (<=0: the config's). OUTCOME_CHANGED
+ * (*ret_destroyed when it was destroyed at the timeout), OUTCOME_UNCHANGED
+ * when it was not running. */
+int hv_vm_shutdown(struct hv *h, const char *name, int timeout_s, bool *ret_destroyed, struct error *e);
+/* OUTCOME_CHANGED; -EINVAL when it is not running. */
 int hv_vm_reboot(struct hv *h, const char *name, struct error *e);
-/* Power off at once. 0, or 2 when it was not running. */
+/* Power off at once. OUTCOME_CHANGED, or OUTCOME_UNCHANGED when it was not running. */
 int hv_vm_destroy(struct hv *h, const char *name, struct error *e);
-/* Destroy when running, undefine, delete its pool volumes unless keep_disks. */
+/* Destroy when running, undefine, delete its pool volumes unless keep_disks.
+ * OUTCOME_CHANGED; -ENOENT when there is no such VM. */
 int hv_vm_delete(struct hv *h, const char *name, bool keep_disks, struct error *e);
 int hv_vm_list(struct hv *h, struct hv_vm_info **ret, size_t *ret_n, struct error *e);
 int hv_vm_show(struct hv *h, const char *name, struct hv_vm_info *ret, struct error *e);
 
 /* Create n VMs at once (a thread each, at most 8 in flight, one shared
  * connection); each is all or nothing. ret_codes[i] and errs[i] (arrays of
- * n) report each VM. Returns 0 when all were created, else the first error. */
+ * n) report each VM (an outcome or a negative errno). Returns 0 when all
+ * were created, else the first error. */
 int hv_vm_create_many(struct hv *h, const struct vm_spec *vms, size_t n, int *ret_codes, struct error *errs);

@@ -1,6 +1,7 @@
 #include "vm_edit.h"
 
 #include "hypervisor/lazy_virt.h"
+#include "lib/outcome.h"
 #include <string.h>
 
 #include "lib/strutil.h"
@@ -49,7 +50,9 @@ int hv_vm_boot_set(struct hv *h, const char *name, enum hv_boot_dev first, struc
                 k = inactive_xml(d, name, &xml, e);
         if (k >= 0 && (k = hv_domain_set_boot(xml, first, &changed, e)) < 0)
                 return error_prefix(e, "VM '%s'", name);
-        return k < 0 ? k : redefine(h, name, changed, e);
+        if (k < 0 || (k = redefine(h, name, changed, e)) < 0)
+                return k;
+        return OUTCOME_CHANGED;
 }
 
 int hv_vm_cdrom_get(struct hv *h, const char *name, char **ret, struct error *e) {
@@ -61,25 +64,25 @@ int hv_vm_cdrom_get(struct hv *h, const char *name, char **ret, struct error *e)
         return k < 0 ? k : hv_domain_cdrom(xml, ret, e);
 }
 
-/* The running guest's CD drive changed in place: 0, or 1 when the driver cannot. */
-static int cdrom_live(virDomainPtr d, const char *name, const char *iso, struct error *e) {
+/* The running guest's CD drive changed in place: 0; *ret_at_next_start when the driver cannot. */
+static int cdrom_live(virDomainPtr d, const char *name, const char *iso, bool *ret_at_next_start, struct error *e) {
         _cleanup_free_ char *live = virDomainGetXMLDesc(d, 0), *disk = NULL;
         if (!live)
                 return hv_error(e, -EIO, "VM '%s': cannot read its live description", name);
         int k = hv_domain_cdrom_device(live, iso, &disk, e);
-        if (k == -ENOENT)
-                return 1;          /* a new drive needs the guest off */
+        if (k == -ENOENT)          /* a new drive needs the guest off */
+                return *ret_at_next_start = true, 0;
         if (k < 0)
                 return k;
         if (virDomainUpdateDeviceFlags(d, disk, VIR_DOMAIN_AFFECT_LIVE) == 0)
                 return 0;
         int code = hv_last_error_code();
         if (code == VIR_ERR_NO_SUPPORT || code == VIR_ERR_OPERATION_UNSUPPORTED)
-                return 1;
+                return *ret_at_next_start = true, 0;
         return hv_error(e, -EIO, "VM '%s': cannot change the CD of the running guest", name);
 }
 
-int hv_vm_cdrom_set(struct hv *h, const char *name, const char *iso, struct error *e) {
+int hv_vm_cdrom_set(struct hv *h, const char *name, const char *iso, bool *ret_at_next_start, struct error *e) {
         _cleanup_domain_ virDomainPtr d = NULL;
         _cleanup_free_ char *xml = NULL, *changed = NULL;
         int k = hv_domain_lookup(h, name, &d, e);
@@ -89,7 +92,10 @@ int hv_vm_cdrom_set(struct hv *h, const char *name, const char *iso, struct erro
                 return error_prefix(e, "VM '%s'", name);
         if (k < 0 || (k = redefine(h, name, changed, e)) < 0)
                 return k;
-        return virDomainIsActive(d) == 1 ? cdrom_live(d, name, iso, e) : 0;
+        *ret_at_next_start = false;
+        if (virDomainIsActive(d) == 1 && (k = cdrom_live(d, name, iso, ret_at_next_start, e)) < 0)
+                return k;
+        return OUTCOME_CHANGED;
 }
 
 int hv_vm_reset(struct hv *h, const char *name, struct error *e) {
@@ -101,7 +107,7 @@ int hv_vm_reset(struct hv *h, const char *name, struct error *e) {
                 return error_set(e, -EINVAL, "VM '%s' is not running: start it instead", name);
         if (virDomainReset(d, 0) < 0)
                 return hv_error(e, -EIO, "VM '%s': reset failed", name);
-        return 0;
+        return OUTCOME_CHANGED;
 }
 
 int hv_vm_shutdown_request(struct hv *h, const char *name, struct error *e) {
@@ -110,8 +116,8 @@ int hv_vm_shutdown_request(struct hv *h, const char *name, struct error *e) {
         if (k < 0)
                 return k;
         if (virDomainIsActive(d) != 1)
-                return 2;
+                return OUTCOME_UNCHANGED;
         if (virDomainShutdown(d) < 0 && virDomainIsActive(d) == 1)
                 return hv_error(e, -EIO, "VM '%s': ACPI shutdown request failed", name);
-        return 0;
+        return OUTCOME_CHANGED;
 }

@@ -48,17 +48,26 @@ static int dump(xmlDocPtr doc, char **ret, struct error *e) {
         return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
 }
 
-static xmlDocPtr new_doc(const char *root_name, xmlNodePtr *ret_root) {
+/* libxml2 opened with every function this file uses, or an error for the user. */
+static int xml_ready(struct error *e) {
+        return lazy_open(&lazy_libxml2, e);
+}
+
+static int new_doc(const char *root_name, xmlDocPtr *ret_doc, xmlNodePtr *ret_root, struct error *e) {
+        int k = xml_ready(e);
+        if (k < 0)
+                return k;
         xmlDocPtr doc = xmlNewDoc(X("1.0"));
-        if (!doc)
-                return NULL;
-        *ret_root = xmlNewNode(NULL, X(root_name));
-        if (!*ret_root) {
-                xmlFreeDoc(doc);
-                return NULL;
+        xmlNodePtr root = doc ? xmlNewNode(NULL, X(root_name)) : NULL;
+        if (!root) {
+                if (doc)
+                        xmlFreeDoc(doc);
+                return error_set(e, -ENOMEM, "out of memory");
         }
-        xmlDocSetRootElement(doc, *ret_root);
-        return doc;
+        xmlDocSetRootElement(doc, root);
+        *ret_doc = doc;
+        *ret_root = root;
+        return 0;
 }
 
 const char *hv_image_format(const char *path) {
@@ -98,9 +107,10 @@ static void add_interface(xmlNodePtr devs, const struct vm_spec *v) {
 
 int vm_domain_xml(const struct vm_spec *v, const struct vm_xml_params *p, char **ret, struct error *e) {
         xmlNodePtr root;
-        _cleanup_xmldoc_ xmlDocPtr doc = new_doc("domain", &root);
-        if (!doc)
-                return error_set(e, -ENOMEM, "out of memory");
+        _cleanup_xmldoc_ xmlDocPtr doc = NULL;
+        int k = new_doc("domain", &doc, &root, e);
+        if (k < 0)
+                return k;
         char mem[32], vcpus[16];
         snprintf(mem, sizeof mem, "%llu", (unsigned long long)(v->memory / 1024));
         snprintf(vcpus, sizeof vcpus, "%d", v->vcpus);
@@ -157,9 +167,10 @@ int vm_domain_xml(const struct vm_spec *v, const struct vm_xml_params *p, char *
 
 int hv_pool_xml(const char *name, const char *path, char **ret, struct error *e) {
         xmlNodePtr root;
-        _cleanup_xmldoc_ xmlDocPtr doc = new_doc("pool", &root);
-        if (!doc)
-                return error_set(e, -ENOMEM, "out of memory");
+        _cleanup_xmldoc_ xmlDocPtr doc = NULL;
+        int k = new_doc("pool", &doc, &root, e);
+        if (k < 0)
+                return k;
         attrs(root, "type", "dir", NULL);
         text(root, "name", name);
         xmlNodePtr t = elem(root, "target");
@@ -171,9 +182,10 @@ int hv_pool_xml(const char *name, const char *path, char **ret, struct error *e)
 int hv_volume_xml(const char *name, const char *format, uint64_t capacity, const char *backing,
                   const char *backing_format, char **ret, struct error *e) {
         xmlNodePtr root;
-        _cleanup_xmldoc_ xmlDocPtr doc = new_doc("volume", &root);
-        if (!doc)
-                return error_set(e, -ENOMEM, "out of memory");
+        _cleanup_xmldoc_ xmlDocPtr doc = NULL;
+        int k = new_doc("volume", &doc, &root, e);
+        if (k < 0)
+                return k;
         char cap[32];
         snprintf(cap, sizeof cap, "%llu", (unsigned long long)capacity);
         text(root, "name", name);
@@ -186,36 +198,6 @@ int hv_volume_xml(const char *name, const char *format, uint64_t capacity, const
                 text(b, "path", backing);
                 attrs(elem(b, "format"), "type", backing_format ? backing_format : hv_image_format(backing), NULL);
         }
-        return dump(doc, ret, e);
-}
-
-int hv_network_nat_xml(const char *name, const char *bridge, const char *ip, char **ret, struct error *e) {
-        xmlNodePtr root;
-        _cleanup_xmldoc_ xmlDocPtr doc = new_doc("network", &root);
-        if (!doc)
-                return error_set(e, -ENOMEM, "out of memory");
-        unsigned a, b, c, d;
-        if (sscanf(ip, "%u.%u.%u.%u", &a, &b, &c, &d) != 4 || a > 255 || b > 255 || c > 255 || d > 255)
-                return error_set(e, -EINVAL, "network %s: '%s' is not an IPv4 address", name, ip);
-        char start[20], end[20];
-        snprintf(start, sizeof start, "%u.%u.%u.2", a, b, c);
-        snprintf(end, sizeof end, "%u.%u.%u.254", a, b, c);
-        text(root, "name", name);
-        attrs(elem(root, "forward"), "mode", "nat", NULL);
-        attrs(elem(root, "bridge"), "name", bridge, "stp", "on", "delay", "0", NULL);
-        xmlNodePtr i = attrs(elem(root, "ip"), "address", ip, "netmask", "255.255.255.0", NULL);
-        attrs(elem(elem(i, "dhcp"), "range"), "start", start, "end", end, NULL);
-        return dump(doc, ret, e);
-}
-
-int hv_network_bridge_xml(const char *name, const char *bridge, char **ret, struct error *e) {
-        xmlNodePtr root;
-        _cleanup_xmldoc_ xmlDocPtr doc = new_doc("network", &root);
-        if (!doc)
-                return error_set(e, -ENOMEM, "out of memory");
-        text(root, "name", name);
-        attrs(elem(root, "forward"), "mode", "bridge", NULL);
-        attrs(elem(root, "bridge"), "name", bridge, NULL);
         return dump(doc, ret, e);
 }
 
@@ -243,6 +225,9 @@ static xmlNodePtr child(xmlNodePtr n, const char *name) {
 }
 
 int vm_xml_parse(const char *xml, struct vm_xml_info *ret, struct error *e) {
+        int ready = xml_ready(e);
+        if (ready < 0)
+                return ready;
         _cleanup_xmldoc_ xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
                                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
         xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -277,6 +262,9 @@ int vm_xml_parse(const char *xml, struct vm_xml_info *ret, struct error *e) {
 }
 
 int hv_xml_xpath_string(const char *xml, const char *xpath, char **ret, struct error *e) {
+        int ready = xml_ready(e);
+        if (ready < 0)
+                return ready;
         _cleanup_xmldoc_ xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "libvirt.xml", NULL,
                                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
         if (!doc)

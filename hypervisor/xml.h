@@ -25,10 +25,6 @@ int hv_pool_xml(const char *name, const char *path, char **ret, struct error *e)
  * optional backing file (format "qcow2" or "raw"); format "raw" for a plain file. */
 int hv_volume_xml(const char *name, const char *format, uint64_t capacity, const char *backing,
                   const char *backing_format, char **ret, struct error *e);
-/* A NAT network: bridge name, host address ip/24 (e.g. "192.168.150.1"), DHCP .2-.254. */
-int hv_network_nat_xml(const char *name, const char *bridge, const char *ip, char **ret, struct error *e);
-/* A network that hands guests to an existing host bridge (forward mode bridge). */
-int hv_network_bridge_xml(const char *name, const char *bridge, char **ret, struct error *e);
 
 /* What hostd needs back from a domain's XML. */
 struct vm_xml_info {

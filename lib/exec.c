@@ -15,21 +15,6 @@
 
 extern char **environ;
 
-static _Thread_local struct run_recorder *recorder;
-
-void run_set_recorder(struct run_recorder *rec) {
-        recorder = rec;
-}
-
-struct run_recorder *run_get_recorder(void) {
-        return recorder;
-}
-
-void run_recorder_clear(struct run_recorder *rec) {
-        strv_free(rec->commands);
-        rec->commands = NULL;
-}
-
 void run_result_free(struct run_result *r) {
         if (!r)
                 return;
@@ -198,26 +183,12 @@ fail:;
         _exit(127);
 }
 
-static int run_record(const char *const *argv, struct run_result *r, struct error *e) {
-        char *line = argv_to_display(argv);
-        if (!line || strv_push_take(&recorder->commands, line) < 0)
-                return error_set(e, -ENOMEM, "out of memory");
-        r->exit_code = 0;
-        r->out = strdup("");
-        r->err = strdup("");
-        if (!r->out || !r->err)
-                return error_set(e, -ENOMEM, "out of memory");
-        return 0;
-}
-
 int run_argv(const char *const *argv, const struct run_opts *opts, struct run_result *r, struct error *e) {
         static const struct run_opts defaults = { 0 };
         const struct run_opts *o = opts ? opts : &defaults;
         *r = (struct run_result){ .exit_code = -1 };
         if (!argv || !argv[0])
                 return error_set(e, -EINVAL, "no program to run");
-        if (recorder)
-                return run_record(argv, r, e);
 
         _cleanup_free_ char *display = argv_to_display(argv);
         _cleanup_free_ char *path = find_program(argv[0]);

@@ -54,12 +54,3 @@ int run_checked(const char *const *argv, const struct run_opts *opts, struct run
 
 /* The last line(s) of a captured stream, at most max bytes, for messages. */
 const char *run_tail(const char *text, size_t max);
-
-/* Dry run: while a recorder is set (per thread), run_argv records the
- * command line instead of running it and reports exit 0 with no output. */
-struct run_recorder {
-        char **commands;              /* quoted command lines, in order */
-};
-void run_set_recorder(struct run_recorder *rec);   /* NULL: really run */
-struct run_recorder *run_get_recorder(void);
-void run_recorder_clear(struct run_recorder *rec);

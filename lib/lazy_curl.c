@@ -8,7 +8,8 @@
 #define SONAME_CURL "libcurl.so.4"
 #endif
 LAZY_RECORD_SONAME(curl, SONAME_CURL);
-struct lazy_lib lazy_libcurl = {.soname = SONAME_CURL, .package = "libcurl4"};
+LAZY_TABLE(lazy_libcurl, LAZY_CURL_FUNCS);
+struct lazy_lib lazy_libcurl = LAZY_LIB_INIT(lazy_libcurl, SONAME_CURL, "libcurl4");
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static void global_init(void) {

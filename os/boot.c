@@ -12,6 +12,7 @@
 
 #include "deploy_steps.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/probe.h"
 #include "lib/strutil.h"
 #include "target.h"
@@ -69,13 +70,13 @@ int step_initramfs(struct os_target *t, bool dry, char *msg, size_t n, struct er
                 return error_set(e, -ENOMEM, "out of memory");
         if (stamp_is(t->mnt, "initramfs.stamp", want)) {
                 snprintf(msg, n, "the initramfs of %s carries this mdadm.conf", ks);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         if (!*ks)
                 return error_set(e, -ENOENT, "%s/lib/modules holds no kernel: the image cannot boot", t->mnt);
         snprintf(msg, n, "build the initramfs of %s with mdadm and the ARRAY lines", ks);
         if (dry)
-                return 1;
+                return OUTCOME_CHANGED;
         if (target_bind_system(t->mnt, e) < 0)
                 return e->code;
         char *save = NULL;
@@ -96,7 +97,7 @@ int step_initramfs(struct os_target *t, bool dry, char *msg, size_t n, struct er
         }
         _cleanup_free_ char *again = kernels(t->mnt);
         snprintf(msg, n, "initramfs of %s rebuilt with mdadm and the ARRAY lines", again ? again : "?");
-        return stamp_write(t->mnt, "initramfs.stamp", want, e) < 0 ? e->code : 1;
+        return stamp_write(t->mnt, "initramfs.stamp", want, e) < 0 ? e->code : OUTCOME_CHANGED;
 }
 
 /* GRUB's boot.img in the MBR carries the string "GRUB". */
@@ -121,16 +122,16 @@ int step_grub_bios(struct os_target *t, const char *disk, bool dry, char *msg, s
                 return error_set(e, -ENOENT, "%s has no filesystem", t->root_dev);
         if (mbr_has_grub(disk) && stamp_is(t->mnt, stamp, uuid)) {
                 snprintf(msg, n, "%s boots GRUB for root %s", disk, uuid);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         snprintf(msg, n, "GRUB (BIOS) into the MBR and BIOS boot partition of %s", disk);
         if (dry)
-                return 1;
+                return OUTCOME_CHANGED;
         if (run_and_stamp(t, (const char *[]){ "grub-install", "--target=i386-pc", disk, NULL }, NULL, NULL, e) < 0)
                 return e->code;
         if (!mbr_has_grub(disk))
                 return error_set(e, -EIO, "grub-install said yes, but the MBR of %s holds no GRUB", disk);
-        return stamp_write(t->mnt, stamp, uuid, e) < 0 ? e->code : 1;
+        return stamp_write(t->mnt, stamp, uuid, e) < 0 ? e->code : OUTCOME_CHANGED;
 }
 
 int step_grub_efi(struct os_target *t, bool dry, char *msg, size_t n, struct error *e) {
@@ -139,11 +140,11 @@ int step_grub_efi(struct os_target *t, bool dry, char *msg, size_t n, struct err
                 return error_set(e, -ENOENT, "%s has no filesystem", t->root_dev);
         if (access(loader, F_OK) == 0 && stamp_is(t->mnt, "grub-efi", uuid)) {
                 snprintf(msg, n, "the ESP holds \\EFI\\BOOT\\BOOTX64.EFI for root %s", uuid);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         snprintf(msg, n, "GRUB (UEFI) onto the ESP mirror, removable path \\EFI\\BOOT\\BOOTX64.EFI");
         if (dry)
-                return 1;
+                return OUTCOME_CHANGED;
         /* --removable: found by any firmware without boot entries; --no-nvram:
          * the entries are the next step's, one per disk */
         return run_and_stamp(t,
@@ -151,24 +152,24 @@ int step_grub_efi(struct os_target *t, bool dry, char *msg, size_t n, struct err
                                                "--removable", "--no-nvram", NULL },
                              "grub-efi", uuid, e) < 0
                        ? e->code
-                       : 1;
+                       : OUTCOME_CHANGED;
 }
 
 int step_efi_entries(struct os_target *t, bool dry, char *msg, size_t n, struct error *e) {
         if (access("/sys/firmware/efi/efivars", F_OK) != 0) {
                 snprintf(msg, n, "booted by BIOS: no firmware boot entries to write (the removable path boots under UEFI)");
-                return 2;
+                return OUTCOME_SKIPPED;
         }
         _cleanup_(run_result_free) struct run_result l = { 0 };
         if (run_checked((const char *[]){ "efibootmgr", NULL }, NULL, &l, e) < 0)
                 return e->code;
-        int changed = 0;
+        bool changed = false;
         for (char *const *d = t->boot_disks; d && *d; d++) {
                 const char *base = strrchr(*d, '/') ? strrchr(*d, '/') + 1 : *d;
                 _cleanup_free_ char *label = strdup_printf("hostd %.40s", base), *part = strdup_printf("%d", t->esp_partition);
                 if (l.out && strstr(l.out, label))
                         continue;
-                changed = 1;
+                changed = true;
                 if (dry)
                         continue;
                 _cleanup_(run_result_free) struct run_result r = { 0 };
@@ -178,7 +179,7 @@ int step_efi_entries(struct os_target *t, bool dry, char *msg, size_t n, struct 
                         return e->code;
         }
         snprintf(msg, n, changed ? "a firmware boot entry for each OS disk" : "every OS disk has its boot entry");
-        return changed;
+        return changed ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
 int step_grub_config(struct os_target *t, bool dry, char *msg, size_t n, struct error *e) {
@@ -192,11 +193,11 @@ int step_grub_config(struct os_target *t, bool dry, char *msg, size_t n, struct 
         if (read_file(cfg_path, 4 << 20, &cfg, NULL, &ignore) >= 0 && strstr(cfg, root_arg) &&
             stamp_is(t->mnt, "grub-config", want)) {
                 snprintf(msg, n, "grub.cfg boots %s with %s", ks, root_arg);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         snprintf(msg, n, "write grub.cfg (update-grub) for %s", ks);
         if (dry)
-                return 1;
+                return OUTCOME_CHANGED;
         if (run_and_stamp(t, (const char *[]){ "update-grub", NULL }, NULL, NULL, e) < 0)
                 return e->code;
         free(cfg);
@@ -206,5 +207,5 @@ int step_grub_config(struct os_target *t, bool dry, char *msg, size_t n, struct 
         if (!strstr(cfg, root_arg))
                 return error_set(e, -EIO, "update-grub wrote %s without %s: the kernel would not find its root", cfg_path,
                                  root_arg);
-        return stamp_write(t->mnt, "grub-config", want, e) < 0 ? e->code : 1;
+        return stamp_write(t->mnt, "grub-config", want, e) < 0 ? e->code : OUTCOME_CHANGED;
 }

@@ -6,6 +6,7 @@
 
 #include "deploy_steps.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/probe.h"
 #include "lib/strutil.h"
 #include "target.h"
@@ -168,5 +169,5 @@ int step_configure(struct os_target *t, bool dry, char *msg, size_t n, struct er
                                                                         "unit are as specified",
                  t->hostname, t->spec->root_password_hash || t->spec->ssh_authorized_keys ? ", root login" : "",
                  t->spec->firstboot ? ", hostctl and " OS_FIRSTBOOT_UNIT : "");
-        return x.changed;
+        return x.changed ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }

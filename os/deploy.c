@@ -6,6 +6,7 @@
 
 #include "deploy_steps.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 #include "target.h"
 
@@ -23,31 +24,31 @@ static int mount_step(const char *dev, const char *dir, const char *fstype, bool
                       struct error *e) {
         if (access(dev, F_OK) != 0) {
                 if (dry)   /* a plan on blank disks: the RAID steps before this one make it */
-                        return snprintf(msg, n, "mount %s on %s once the RAID steps made it", dev, dir), 1;
+                        return snprintf(msg, n, "mount %s on %s once the RAID steps made it", dev, dir), OUTCOME_CHANGED;
                 return error_set(e, -ENOENT, "%s does not exist: the RAID steps come first", dev);
         }
         if (dry) {
                 bool mounted = path_is_mounted(dir);
                 snprintf(msg, n, mounted ? "%s is mounted" : "mount %s on %s", mounted ? dir : dev, dir);
-                return !mounted;
+                return mounted ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
         }
         int k = target_mount(dev, dir, fstype, e);
         if (k >= 0)
-                snprintf(msg, n, k ? "mounted %s on %s" : "%s is on %s", dev, dir);
+                snprintf(msg, n, k == OUTCOME_CHANGED ? "mounted %s on %s" : "%s is on %s", dev, dir);
         return k;
 }
 
 static int finish(struct os_target *t, bool dry, char *msg, size_t n, struct error *e) {
         if (!path_is_mounted(t->mnt)) {
                 snprintf(msg, n, "%s is not mounted", t->mnt);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         snprintf(msg, n, "unmount %s and everything below it", t->mnt);
         if (dry)
-                return 1;
+                return OUTCOME_CHANGED;
         int k = target_umount_all(t->mnt, e);
         sync();
-        return k;
+        return k < 0 ? k : OUTCOME_CHANGED;
 }
 
 int os_step_run(enum os_step_kind kind, struct os_target *t, const char *disk, bool dry, char *msg, size_t n,

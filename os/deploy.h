@@ -1,8 +1,10 @@
 /* Putting an OS image onto the RAID 1 and making every member bootable.
- * Each step looks at the target first: it returns 1 when it changed
- * something, 0 when the target already was so, 2 when the step does not
- * apply here (no UEFI firmware, ...), or a negative errno. With dry set it
- * only looks and returns 1 for "would change". msg says what was found. */
+ * Each step looks at the target first and returns an enum outcome
+ * (lib/outcome.h): OUTCOME_CHANGED when it changed something,
+ * OUTCOME_UNCHANGED when the target already was so, OUTCOME_SKIPPED when the
+ * step does not apply here (no UEFI firmware, ...); or a negative errno.
+ * With dry set it only looks and returns OUTCOME_CHANGED for "would
+ * change". msg says what was found. */
 #pragma once
 
 #include <stdbool.h>
@@ -41,7 +43,7 @@ struct os_target {
         void *userdata;
 };
 
-/* disk: the member disk for OS_GRUB_BIOS, else NULL. */
+/* disk: the member disk for OS_GRUB_BIOS, else NULL. An enum outcome or a negative errno. */
 int os_step_run(enum os_step_kind kind, struct os_target *t, const char *disk, bool dry, char *msg, size_t msg_len,
                 struct error *e);
 

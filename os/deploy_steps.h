@@ -1,4 +1,5 @@
-/* The step functions behind os_step_run (os/deploy.c), one file per area. */
+/* The step functions behind os_step_run (os/deploy.c), one file per area.
+ * Each returns an enum outcome (lib/outcome.h) or a negative errno. */
 #pragma once
 
 #include "deploy.h"

@@ -7,6 +7,7 @@
 #include "deploy_steps.h"
 #include "lib/download.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 #include "target.h"
 
@@ -61,7 +62,7 @@ int step_fetch(struct os_target *t, bool dry, char *msg, size_t n, struct error 
                 if (!(t->image_path = strdup(have_path)))
                         return error_set(e, -ENOMEM, "out of memory");
                 snprintf(msg, n, "%s: checked before (sha256 %.12s...), unchanged since", have_path, s->sha256);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         if (dry) {
                 char have[65];
@@ -69,7 +70,7 @@ int step_fetch(struct os_target *t, bool dry, char *msg, size_t n, struct error 
                 const char *path = local ? s->image + strlen("file://") : dest;
                 bool ok = sha256_file(path, have, &ignore) >= 0 && streq(have, s->sha256);
                 snprintf(msg, n, ok ? "%s matches its sha256" : "%s to fetch and check", path);
-                return !ok;
+                return ok ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
         }
         if (!local && mkdir_p(s->cache_dir, 0700, e) < 0)
                 return e->code;
@@ -82,7 +83,7 @@ int step_fetch(struct os_target *t, bool dry, char *msg, size_t n, struct error 
                 return error_prefix(e, "os.image");
         remember_checked(s, t->image_path);
         snprintf(msg, n, "%s: sha256 %.12s... matches", t->image_path, s->sha256);
-        return fetched;
+        return fetched ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
 /* Anything in the new root besides lost+found and our own marks? */
@@ -141,7 +142,7 @@ int step_unpack(struct os_target *t, bool dry, char *msg, size_t n, struct error
         struct error ignore = { 0 };
         if (read_one_line(stamp, &have, &ignore) >= 0 && streq(have, t->spec->sha256)) {
                 snprintf(msg, n, "%s holds image %.12s...", t->mnt, have);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         bool foreign = false, resumed = access(marker, F_OK) == 0;
         if (!resumed && root_holds_foreign_files(t->mnt, &foreign) < 0 && !dry)
@@ -153,7 +154,7 @@ int step_unpack(struct os_target *t, bool dry, char *msg, size_t n, struct error
         snprintf(msg, n, "%s image into %s", resumed ? "unpack again (an earlier run stopped midway)" : "unpack the",
                  t->mnt);
         if (dry)
-                return 1;
+                return OUTCOME_CHANGED;
         /* tar (busybox's at least) will not write over what it left: a stopped
          * unpack is cleared first. Only our own files are there (the mark says so). */
         if (resumed && clear_root(t->mnt, e) < 0)
@@ -185,5 +186,5 @@ int step_unpack(struct os_target *t, bool dry, char *msg, size_t n, struct error
         sync();
         snprintf(msg, n, "unpacked %s into %s in %.1f s%s", t->image_path, t->mnt, (double)r.duration_ms / 1000.0,
                  resumed ? " (again: an earlier run stopped midway, its files were cleared first)" : "");
-        return 1;
+        return OUTCOME_CHANGED;
 }

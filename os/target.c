@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 
 char *target_path(const char *root, const char *rel) {
@@ -25,7 +26,7 @@ static bool mounted_from(const char *dir, const char *dev) {
 int target_mount(const char *dev, const char *dir, const char *fstype, struct error *e) {
         if (path_is_mounted(dir)) {
                 if (mounted_from(dir, dev))
-                        return 0;
+                        return OUTCOME_UNCHANGED;
                 return error_set(e, -EBUSY, "%s: something other than %s is mounted there; unmount it first", dir, dev);
         }
         if (mkdir_p(dir, 0755, e) < 0)
@@ -33,7 +34,7 @@ int target_mount(const char *dev, const char *dir, const char *fstype, struct er
         const char *argv[] = { "mount", "-t", fstype ? fstype : "auto", dev, dir, NULL };
         _cleanup_(run_result_free) struct run_result r = { 0 };
         int k = run_checked(fstype ? argv : (const char *[]){ "mount", dev, dir, NULL }, NULL, &r, e);
-        return k < 0 ? k : 1;
+        return k < 0 ? k : OUTCOME_CHANGED;
 }
 
 int target_bind_system(const char *root, struct error *e) {

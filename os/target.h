@@ -6,8 +6,9 @@
 #include "lib/error.h"
 #include "lib/exec.h"
 
-/* mount dev on dir (created) unless dir already holds exactly dev: 1 mounted
- * now, 0 already; -EBUSY when something else is mounted there. */
+/* mount dev on dir (created) unless dir already holds exactly dev:
+ * OUTCOME_CHANGED mounted now, OUTCOME_UNCHANGED already; -EBUSY when
+ * something else is mounted there. */
 int target_mount(const char *dev, const char *dir, const char *fstype, struct error *e);
 /* /dev, /dev/pts, /proc, /sys, /run of this system inside root, for chroot. */
 int target_bind_system(const char *root, struct error *e);

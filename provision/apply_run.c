@@ -20,11 +20,8 @@
 #include "os/deploy.h"
 #include "raid/apply.h"
 
-const char *apply_step_state_name(enum apply_step_state s) {
-        static const char *const names[] = { [STEP_PENDING] = "pending", [STEP_DONE] = "done", [STEP_CHANGED] = "changed",
-                                             [STEP_UNCHANGED] = "unchanged", [STEP_SKIPPED] = "skipped",
-                                             [STEP_FAILED] = "failed" };
-        return names[s];
+const char *apply_step_result_word(const struct apply_step_result *r) {
+        return r->pending ? "pending" : outcome_name(r->outcome);
 }
 
 struct runner {
@@ -35,6 +32,7 @@ struct runner {
         int64_t run_id;               /* start time in ms */
         struct os_target target;
         size_t current;               /* step being run */
+        bool current_ended;           /* step_end ran for it */
         struct timespec t0;
 };
 
@@ -72,28 +70,32 @@ static void journal(struct runner *r, const char *severity, const char *message,
 static void step_begin(struct runner *r, size_t i) {
         const struct apply_step *s = &r->p->steps[i];
         r->current = i;
+        r->current_ended = false;
         clock_gettime(CLOCK_MONOTONIC, &r->t0);
-        r->res[i] = (struct apply_step_result){ .state = STEP_PENDING };
+        r->res[i] = (struct apply_step_result){ .pending = true };
         if (!r->o->dry)
                 journal(r, "OK", s->description, s, "started", 0);
         if (r->o->progress)
                 r->o->progress(r->o->userdata, i, s, &r->res[i], true);
 }
 
-/* k: 1 changed (dry: would change), 0 already so, 2 not for this machine, <0 failed */
+/* k: an enum outcome (OUTCOME_CHANGED in a dry run: would change) or a
+ * negative errno. A transient step (a mount) leaves nothing changed. */
 static void step_end(struct runner *r, size_t i, int k, const char *msg) {
         const struct apply_step *s = &r->p->steps[i];
         struct apply_step_result *x = &r->res[i];
         x->seconds = since(&r->t0);
-        x->state = k < 0 ? STEP_FAILED
-                 : k == 2 ? STEP_SKIPPED
-                 : r->o->dry ? (k == 1 && !s->transient ? STEP_PENDING : STEP_DONE)
-                 : k == 1 && !s->transient ? STEP_CHANGED : STEP_UNCHANGED;
+        x->outcome = k == ERROR_REFUSED ? OUTCOME_REFUSED
+                   : k < 0              ? OUTCOME_FAILED
+                   : k == OUTCOME_CHANGED && s->transient ? OUTCOME_UNCHANGED
+                                                          : (enum outcome)k;
+        x->pending = r->o->dry && x->outcome == OUTCOME_CHANGED;
+        r->current_ended = true;
         snprintf(x->message, sizeof x->message, "%s", msg ? msg : "");
         if (!r->o->dry) {
-                _cleanup_free_ char *m = strdup_printf("%s: %s%s%s", s->id, apply_step_state_name(x->state),
-                                                       *x->message ? ": " : "", x->message);
-                journal(r, k < 0 ? "Critical" : "OK", m ? m : s->id, s, apply_step_state_name(x->state), x->seconds);
+                const char *word = apply_step_result_word(x);
+                _cleanup_free_ char *m = strdup_printf("%s: %s%s%s", s->id, word, *x->message ? ": " : "", x->message);
+                journal(r, k < 0 ? "Critical" : "OK", m ? m : s->id, s, word, x->seconds);
         }
         if (r->o->progress)
                 r->o->progress(r->o->userdata, i, s, x, false);
@@ -120,14 +122,14 @@ static void on_raid(void *userdata, size_t ri, const struct plan_step *ps, enum 
 static int run_raid(struct runner *r, struct error *e) {
         struct apply_opts ro = { .dry = r->o->dry, .progress = on_raid, .userdata = r };
         int k = raid_apply(r->p->raid, &ro, NULL, e);
-        if (k < 0 && r->res[r->current].state == STEP_PENDING)
+        if (k < 0 && !r->current_ended)
                 step_end(r, r->current, k, e->msg);
         return k;
 }
 
 static int raid_record(struct runner *r, char *msg, size_t n, struct error *e) {
         if (r->o->dry && !path_is_mounted(OS_TARGET))
-                return snprintf(msg, n, "cannot look before " OS_TARGET " is mounted (apply mounts it)"), 1;
+                return snprintf(msg, n, "cannot look before " OS_TARGET " is mounted (apply mounts it)"), OUTCOME_CHANGED;
         size_t changed = 0;
         struct apply_opts ro = { .dry = r->o->dry, .root = OS_TARGET,
                                  .only_kinds = (1u << STEP_MDADM_CONF) | (1u << STEP_FSTAB) };
@@ -135,7 +137,7 @@ static int raid_record(struct runner *r, char *msg, size_t n, struct error *e) {
                 return e->code;
         snprintf(msg, n, changed ? "ARRAY lines and the pool's fstab line written into " OS_TARGET
                                  : OS_TARGET " lists every array and the pool");
-        return changed > 0;
+        return changed > 0 ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
 static int hv_open_spec(const struct host_spec *spec, struct hv **ret, struct error *e) {
@@ -155,11 +157,11 @@ static int pool(struct runner *r, char *msg, size_t n, struct error *e) {
                 bool have = hv_pool_show(h, &info, &ignore) >= 0 && info.active;
                 snprintf(msg, n, have ? "pool %s is active on %s" : "define and start the pool", info.name, info.path);
                 hv_pool_info_done(&info);
-                return !have;
+                return have ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
         }
         int k = hv_pool_create(h, e);
         if (k >= 0)
-                snprintf(msg, n, k ? "pool created, started, autostarted" : "the pool exists and runs");
+                snprintf(msg, n, k == OUTCOME_CHANGED ? "pool created, started, autostarted" : "the pool exists and runs");
         return k;
 }
 
@@ -188,15 +190,16 @@ static int containers(struct runner *r, bool verify, char *msg, size_t n, struct
                 bool placed = place_load_record(&p, &ignore) >= 0;
                 snprintf(msg, n, verify ? "runs a container at apply" : placed ? "containerd's root is %s" : "put containerd's root on %s",
                          p.root);
-                return verify ? 0 : !placed;
+                return verify || placed ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
         }
         if (!verify) {
                 _cleanup_(setup_report_done) struct setup_report sr = { 0 };
-                if (setup_containerd(&p, &sr, e) < 0)
-                        return e->code;
+                int k = setup_containerd(&p, &sr, e);
+                if (k < 0)
+                        return k;
                 snprintf(msg, n, "root %s, snapshotter %s%s", p.root, sr.snapshotter ? sr.snapshotter : "?",
-                         sr.config_changed || sr.restarted ? "" : " (already)");
-                return sr.config_changed || sr.restarted;
+                         k == OUTCOME_CHANGED ? "" : " (already)");
+                return k;
         }
         struct checks c = { 0 };
         if (place_load_record(&p, e) < 0 || verify_containerd(&p, &(struct verify_opts){ .memory = 64 << 20, .cpus = 0.5, .exit_code = 7 }, &c, e) < 0)
@@ -205,7 +208,7 @@ static int containers(struct runner *r, bool verify, char *msg, size_t n, struct
                 if (!c.item[i].ok)
                         return error_set(e, -EIO, "container check '%s' failed: %s", c.item[i].name, c.item[i].detail);
         snprintf(msg, n, "a container ran from %s: %zu checks passed", p.root, c.n);
-        return 0;
+        return OUTCOME_UNCHANGED;
 }
 
 static int vms(struct runner *r, char *msg, size_t n, struct error *e) {
@@ -239,24 +242,24 @@ static int vms(struct runner *r, char *msg, size_t n, struct error *e) {
                 int k = hv_vm_start(h, l->vms[i].name, e);
                 if (k < 0)
                         return error_prefix(e, "vm %s", l->vms[i].name);
-                started += k == 0;
+                started += k == OUTCOME_CHANGED;
         }
         snprintf(msg, n, "%zu VM(s): %zu %s, %zu %s", l->n, created, r->o->dry ? "to define" : "defined", started,
                  r->o->dry ? "to start" : "started");
-        return created + started > 0;
+        return created + started > 0 ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
 static int firstboot_done(struct runner *r, char *msg, size_t n, struct error *e) {
         if (access(OS_FIRSTBOOT_DONE, F_OK) == 0)
-                return snprintf(msg, n, "%s exists", OS_FIRSTBOOT_DONE), 0;
+                return snprintf(msg, n, "%s exists", OS_FIRSTBOOT_DONE), OUTCOME_UNCHANGED;
         if (r->o->dry)
-                return snprintf(msg, n, "write %s", OS_FIRSTBOOT_DONE), 1;
+                return snprintf(msg, n, "write %s", OS_FIRSTBOOT_DONE), OUTCOME_CHANGED;
         char when[64];
         time_t t = time(NULL);
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ\n", gmtime(&t));
         if (file_ensure_content(OS_FIRSTBOOT_DONE, when, 0644, e) < 0)
                 return e->code;
-        return snprintf(msg, n, "%s written: " OS_FIRSTBOOT_UNIT " will not run again", OS_FIRSTBOOT_DONE), 1;
+        return snprintf(msg, n, "%s written: " OS_FIRSTBOOT_UNIT " will not run again", OS_FIRSTBOOT_DONE), OUTCOME_CHANGED;
 }
 
 /* Steps on the target wait for it to be mounted; in a plan they cannot look yet. */
@@ -267,7 +270,7 @@ static bool needs_target(const struct apply_step *s) {
 static int run_one(struct runner *r, const struct apply_step *s, char *msg, size_t n, struct error *e) {
         if (r->o->dry && needs_target(s) && !path_is_mounted(OS_TARGET))
                 return snprintf(msg, n, "cannot look before " OS_TARGET " is mounted (apply mounts it)"),
-                       s->os_kind == OS_FINISH ? 0 : 1;
+                       s->os_kind == OS_FINISH ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
         switch (s->act) {
         case ACT_OS: return os_step_run((enum os_step_kind)s->os_kind, &r->target, s->disk, r->o->dry, msg, n, e);
         case ACT_RAID_RECORD: return raid_record(r, msg, n, e);
@@ -355,8 +358,8 @@ int apply_run(const struct apply_plan *p, const struct apply_run_opts *o, struct
         free(r.target.image_path);
         size_t changed = 0, pending = 0;
         for (size_t i = 0; i < p->n_steps; i++) {
-                changed += results[i].state == STEP_CHANGED;
-                pending += results[i].state == STEP_PENDING;
+                changed += !results[i].pending && results[i].outcome == OUTCOME_CHANGED;
+                pending += results[i].pending;
         }
         if (k < 0 && !o->dry && o->spec->os && p->phase == APPLY_PHASE_INSTALL)
                 os_target_release(&r.target);   /* the next run mounts again; nothing is left half-mounted */

@@ -3,22 +3,27 @@
 #pragma once
 
 #include "apply.h"
+#include "lib/outcome.h"
 
-enum apply_step_state { STEP_PENDING, STEP_DONE, STEP_CHANGED, STEP_UNCHANGED, STEP_SKIPPED, STEP_FAILED };
-const char *apply_step_state_name(enum apply_step_state s);
-
+/* What one step did, in the one vocabulary (lib/outcome.h). A step that has
+ * not run is pending: --plan only looks, and a step that would change the
+ * machine stays pending (its outcome says OUTCOME_CHANGED, "would"). */
 struct apply_step_result {
-        enum apply_step_state state;
+        bool pending;
+        enum outcome outcome;         /* when not pending */
         char message[512];
         double seconds;
 };
+/* "pending", or the outcome's word ("changed", "unchanged", "skipped",
+ * "refused", "failed"): what the journal, --json and the plan print. */
+const char *apply_step_result_word(const struct apply_step_result *r);
 
 struct apply_run_opts {
         const struct host_spec *spec;
         bool dry;                     /* --plan: only look */
         const char *state_dir;        /* the journal: <state_dir>/hostd.db; NULL: no journal */
         const char *self_dir;         /* where this hostctl lives (copied into the target) */
-        /* before (state STEP_PENDING, message NULL) and after each step */
+        /* before (pending, message empty) and after each step */
         void (*progress)(void *userdata, size_t i, const struct apply_step *s, const struct apply_step_result *r,
                          bool starting);
         void (*bytes)(void *userdata, long long done, long long total);   /* image download */

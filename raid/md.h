@@ -1,5 +1,5 @@
 /* The md arrays of this machine: sysfs state (never prose) and the mdadm
- * commands. The only file that knows mdadm's argv; raid/mdstat.c parses. */
+ * commands. The only file that knows mdadm's argv; raid/md_detail.c parses. */
 #pragma once
 
 #include <stdbool.h>
@@ -8,7 +8,7 @@
 #include <json-c/json.h>
 
 #include "lib/error.h"
-#include "mdstat.h"
+#include "md_detail.h"
 
 struct md_member {
         char *dev;                /* "sdb1" */

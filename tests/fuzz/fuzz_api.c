@@ -16,12 +16,15 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct hostd h = { .cfg = { .max_body = 65536, .session_timeout_s = 60 } };
+static struct hostd h;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
         json_object *o = NULL;
         struct disk_list *l = NULL;
         struct error e = { 0 };
+        /* hostd's defaults: no file */
+        if (daemon_config_load(NULL, &h.cfg, &e) < 0)
+                __builtin_trap();
         if (json_read_file("tests/fixtures/inventory/r630-2ssd-6hdd.json", &o, &e) >= 0 && disk_list_from_json(o, &l, &e) >= 0)
                 state_publish_disks(l);
         json_object_put(o);
@@ -48,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         memcpy(body, nl ? nl + 1 : data, blen);
         body[blen] = '\0';
         struct api_request req = { .method = method, .path = path, .body = body, .body_len = blen, .user = "fuzz",
-                                   .confirm = "data" };
+                                   .client = "127.0.0.1", .confirm = "data", .cfg = h.cfg };
         struct api_response r;
         api_handle(&h, &req, &r);
         if (r.status < 200 || r.status > 599)

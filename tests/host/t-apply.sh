@@ -102,6 +102,8 @@ check_contains "... and it says nothing changed" "Nothing to do: the machine is 
 out=$("$HOSTCTL" apply "$T/host.yaml" --plan --json --state-dir "$T/state" 2>/dev/null)
 echo "$out" > "$T/p2.json"
 check_eq "--plan afterwards: 0 pending" 0 "$(py 'd["pending"]' "$T/p2.json")"
+check_eq "... every step unchanged, in the words of lib/outcome.h" "unchanged unchanged" \
+    "$(py '" ".join(s["state"] for s in d["steps"])' "$T/p2.json")"
 out=$("$HOSTCTL" apply --journal --state-dir "$T/state" 2>&1); rc=$?
 check_eq "apply --journal exits 0" 0 "$rc"
 check_contains "... it shows the pool step changed" "hypervisor:pool: changed" "$out"

@@ -8,7 +8,8 @@ set -uo pipefail
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 FUZZ=$TOP/build/fuzz
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for target in fuzz_api fuzz_redfish fuzz_mdstat; do
+for src in "$TOP"/tests/fuzz/fuzz_*.c; do
+    target=$(basename "$src" .c)
     bin=$FUZZ/$target
     if [ ! -x "$bin" ]; then
         skip "$target: 10 000 runs" "not built ($bin): make fuzz needs clang with libFuzzer"

@@ -25,6 +25,32 @@ out=$("$HOSTCTL" vm create --spec "$T/web1.yaml" --print-xml -t kvm -c qemu+unix
 check_eq "--print-xml exits 0 without libvirt" 0 "$rc"
 check_eq "--print-xml prints the expected domain XML" "$(cat "$TOP/tests/fixtures/hypervisor/web1.xml")" "$out"
 
+# The KVM probe (type auto on a qemu URI) runs once per boot, not per command:
+# where KVM hangs each run costs its whole timeout. In a mount namespace, a
+# /dev with a kvm node, an empty /run for the cache, and a qemu on PATH that
+# counts its runs and answers as SeaBIOS does under a working KVM.
+mkdir -p "$T/dev" "$T/bin"
+cat > "$T/bin/qemu-system-x86_64" <<EOF
+#!/bin/sh
+echo probe >> "$T/probes"
+echo "Booting from Hard Disk..."
+EOF
+chmod 755 "$T/bin/qemu-system-x86_64"
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+    out=$(PATH=$T/bin:$PATH unshare -m bash -c '
+        set -e
+        mount --make-rprivate /
+        mknod "$1/dev/null" c 1 3; chmod 666 "$1/dev/null"; touch "$1/dev/kvm"
+        mount --bind "$1/dev" /dev; mount -t tmpfs run /run
+        for i in 1 2 3; do "$2" vm create --spec "$1/web1.yaml" --print-xml | grep -o "<domain type=.[a-z]*."; done
+        cat /run/hostd/kvm-probe' _ "$T" "$HOSTCTL" 2>&1)
+    check_eq "three commands asked for the domain type, the KVM probe ran once" "1" "$(wc -l < "$T/probes" 2>/dev/null)"
+    check_eq "... each got its answer (kvm)" "3" "$(grep -c "<domain type=.kvm." <<<"$out")"
+    check_contains "... kept for this boot" "$(cat /proc/sys/kernel/random/boot_id) kvm" "$out"
+else
+    skip "the KVM probe runs once per boot" "needs root and mount namespaces"
+fi
+
 cat > "$T/two.yaml" <<'Y'
 hypervisor: {type: qemu, pool: tank, console_dir: /var/log/my vms}
 vms:

@@ -189,31 +189,6 @@ static void missing_program_is_a_clear_error(void **state) {
         run_result_free(&r);
 }
 
-static void dry_run_records_instead_of_running(void **state) {
-        char path[] = "/tmp/hostd-dry-run-XXXXXX";
-        int fd = mkstemp(path);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(path);
-        struct run_recorder rec = { 0 };
-        run_set_recorder(&rec);
-        const char *argv[] = { "touch", path, NULL };
-        const char *argv2[] = { "mdadm", "--create", "/dev/md/os", "--name=it's", NULL };
-        struct run_result r;
-        struct error e = { 0 };
-        assert_int_equal(run_argv(argv, NULL, &r, &e), 0);
-        run_result_free(&r);
-        assert_int_equal(run_checked(argv2, NULL, &r, &e), 0);
-        run_result_free(&r);
-        run_set_recorder(NULL);
-        assert_int_equal(access(path, F_OK), -1);
-        assert_int_equal(strv_length(rec.commands), 2);
-        _cleanup_free_ char *want = strdup_printf("touch %s", path);
-        assert_string_equal(rec.commands[0], want);
-        assert_string_equal(rec.commands[1], "mdadm --create /dev/md/os '--name=it'\\''s'");
-        run_recorder_clear(&rec);
-}
-
 static void each_run_is_logged_at_debug(void **state) {
         char path[] = "/tmp/hostd-log-XXXXXX";
         int fd = mkstemp(path);
@@ -248,7 +223,6 @@ int main(void) {
                 cmocka_unit_test(stdin_data_is_fed),
                 cmocka_unit_test(exit_code_and_signal_are_reported),
                 cmocka_unit_test(missing_program_is_a_clear_error),
-                cmocka_unit_test(dry_run_records_instead_of_running),
                 cmocka_unit_test(each_run_is_logged_at_debug),
         };
         return cmocka_run_group_tests_name("exec", tests, NULL, NULL);

@@ -12,6 +12,7 @@
 
 #include "lib/exec.h"
 #include "lib/fileio.h"
+#include "lib/outcome.h"
 #include "lib/strutil.h"
 #include "os/deploy.h"
 
@@ -102,13 +103,13 @@ static int step(struct fixture *f, enum os_step_kind k, bool dry, char *msg) {
 static void unpack_once_and_refuse_foreign_files(void **state) {
         struct fixture *f = *state;
         char msg[512];
-        assert_int_equal(step(f, OS_UNPACK, true, msg), 1);
+        assert_int_equal(step(f, OS_UNPACK, true, msg), OUTCOME_CHANGED);
         _cleanup_free_ char *none = get(f->mnt, "etc/fstab");
         assert_null(none);   /* a plan writes nothing */
-        assert_int_equal(step(f, OS_UNPACK, false, msg), 1);
+        assert_int_equal(step(f, OS_UNPACK, false, msg), OUTCOME_CHANGED);
         _cleanup_free_ char *fstab = get(f->mnt, "etc/fstab");
         assert_non_null(fstab);
-        assert_int_equal(step(f, OS_UNPACK, false, msg), 0);
+        assert_int_equal(step(f, OS_UNPACK, false, msg), OUTCOME_UNCHANGED);
         assert_non_null(strstr(msg, "holds image"));
         /* a root that holds someone else's files is not written over */
         _cleanup_free_ char *stamp = strdup_printf("%s/var/lib/hostd/image.sha256", f->mnt);
@@ -120,7 +121,7 @@ static void unpack_once_and_refuse_foreign_files(void **state) {
                             *stray = strdup_printf("%s/etc/half-written", f->mnt);
         put(mark, "ab");
         put(stray, "x");   /* what the stopped run left is cleared, not unpacked over */
-        assert_int_equal(step(f, OS_UNPACK, false, msg), 1);
+        assert_int_equal(step(f, OS_UNPACK, false, msg), OUTCOME_CHANGED);
         assert_int_equal(access(stray, F_OK), -1);
         assert_non_null(strstr(msg, "unpacked"));
         assert_int_equal(access(mark, F_OK), -1);
@@ -129,11 +130,11 @@ static void unpack_once_and_refuse_foreign_files(void **state) {
 static void configure_writes_what_the_installed_system_reads(void **state) {
         struct fixture *f = *state;
         char msg[512];
-        assert_int_equal(step(f, OS_UNPACK, false, msg), 1);
-        assert_int_equal(step(f, OS_CONFIGURE, true, msg), 1);
+        assert_int_equal(step(f, OS_UNPACK, false, msg), OUTCOME_CHANGED);
+        assert_int_equal(step(f, OS_CONFIGURE, true, msg), OUTCOME_CHANGED);
         _cleanup_free_ char *before = get(f->mnt, "etc/hostname");
         assert_null(before);
-        assert_int_equal(step(f, OS_CONFIGURE, false, msg), 1);
+        assert_int_equal(step(f, OS_CONFIGURE, false, msg), OUTCOME_CHANGED);
         _cleanup_free_ char *hostname = get(f->mnt, "etc/hostname"), *fstab = get(f->mnt, "etc/fstab"),
                             *shadow = get(f->mnt, "etc/shadow"), *keys = get(f->mnt, "root/.ssh/authorized_keys"),
                             *unit = get(f->mnt, "etc/systemd/system/" OS_FIRSTBOOT_UNIT),
@@ -155,8 +156,8 @@ static void configure_writes_what_the_installed_system_reads(void **state) {
         assert_true(readlink(link, target, sizeof target - 1) > 0);
         assert_string_equal(target, "/etc/systemd/system/" OS_FIRSTBOOT_UNIT);
         /* again: nothing to do, in a plan and for real */
-        assert_int_equal(step(f, OS_CONFIGURE, true, msg), 0);
-        assert_int_equal(step(f, OS_CONFIGURE, false, msg), 0);
+        assert_int_equal(step(f, OS_CONFIGURE, true, msg), OUTCOME_UNCHANGED);
+        assert_int_equal(step(f, OS_CONFIGURE, false, msg), OUTCOME_UNCHANGED);
         _cleanup_free_ char *fstab2 = get(f->mnt, "etc/fstab");
         assert_string_equal(fstab, fstab2);
 }
@@ -164,7 +165,7 @@ static void configure_writes_what_the_installed_system_reads(void **state) {
 static void no_kernel_no_initramfs(void **state) {
         struct fixture *f = *state;
         char msg[512];
-        assert_int_equal(step(f, OS_UNPACK, false, msg), 1);
+        assert_int_equal(step(f, OS_UNPACK, false, msg), OUTCOME_CHANGED);
         assert_int_equal(step(f, OS_INITRAMFS, false, msg), -ENOENT);
         assert_non_null(strstr(msg, "holds no kernel: the image cannot boot"));
 }
