@@ -37,7 +37,7 @@ void api_handle(struct hostd *h, const struct api_request *req, struct api_respo
 /* ---- for the api_*.c files ---------------------------------------------------- */
 
 /* Split "/redfish/v1/Systems/host" after /redfish/v1 into segments. */
-#define API_MAX_SEGS 10
+#define API_MAX_SEGS 12   /* /redfish/v1/.../Volumes/<name>/Actions/Oem/Hostd.<Verb>: 11 */
 struct api_path {
         char *segs[API_MAX_SEGS];
         size_t n;

@@ -63,6 +63,18 @@ h_req GET /redfish/v1/TaskService/Tasks
 check_eq "no task was started by refused requests" 0 "$(echo "$H_BODY" | h_json 'd["Members@odata.count"]')"
 h_req DELETE "$V/Volumes/nosuch"
 check_eq "DELETE of a missing volume is 404" 404 "$H_STATUS"
+# the Volume actions (raid/lifecycle.h, the code of hostctl raid <verb>)
+h_req POST "$V/Volumes/nosuch/Actions/Volume.CheckConsistency" --data '{}'
+check_eq "CheckConsistency of a missing volume is 404" 404 "$H_STATUS"
+h_req POST "$V/Volumes/nosuch/Actions/Oem/Hostd.Assemble" --data '{}'
+check_eq "Assemble of an array no disk carries is 404" 404 "$H_STATUS"
+check_contains "and says so as hostctl raid assemble does" "no disk carries a member of an array named nosuch" "$H_BODY"
+h_req POST "$V/Volumes/bad%20name/Actions/Oem/Hostd.Assemble" --data '{}'
+check_eq "an array name with a blank is 400" 400 "$H_STATUS"
+h_req GET "$V/Volumes/nosuch/Actions/Oem/Hostd.Stop"
+check_eq "GET of an action is 405" 405 "$H_STATUS"
+h_req POST "$V/Volumes/nosuch/Actions/Oem/Hostd.Explode" --data '{}'
+check_eq "an unknown action is 404" 404 "$H_STATUS"
 h_req GET /metrics
 check_contains "/metrics counts the disks in Prometheus format" "hostd_disks $(echo "$got" | wc -l)" "$H_BODY"
 
