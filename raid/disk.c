@@ -308,3 +308,13 @@ const struct disk *disk_list_holder(const struct disk_list *l, const char *dev, 
         }
         return NULL;
 }
+
+bool disk_name_is_partition_of(const char *part, const char *disk) {
+        const char *rest = startswith(part, disk);
+        size_t n = strlen(disk);
+        if (!rest || n == 0)
+                return false;
+        if (disk[n - 1] >= '0' && disk[n - 1] <= '9' && *rest++ != 'p')
+                return false;
+        return *rest && strspn(rest, "0123456789") == strlen(rest);
+}

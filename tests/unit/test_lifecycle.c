@@ -147,6 +147,19 @@ static void destroy_of_a_stopped_array_finds_its_members_by_their_superblocks(vo
         raid_facts_done(&f);
 }
 
+/* hostd's monitor, when a disk the inventory did not list goes away: which
+ * members were on it, by the kernel's partition naming, not a name prefix */
+static void a_partition_name_is_not_a_prefix(void **state) {
+        assert_true(disk_name_is_partition_of("sda1", "sda"));
+        assert_true(disk_name_is_partition_of("sda12", "sda"));
+        assert_false(disk_name_is_partition_of("sdaa1", "sda"));
+        assert_false(disk_name_is_partition_of("sda", "sda"));
+        assert_true(disk_name_is_partition_of("nvme0n1p2", "nvme0n1"));
+        assert_false(disk_name_is_partition_of("nvme0n10p1", "nvme0n1"));
+        assert_false(disk_name_is_partition_of("nvme0n10", "nvme0n1"));
+        assert_false(disk_name_is_partition_of("nvme0n1p", "nvme0n1"));
+}
+
 /* The data array's fstab line must not stop a boot when the array is gone. */
 static void the_pools_fstab_line_does_not_hold_up_the_boot(void **state) {
         _cleanup_free_ char *line = fstab_data_line(FS_UUID, "/srv/pool", "xfs"), *key = fstab_key(FS_UUID);
@@ -200,6 +213,7 @@ int main(void) {
                 cmocka_unit_test(replace_takes_the_faulty_member_out_and_rebuilds_onto_the_new_disk),
                 cmocka_unit_test(destroy_touches_its_own_members_and_lines),
                 cmocka_unit_test(destroy_of_a_stopped_array_finds_its_members_by_their_superblocks),
+                cmocka_unit_test(a_partition_name_is_not_a_prefix),
                 cmocka_unit_test(the_pools_fstab_line_does_not_hold_up_the_boot),
                 cmocka_unit_test(destroy_drops_the_arrays_lines),
         };
