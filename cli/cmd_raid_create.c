@@ -53,20 +53,19 @@ static double elapsed(const struct timespec *t0) {
         return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void on_begin(void *userdata, size_t i, const struct plan_step *s) {
-        struct progress *p = userdata;
-        clock_gettime(CLOCK_MONOTONIC, &p->t0);
-        if (!p->ctx->json)
-                fprintf(stderr, "[%2zu/%zu] %s ...\n", i + 1, p->n, s->description);
-}
-
 /* the words create has always printed (and --json carries as "result") */
 static const char *create_word(enum outcome o) {
         return o == OUTCOME_CHANGED ? "done" : o == OUTCOME_UNCHANGED ? "already done" : outcome_name(o);
 }
 
-static void on_end(void *userdata, size_t i, const struct plan_step *s, enum outcome st, const char *msg) {
+static void on_step(void *userdata, size_t i, const struct plan_step *s, bool before, enum outcome st, const char *msg) {
         struct progress *p = userdata;
+        if (before) {
+                clock_gettime(CLOCK_MONOTONIC, &p->t0);
+                if (!p->ctx->json)
+                        fprintf(stderr, "[%2zu/%zu] %s ...\n", i + 1, p->n, s->description);
+                return;
+        }
         double secs = elapsed(&p->t0);
         if (p->ctx->json) {
                 json_object *o = json_object_new_object();
@@ -116,7 +115,7 @@ static int raid_create_run(struct cli_ctx *ctx, int argc, char **argv, struct er
         }
         _cleanup_json_ json_object *steps = json_object_new_array();
         struct progress prog = { .ctx = ctx, .n = p->n_steps, .steps = steps };
-        struct apply_opts o = { .step_begin = on_begin, .step_end = on_end, .userdata = &prog };
+        struct apply_opts o = { .progress = on_step, .userdata = &prog };
         size_t changed = 0;
         k = raid_apply(p, &o, &changed, e);
         if (ctx->json) {

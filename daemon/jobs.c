@@ -132,8 +132,9 @@ static void progress(struct work *w, size_t i, const char *description, enum out
         set_state(w, "Running", pct > 99 ? 99 : (int)pct, text);
 }
 
-static void on_step(void *userdata, size_t i, const struct plan_step *s, enum outcome o, const char *msg) {
-        progress(userdata, i, s->description, o);
+static void on_step(void *userdata, size_t i, const struct plan_step *s, bool before, enum outcome o, const char *msg) {
+        if (!before)
+                progress(userdata, i, s->description, o);
 }
 
 static int run_create(struct work *w, struct error *e) {
@@ -143,7 +144,7 @@ static int run_create(struct work *w, struct error *e) {
                 return k;
         if (p->errors)
                 return error_set(e, ERROR_REFUSED, "the plan has errors: %s", p->errors[0]);
-        struct apply_opts o = { .step_end = on_step, .userdata = w, .cancelled = stopping };
+        struct apply_opts o = { .progress = on_step, .userdata = w, .cancelled = stopping };
         size_t changed = 0;
         w->n_steps = p->n_steps;
         k = raid_apply(p, &o, &changed, e);

@@ -106,22 +106,19 @@ static size_t raid_step_index(const struct apply_plan *p, size_t raid_index) {
         return SIZE_MAX;
 }
 
-static void on_raid_begin(void *userdata, size_t ri, const struct plan_step *ps) {
+static void on_raid(void *userdata, size_t ri, const struct plan_step *ps, bool before, enum outcome o, const char *msg) {
         struct runner *r = userdata;
         size_t i = raid_step_index(r->p, ri);
-        if (i != SIZE_MAX)
+        if (i == SIZE_MAX)
+                return;
+        if (before)
                 step_begin(r, i);
-}
-
-static void on_raid(void *userdata, size_t ri, const struct plan_step *ps, enum outcome o, const char *msg) {
-        struct runner *r = userdata;
-        size_t i = raid_step_index(r->p, ri);
-        if (i != SIZE_MAX)
+        else
                 step_end(r, i, o, msg);
 }
 
 static int run_raid(struct runner *r, struct error *e) {
-        struct apply_opts ro = { .dry = r->o->dry, .step_begin = on_raid_begin, .step_end = on_raid, .userdata = r };
+        struct apply_opts ro = { .dry = r->o->dry, .progress = on_raid, .userdata = r };
         int k = raid_apply(r->p->raid, &ro, NULL, e);
         if (k < 0 && r->res[r->current].state == STEP_PENDING)
                 step_end(r, r->current, k, e->msg);

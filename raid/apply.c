@@ -256,8 +256,8 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                                          s->description);
                 }
                 c.msg[0] = '\0';
-                if (o.step_begin)
-                        o.step_begin(o.userdata, i, s);
+                if (o.progress)
+                        o.progress(o.userdata, i, s, true, OUTCOME_UNCHANGED, NULL);
                 int k = run[s->kind](&c, s, e);
                 if (k < 0) {
                         strv_free(c.created);
@@ -265,8 +265,8 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                 }
                 if (k == OUTCOME_CHANGED)
                         c.changed++;
-                if (o.step_end)
-                        o.step_end(o.userdata, i, s, (enum outcome)k, c.msg[0] ? c.msg : NULL);
+                if (o.progress)
+                        o.progress(o.userdata, i, s, false, (enum outcome)k, c.msg[0] ? c.msg : NULL);
         }
         strv_free(c.created);
         if (ret_changed)

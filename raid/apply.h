@@ -15,9 +15,10 @@ struct apply_opts {
         int wait_timeout_s;       /* for devices and udev links; 0: 60 */
         bool dry;                 /* only look: a step that would change something reports OUTCOME_CHANGED, runs nothing */
         unsigned only_kinds;      /* bit (1u << STEP_x) per step kind to run; 0: every step */
-        /* called before and after each step; msg says what was found or done */
-        void (*step_begin)(void *userdata, size_t index, const struct plan_step *s);
-        void (*step_end)(void *userdata, size_t index, const struct plan_step *s, enum outcome o, const char *msg);
+        /* called before each step (before: true) and after it with what it did;
+         * msg says what was found or done */
+        void (*progress)(void *userdata, size_t index, const struct plan_step *s, bool before, enum outcome o,
+                         const char *msg);
         void *userdata;
         /* asked before each step; true stops the run there with -ECANCELED */
         bool (*cancelled)(void *userdata);
