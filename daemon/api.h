@@ -63,7 +63,8 @@ void api_task_accepted(struct api_response *r, int64_t id);
  * task running raid/lifecycle.h; running: the array's state, NULL when stopped. */
 struct disk_list;
 struct md_status;
-void api_volume_delete(struct hostd *h, const struct api_request *req, struct api_response *r, const char *name);
+void api_volume_delete(struct hostd *h, const struct api_request *req, struct api_response *r, const char *name,
+                       bool running);
 void api_volume_action(struct hostd *h, const struct api_request *req, const char *name, const char *action,
                        const struct disk_list *l, const struct md_status *running, struct api_response *r);
 json_object *api_volume_actions_json(const char *volume_odata);

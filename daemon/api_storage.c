@@ -266,9 +266,12 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
         for (size_t i = 0; i < as->n; i++)
                 if (streq(volume_id(as->v[i]), p->segs[5])) {
                         if (streq(req->method, "DELETE"))
-                                return api_volume_delete(h, req, r, p->segs[5]);
+                                return api_volume_delete(h, req, r, p->segs[5], true);
                         return get ? api_json(r, 200, volume_json(as->v[i], l)) : api_method_not_allowed(r, "GET, DELETE");
                 }
+        /* a stopped array is destroyed from its members' superblocks, as hostctl does */
+        if (p->n == 6 && streq(req->method, "DELETE"))
+                return api_volume_delete(h, req, r, p->segs[5], false);
         api_not_found(r, req->path);
 }
 

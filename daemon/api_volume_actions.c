@@ -117,7 +117,16 @@ static void start(struct hostd *h, enum raid_verb verb, const char *array, json_
         api_task_accepted(r, id);
 }
 
-void api_volume_delete(struct hostd *h, const struct api_request *req, struct api_response *r, const char *name) {
+void api_volume_delete(struct hostd *h, const struct api_request *req, struct api_response *r, const char *name,
+                       bool running) {
+        if (!running) {
+                /* no such volume is 404 before any confirmation is asked for */
+                _cleanup_(life_plan_freep) struct life_plan *p = NULL;
+                struct error e = { 0 };
+                int k = jobs_plan_life(raid_verb_name(RAID_DESTROY), name, NULL, &p, &e);
+                if (k < 0)
+                        return answer_error(r, k, e.msg);
+        }
         if (!streq(req->confirm, name))
                 return api_error(r, 428, "PreconditionRequired",
                                  "deleting volume %s destroys its data: send the header 'X-Hostd-Confirm: %s'", name, name);

@@ -63,6 +63,8 @@ h_req GET /redfish/v1/TaskService/Tasks
 check_eq "no task was started by refused requests" 0 "$(echo "$H_BODY" | h_json 'd["Members@odata.count"]')"
 h_req DELETE "$V/Volumes/nosuch"
 check_eq "DELETE of a missing volume is 404" 404 "$H_STATUS"
+check_contains "... as hostctl raid destroy would say: a stopped array is destroyed from its superblocks" \
+    "no array named nosuch is running, and no disk carries a member of it" "$H_BODY"
 # the Volume actions (raid/lifecycle.h, the code of hostctl raid <verb>)
 h_req POST "$V/Volumes/nosuch/Actions/Volume.CheckConsistency" --data '{}'
 check_eq "CheckConsistency of a missing volume is 404" 404 "$H_STATUS"
