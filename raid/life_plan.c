@@ -196,10 +196,10 @@ static int plan_replace(struct life_plan *p, const struct raid_request *rq, cons
         const struct md_status *s = f->status;
         if (!rq->failed || !rq->with)
                 return error_set(e, -EINVAL, "replace needs the failed disk and the new one");
-        const struct disk *old = NULL;
-        for (size_t i = 0; f->inv && i < f->inv->n && !old; i++)
-                if (disk_matches_identity(&f->inv->disks[i], rq->failed))
-                        old = &f->inv->disks[i];
+        const struct disk *old = find_disk(f->inv, rq->failed, e);
+        if (!old && e->code == -EINVAL)
+                return e->code;   /* a kernel name: it may name another disk after a reboot */
+        *e = (struct error){ 0 };   /* a disk gone from the machine is what replace is for */
         const struct md_member *m = old ? member_on(s, f->inv, old) : NULL;
         /* a disk that is gone from the machine shows as the missing (or faulty) member */
         for (size_t i = 0; !old && !m && i < s->n_members; i++)

@@ -110,6 +110,11 @@ static void replace_refuses_a_failed_disk_that_is_no_member(void **state) {
                               &p, msg),
                          ERROR_REFUSED);
         assert_non_null(strstr(msg, "GONE0001 is not on this machine and /dev/md127 has no missing or faulty member"));
+        /* and a kernel name, which may be another disk after a reboot */
+        assert_int_equal(plan(RAID_REPLACE, &(struct raid_request){ .failed = "sdaa", .with = "PHLN0001P6AGN" }, "faulty",
+                              &p, msg),
+                         -EINVAL);
+        assert_non_null(strstr(msg, "name the disk by serial, WWN or by-id, not 'sdaa'"));
 }
 
 static void replace_takes_the_faulty_member_out_and_rebuilds_onto_the_new_disk(void **state) {
