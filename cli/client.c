@@ -1,4 +1,4 @@
-/* cli/client.c: one GET against hostd's API, errors as hostd wrote them. */
+/* cli/client.c: one request against hostd's API, errors as hostd wrote them. */
 #include "client.h"
 
 #include "lib/lazy_curl.h"
@@ -28,7 +28,24 @@ static size_t collect(char *data, size_t size, size_t n, void *userdata) {
         return len;
 }
 
+static int status_error(long status, const char *message_id) {
+        if (status == 400)
+                return -EINVAL;
+        if (status == 401 || status == 403)
+                return -EACCES;
+        if (status == 404)
+                return -ENOENT;
+        if (status == 428 || (status == 409 && message_id && endswith(message_id, ".ActionParameterValueConflict")))
+                return ERROR_REFUSED;
+        return status == 409 ? -EBUSY : -EIO;
+}
+
 int client_get_json(const char *host, const char *path, json_object **ret, struct error *e) {
+        return client_request_json(host, "GET", path, NULL, NULL, ret, e);
+}
+
+int client_request_json(const char *host, const char *method, const char *path, const char *body_text, const char *confirm,
+                        json_object **ret, struct error *e) {
         const char *sock = startswith(host, "unix://");
         if (!sock && !startswith(host, "https://") && !startswith(host, "http://"))
                 return error_set(e, -EINVAL, "--host %s: use unix:///PATH or https://HOST:PORT", host);
@@ -53,6 +70,16 @@ int client_get_json(const char *host, const char *path, json_object **ret, struc
         }
         if (ca)
                 curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+        struct curl_slist *headers = NULL;
+        _cleanup_free_ char *confirm_header = confirm ? strdup_printf("X-Hostd-Confirm: %s", confirm) : NULL;
+        if (body_text)
+                headers = curl_slist_append(headers, "Content-Type: application/json");
+        if (confirm_header)
+                headers = curl_slist_append(headers, confirm_header);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        if (body_text)
+                curl_easy_setopt(c, CURLOPT_POSTFIELDS, body_text);
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
         curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
         curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
@@ -61,19 +88,22 @@ int client_get_json(const char *host, const char *path, json_object **ret, struc
         long status = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_cleanup(c);
+        curl_slist_free_all(headers);
         _cleanup_free_ char *body = b.p;
         if (r != CURLE_OK)
                 return error_set(e, -ECONNREFUSED, "cannot reach hostd at %s: %s", host, curl_easy_strerror(r));
         json_object *o = NULL;
         struct error pe = { 0 };
         int k = body ? json_parse(body, b.n, &o, &pe) : error_set(&pe, -EBADMSG, "empty answer");
-        if (status != 200) {
+        if (status < 200 || status > 299) {
                 json_object *err = NULL;
-                const char *msg = NULL;
-                if (k >= 0 && json_object_object_get_ex(o, "error", &err))
+                const char *msg = NULL, *id = NULL;
+                if (k >= 0 && json_object_object_get_ex(o, "error", &err)) {
                         msg = json_get_string(err, "message");
-                k = error_set(e, status == 401 || status == 403 ? -EACCES : status == 404 ? -ENOENT : -EIO,
-                              "hostd at %s: HTTP %ld%s%s", host, status, msg ? ": " : "", msg ? msg : "");
+                        id = json_get_string(err, "code");
+                }
+                k = error_set(e, status_error(status, id), "hostd at %s: HTTP %ld%s%s", host, status, msg ? ": " : "",
+                              msg ? msg : "");
                 if (o)
                         json_object_put(o);
                 return k;

@@ -53,11 +53,14 @@ static double elapsed(const struct timespec *t0) {
         return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void on_step(void *userdata, size_t i, const struct plan_step *s, enum apply_state st, const char *msg) {
+/* the words create has always printed (and --json carries as "result") */
+static const char *create_word(enum outcome o) {
+        return o == OUTCOME_CHANGED ? "done" : o == OUTCOME_UNCHANGED ? "already done" : outcome_name(o);
+}
+
+static void on_step(void *userdata, size_t i, const struct plan_step *s, bool before, enum outcome st, const char *msg) {
         struct progress *p = userdata;
-        static const char *const words[] = { [APPLY_DONE] = "done", [APPLY_ALREADY] = "already done",
-                                             [APPLY_SKIPPED] = "skipped" };
-        if (st == APPLY_STARTING) {
+        if (before) {
                 clock_gettime(CLOCK_MONOTONIC, &p->t0);
                 if (!p->ctx->json)
                         fprintf(stderr, "[%2zu/%zu] %s ...\n", i + 1, p->n, s->description);
@@ -68,12 +71,12 @@ static void on_step(void *userdata, size_t i, const struct plan_step *s, enum ap
                 json_object *o = json_object_new_object();
                 json_add_string(o, "kind", step_kind_name(s->kind));
                 json_add_string(o, "description", s->description);
-                json_add_string(o, "result", words[st]);
+                json_add_string(o, "result", create_word(st));
                 json_add_string(o, "detail", msg);
                 json_object_object_add(o, "seconds", json_object_new_double(secs));
                 json_object_array_add(p->steps, o);
         } else
-                fprintf(stderr, "        %s%s%s (%.1f s)\n", words[st], msg ? ": " : "", msg ? msg : "", secs);
+                fprintf(stderr, "        %s%s%s (%.1f s)\n", create_word(st), msg ? ": " : "", msg ? msg : "", secs);
 }
 
 static int raid_create_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {

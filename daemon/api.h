@@ -41,7 +41,7 @@ void api_handle(struct hostd *h, const struct api_request *req, struct api_respo
 /* ---- for the api_*.c files ---------------------------------------------------- */
 
 /* Split "/redfish/v1/Systems/host" after /redfish/v1 into segments. */
-#define API_MAX_SEGS 10
+#define API_MAX_SEGS 12   /* /redfish/v1/.../Volumes/<name>/Actions/Oem/Hostd.<Verb>: 11 */
 struct api_path {
         char *segs[API_MAX_SEGS];
         size_t n;
@@ -61,6 +61,17 @@ void api_collection_add(json_object *coll, const char *member_id);
 json_object *api_body_object(const struct api_request *req, struct api_response *r);
 
 void api_storage(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+/* 202 with the Task and its Location. */
+void api_task_accepted(struct api_response *r, int64_t id);
+/* api_volume_actions.c: DELETE of a Volume (destroy) and its actions, each a
+ * task running raid/lifecycle.h; running: the array's state, NULL when stopped. */
+struct disk_list;
+struct md_status;
+void api_volume_delete(struct hostd *h, const struct api_request *req, struct api_response *r, const char *name,
+                       bool running);
+void api_volume_action(struct hostd *h, const struct api_request *req, const char *name, const char *action,
+                       const struct disk_list *l, const struct md_status *running, struct api_response *r);
+json_object *api_volume_actions_json(const char *volume_odata);
 void api_service(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
 void api_metrics(struct hostd *h, struct api_response *r);
 /* The VMs as Systems (api_vms.c): members of the Systems collection, and

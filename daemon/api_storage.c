@@ -1,6 +1,6 @@
 /* daemon/api_storage.c: Systems/host/Storage/md with its Drives (the inventory)
  * and Volumes (the md arrays); POST Volumes plans and starts a create task,
- * DELETE Volumes/<name> with X-Hostd-Confirm: <name> starts a delete task. */
+ * DELETE Volumes/<name> and the Volume actions are api_volume_actions.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -29,18 +29,6 @@ static const struct disk *find_drive(const struct disk_list *l, const char *id) 
         for (size_t i = 0; l && i < l->n; i++)
                 if (streq(drive_id(&l->disks[i]), id))
                         return &l->disks[i];
-        return NULL;
-}
-
-/* The disk that holds kernel device dev ("sdb1" or "sdb"). */
-static const struct disk *disk_of_dev(const struct disk_list *l, const char *dev) {
-        for (size_t i = 0; l && i < l->n; i++) {
-                if (streq(l->disks[i].name, dev))
-                        return &l->disks[i];
-                for (size_t j = 0; j < l->disks[i].n_partitions; j++)
-                        if (streq(l->disks[i].partitions[j].name, dev))
-                                return &l->disks[i];
-        }
         return NULL;
 }
 
@@ -90,7 +78,7 @@ static json_object *drive_json(const struct disk *d, const struct arrays_snap *a
         json_object *links = json_object_new_object(), *vols = json_object_new_array();
         for (size_t i = 0; i < a->n; i++)
                 for (size_t m = 0; m < a->v[i]->n_members; m++)
-                        if (disk_of_dev(l, a->v[i]->members[m].dev) == d) {
+                        if (disk_list_holder(l, a->v[i]->members[m].dev, NULL) == d) {
                                 _cleanup_free_ char *v = link_of(MD "/Volumes", a->v[i]->name ? a->v[i]->name : a->v[i]->kernel_name);
                                 json_object_array_add(vols, api_link(v));
                                 break;
@@ -154,7 +142,7 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         json_object *links = json_object_new_object(), *drives = json_object_new_array();
         json_object *members = json_object_new_array();
         for (size_t m = 0; m < s->n_members; m++) {
-                const struct disk *d = disk_of_dev(l, s->members[m].dev);
+                const struct disk *d = disk_list_holder(l, s->members[m].dev, NULL);
                 if (d) {
                         _cleanup_free_ char *dl = link_of(MD "/Drives", drive_id(d));
                         json_object_array_add(drives, api_link(dl));
@@ -168,6 +156,7 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         }
         json_object_object_add(links, "Drives", drives);
         json_object_object_add(o, "Links", links);
+        json_object_object_add(o, "Actions", api_volume_actions_json(odata));
         json_object *oem = json_object_new_object(), *hd = json_object_new_object();
         json_add_string(hd, "Device", s->kernel_name);
         json_add_string(hd, "UUID", s->uuid);
@@ -205,7 +194,6 @@ static json_object *storage_json(const struct disk_list *l, const struct arrays_
 }
 
 static void api_volumes_post(struct hostd *h, const struct api_request *req, struct api_response *r, const struct disk_list *l);
-static void api_volume_delete(struct hostd *h, const struct api_request *req, struct api_response *r, const char *name);
 
 void api_storage(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r) {
         _cleanup_(disks_snap_putp) struct disks_snap *ds = state_disks_get();
@@ -238,6 +226,14 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
                         json_object_array_add(a, md_status_to_json(as->v[i]));
                 json_object_object_add(o, "arrays", a);
                 return api_json(r, 200, o);
+        }
+        if (p->n >= 8 && streq(p->segs[3], "md") && streq(p->segs[4], "Volumes") && streq(p->segs[6], "Actions") &&
+            (p->n == 8 || (p->n == 9 && streq(p->segs[7], "Oem")))) {
+                const struct md_status *running = NULL;
+                for (size_t i = 0; i < as->n && !running; i++)
+                        if (streq(volume_id(as->v[i]), p->segs[5]))
+                                running = as->v[i];
+                return api_volume_action(h, req, p->segs[5], p->segs[p->n - 1], l, running, r);
         }
         if (!streq(p->segs[3], "md") || p->n > 6 || (p->n >= 5 && !streq(p->segs[4], "Drives") && !streq(p->segs[4], "Volumes")))
                 return api_not_found(r, req->path);
@@ -275,26 +271,16 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
         for (size_t i = 0; i < as->n; i++)
                 if (streq(volume_id(as->v[i]), p->segs[5])) {
                         if (streq(req->method, "DELETE"))
-                                return api_volume_delete(h, req, r, p->segs[5]);
+                                return api_volume_delete(h, req, r, p->segs[5], true);
                         return get ? api_json(r, 200, volume_json(as->v[i], l)) : api_method_not_allowed(r, "GET, DELETE");
                 }
+        /* a stopped array is destroyed from its members' superblocks, as hostctl does */
+        if (p->n == 6 && streq(req->method, "DELETE"))
+                return api_volume_delete(h, req, r, p->segs[5], false);
         api_not_found(r, req->path);
 }
 
 /* ---- POST and DELETE ---------------------------------------------------------- */
-
-static void task_accepted(struct api_response *r, int64_t id) {
-        _cleanup_free_ char *odata = strdup_printf("/redfish/v1/TaskService/Tasks/%lld", (long long)id);
-        json_object *o = json_object_new_object();
-        json_add_string(o, "@odata.id", odata);
-        json_add_string(o, "@odata.type", "#Task.v1_7_2.Task");
-        _cleanup_free_ char *ids = strdup_printf("%lld", (long long)id);
-        json_add_string(o, "Id", ids);
-        json_add_string(o, "TaskState", "Running");
-        json_add_int(o, "PercentComplete", 0);
-        api_json(r, 202, o);
-        r->location = TAKE_PTR(odata);
-}
 
 /* {"RAIDType","Links":{"Drives":[{"@odata.id"}]},"Name"} -> a storage spec. */
 static json_object *spec_from_volume(json_object *b, const struct disk_list *l, struct api_response *r) {
@@ -362,19 +348,5 @@ static void api_volumes_post(struct hostd *h, const struct api_request *req, str
         k = jobs_start_create(h->jobs, json_get_string(b, "Name"), body, &id, &e);
         if (k < 0)
                 return api_error(r, k == -EBUSY ? 409 : 500, k == -EBUSY ? "ResourceInUse" : "InternalError", "%s", e.msg);
-        task_accepted(r, id);
-}
-
-static void api_volume_delete(struct hostd *h, const struct api_request *req, struct api_response *r, const char *name) {
-        if (!streq(req->confirm, name))
-                return api_error(r, 428, "PreconditionRequired",
-                                 "deleting volume %s destroys its data: send the header 'X-Hostd-Confirm: %s'", name, name);
-        if (!h->jobs)
-                return api_error(r, 503, "ServiceTemporarilyUnavailable", "no job runner");
-        int64_t id = 0;
-        struct error e = { 0 };
-        int k = jobs_start_delete(h->jobs, name, &id, &e);
-        if (k < 0)
-                return api_error(r, k == -EBUSY ? 409 : 500, k == -EBUSY ? "ResourceInUse" : "InternalError", "%s", e.msg);
-        task_accepted(r, id);
+        api_task_accepted(r, id);
 }

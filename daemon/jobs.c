@@ -1,4 +1,5 @@
-/* daemon/jobs.c: worker threads around raid_apply and md_stop, journaled. */
+/* daemon/jobs.c: worker threads around raid_apply (create) and life_apply
+ * (the lifecycle operations, the same code hostctl runs), journaled. */
 #include "jobs.h"
 
 #include <pthread.h>
@@ -10,12 +11,11 @@
 #include "lib/json.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
-#include "lib/probe.h"
 #include "lib/store.h"
 #include "lib/strutil.h"
 #include "raid/apply.h"
 #include "raid/inventory.h"
-#include "raid/md.h"
+#include "raid/lifecycle.h"
 #include "raid/spec.h"
 
 void (*jobs_on_change)(void);
@@ -36,6 +36,7 @@ struct work {
         int64_t id;
         char *kind, *array, *body;
         size_t n_steps;
+        char *summary;            /* what the operation says when it is done */
 };
 
 int jobs_new(struct store *store, struct events *events, struct jobs **ret, struct error *e) {
@@ -124,16 +125,16 @@ static void set_state(struct work *w, const char *state, int pct, const char *ms
                 log_warning("task %lld: %s", (long long)w->id, e.msg);
 }
 
-static void on_step(void *userdata, size_t i, const struct plan_step *s, enum apply_state st, const char *msg) {
-        struct work *w = userdata;
-        (void)msg;
-        if (st == APPLY_STARTING)
-                return;
+static void progress(struct work *w, size_t i, const char *description, enum outcome o) {
         char text[512];
-        snprintf(text, sizeof text, "%s: %s", s->description,
-                 st == APPLY_ALREADY ? "already done" : st == APPLY_SKIPPED ? "skipped" : "done");
+        snprintf(text, sizeof text, "%s: %s", description, outcome_name(o));
         size_t pct = w->n_steps ? (i + 1) * 100 / w->n_steps : 100;
         set_state(w, "Running", pct > 99 ? 99 : (int)pct, text);
+}
+
+static void on_step(void *userdata, size_t i, const struct plan_step *s, bool before, enum outcome o, const char *msg) {
+        if (!before)
+                progress(userdata, i, s->description, o);
 }
 
 static int run_create(struct work *w, struct error *e) {
@@ -150,32 +151,47 @@ static int run_create(struct work *w, struct error *e) {
         return k < 0 ? k : 0;
 }
 
-static int run_delete(struct work *w, struct error *e) {
-        _cleanup_(md_status_freep) struct md_status *s = NULL;
-        int k = md_status_read(w->array, &s, e);
-        if (k == -ENOENT)
-                return 0;   /* already gone: deleting again changes nothing */
+/* "delete": what a destroy was called in the journal of an older hostd */
+static int verb_of(const char *kind, enum raid_verb *ret) {
+        return raid_verb_from_name(streq(kind, "delete") ? "destroy" : kind, ret);
+}
+
+int jobs_plan_life(const char *kind, const char *array, const char *body, struct life_plan **ret, struct error *e) {
+        enum raid_verb verb;
+        if (verb_of(kind, &verb) < 0)
+                return error_set(e, -EINVAL, "no operation %s", kind);
+        _cleanup_json_ json_object *o = NULL;
+        int k = body ? json_parse(body, strlen(body), &o, e) : 0;
+        struct raid_request rq;
+        if (k < 0 || (k = raid_request_from_json(o, verb, array, &rq, e)) < 0)
+                return k;
+        struct raid_facts f = { 0 };
+        if ((k = raid_facts_read(array, &f, e)) < 0)
+                return k;
+        k = life_plan_make(&rq, &f, ret, e);
+        raid_facts_done(&f);
+        return k;
+}
+
+static void on_life_step(void *userdata, size_t i, const struct life_step *s, enum outcome o, const char *msg) {
+        progress(userdata, i, s->description, o);
+}
+
+static int run_life(struct work *w, struct error *e) {
+        _cleanup_(life_plan_freep) struct life_plan *p = NULL;
+        int k = jobs_plan_life(w->kind, w->array, w->body, &p, e);
+        enum raid_verb verb = RAID_DESTROY;
+        if (k == -ENOENT && verb_of(w->kind, &verb) == 0 && verb == RAID_DESTROY) {
+                w->summary = strdup("the array is gone");
+                return 0;   /* destroyed already: destroying again changes nothing */
+        }
         if (k < 0)
                 return k;
-        _cleanup_free_ char *dev = strdup_printf("/dev/%s", s->kernel_name);
-        if (!dev)
-                return error_set(e, -ENOMEM, "out of memory");
-        _cleanup_free_ char *fs_uuid = probe_value(dev, "UUID");
-        set_state(w, "Running", 10, "stopping the array");
-        if ((k = md_stop(dev, e)) < 0)
+        struct life_opts o = { .step_end = on_life_step, .userdata = w, .cancelled = stopping };
+        w->n_steps = p->n_steps;
+        if ((k = life_apply(p, &o, NULL, e)) < 0)
                 return k;
-        /* what would bring it back, or hold up the next boot waiting for it */
-        if (s->uuid && (k = file_remove_lines("/etc/mdadm/mdadm.conf", s->uuid, e)) < 0)
-                return k;
-        _cleanup_free_ char *key = fs_uuid ? strdup_printf("UUID=%s ", fs_uuid) : NULL;
-        if (key && (k = file_remove_lines("/etc/fstab", key, e)) < 0)
-                return k;
-        for (size_t i = 0; i < s->n_members; i++) {
-                _cleanup_free_ char *m = strdup_printf("/dev/%s", s->members[i].dev);
-                set_state(w, "Running", 20 + (int)(70 * i / (s->n_members ? s->n_members : 1)), "erasing the md superblocks");
-                if (m && !s->members[i].missing && (k = md_zero_superblock(m, e)) < 0)
-                        return k;
-        }
+        w->summary = strdup(p->summary);
         return 0;
 }
 
@@ -195,6 +211,7 @@ static void finish(struct work *w) {
         free(w->kind);
         free(w->array);
         free(w->body);
+        free(w->summary);
         free(w);
 }
 
@@ -202,7 +219,7 @@ static void *worker(void *userdata) {
         struct work *w = userdata;
         struct error e = { 0 };
         _cleanup_free_ char *origin = strdup_printf("/redfish/v1/TaskService/Tasks/%lld", (long long)w->id);
-        int k = streq(w->kind, "create") ? run_create(w, &e) : run_delete(w, &e);
+        int k = streq(w->kind, "create") ? run_create(w, &e) : run_life(w, &e);
         if (jobs_on_change)
                 jobs_on_change();
         if (k == -ECANCELED) {
@@ -213,7 +230,7 @@ static void *worker(void *userdata) {
                 set_state(w, "Exception", 100, e.msg);
                 events_emit(w->jobs->events, "TaskFailed", "Critical", origin, "%s %s failed: %s", w->kind, w->array, e.msg);
         } else {
-                set_state(w, "Completed", 100, streq(w->kind, "create") ? "the array is as planned" : "the array is gone");
+                set_state(w, "Completed", 100, w->summary ? w->summary : "the array is as planned");
                 events_emit(w->jobs->events, "TaskCompleted", "OK", origin, "%s %s completed", w->kind, w->array);
         }
         finish(w);
@@ -276,8 +293,9 @@ int jobs_start_create(struct jobs *j, const char *array, const char *body, int64
         return start_new(j, "create", array, body, ret_id, e);
 }
 
-int jobs_start_delete(struct jobs *j, const char *array, int64_t *ret_id, struct error *e) {
-        return start_new(j, "delete", array, NULL, ret_id, e);
+int jobs_start_life(struct jobs *j, enum raid_verb verb, const char *array, const char *body, int64_t *ret_id,
+                    struct error *e) {
+        return start_new(j, raid_verb_name(verb), array, body, ret_id, e);
 }
 
 int jobs_resume(struct jobs *j, int64_t id, struct error *e) {

@@ -163,7 +163,7 @@ static void disk_removed(struct monitor *m, const char *name) {
                         bool mine = streq(dev, name);
                         for (size_t p = 0; d && !mine && p < d->n_partitions; p++)
                                 mine = streq(d->partitions[p].name, dev);
-                        if (!mine && !d && startswith(dev, name) && strlen(dev) > strlen(name))
+                        if (!mine && !d && disk_name_is_partition_of(dev, name))
                                 mine = true;   /* sdb1 on sdb, when the inventory did not list sdb */
                         if (mine) {
                                 member = true;

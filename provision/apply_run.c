@@ -108,15 +108,15 @@ static size_t raid_step_index(const struct apply_plan *p, size_t raid_index) {
         return SIZE_MAX;
 }
 
-static void on_raid(void *userdata, size_t ri, const struct plan_step *ps, enum apply_state st, const char *msg) {
+static void on_raid(void *userdata, size_t ri, const struct plan_step *ps, bool before, enum outcome o, const char *msg) {
         struct runner *r = userdata;
         size_t i = raid_step_index(r->p, ri);
         if (i == SIZE_MAX)
                 return;
-        if (st == APPLY_STARTING)
+        if (before)
                 step_begin(r, i);
         else
-                step_end(r, i, st == APPLY_DONE ? 1 : st == APPLY_SKIPPED ? 2 : 0, msg);
+                step_end(r, i, o, msg);
 }
 
 static int run_raid(struct runner *r, struct error *e) {

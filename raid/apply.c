@@ -1,18 +1,17 @@
 #include "apply.h"
 
-#include <blkid.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/exec.h"
 #include "lib/fileio.h"
 #include "lib/probe.h"
 #include "lib/strutil.h"
+#include "look.h"
 #include "md.h"
 #include "plan_select.h"
 
@@ -40,75 +39,17 @@ static const struct plan_disk *disk_of(const struct plan_array *a, const char *s
         return NULL;
 }
 
-static void sleep_ms(long ms) {
-        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-        nanosleep(&ts, NULL);
-}
-
-static int wait_for_path(const char *path, int timeout_s) {
-        for (long waited = 0; waited <= timeout_s * 1000L; waited += 100) {
-                if (access(path, F_OK) == 0)
-                        return 0;
-                sleep_ms(100);
-        }
-        return -ETIMEDOUT;
-}
-
-static bool udev_running(void) {
-        return access("/run/udev/control", F_OK) == 0;
-}
-
-static void udev_settle(void) {
-        if (!udev_running())
-                return;
-        _cleanup_(run_result_free) struct run_result r = { 0 };
-        struct error ignore = { 0 };
-        run_argv((const char *[]){ "udevadm", "settle", "--timeout=60", NULL }, &(struct run_opts){ .timeout_ms = 70000 },
-                 &r, &ignore);
-}
-
-/* Does the disk carry a GPT whose partition n is named `label`? */
-static bool has_partition(const char *dev, int n, const char *label) {
-        blkid_probe pr = blkid_new_probe_from_filename(dev);
-        if (!pr)
-                return false;
-        bool found = false;
-        blkid_probe_enable_partitions(pr, 1);
-        blkid_partlist pl = blkid_probe_get_partitions(pr);
-        blkid_parttable t = pl ? blkid_partlist_get_table(pl) : NULL;
-        if (t && streq(blkid_parttable_get_type(t), "gpt"))
-                for (int i = 0; i < blkid_partlist_numof_partitions(pl); i++) {
-                        blkid_partition part = blkid_partlist_get_partition(pl, i);
-                        if (blkid_partition_get_partno(part) == n && streq(blkid_partition_get_name(part), label))
-                                found = true;
-                }
-        blkid_free_probe(pr);
-        return found;
-}
-
-static bool has_any_signature(const char *dev) {
-        _cleanup_free_ char *type = probe_value(dev, "TYPE"), *pt = probe_value(dev, "PTTYPE");
-        return type || pt;
-}
-
-static bool file_contains(const char *path, const char *needle) {
-        _cleanup_free_ char *text = NULL;
-        struct error ignore = { 0 };
-        return path && read_file(path, 4 * 1024 * 1024, &text, NULL, &ignore) >= 0 && strstr(text, needle);
-}
-
-/* ---- one function per step kind: returns 1 done now, 0 already so,
- * 2 skipped, <0 error ------------------------------------------------------- */
+/* ---- one function per step kind: an enum outcome, or a negative errno ------ */
 
 static int do_wipe(struct ctx *c, const struct plan_step *s, struct error *e) {
         const char *dev = s->argv[2];
         if (!has_any_signature(dev))
-                return snprintf(c->msg, sizeof c->msg, "%s carries no signature", dev), 0;
+                return snprintf(c->msg, sizeof c->msg, "%s carries no signature", dev), OUTCOME_UNCHANGED;
         if (c->o->dry)
-                return snprintf(c->msg, sizeof c->msg, "%s carries a signature: wipe it", dev), 1;
+                return snprintf(c->msg, sizeof c->msg, "%s carries a signature: wipe it", dev), OUTCOME_CHANGED;
         _cleanup_(run_result_free) struct run_result r = { 0 };
         int k = run_checked((const char *const *)s->argv, NULL, &r, e);
-        return k < 0 ? k : 1;
+        return k < 0 ? k : OUTCOME_CHANGED;
 }
 
 static int do_partition(struct ctx *c, const struct plan_step *s, struct error *e) {
@@ -118,10 +59,10 @@ static int do_partition(struct ctx *c, const struct plan_step *s, struct error *
                 return error_set(e, -EINVAL, "step for disk %s: not in array %s", s->disk, s->array);
         if (has_partition(d->path, a->partition, a->name)) {
                 snprintf(c->msg, sizeof c->msg, "%s already has partition %d named %s", s->disk, a->partition, a->name);
-                return 0;
+                return OUTCOME_UNCHANGED;
         }
         if (c->o->dry)
-                return 1;
+                return OUTCOME_CHANGED;
         _cleanup_(run_result_free) struct run_result r = { 0 };
         int k = run_checked((const char *const *)s->argv, NULL, &r, e);
         if (k < 0)
@@ -131,32 +72,7 @@ static int do_partition(struct ctx *c, const struct plan_step *s, struct error *
         if (!part || wait_for_path(part, c->o->wait_timeout_s) < 0)
                 return error_set(e, -ETIMEDOUT, "partition %s did not appear within %d s", part ? part : "?",
                                  c->o->wait_timeout_s);
-        return 1;
-}
-
-/* The running array with this md name: by its /dev/md link, else by mdadm's
- * map, else by asking mdadm about each running array the map does not name
- * (udev may be slow or absent; an mdadm --detail is a fork and an exec). */
-static int find_array(const char *name, char **ret_kname) {
-        struct error ignore = { 0 };
-        if (md_resolve(name, ret_kname, &ignore) == 0)
-                return 1;
-        _cleanup_strv_free_ char **arrays = NULL, **map = NULL;
-        if (md_list(&arrays, &ignore) < 0 || md_map_read(&map, &ignore) < 0)
-                return 0;
-        for (char **a = arrays; a && *a; a++) {
-                const char *mapped = NULL;
-                for (char **m = map; m && m[0] && m[1] && !mapped; m += 2)
-                        if (streq(m[0], *a))
-                                mapped = m[1];
-                _cleanup_(md_status_freep) struct md_status *st = NULL;
-                if (mapped ? streq(mapped, name)
-                           : md_status_read(*a, &st, &ignore) == 0 && streq(st->name, name)) {
-                        *ret_kname = strdup(*a);
-                        return *ret_kname ? 1 : 0;
-                }
-        }
-        return 0;
+        return OUTCOME_CHANGED;
 }
 
 static int member_paths(const struct plan_array *a, char ***ret) {
@@ -172,9 +88,9 @@ static int do_create(struct ctx *c, const struct plan_step *s, struct error *e) 
         const struct plan_array *a = array_of(c, s->array);
         _cleanup_free_ char *kname = NULL;
         if (find_array(s->array, &kname) > 0)
-                return snprintf(c->msg, sizeof c->msg, "/dev/md/%s is running as %s", s->array, kname), 0;
+                return snprintf(c->msg, sizeof c->msg, "/dev/md/%s is running as %s", s->array, kname), OUTCOME_UNCHANGED;
         if (c->o->dry)
-                return 1;
+                return OUTCOME_CHANGED;
         _cleanup_strv_free_ char **members = NULL;
         if (!a || member_paths(a, &members) < 0)
                 return error_set(e, -ENOMEM, "out of memory");
@@ -186,13 +102,13 @@ static int do_create(struct ctx *c, const struct plan_step *s, struct error *e) 
                 if (md_assemble(s->array, members, e) < 0)
                         return error_prefix(e, "assemble /dev/md/%s", s->array);
                 snprintf(c->msg, sizeof c->msg, "assembled from the superblocks an earlier run wrote");
-                return 1;
+                return OUTCOME_CHANGED;
         }
         if (md_create(s->argv, e) < 0)
                 return e->code;
         if (strv_push(&c->created, s->array) < 0)
                 return error_set(e, -ENOMEM, "out of memory");
-        return 1;
+        return OUTCOME_CHANGED;
 }
 
 static int do_wait(struct ctx *c, const struct plan_step *s, struct error *e) {
@@ -202,7 +118,7 @@ static int do_wait(struct ctx *c, const struct plan_step *s, struct error *e) {
         if (!c->o->dry)
                 udev_settle();
         if (access(link, F_OK) == 0)
-                return 0;
+                return OUTCOME_UNCHANGED;
         if (c->o->dry)
                 return find_array(s->array, &kname) > 0 ? 0 : 1;
         if (find_array(s->array, &kname) <= 0)
@@ -210,14 +126,14 @@ static int do_wait(struct ctx *c, const struct plan_step *s, struct error *e) {
         /* udev makes the link from mdadm's map; give it a moment, then make
          * it as mdadm itself does where there is no udev */
         if (udev_running() && wait_for_path(link, 10) == 0)
-                return 0;
+                return OUTCOME_UNCHANGED;
         _cleanup_free_ char *target = strdup_printf("../%s", kname);
         if (mkdir("/dev/md", 0755) < 0 && errno != EEXIST)
                 return error_set(e, -errno, "cannot make /dev/md: %s", strerror(errno));
         if (!target || (symlink(target, link) < 0 && errno != EEXIST))
                 return error_set(e, -errno, "cannot link %s: %s", link, strerror(errno));
         snprintf(c->msg, sizeof c->msg, "linked %s to %s", link, kname);
-        return 0;
+        return OUTCOME_UNCHANGED;
 }
 
 static int do_mkfs(struct ctx *c, const struct plan_step *s, struct error *e) {
@@ -229,12 +145,12 @@ static int do_mkfs(struct ctx *c, const struct plan_step *s, struct error *e) {
          * earlier run made is a filesystem of the planned type ours. */
         bool fresh = strv_contains(c->created, s->array);
         if (!fresh && a && type && streq(type, a->fs_type))
-                return snprintf(c->msg, sizeof c->msg, "%s already holds %s", dev, type), 0;
+                return snprintf(c->msg, sizeof c->msg, "%s already holds %s", dev, type), OUTCOME_UNCHANGED;
         if (!fresh && type)
                 return error_set(e, ERROR_REFUSED, "%s holds %s, not the planned %s: refusing to make a filesystem over it",
                                  dev, type, a ? a->fs_type : "?");
         if (c->o->dry)
-                return 1;
+                return OUTCOME_CHANGED;
         _cleanup_strv_free_ char **argv = NULL;
         for (size_t i = 0; s->argv[i]; i++) {
                 if (strv_push(&argv, s->argv[i]) < 0)
@@ -247,12 +163,11 @@ static int do_mkfs(struct ctx *c, const struct plan_step *s, struct error *e) {
                 snprintf(c->msg, sizeof c->msg, "the new array showed a stale %s signature: overwritten", type);
         _cleanup_(run_result_free) struct run_result r = { 0 };
         int k = run_checked((const char *const *)argv, &(struct run_opts){ .timeout_ms = 600000 }, &r, e);
-        return k < 0 ? k : 1;
+        return k < 0 ? k : OUTCOME_CHANGED;
 }
 
 static char *etc_path(const struct ctx *c, const char *rel) {
-        const char *root = c->o->root ? c->o->root : "/";
-        return strdup_printf("%s%s%s", root, endswith(root, "/") ? "" : "/", rel);
+        return root_path(c->o->root, rel);
 }
 
 /* Add `line` to a file unless a line containing `key` is there already. */
@@ -264,13 +179,13 @@ static int do_mdadm_conf(struct ctx *c, const struct plan_step *s, struct error 
                 struct error ignore = { 0 };
                 if (md_detail_brief(dev, &line, c->o->dry ? &ignore : e) < 0) {
                         if (c->o->dry)
-                                return 1;
+                                return OUTCOME_CHANGED;
                         return e->code;
                 }
                 const char *uuid = strstr(line, "UUID=");
                 if (c->o->dry) {
                         if (!file_contains(conf, uuid ? uuid : line))
-                                return 1;
+                                return OUTCOME_CHANGED;
                         continue;
                 }
                 int k = file_ensure_line(conf, uuid ? uuid : line, line, "# written by hostd: arrays by UUID\n", e);
@@ -280,7 +195,7 @@ static int do_mdadm_conf(struct ctx *c, const struct plan_step *s, struct error 
         }
         if (!changed)
                 snprintf(c->msg, sizeof c->msg, "%s lists every array", conf);
-        return changed;
+        return changed ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
 static int do_fstab(struct ctx *c, const struct plan_step *s, struct error *e) {
@@ -288,44 +203,35 @@ static int do_fstab(struct ctx *c, const struct plan_step *s, struct error *e) {
         _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", s->array), *fstab = etc_path(c, "etc/fstab");
         _cleanup_free_ char *uuid = dev ? probe_value(dev, "UUID") : NULL;
         if (c->o->dry && (!uuid || !file_contains(fstab, uuid)))
-                return 1;
+                return OUTCOME_CHANGED;
         if (!a || !uuid)
                 return error_set(e, -ENOENT, "%s has no filesystem UUID yet", dev ? dev : s->array);
-        _cleanup_free_ char *key = strdup_printf("UUID=%s ", uuid);
-        _cleanup_free_ char *line = strdup_printf("UUID=%s %s %s defaults 0 2", uuid, a->fs_mount, a->fs_type);
+        _cleanup_free_ char *key = fstab_key(uuid), *line = fstab_data_line(uuid, a->fs_mount, a->fs_type);
         if (!key || !line)
                 return error_set(e, -ENOMEM, "out of memory");
         int k = file_ensure_line(fstab, key, line, "", e);
         if (k == 0)
                 snprintf(c->msg, sizeof c->msg, "%s has UUID=%s", fstab, uuid);
-        return k;
+        return k < 0 ? k : k ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
 static int do_mount(struct ctx *c, const struct plan_step *s, struct error *e) {
         const char *mountpoint = s->argv[2];
         if (path_is_mounted(mountpoint))
-                return snprintf(c->msg, sizeof c->msg, "%s is mounted", mountpoint), 0;
+                return snprintf(c->msg, sizeof c->msg, "%s is mounted", mountpoint), OUTCOME_UNCHANGED;
         if (c->o->dry)
-                return 1;
+                return OUTCOME_CHANGED;
         if (mkdir_p(mountpoint, 0755, e) < 0)
                 return e->code;
         _cleanup_(run_result_free) struct run_result r = { 0 };
         int k = run_checked((const char *const *)s->argv, NULL, &r, e);
-        return k < 0 ? k : 1;
+        return k < 0 ? k : OUTCOME_CHANGED;
 }
 
 static int do_initramfs(struct ctx *c, const struct plan_step *s, struct error *e) {
         if (c->changed == 0)
-                return snprintf(c->msg, sizeof c->msg, "no array changed"), 0;
-        if (c->o->dry)
-                return 1;
-        _cleanup_(run_result_free) struct run_result r = { 0 };
-        int k = run_checked((const char *const *)s->argv, &(struct run_opts){ .timeout_ms = 30 * 60 * 1000 }, &r, e);
-        if (k == -ENOENT) {
-                snprintf(c->msg, sizeof c->msg, "this system has no update-initramfs");
-                return 2;
-        }
-        return k < 0 ? k : 1;
+                return snprintf(c->msg, sizeof c->msg, "no array changed"), OUTCOME_UNCHANGED;
+        return initramfs_refresh(c->o->root, c->o->dry, c->msg, sizeof c->msg, e);
 }
 
 int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_changed, struct error *e) {
@@ -351,17 +257,16 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                 }
                 c.msg[0] = '\0';
                 if (o.progress)
-                        o.progress(o.userdata, i, s, APPLY_STARTING, NULL);
+                        o.progress(o.userdata, i, s, true, OUTCOME_UNCHANGED, NULL);
                 int k = run[s->kind](&c, s, e);
                 if (k < 0) {
                         strv_free(c.created);
                         return error_prefix(e, "step %zu (%s)", i + 1, s->description);
                 }
-                if (k == 1)
+                if (k == OUTCOME_CHANGED)
                         c.changed++;
                 if (o.progress)
-                        o.progress(o.userdata, i, s, k == 1 ? APPLY_DONE : k == 2 ? APPLY_SKIPPED : APPLY_ALREADY,
-                                   c.msg[0] ? c.msg : NULL);
+                        o.progress(o.userdata, i, s, false, (enum outcome)k, c.msg[0] ? c.msg : NULL);
         }
         strv_free(c.created);
         if (ret_changed)

@@ -7,22 +7,18 @@
 #include <stddef.h>
 
 #include "lib/error.h"
+#include "lib/outcome.h"
 #include "plan.h"
-
-enum apply_state {
-        APPLY_STARTING,           /* about to run the step */
-        APPLY_DONE,               /* it ran and changed the machine */
-        APPLY_ALREADY,            /* the machine already was so: nothing ran */
-        APPLY_SKIPPED,            /* not for this machine (no update-initramfs, ...) */
-};
 
 struct apply_opts {
         const char *root;         /* where etc/mdadm/mdadm.conf and etc/fstab live; NULL: "/" */
         int wait_timeout_s;       /* for devices and udev links; 0: 60 */
-        bool dry;                 /* only look: a step that would change something reports APPLY_DONE, runs nothing */
+        bool dry;                 /* only look: a step that would change something reports OUTCOME_CHANGED, runs nothing */
         unsigned only_kinds;      /* bit (1u << STEP_x) per step kind to run; 0: every step */
-        /* called before and after each step; msg says what was found or done */
-        void (*progress)(void *userdata, size_t index, const struct plan_step *s, enum apply_state st, const char *msg);
+        /* called before each step (before: true) and after it with what it did;
+         * msg says what was found or done */
+        void (*progress)(void *userdata, size_t index, const struct plan_step *s, bool before, enum outcome o,
+                         const char *msg);
         void *userdata;
         /* asked before each step; true stops the run there with -ECANCELED */
         bool (*cancelled)(void *userdata);

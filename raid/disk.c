@@ -290,3 +290,31 @@ const struct disk *disk_list_find(const struct disk_list *l, const char *id) {
         }
         return NULL;
 }
+
+const struct disk *disk_list_holder(const struct disk_list *l, const char *dev, const struct disk_partition **ret_part) {
+        for (size_t i = 0; dev && l && i < l->n; i++) {
+                const struct disk *d = &l->disks[i];
+                if (streq(d->name, dev)) {
+                        if (ret_part)
+                                *ret_part = NULL;
+                        return d;
+                }
+                for (size_t j = 0; j < d->n_partitions; j++)
+                        if (streq(d->partitions[j].name, dev)) {
+                                if (ret_part)
+                                        *ret_part = &d->partitions[j];
+                                return d;
+                        }
+        }
+        return NULL;
+}
+
+bool disk_name_is_partition_of(const char *part, const char *disk) {
+        const char *rest = startswith(part, disk);
+        size_t n = strlen(disk);
+        if (!rest || n == 0)
+                return false;
+        if (disk[n - 1] >= '0' && disk[n - 1] <= '9' && *rest++ != 'p')
+                return false;
+        return *rest && strspn(rest, "0123456789") == strlen(rest);
+}

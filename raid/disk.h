@@ -153,6 +153,20 @@ int disk_compute_in_use(struct disk *d);
  * (or its last component); NULL when none matches. */
 const struct disk *disk_list_find(const struct disk_list *l, const char *id);
 
+/* The disk that holds kernel block device dev ("sdb", "sdb1", "nvme0n1p2"),
+ * and in *ret_part (may be NULL) the partition when dev is one: by the
+ * inventory's partition lists, which the kernel's sysfs filled with each
+ * disk's own partitions; never by name prefix, for which sda would hold
+ * sdaa1 and nvme0n1 nvme0n10p1. NULL when no disk of the list holds it. */
+const struct disk *disk_list_holder(const struct disk_list *l, const char *dev, const struct disk_partition **ret_part);
+
+/* Is part the kernel's name for a partition of disk ("sdb1" of "sdb",
+ * "nvme0n1p2" of "nvme0n1"), by the kernel's exact naming rule: digits after
+ * the disk's name, or "p" and digits when that name ends in a digit. Only for
+ * when neither sysfs nor the inventory can tell (the disk is gone already):
+ * "sdaa1" is no partition of "sda", nor "nvme0n10p1" of "nvme0n1". */
+bool disk_name_is_partition_of(const char *part, const char *disk);
+
 /* ---- JSON ------------------------------------------------------------------ */
 
 enum { DISK_JSON_SOURCES = 1 << 0 };

@@ -63,6 +63,20 @@ h_req GET /redfish/v1/TaskService/Tasks
 check_eq "no task was started by refused requests" 0 "$(echo "$H_BODY" | h_json 'd["Members@odata.count"]')"
 h_req DELETE "$V/Volumes/nosuch"
 check_eq "DELETE of a missing volume is 404" 404 "$H_STATUS"
+check_contains "... as hostctl raid destroy would say: a stopped array is destroyed from its superblocks" \
+    "no array named nosuch is running, and no disk carries a member of it" "$H_BODY"
+# the Volume actions (raid/lifecycle.h, the code of hostctl raid <verb>)
+h_req POST "$V/Volumes/nosuch/Actions/Volume.CheckConsistency" --data '{}'
+check_eq "CheckConsistency of a missing volume is 404" 404 "$H_STATUS"
+h_req POST "$V/Volumes/nosuch/Actions/Oem/Hostd.Assemble" --data '{}'
+check_eq "Assemble of an array no disk carries is 404" 404 "$H_STATUS"
+check_contains "and says so as hostctl raid assemble does" "no disk carries a member of an array named nosuch" "$H_BODY"
+h_req POST "$V/Volumes/bad%20name/Actions/Oem/Hostd.Assemble" --data '{}'
+check_eq "an array name with a blank is 400" 400 "$H_STATUS"
+h_req GET "$V/Volumes/nosuch/Actions/Oem/Hostd.Stop"
+check_eq "GET of an action is 405" 405 "$H_STATUS"
+h_req POST "$V/Volumes/nosuch/Actions/Oem/Hostd.Explode" --data '{}'
+check_eq "an unknown action is 404" 404 "$H_STATUS"
 h_req GET /metrics
 check_contains "/metrics counts the disks in Prometheus format" "hostd_disks $(echo "$got" | wc -l)" "$H_BODY"
 
@@ -75,6 +89,18 @@ check_eq "hostctl --host raid status --json: the same as in-process" "$("$HOSTCT
 err=$("$HOSTCTL" --host "unix://$H_SOCK" raid create --yes 2>&1); rc=$?
 check_eq "a command hostd does not serve yet refuses --host (exit 1)" 1 "$rc"
 check_contains "... and says to run it on the machine itself" "hostd does not serve 'hostctl raid create' yet" "$err"
+# hostctl raid <verb> --host: the Volume actions, with hostd's answer as the error
+err=$("$HOSTCTL" --host "unix://$H_SOCK" raid assemble nosuch 2>&1); rc=$?
+check_eq "hostctl --host raid assemble of an array nobody carries exits 1" 1 "$rc"
+check_contains "... with the planner's words, as in-process" "no disk carries a member of an array named nosuch" "$err"
+check_contains "... which are the same in-process" "no disk carries a member of an array named nosuch" \
+    "$("$HOSTCTL" raid assemble nosuch 2>&1)"
+err=$("$HOSTCTL" --host "unix://$H_SOCK" raid scrub nosuch 2>&1); rc=$?
+check_eq "hostctl --host raid scrub of a missing array exits 1 (404)" "1 HTTP 404" "$rc $(grep -o 'HTTP 404' <<<"$err")"
+err=$("$HOSTCTL" --host "unix://$H_SOCK" raid replace nosuch --failed A1 --with B2 --wait 2>&1); rc=$?
+check_eq "--wait with --host is a usage error (exit 2)" 2 "$rc"
+h_req GET /redfish/v1/TaskService/Tasks
+check_eq "no task was started by the refused actions" 0 "$(echo "$H_BODY" | h_json 'd["Members@odata.count"]')"
 err=$("$HOSTCTL" --host "unix://$H_TMP/nope.sock" disks 2>&1); rc=$?
 check_eq "hostctl --host with no hostd there exits 1" 1 "$rc"
 check_contains "and says it cannot reach hostd" "cannot reach hostd at unix://$H_TMP/nope.sock" "$err"

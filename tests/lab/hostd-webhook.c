@@ -8,7 +8,8 @@
  *   hostd-webhook subscribe SOCKET URL  POST an EventService subscription to
  *       hostd's Unix socket (the guest has no curl).
  *   hostd-webhook request SOCKET METHOD PATH [BODY]  any request; prints
- *       "HTTP <status>" and the body; exit 0 for 2xx.
+ *       "HTTP <status>" and the body; exit 0 for 2xx. $HOSTD_CONFIRM, when
+ *       set, goes as the X-Hostd-Confirm header (DELETE of a Volume).
  * Build: cc -o hostd-webhook hostd-webhook.c -lmicrohttpd -ludev -lcurl */
 #include <curl/curl.h>
 #include <libudev.h>
@@ -124,6 +125,11 @@ static int request(const char *sock, const char *method, const char *path, const
         snprintf(url, sizeof url, "http://localhost%s", path);
         CURL *c = curl_easy_init();
         struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+        char confirm[256];
+        if (getenv("HOSTD_CONFIRM")) {
+                snprintf(confirm, sizeof confirm, "X-Hostd-Confirm: %s", getenv("HOSTD_CONFIRM"));
+                h = curl_slist_append(h, confirm);
+        }
         curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);

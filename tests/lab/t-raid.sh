@@ -9,7 +9,12 @@
 #   reboot  the same names and UUIDs and data come back; destroy
 #   kill    on fresh disks: kill -9 hostctl during several steps of create,
 #           run it again: the same end state each time
-# Env: HOSTCTL, KILL_STEPS (default "2 9 14 15 17"), the lab.sh knobs.
+#   life    on fresh small disks: add-spare, remove, replace (and its refusal
+#           of a disk that is no member), grow, scrub, stop, assemble and
+#           destroy of a RAID 5, once with hostctl and once through hostd's
+#           Volume actions; what each left is compared
+# Env: HOSTCTL, HOSTD, KILL_STEPS (default "2 9 14 15 17"), RAID_LAB_ONLY_LIFE=1 (only the
+# life boot, while working on it), the lab.sh knobs.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # small disks: a rebuild copies a whole member, at ~20 MB/s under TCG
@@ -19,16 +24,33 @@ export LAB_SSD_SIZE=${LAB_SSD_SIZE:-2G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
 # shellcheck source=../host/tap.sh
 . "$HERE/../host/tap.sh"
 HOSTCTL=${HOSTCTL:-$LAB_REPO/build/hostctl}
+HOSTD=${HOSTD:-$LAB_REPO/build/hostd}
 KILL_STEPS=${KILL_STEPS:-"2 9 14 15 17"}
 
 if why=$(lab_skip_reason); then skip "RAID lab" "$why"; tap_done; exit 0; fi
 [ -x "$HOSTCTL" ] || { skip "RAID lab" "no $HOSTCTL: build it first"; tap_done; exit 0; }
+[ -x "$HOSTD" ] || { skip "RAID lab" "no $HOSTD: build it first"; tap_done; exit 0; }
 T0=$SECONDS
+WEBHOOK=$(mktemp /tmp/hostd-webhook.XXXXXX)
+${CC:-cc} -O2 -o "$WEBHOOK" "$HERE/hostd-webhook.c" -lmicrohttpd -ludev -lcurl ||
+    { fail "build the lab's request tool (hostd-webhook)"; tap_done; exit 1; }
 lab_init
-lab_stage "$HOSTCTL:/usr/local/bin/hostctl"
+trap 'lab_cleanup; rm -f "$WEBHOOK"' EXIT
+lab_stage "$HOSTCTL:/usr/local/bin/hostctl" "$HOSTD:/usr/local/sbin/hostd" "$WEBHOOK:/usr/local/bin/hostd-webhook"
 cp "$HERE/r630-lab.yaml" "$LAB_SHARE/"
+cat > "$LAB_SHARE/life.yaml" << 'EOF'
+# t-raid's life boot: a small RAID 5 that hostctl and hostd each take through its life
+storage:
+  homehost: r630-lab
+  arrays:
+    - name: life
+      level: raid5
+      chunk: 64K
+      disks: {serials: [WFK00ABC, WFK01ABC, WFK02ABC]}
+      filesystem: {type: ext4, mount: /srv/life, label: life}
+EOF
 lab_env "KILL_STEPS=$KILL_STEPS"
-for phase in create reboot kill; do cp "$HERE/guest/raid.sh" "$LAB_SHARE/run-$phase.sh"; done
+for phase in create reboot kill life; do cp "$HERE/guest/raid.sh" "$LAB_SHARE/run-$phase.sh"; done
 O=$LAB_SHARE/out
 
 out() { cat "$O/$1.out" 2> /dev/null; }
@@ -36,6 +58,7 @@ rc() { cat "$O/$1.rc" 2> /dev/null || echo missing; }
 # jq-like: py EXPR FILE -> print(EXPR) with d = the JSON in FILE
 py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2" 2> /dev/null || echo "(unreadable)"; }
 
+if [ "${RAID_LAB_ONLY_LIFE:-}" != 1 ]; then
 # ---- boot 1: create and keep alive -----------------------------------------------------
 rc=0
 LAB_UDEV=1 lab_boot_bg create "$HERE/guest/raid.sh"
@@ -139,6 +162,57 @@ for k in $KILL_STEPS; do
 done
 check "one kill hit the creation of the data array, which was then stopped" \
     sh -c "cat '$O'/kill-*.stopped 2> /dev/null | grep -q 'stopped /dev/md/data'"
+fi
+
+# ---- boot 4: each lifecycle operation through hostctl and through hostd's API ----------------
+LAB_HDD_SIZE=256M lab_reset_disks
+rc=0
+T4=$SECONDS
+LAB_UDEV=1 lab_boot life "$HERE/guest/raid.sh" > /dev/null || rc=$?
+check_eq "boot life: guest script exit 0" 0 "$rc"
+# what a step left, the same for either front end: the array (level, devices,
+# degraded, each member's kernel name, role and state), which disks carry a
+# superblock naming it, its mdadm.conf lines, its fstab line (UUIDs out)
+left() {
+    python3 - "$O/life-$1-$2" << 'PY' 2> /dev/null || echo "(unreadable)"
+import json, re, sys
+f = sys.argv[1]
+rc = open(f + ".status-rc").read().strip()
+if rc == "0":
+    a = json.load(open(f + ".status"))["arrays"][0]
+    arr = "%s/%d/degraded %d: %s" % (a["level"], a["raid_disks"], a["degraded"],
+        " ".join(sorted("%s:%s:%s" % (m["dev"], m["role"], m["state"]) for m in a["members"])))
+else:
+    arr = "not running"
+sb = " ".join(l.split()[0] + "=" + (l.split()[1] if len(l.split()) > 1 else "-") for l in open(f + ".sb"))
+fstab = re.sub(r"UUID=\S+", "UUID=*", open(f + ".fstab").read().strip()) or "-"
+print("%s | superblocks %s | mdadm.conf lines %s | fstab %s" % (arr, sb, open(f + ".conf").read().strip(), fstab))
+PY
+}
+for step in created spare removed replaced refused grown scrubbed stopped assembled destroyed; do
+    echo "# $step (hostctl): $(left cli $step)"
+    check_eq "life: after $step, hostd's API left what hostctl left" "$(left cli $step)" "$(left api $step)"
+done
+for op in add-spare remove replace grow scrub stop assemble destroy; do
+    check_eq "life: hostctl raid $op exits 0" 0 "$(rc "life-cli-$op")"
+    check_contains "life: the API's $op is a task that completed" '"TaskState":"Completed"' \
+        "$(tr -d ' \n' < "$O/life-api-$op.task" 2> /dev/null)"
+done
+check_contains "life: the pool's fstab line has nofail and a device timeout" "defaults,nofail,x-systemd.device-timeout=30s 0 2" \
+    "$(cat "$O/life-cli-created.fstab" 2> /dev/null)"
+check_contains "life: add-spare: one spare" ":spare:" "$(left cli spare)"
+check_contains "life: replace: not degraded, 3 devices" "raid5/3/degraded 0" "$(left cli replaced)"
+check_eq "life: replace with a --failed disk that is no member: refused (exit 3)" 3 "$(rc life-cli-replace-refused)"
+check_contains "... naming the disk and the members" "disk WFK05ABC is not a member of /dev/md" \
+    "$(cat "$O/life-cli-replace-refused.err" 2> /dev/null)"
+check_contains "... and the API answers 409 with the same words" "disk WFK05ABC is not a member of /dev/md" \
+    "$(cat "$O/life-api-replace-refused.out" 2> /dev/null)"
+check_contains "... 409" "HTTP 409" "$(cat "$O/life-api-replace-refused.out" 2> /dev/null)"
+check_contains "life: grow: 4 devices" "raid5/4/degraded 0" "$(left cli grown)"
+check_contains "life: stop: not running" "not running" "$(left cli stopped)"
+check_eq "life: destroy: no array, no superblock on its disks, no mdadm.conf or fstab line" \
+    "not running | superblocks hdd0=- hdd1=- hdd2=- hdd3=- | mdadm.conf lines 0 | fstab -" "$(left cli destroyed)"
+echo "# t-raid: the life boot took $((SECONDS - T4)) s"
 lab_report
 echo "# t-raid: $((SECONDS - T0)) s in all"
 tap_done

@@ -1,5 +1,5 @@
 # guest/raid.sh - the RAID lab scenario, run inside the virtual R630 (sh).
-# Phases (LAB_PHASE): create, reboot, kill. Each command's stdout, stderr and
+# Phases (LAB_PHASE): create, reboot, kill, life. Each command's stdout, stderr and
 # exit status land in the share's out/<phase>-<name>.{out,err,rc}; the host
 # (t-raid.sh) asserts them. @@CHECK lines cover what is simpler to see here.
 . /lab/lib.sh
@@ -169,6 +169,100 @@ kill)
         run "status-$k" "$H" raid status --json
         run "again-$k" "$H" raid create --spec "$SPEC" --yes --json
     done
+    ;;
+life)
+    # Each lifecycle operation once through hostctl (T=cli) and once through
+    # hostd's API (T=api), on the same small RAID 5 of the same disks, one
+    # after the other; after each, snap records what the machine shows
+    # (array, superblocks, mdadm.conf, fstab) for the host to compare.
+    LSPEC=/mnt/host/life.yaml
+    S=/run/hostd/hostd.sock
+    V=/redfish/v1/Systems/host/Storage/md/Volumes/life
+    D=/redfish/v1/Systems/host/Storage/md/Drives
+    mkdir -p /run/hostd
+    hostd --state-dir /tmp/hostd --socket $S --pid-file /run/hostd/hostd.pid > "$O/life-hostd.out" 2>&1 &
+    i=0; while [ ! -S $S ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    snap() {  # snap T STEP
+        f=$O/life-$1-$2
+        "$H" raid status life --json > "$f.status" 2> /dev/null
+        echo $? > "$f.status-rc"
+        grep -c 'name=[^ ]*:life ' /etc/mdadm/mdadm.conf > "$f.conf"
+        grep ' /srv/life ' /etc/fstab > "$f.fstab"
+        for b in hdd0 hdd1 hdd2 hdd3; do
+            printf '%s %s\n' "$b" "$(mdadm --examine "$(lab_part "$(lab_disk $b)" 1)" 2> /dev/null |
+                sed -n 's/^ *Name : [^:]*:\([^ ]*\).*/\1/p')"
+        done > "$f.sb"
+    }
+    api() {  # api NAME METHOD PATH [BODY]: the request, then its task until it ends
+        name=$1
+        shift
+        hostd-webhook request $S "$@" > "$O/life-api-$name.out"
+        echo $? > "$O/life-api-$name.rc"
+        task=$(grep -o '/redfish/v1/TaskService/Tasks/[0-9]*' "$O/life-api-$name.out" | head -1)
+        [ -n "$task" ] || return 1
+        i=0
+        while [ $i -lt 1200 ]; do
+            hostd-webhook request $S GET "$task" > "$O/life-api-$name.task"
+            grep -q '"TaskState": *"\(Completed\|Exception\)"' "$O/life-api-$name.task" && break
+            sleep 0.25
+            i=$((i + 1))
+        done
+    }
+    ref() { echo "{\"@odata.id\": \"$D/$1\"}"; }
+    for T in cli api; do
+        run "$T-create" "$H" raid create --spec "$LSPEC" --yes --assume-clean
+        wait_idle life 120
+        snap $T created
+        if [ $T = cli ]; then run cli-add-spare "$H" raid add-spare life --disk WFK03ABC --wipe
+        else api add-spare POST "$V/Actions/Oem/Hostd.AddSpare" "{\"Drive\": $(ref WFK03ABC), \"Wipe\": true}"; fi
+        lab_settle
+        snap $T spare
+        if [ $T = cli ]; then run cli-remove "$H" raid remove life --disk WFK03ABC
+        else api remove POST "$V/Actions/Oem/Hostd.Remove" "{\"Drive\": $(ref WFK03ABC)}"; fi
+        snap $T removed
+        # a member fails; the removed disk replaces it
+        mdadm /dev/md/life --fail "/dev/$(basename "$(lab_part "$(lab_disk hdd1)" 1)")" > /dev/null 2>&1
+        sleep 1
+        if [ $T = cli ]; then run cli-replace "$H" raid replace life --failed WFK01ABC --with WFK03ABC
+        else api replace POST "$V/Actions/Oem/Hostd.Replace" \
+            "{\"FailedDrive\": $(ref WFK01ABC), \"ReplacementDrive\": $(ref WFK03ABC)}"; fi
+        sleep 1
+        wait_idle life 300
+        snap $T replaced
+        # a healthy array, and a --failed disk that is no member: refused
+        if [ $T = cli ]; then run cli-replace-refused "$H" raid replace life --failed WFK05ABC --with WFK01ABC
+        else hostd-webhook request $S POST "$V/Actions/Oem/Hostd.Replace" \
+            "{\"FailedDrive\": $(ref WFK05ABC), \"ReplacementDrive\": $(ref WFK01ABC)}" > "$O/life-api-replace-refused.out"; fi
+        snap $T refused
+        # grow onto the disk the replace took out
+        if [ $T = cli ]; then run cli-grow "$H" raid grow life --add WFK01ABC
+        else api grow POST "$V/Actions/Volume.ChangeRAIDLayout" \
+            "{\"Drives\": [$(ref WFK00ABC), $(ref WFK02ABC), $(ref WFK03ABC), $(ref WFK01ABC)]}"; fi
+        sleep 1
+        wait_idle life 600
+        snap $T grown
+        if [ $T = cli ]; then run cli-scrub "$H" raid scrub life
+        else api scrub POST "$V/Actions/Volume.CheckConsistency" '{}'; fi
+        sleep 1
+        wait_idle life 300
+        snap $T scrubbed
+        umount /srv/life
+        if [ $T = cli ]; then run cli-stop "$H" raid stop life
+        else api stop POST "$V/Actions/Oem/Hostd.Stop" '{}'; fi
+        lab_settle
+        snap $T stopped
+        if [ $T = cli ]; then run cli-assemble "$H" raid assemble life
+        else api assemble POST "$V/Actions/Oem/Hostd.Assemble" '{}'; fi
+        lab_settle
+        wait_idle life 60
+        snap $T assembled
+        if [ $T = cli ]; then run cli-destroy "$H" raid destroy life --yes
+        else HOSTD_CONFIRM=life api destroy DELETE "$V"; fi
+        lab_settle
+        snap $T destroyed
+    done
+    kill "$(cat /run/hostd/hostd.pid)"
+    wait
     ;;
 esac
 lab_finish
