@@ -20,7 +20,7 @@ DEB_HYPERVISOR := libvirt-dev libxml2-dev libvirt-daemon-system libvirt-clients 
 PKGS_HYPERVISOR:= libvirt libxml-2.0
 
 # hostd/: the daemon (HTTP API, jobs in SQLite, webhooks) and its test clients and benchmark
-DEB_DAEMON     := libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libcrypt-dev redfishtool python3-sushy \
+DEB_DAEMON     := libmicrohttpd-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libcrypt-dev redfishtool python3-sushy \
                   wrk openssl curl busybox-static
 PKGS_DAEMON    := libmicrohttpd sqlite3 libcurl libcrypt
 

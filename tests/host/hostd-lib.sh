@@ -30,12 +30,20 @@ h_req() {  # h_req METHOD PATH [curl args...]
     H_STATUS=$(curl -s -o "$H_TMP/body" -w '%{http_code}' -X "$m" --unix-socket "$H_SOCK" "${ct[@]}" "$@" "http://localhost$p")
     H_BODY=$(cat "$H_TMP/body")
 }
-# h_tls_files USER PASSWORD: a self-signed cert.pem/key.pem for localhost and
-# a users file (mode 0600, as hostd requires) in $H_TMP
+# h_tls_files USER PASSWORD [USER PASSWORD...]: a self-signed cert.pem/key.pem
+# for localhost and a users file (mode 0600, as hostd requires) in $H_TMP
 h_tls_files() {
     openssl req -x509 -newkey rsa:2048 -nodes -keyout "$H_TMP/key.pem" -out "$H_TMP/cert.pem" -days 2 \
         -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-    echo "$1:$(openssl passwd -6 "$2")" > "$H_TMP/users"; chmod 600 "$H_TMP/users"
+    : > "$H_TMP/users"; chmod 600 "$H_TMP/users"
+    while [ $# -ge 2 ]; do echo "$1:$(openssl passwd -6 "$2")" >> "$H_TMP/users"; shift 2; done
+}
+# h_tls_conf PORT [LINE...]: $H_TMP/hostd.conf for TLS on 127.0.0.1:PORT with
+# those files, and the extra lines
+h_tls_conf() {
+    printf 'listen: "127.0.0.1:%s"\ntls_cert: %s\ntls_key: %s\nusers_file: %s\n' \
+        "$1" "$H_TMP/cert.pem" "$H_TMP/key.pem" "$H_TMP/users" > "$H_TMP/hostd.conf"
+    shift; [ $# = 0 ] || printf '%s\n' "$@" >> "$H_TMP/hostd.conf"
 }
 # a free TCP port on loopback
 h_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -11,17 +11,8 @@ set -uo pipefail
 . "$(dirname "$0")/hostd-lib.sh"
 
 port=$(h_free_port)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$H_TMP/key.pem" -out "$H_TMP/cert.pem" -days 2 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-{ echo "admin:$(openssl passwd -6 'admin pass')"; echo "bob:$(openssl passwd -6 'bob pass')"; } > "$H_TMP/users"
-chmod 600 "$H_TMP/users"
-cat > "$H_TMP/hostd.conf" <<EOC
-listen: "127.0.0.1:$port"
-tls_cert: $H_TMP/cert.pem
-tls_key: $H_TMP/key.pem
-users_file: $H_TMP/users
-sessions_per_user: 3
-EOC
+h_tls_files admin 'admin pass' bob 'bob pass'
+h_tls_conf "$port" 'sessions_per_user: 3'
 h_start --config "$H_TMP/hostd.conf" || { fail "hostd starts with TLS"; tap_done; exit 1; }
 ok "hostd starts with TLS on 127.0.0.1:$port"
 U=https://localhost:$port/redfish/v1

@@ -17,18 +17,8 @@ sqlite3 "$H_TMP/state/hostd.db" "CREATE TABLE subscriptions (id INTEGER PRIMARY 
 chmod 600 "$H_TMP/state/hostd.db"
 
 port=$(h_free_port)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$H_TMP/key.pem" -out "$H_TMP/cert.pem" -days 2 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-{ echo "alice:$(openssl passwd -6 'alice pass')"; echo "bob:$(openssl passwd -6 'bob pass')"; } > "$H_TMP/users"
-chmod 600 "$H_TMP/users"
-cat > "$H_TMP/hostd.conf" <<EOC
-listen: "127.0.0.1:$port"
-tls_cert: $H_TMP/cert.pem
-tls_key: $H_TMP/key.pem
-users_file: $H_TMP/users
-subscriptions_per_user: 3
-subscriptions_max: 5
-EOC
+h_tls_files alice 'alice pass' bob 'bob pass'
+h_tls_conf "$port" 'subscriptions_per_user: 3' 'subscriptions_max: 5'
 h_start --config "$H_TMP/hostd.conf" || { fail "hostd starts"; tap_done; exit 1; }
 ok "hostd starts on a database from before subscriptions had owners"
 S=/redfish/v1/EventService/Subscriptions
