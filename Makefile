@@ -4,6 +4,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 SANITIZE   ?=
 CC         ?= cc
+NPROC      := $(shell nproc 2>/dev/null || echo 2)
 
 BUILD      := build$(if $(filter thread,$(SANITIZE)),-tsan,$(if $(SANITIZE),-san))$(if $(filter clang%,$(notdir $(CC))),-clang)
 # Libraries through pkg-config; the list is in deps.mk.
@@ -104,11 +105,11 @@ check-host: $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
 check-lab: $(BINS)
 	@$(TEST_ENV) tests/run-tests.sh lab
 check: deps
-	@$(MAKE) --no-print-directory $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
 	@$(TEST_ENV) tests/run-tests.sh unit host lab
 
 demo: deps
-	@$(MAKE) --no-print-directory $(BINS)
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BINS)
 	@$(TEST_ENV) tests/lab/demo.sh
 
 bench: $(BINS)
