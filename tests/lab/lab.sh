@@ -113,6 +113,8 @@
 #                 another one reuses its lock (LAB_LOCK_FD_HELD)
 #   LAB_LOCK_WAIT seconds to wait for the lock (default 3600)
 #   LAB_BOOT_TIMEOUT  seconds per lab_boot_disks boot (default 600)
+#   LAB_FW_CFG    lab_boot_disks: a QEMU -fw_cfg item for the guest, e.g.
+#                 name=opt/hostd-lab/action,string=destroy-pool
 #   LAB_OVMF_CODE LAB_OVMF_VARS  UEFI firmware and NVRAM template of
 #                 lab_boot_disks --uefi (default /usr/share/OVMF/OVMF_*_4M.fd)
 
@@ -680,6 +682,7 @@ lab_boot_disks() {
         done
     fi
     lab__disk_args "$without ${LAB_OMIT_DISKS:-}" boot
+    [ -z "${LAB_FW_CFG:-}" ] || LAB__ARGS+=(-fw_cfg "$LAB_FW_CFG")
 
     LAB__PHASE=$phase LAB__KILLED='' LAB__T0=$(lab__now)
     lab__launch "$limit" "$phase"

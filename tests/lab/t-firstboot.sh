@@ -10,6 +10,9 @@
 #             runs a container
 #   no-ssd0   the first OS disk pulled (throw-away overlay): it still boots
 #   uefi      (FIRMWARE=uefi or LAB_UEFI=1) OVMF boots the ESP mirror
+#   destroy   (full scenario) the operator retires the pool: containerd stopped, the pool
+#             unmounted, `hostctl raid destroy data --yes` (lab-action.sh)
+#   after-destroy  the next boot reaches multi-user without the pool
 # The Debian root filesystem comes from build-rootfs.sh (debootstrap, cached).
 # Env: HOSTCTL, HOSTD, LAB_SCENARIO (full|demo), the lab.sh knobs.
 set -euo pipefail
@@ -37,6 +40,7 @@ SHA=$(sha256sum "$ROOTFS" | cut -d' ' -f1)
 lab_init
 lab_stage "$HOSTCTL:/usr/local/bin/hostctl" "$HOSTD:/usr/local/bin/hostd"
 lab_share "$ROOTFS" rootfs.tar
+lab_share "$HERE/guest/lab-action.sh" lab-action
 # the project's example spec, with this image
 sed -e "s|^\(  image: \).*|\1file:///mnt/host/rootfs.tar|" -e "s|^\(  sha256: \).*|\1\"$SHA\"|" \
     -e '/^hypervisor:/,/^  pool_mount:/d' "$LAB_REPO/examples/r630.yaml" > "$LAB_SHARE/host.yaml"
@@ -121,6 +125,26 @@ if [ "${FIRMWARE:-}" = uefi ] || [ "${LAB_UEFI:-1}" = 1 ]; then
     rc=0
     lab_boot_disks uefi --uefi --snapshot || rc=$?
     boot_checks uefi 0
+fi
+
+# ---- the pool destroyed from the CLI; the next boot must not wait for it ----------------
+# (not in the demo: it leaves the machine provisioned)
+if [ "$SCENARIO" = full ]; then
+rc=0
+LAB_FW_CFG=name=opt/hostd-lab/action,string=destroy-pool lab_boot_disks destroy || rc=$?
+check_eq "destroy: the boot report came" ok "$LAB_STATUS"
+check_eq "destroy: the errand arrived" destroy-pool "$(report destroy 'action ' | grep '^action ' | cut -d' ' -f2)"
+check_eq "destroy: containerd stopped, the pool unmounted, hostctl raid destroy exited 0" "" \
+    "$(report destroy stop-runtime!)$(report destroy umount!)$(report destroy destroy!)"
+check_contains "destroy: hostctl raid destroy data --json names the array" '"data"' "$(report destroy 'destroy ')"
+check_eq "destroy: no /srv/pool line left in fstab" "" "$(report destroy fstab-pool)"
+check_eq "destroy: mdadm.conf keeps the two OS arrays" "mdadm-arrays 2" "$(report destroy mdadm-arrays)"
+rc=0
+lab_boot_disks after-destroy || rc=$?
+boot_checks after-destroy 0
+check_contains "after-destroy: /srv/pool is not mounted" "mount! /srv/pool not mounted" "$(report after-destroy 'mount!')"
+check_eq "after-destroy: the two OS arrays run, the RAID 5 is gone" "2 0" \
+    "$(marker after-destroy MDSTAT | grep -c ' : active raid1 ') $(marker after-destroy MDSTAT | grep -c ' : active.* raid5 ')"
 fi
 # ---- the report: what an operator would look at ----------------------------------------
 {

@@ -62,6 +62,10 @@ ls /target/boot > "$O/target-boot"
 grep -c 'root=UUID=' /target/boot/grub/grub.cfg > "$O/target-grub-linux-lines"
 blkid -s UUID -o value /dev/md/os > "$O/root-uuid"
 ls /target/etc/systemd/system/multi-user.target.wants/ > "$O/target-wants"
+# the errand a later boot may be given (lab-action.sh: the destroy boot);
+# busybox has no install(1)
+cp /mnt/host/lab-action /target/usr/local/lib/lab-report.d/zz-lab-action
+chmod 0755 /target/usr/local/lib/lab-report.d/zz-lab-action
 umount /target
 for d in ssd0 ssd1; do
     dd if="$(lab_disk $d)" bs=512 count=1 2> /dev/null | grep -c GRUB > "$O/mbr-$d"

@@ -1,0 +1,45 @@
+#!/bin/sh
+# lab-action - an errand the host gives one boot of the installed system
+# through QEMU's fw_cfg (lab_boot_disks with LAB_FW_CFG); t-firstboot.sh
+# puts it among the boot report's hooks (lab-report.d, after the report's own
+# lines, before the power-off).  Output: "@@R <key> <line>@@" as the other
+# hooks; "@@R <key>! ..." when a command failed.  Every boot it also prints
+# how the pool's mount unit ended (pool-unit, pool-journal).
+#   destroy-pool  what an operator does to retire the pool: stop the runtime
+#                 that keeps its root there, unmount it, `hostctl raid
+#                 destroy data --yes`; then show the fstab and mdadm.conf
+#                 lines that are left (the next boot must not wait for it).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# every boot: how the pool's mount unit ended (systemd's own account)
+systemctl show srv-pool.mount -p ActiveState -p Result 2> /dev/null | tr '\n' ' ' |
+    sed 's|^|@@R pool-unit |; s|$|@@|'
+echo
+journalctl -b -o short-monotonic --no-pager -u srv-pool.mount 2> /dev/null | tail -n 5 |
+    sed 's|^|@@R pool-journal |; s|$|@@|'
+raw=/sys/firmware/qemu_fw_cfg/by_name/opt/hostd-lab/action/raw
+modprobe qemu_fw_cfg 2> /dev/null
+[ -r "$raw" ] || { echo "@@R action none@@"; exit 0; }
+action=$(cat "$raw")
+echo "@@R action $action@@"
+tmp=$(mktemp -d)
+run() {   # run KEY CMD...: as build-rootfs.sh's hook (stdout on one line)
+    key=$1
+    shift
+    rc=0
+    timeout 240 "$@" > "$tmp/out" 2> "$tmp/err" || rc=$?
+    tr -d '\n' < "$tmp/out" | sed "s|^|@@R $key |; s|\$|@@|"
+    echo
+    [ "$rc" = 0 ] || { sed "s|^|@@R $key! |; s|\$|@@|" "$tmp/err"; echo "@@R $key! rc=$rc@@"; }
+}
+case $action in
+    destroy-pool)
+        run stop-runtime systemctl stop containerd.service
+        run umount umount /srv/pool
+        run destroy hostctl raid destroy data --yes --json
+        grep -E '^[^#].*[[:space:]]/srv/pool[[:space:]]' /etc/fstab | sed 's|^|@@R fstab-pool |; s|$|@@|'
+        grep -c '^ARRAY' /etc/mdadm/mdadm.conf | sed 's|^|@@R mdadm-arrays |; s|$|@@|'
+        sync
+        ;;
+    *) echo "@@R action! unknown action '$action'@@" ;;
+esac
+rm -rf "$tmp"
