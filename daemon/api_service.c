@@ -84,7 +84,8 @@ static void service_root(struct hostd *h, struct api_response *r) {
                 json_add_string(o, "UUID", facts.uuid);
         json_object_object_add(o, "Systems", api_link("/redfish/v1/Systems"));
         json_object_object_add(o, "SessionService", api_link("/redfish/v1/SessionService"));
-        json_object_object_add(o, "TaskService", api_link("/redfish/v1/TaskService"));
+        /* the ServiceRoot schema names the TaskService link "Tasks" */
+        json_object_object_add(o, "Tasks", api_link("/redfish/v1/TaskService"));
         json_object_object_add(o, "EventService", api_link("/redfish/v1/EventService"));
         json_object *links = json_object_new_object();
         json_object_object_add(links, "Sessions", api_link(SESSIONS));

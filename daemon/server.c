@@ -200,13 +200,22 @@ static enum auth_result authenticate(struct listener *l, struct MHD_Connection *
         const char *token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-Token");
         if (token)
                 return auth_session_check(l->h->auth, token, user, user_len) ? AUTH_OK : AUTH_DENIED;
+        /* a Basic header verified lately costs no crypt(3) (auth_basic_cache.h) */
+        const char *header = NULL;
+        size_t header_len = 0;
+        if (MHD_lookup_connection_value_n(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION,
+                                          strlen(MHD_HTTP_HEADER_AUTHORIZATION), &header, &header_len) == MHD_YES &&
+            header && auth_basic_recall(l->h->auth, header, header_len, user, user_len))
+                return AUTH_OK;
         char name[80];
         _cleanup_free_ char *pass = NULL;
         if (!basic_credentials(c, name, sizeof name, &pass))
                 return AUTH_DENIED;
         enum auth_result r = auth_login(l->h->auth, name, pass, client, ret_retry_after);
-        if (r == AUTH_OK)
+        if (r == AUTH_OK) {
                 snprintf(user, user_len, "%s", name);
+                auth_basic_remember(l->h->auth, header, header_len, name);
+        }
         explicit_bzero(pass, strlen(pass));
         return r;
 }
