@@ -344,7 +344,7 @@ static void api_volumes_post(struct hostd *h, const struct api_request *req, str
                 return api_error(r, k == -EINVAL ? 400 : 500, k == -EINVAL ? "PropertyValueError" : "InternalError", "%s", e.msg);
         if (p->errors) {
                 _cleanup_free_ char *all = strv_join(p->errors, "; ");
-                return api_error(r, 409, "ResourceCannotBeCreated", "the plan has errors, nothing was written: %s", all);
+                return api_error(r, 409, "ResourceCreationConflict", "the plan has errors, nothing was written: %s", all);
         }
         int64_t id = 0;
         k = jobs_start_create(h->jobs, json_get_string(b, "Name"), body, &id, &e);

@@ -11,7 +11,8 @@ DMTF JSON schema of its @odata.type, and against what DSP0266 asks of it.
       Check one Redfish error body: the redfish-error schema, and that every
       MessageId is a Base message added in the version the id names or before.
 
-Prints one line per check, "PASS<TAB>what" or "FAIL<TAB>what: why", for the
+Prints one line per check, "PASS<TAB>what" or "FAIL<TAB>what: why" (and with
+--list "PATH<TAB>path" for each resource walked), for the
 shell test to count. Exit status 0 when nothing failed. Stdlib and
 python3-jsonschema only.
 """
@@ -185,7 +186,7 @@ def metadata_namespaces(sock):
     return {i.get("Namespace") for i in root.iterfind("edmx:Reference/edmx:Include", ns)}
 
 
-def walk(sock, schemas):
+def walk(sock, schemas, list_paths=False):
     namespaces = metadata_namespaces(sock)
     todo, seen = ["/redfish/v1/"], set()
     while todo:
@@ -194,6 +195,8 @@ def walk(sock, schemas):
         if key in seen:
             continue
         seen.add(key)
+        if list_paths:
+            print("PATH\t" + path, flush=True)
         status, headers, body = get(sock, path)
         if status != 200:
             report(False, f"{path}: GET answered {status}")
@@ -237,6 +240,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--schemas", required=True)
     ap.add_argument("--socket")
+    ap.add_argument("--list", action="store_true", help="also print PATH<TAB>path of each resource walked")
     ap.add_argument("--check")
     ap.add_argument("--check-error")
     ap.add_argument("--message-ids", nargs="*", help="check these MessageIds against the Base registry")
@@ -254,7 +258,7 @@ def main():
         for mid in a.message_ids:
             report(message_id_known(messages, mid), f"MessageId {mid} is in the Base registry at its version")
     elif a.socket:
-        walk(a.socket, schemas)
+        walk(a.socket, schemas, a.list)
     else:
         ap.error("give --socket, --check, --check-error or --message-ids")
     return 1 if failures else 0
