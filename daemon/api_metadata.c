@@ -38,6 +38,36 @@ static const struct schema_type {
         { "Message", "v1_1_2" },
 };
 
+/* hostd's own types (DSP0266: $metadata references OEM namespaces too): the
+ * Oem.Hostd objects of the resources above and the two resources Redfish has
+ * no schema for, served at API_OEM_CSDL. Open types: their properties are
+ * what api_*.c writes, documented in README.md. */
+static const char *const oem_namespaces[] = { "Hostd.v1_0_0", "HostdContainers.v1_0_0", "HostdEventLog.v1_0_0" };
+static const char oem_csdl[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<edmx:Edmx xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\" Version=\"4.0\">\n"
+        "  <edmx:Reference Uri=\"" API_DMTF_SCHEMAS "Resource_v1.xml\">\n"
+        "    <edmx:Include Namespace=\"Resource\"/>\n"
+        "    <edmx:Include Namespace=\"Resource.v1_0_0\"/>\n"
+        "  </edmx:Reference>\n"
+        "  <edmx:DataServices>\n"
+        "    <Schema xmlns=\"http://docs.oasis-open.org/odata/ns/edm\" Namespace=\"Hostd.v1_0_0\">\n"
+        "      <ComplexType Name=\"ServiceRoot\" BaseType=\"Resource.OemObject\" OpenType=\"true\"/>\n"
+        "      <ComplexType Name=\"ComputerSystem\" BaseType=\"Resource.OemObject\" OpenType=\"true\"/>\n"
+        "      <ComplexType Name=\"Drive\" BaseType=\"Resource.OemObject\" OpenType=\"true\"/>\n"
+        "      <ComplexType Name=\"Volume\" BaseType=\"Resource.OemObject\" OpenType=\"true\"/>\n"
+        "      <ComplexType Name=\"Task\" BaseType=\"Resource.OemObject\" OpenType=\"true\"/>\n"
+        "      <ComplexType Name=\"EventService\" BaseType=\"Resource.OemObject\" OpenType=\"true\"/>\n"
+        "    </Schema>\n"
+        "    <Schema xmlns=\"http://docs.oasis-open.org/odata/ns/edm\" Namespace=\"HostdContainers.v1_0_0\">\n"
+        "      <EntityType Name=\"HostdContainers\" BaseType=\"Resource.v1_0_0.Resource\" OpenType=\"true\"/>\n"
+        "    </Schema>\n"
+        "    <Schema xmlns=\"http://docs.oasis-open.org/odata/ns/edm\" Namespace=\"HostdEventLog.v1_0_0\">\n"
+        "      <EntityType Name=\"HostdEventLog\" BaseType=\"Resource.v1_0_0.Resource\" OpenType=\"true\"/>\n"
+        "    </Schema>\n"
+        "  </edmx:DataServices>\n"
+        "</edmx:Edmx>\n";
+
 static const struct schema_type *type_named(const char *name, size_t len) {
         for (size_t i = 0; i < ELEMENTSOF(types); i++)
                 if (strlen(types[i].name) == len && strncmp(types[i].name, name, len) == 0)
@@ -80,6 +110,10 @@ static char *metadata_csdl(void) {
                         fprintf(f, "    <edmx:Include Namespace=\"%s.%s\"/>\n", t->name, t->version);
                 fputs("  </edmx:Reference>\n", f);
         }
+        fputs("  <edmx:Reference Uri=\"" API_OEM_CSDL "\">\n", f);
+        for (size_t i = 0; i < ELEMENTSOF(oem_namespaces); i++)
+                fprintf(f, "    <edmx:Include Namespace=\"%s\"/>\n", oem_namespaces[i]);
+        fputs("  </edmx:Reference>\n", f);
         fputs("  <edmx:Reference Uri=\"" API_DMTF_SCHEMAS "RedfishExtensions_v1.xml\">\n"
               "    <edmx:Include Namespace=\"RedfishExtensions.v1_0_0\" Alias=\"Redfish\"/>\n"
               "  </edmx:Reference>\n"
@@ -137,9 +171,19 @@ static void service_document(struct hostd *h, const struct api_request *req, str
         api_json(r, 200, o);
 }
 
+static void xml(struct api_response *r, char *text) {
+        if (!text)
+                return api_error(r, 500, "InternalError", "out of memory");
+        r->status = 200;
+        r->content_type = "application/xml";
+        r->body = text;
+        r->body_len = strlen(text);
+}
+
 bool api_metadata_handle(struct hostd *h, const struct api_request *req, struct api_response *r) {
         bool odata = streq(req->path, "/redfish/v1/odata"), metadata = streq(req->path, "/redfish/v1/$metadata");
-        if (!odata && !metadata)
+        bool oem = streq(req->path, API_OEM_CSDL);
+        if (!odata && !metadata && !oem)
                 return false;
         if (!streq(req->method, "GET")) {
                 api_method_not_allowed(r, "GET");
@@ -149,14 +193,6 @@ bool api_metadata_handle(struct hostd *h, const struct api_request *req, struct 
                 service_document(h, req, r);
                 return true;
         }
-        char *csdl = metadata_csdl();
-        if (!csdl) {
-                api_error(r, 500, "InternalError", "out of memory");
-                return true;
-        }
-        r->status = 200;
-        r->content_type = "application/xml";
-        r->body = csdl;
-        r->body_len = strlen(csdl);
+        xml(r, metadata ? metadata_csdl() : strdup(oem_csdl));
         return true;
 }

@@ -25,6 +25,7 @@ static const struct route {
         { "/redfish/v1", "GET" },
         { "/redfish/v1/odata", "GET" },
         { "/redfish/v1/$metadata", "GET" },
+        { API_OEM_CSDL, "GET" },
         { "/metrics", "GET" },
         { "/redfish/v1/Systems", "GET" },
         { "/redfish/v1/Systems/host", "GET" },
@@ -98,7 +99,7 @@ static const char *route_methods(const char *path) {
 }
 
 bool api_path_is_open(const char *method, const char *path) {
-        char buf[64];
+        char buf[64];   /* longer than every open path */
         size_t n = strlen(path);
         while (n > 1 && path[n - 1] == '/')
                 n--;
@@ -108,7 +109,7 @@ bool api_path_is_open(const char *method, const char *path) {
         buf[n] = '\0';
         bool read = streq(method, "GET") || streq(method, "HEAD") || streq(method, "OPTIONS");
         if (read && (streq(buf, "/redfish") || streq(buf, "/redfish/v1") || streq(buf, "/redfish/v1/odata") ||
-                     streq(buf, "/redfish/v1/$metadata")))
+                     streq(buf, "/redfish/v1/$metadata") || streq(buf, API_OEM_CSDL)))
                 return true;
         return streq(method, "POST") && (streq(buf, SESSIONS) || streq(buf, SESSIONS "/Members"));
 }

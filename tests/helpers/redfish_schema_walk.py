@@ -154,8 +154,14 @@ def check_document(schemas, path, doc, namespaces=None, link=None):
             for vendor, ext in o.items():
                 if isinstance(ext, dict) and "@odata.type" not in ext:
                     report(False, f"{path} {where}/{vendor}: an Oem object without @odata.type")
+                elif isinstance(ext, dict) and namespaces is not None:
+                    oem_ns = str(ext["@odata.type"])[1:].rsplit(".", 1)[0]
+                    report(oem_ns in namespaces, f"{path} {where}/{vendor}: $metadata includes namespace {oem_ns}")
         if "@odata.id" in o and not ODATA_ID.match(str(o["@odata.id"])):
             report(False, f"{path} {where}: @odata.id {o['@odata.id']} is not a Redfish resource")
+    ns = typ[1:].rsplit(".", 1)[0]
+    if namespaces is not None:
+        report(ns in namespaces, f"{path}: $metadata includes namespace {ns}")
     if typ.startswith("#Hostd"):
         report(True, f"{path}: {typ} (hostd's own type: no DMTF schema)")
     else:
@@ -165,9 +171,6 @@ def check_document(schemas, path, doc, namespaces=None, link=None):
         else:
             errors = schemas.validate(doc, file, definition)
             report(not errors, f"{path}: {typ} against {file}" + ("" if not errors else ": " + "; ".join(errors[:5])))
-        ns = typ[1:].rsplit(".", 1)[0]
-        if namespaces is not None:
-            report(ns in namespaces, f"{path}: $metadata includes namespace {ns}")
         if link is not None:
             want = f"<{DMTF}{ns}.json>; rel=describedby"
             report(link == want, f"{path}: Link {link!r}" + ("" if link == want else f", expected {want!r}"))

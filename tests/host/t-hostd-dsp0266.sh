@@ -47,6 +47,20 @@ r = ET.parse(sys.argv[1]).getroot()
 ns = {"edmx": "http://docs.oasis-open.org/odata/ns/edmx"}
 refs = {i.get("Namespace"): ref.get("Uri") for ref in r.iterfind("edmx:Reference", ns) for i in ref.iterfind("edmx:Include", ns)}
 sys.exit(refs.get("ServiceRoot.v1_15_0") != "http://redfish.dmtf.org/schemas/v1/ServiceRoot_v1.xml")' "$H_TMP/body"
+# every schema $metadata references on this service is served, without credentials
+local_refs=$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = {"edmx": "http://docs.oasis-open.org/odata/ns/edmx"}
+print(" ".join(r.get("Uri") for r in ET.parse(sys.argv[1]).getroot().iterfind("edmx:Reference", ns) if r.get("Uri").startswith("/")))' "$H_TMP/body")
+check_eq "\$metadata references hostd's own CSDL" "/redfish/v1/Schemas/Hostd_v1.xml" "$local_refs"
+for u in $local_refs; do
+    R "$U$u"
+    check_eq "$u without credentials: 200" 200 "$S"
+    check "and XML defining Hostd.v1_0_0" python3 -c '
+import sys, xml.etree.ElementTree as ET
+edm = "{http://docs.oasis-open.org/odata/ns/edm}Schema"
+sys.exit("Hostd.v1_0_0" not in [s.get("Namespace") for s in ET.parse(sys.argv[1]).getroot().iter(edm)])' "$H_TMP/body"
+done
 R "$U/redfish/v1/odata"
 check_eq "the OData service document without credentials: 200" 200 "$S"
 check_eq "its context is \$metadata" '/redfish/v1/$metadata' "$(field 'd["@odata.context"]')"
