@@ -13,12 +13,15 @@ void api_response_done(struct api_response *r) {
         free(r->location);
         free(r->auth_token);
         free(r->etag);
+        free(r->link);
         *r = (struct api_response){ 0 };
 }
 
 void api_json(struct api_response *r, unsigned status, json_object *o) {
         r->status = status;
         r->content_type = "application/json";
+        const char *type = json_get_string(o, "@odata.type");
+        snprintf(r->odata_type, sizeof r->odata_type, "%s", type ? type : "");
         const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
         size_t n = strlen(s);
         free(r->body);

@@ -20,6 +20,7 @@ struct api_request {
         const char *client;       /* the client's address ("local" on the Unix socket) */
         const char *confirm;      /* X-Hostd-Confirm header: DELETE of a Volume names it */
         const char *if_match;     /* If-Match header: PATCH of a resource with an ETag */
+        const char *odata_version;/* OData-Version header, or NULL */
         const struct daemon_config *cfg;   /* the configuration, for the whole request */
 };
 
@@ -33,10 +34,20 @@ struct api_response {
         const char *allow;        /* Allow header with 405 */
         char *etag;               /* ETag header, or NULL */
         unsigned retry_after;     /* Retry-After header (seconds) with 429, or 0 */
+        char *link;               /* Link header (rel=describedby), or NULL */
+        char odata_type[96];      /* the body's top-level @odata.type, or "" (api_json sets it) */
 };
 
 void api_response_done(struct api_response *r);
+/* What the server calls: api_handle() inside what DSP0266 asks of every
+ * request and response (api_protocol.c): OData-Version, HEAD, OPTIONS, the
+ * Allow and Link headers, an error body on every 4xx/5xx, $metadata. */
+void api_serve(struct hostd *h, const struct api_request *req, struct api_response *ret);
+/* The resources alone: the router. */
 void api_handle(struct hostd *h, const struct api_request *req, struct api_response *ret);
+/* Whether a request needs no credentials: the ServiceRoot, the OData
+ * service document, $metadata, and a session login (DSP0266). */
+bool api_path_is_open(const char *method, const char *path);
 
 /* ---- for the api_*.c files ---------------------------------------------------- */
 
@@ -53,6 +64,9 @@ void api_error(struct api_response *r, unsigned status, const char *message_id, 
         __attribute__((format(printf, 4, 5)));
 void api_not_found(struct api_response *r, const char *path);
 void api_method_not_allowed(struct api_response *r, const char *allow);
+/* The @odata.type of an Oem.Hostd object inside a resource of that type
+ * (DSP0266: OEM extension objects carry their type). */
+#define API_OEM_TYPE(resource_type) "#Hostd.v1_0_0." resource_type
 /* {"@odata.id": id} */
 json_object *api_link(const char *id);
 json_object *api_collection(const char *odata_id, const char *type, const char *name);

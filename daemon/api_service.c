@@ -75,7 +75,7 @@ static void read_facts(void) {
 static void service_root(struct hostd *h, struct api_response *r) {
         pthread_once(&facts_once, read_facts);
         json_object *o = json_object_new_object();
-        json_add_string(o, "@odata.id", "/redfish/v1");
+        json_add_string(o, "@odata.id", "/redfish/v1/");
         json_add_string(o, "@odata.type", "#ServiceRoot.v1_15_0.ServiceRoot");
         json_add_string(o, "Id", "RootService");
         json_add_string(o, "Name", "hostd");
@@ -84,14 +84,17 @@ static void service_root(struct hostd *h, struct api_response *r) {
                 json_add_string(o, "UUID", facts.uuid);
         json_object_object_add(o, "Systems", api_link("/redfish/v1/Systems"));
         json_object_object_add(o, "SessionService", api_link("/redfish/v1/SessionService"));
-        json_object_object_add(o, "TaskService", api_link("/redfish/v1/TaskService"));
+        /* the ServiceRoot schema names the TaskService link "Tasks" */
+        json_object_object_add(o, "Tasks", api_link("/redfish/v1/TaskService"));
         json_object_object_add(o, "EventService", api_link("/redfish/v1/EventService"));
         json_object *links = json_object_new_object();
         json_object_object_add(links, "Sessions", api_link(SESSIONS));
         json_object_object_add(o, "Links", links);
         json_object *oem = json_object_new_object(), *hd = json_object_new_object();
+        json_add_string(hd, "@odata.type", API_OEM_TYPE("ServiceRoot"));
         json_add_string(hd, "Version", HOSTD_VERSION);
-        json_object_object_add(hd, "Metrics", api_link("/metrics"));
+        /* Prometheus text, not a Redfish resource: a plain URI, not an @odata.id link */
+        json_add_string(hd, "MetricsURI", "/metrics");
         json_object_object_add(oem, "Hostd", hd);
         json_object_object_add(o, "Oem", oem);
         api_json(r, 200, o);
@@ -146,6 +149,7 @@ static void system_host(struct api_response *r) {
         json_object_object_add(o, "Actions", acts);
         /* what Redfish has no schema for: the container runtimes */
         json_object *oem = json_object_new_object(), *hd = json_object_new_object();
+        json_add_string(hd, "@odata.type", API_OEM_TYPE("ComputerSystem"));
         json_object_object_add(hd, "Containers", api_link(API_CONTAINERS));
         json_object_object_add(oem, "Hostd", hd);
         json_object_object_add(o, "Oem", oem);
@@ -175,7 +179,7 @@ static void session_login(struct hostd *h, const struct api_request *req, struct
         unsigned wait = 0;
         enum auth_result a = auth_login(h->auth, user, pw, req->client, &wait);
         if (a == AUTH_THROTTLED) {
-                api_error(r, 429, "Throttled", "too many failed logins: try again in %u s", wait);
+                api_error(r, 429, "ServiceTemporarilyUnavailable", "too many failed logins: try again in %u s", wait);
                 r->retry_after = wait;
                 return;
         }

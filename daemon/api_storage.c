@@ -92,6 +92,7 @@ static json_object *drive_json(const struct disk *d, const struct arrays_snap *a
         json_add_string(hd, "Contents", disk_contents(d, contents, sizeof contents));
         json_add_bool(hd, "InUse", d->in_use);
         json_add_strv(hd, "InUseReasons", d->in_use_reasons);
+        json_add_string(hd, "@odata.type", API_OEM_TYPE("Drive"));
         json_object_object_add(oem, "Hostd", hd);
         json_object_object_add(o, "Oem", oem);
         return o;
@@ -165,6 +166,7 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         json_add_int(hd, "Degraded", s->degraded);
         json_add_int(hd, "RaidDisks", s->raid_disks);
         json_object_object_add(hd, "Members", members);
+        json_add_string(hd, "@odata.type", API_OEM_TYPE("Volume"));
         json_object_object_add(oem, "Hostd", hd);
         json_object_object_add(o, "Oem", oem);
         return o;
@@ -342,7 +344,7 @@ static void api_volumes_post(struct hostd *h, const struct api_request *req, str
                 return api_error(r, k == -EINVAL ? 400 : 500, k == -EINVAL ? "PropertyValueError" : "InternalError", "%s", e.msg);
         if (p->errors) {
                 _cleanup_free_ char *all = strv_join(p->errors, "; ");
-                return api_error(r, 409, "ResourceCannotBeCreated", "the plan has errors, nothing was written: %s", all);
+                return api_error(r, 409, "ResourceCreationConflict", "the plan has errors, nothing was written: %s", all);
         }
         int64_t id = 0;
         k = jobs_start_create(h->jobs, json_get_string(b, "Name"), body, &id, &e);

@@ -63,6 +63,7 @@ static json_object *task_json(const struct job_record *j) {
                 json_add_string(act, "target", target);
                 json_object_object_add(hd, "#Hostd.Resume", act);
         }
+        json_add_string(hd, "@odata.type", API_OEM_TYPE("Task"));
         json_object_object_add(oem, "Hostd", hd);
         json_object_object_add(o, "Oem", oem);
         return o;
@@ -188,6 +189,7 @@ static void event_log(struct hostd *h, struct api_response *r) {
                 return api_error(r, 500, "InternalError", "%s", e.msg);
         json_object *o = json_object_new_object(), *arr = json_object_new_array();
         json_add_string(o, "@odata.id", "/redfish/v1/EventService/Oem/Hostd/Events");
+        json_add_string(o, "@odata.type", "#HostdEventLog.v1_0_0.HostdEventLog");
         json_add_string(o, "Name", "hostd events, oldest first (at most 200)");
         for (size_t i = 0; i < n; i++)
                 json_object_array_add(arr, event_record_from_journal(v[i].id, v[i].time_ms, v[i].kind, v[i].severity,
@@ -215,6 +217,7 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
                 json_object_object_add(o, "Subscriptions", api_link(SUBS));
                 json_object *oem = json_object_new_object(), *hd = json_object_new_object();
                 json_object_object_add(hd, "Events", api_link("/redfish/v1/EventService/Oem/Hostd/Events"));
+                json_add_string(hd, "@odata.type", API_OEM_TYPE("EventService"));
                 json_object_object_add(oem, "Hostd", hd);
                 json_object_object_add(o, "Oem", oem);
                 return api_json(r, 200, o);

@@ -116,6 +116,7 @@ static void system_get(struct hostd *h, const char *name, const char *odata, str
         json_object_object_add(o, "Actions", acts);
         json_object *oem = json_object_new_object(), *hd = json_object_new_object();
         json_add_string(hd, "LibvirtState", vm.state);
+        json_add_string(hd, "@odata.type", API_OEM_TYPE("ComputerSystem"));
         json_object_object_add(oem, "Hostd", hd);
         json_object_object_add(o, "Oem", oem);
         hv_vm_info_done(&vm);

@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "auth_basic_cache.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -49,6 +50,7 @@ struct auth {
         struct session sessions[MAX_SESSIONS];
         struct throttle throttles[THROTTLE_SLOTS];
         uint64_t login_failures, logins_throttled;
+        struct basic_cache *basic; /* HTTP Basic headers verified lately */
 };
 
 /* Equal in time that does not depend on where they differ. */
@@ -113,6 +115,8 @@ int auth_new(const char *users_file, int idle_timeout_s, struct auth **ret, stru
         int k = load_users(users_file, &a->users, e);
         if (k >= 0 && !(a->dummy_hash = dummy_hash_for(a->users)))
                 k = error_set(e, -ENOMEM, "out of memory");
+        if (k >= 0)
+                k = basic_cache_new(&a->basic, e);
         if (k < 0) {
                 auth_free(a);
                 return k;
@@ -126,6 +130,7 @@ void auth_free(struct auth *a) {
                 return;
         strv_free(a->users);
         free(a->dummy_hash);
+        basic_cache_free(a->basic);
         pthread_mutex_destroy(&a->lock);
         explicit_bzero(a->sessions, sizeof a->sessions);
         free(a);
@@ -159,7 +164,17 @@ int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, stru
                 if (a->sessions[i].token[0] && !hash_of(users, a->sessions[i].user))
                         memset(&a->sessions[i], 0, sizeof a->sessions[i]);
         pthread_mutex_unlock(&a->lock);
+        /* a password changed or a user removed: no header verified before counts */
+        basic_cache_clear(a->basic);
         return 0;
+}
+
+bool auth_basic_recall(struct auth *a, const char *header, size_t len, char *ret_user, size_t user_len) {
+        return basic_cache_recall(a->basic, header, len, ret_user, user_len);
+}
+
+void auth_basic_remember(struct auth *a, const char *header, size_t len, const char *user) {
+        basic_cache_remember(a->basic, header, len, user);
 }
 
 static bool check_password(struct auth *a, const char *user, const char *password) {

@@ -25,6 +25,11 @@ enum auth_result { AUTH_OK, AUTH_DENIED, AUTH_THROTTLED };
  * *ret_retry_after seconds, doubling; a right one resets both. */
 enum auth_result auth_login(struct auth *a, const char *user, const char *password, const char *client,
                             unsigned *ret_retry_after);
+/* HTTP Basic at session speed (auth_basic_cache.h): the user whose
+ * Authorization header (its whole value) auth_login() accepted in the last
+ * minute, and remembering one it just accepted. auth_reload() forgets them. */
+bool auth_basic_recall(struct auth *a, const char *header, size_t len, char *ret_user, size_t user_len);
+void auth_basic_remember(struct auth *a, const char *header, size_t len, const char *user);
 /* For /metrics: wrong passwords, and tries refused by the throttle. */
 void auth_login_counts(struct auth *a, uint64_t *ret_failures, uint64_t *ret_throttled);
 

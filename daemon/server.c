@@ -113,6 +113,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct api_respon
                 MHD_add_response_header(resp, "Allow", r->allow);
         if (r->etag)
                 MHD_add_response_header(resp, "ETag", r->etag);
+        if (r->link)
+                MHD_add_response_header(resp, "Link", r->link);
         char secs[16];
         if (r->retry_after) {
                 snprintf(secs, sizeof secs, "%u", r->retry_after);
@@ -123,10 +125,19 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct api_respon
         return ret;
 }
 
+/* 401 with the Basic challenge and, as every Redfish error, a body saying why. */
 static enum MHD_Result unauthorized(struct MHD_Connection *c) {
-        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-        if (!resp)
+        struct api_response r = { 0 };
+        api_error(&r, 401, "NoValidSession", "this resource needs a session token (X-Auth-Token) or HTTP Basic "
+                                            "credentials of a user in users_file");
+        struct MHD_Response *resp = MHD_create_response_from_buffer(r.body_len, r.body, MHD_RESPMEM_MUST_FREE);
+        if (!resp) {
+                api_response_done(&r);
                 return MHD_NO;
+        }
+        r.body = NULL;
+        MHD_add_response_header(resp, "Content-Type", r.content_type);
+        MHD_add_response_header(resp, "OData-Version", "4.0");
         enum MHD_Result ret = MHD_queue_basic_auth_fail_response(c, "hostd", resp);
         MHD_destroy_response(resp);
         return ret;
@@ -178,26 +189,33 @@ static void client_address(struct MHD_Connection *c, char *out, size_t len) {
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)len);
 }
 
-/* TCP: who is asking (AUTH_OK), or not. The ServiceRoot and the login are open, as Redfish requires. */
+/* TCP: who is asking (AUTH_OK), or not. The ServiceRoot, the OData documents and the login are open, as
+ * Redfish requires. */
 static enum auth_result authenticate(struct listener *l, struct MHD_Connection *c, const char *url, const char *method,
                                      const char *client, char *user, size_t user_len, unsigned *ret_retry_after) {
-        if (streq(method, "GET") && (streq(url, "/redfish/v1") || streq(url, "/redfish/v1/") || streq(url, "/redfish")))
-                return snprintf(user, user_len, "anonymous"), AUTH_OK;
-        if (streq(method, "POST") && (streq(url, "/redfish/v1/SessionService/Sessions") ||
-                                      streq(url, "/redfish/v1/SessionService/Sessions/")))
+        if (api_path_is_open(method, url))
                 return snprintf(user, user_len, "anonymous"), AUTH_OK;
         if (!l->h->auth)
                 return AUTH_DENIED;
         const char *token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-Token");
         if (token)
                 return auth_session_check(l->h->auth, token, user, user_len) ? AUTH_OK : AUTH_DENIED;
+        /* a Basic header verified lately costs no crypt(3) (auth_basic_cache.h) */
+        const char *header = NULL;
+        size_t header_len = 0;
+        if (MHD_lookup_connection_value_n(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION,
+                                          strlen(MHD_HTTP_HEADER_AUTHORIZATION), &header, &header_len) == MHD_YES &&
+            header && auth_basic_recall(l->h->auth, header, header_len, user, user_len))
+                return AUTH_OK;
         char name[80];
         _cleanup_free_ char *pass = NULL;
         if (!basic_credentials(c, name, sizeof name, &pass))
                 return AUTH_DENIED;
         enum auth_result r = auth_login(l->h->auth, name, pass, client, ret_retry_after);
-        if (r == AUTH_OK)
+        if (r == AUTH_OK) {
                 snprintf(user, user_len, "%s", name);
+                auth_basic_remember(l->h->auth, header, header_len, name);
+        }
         explicit_bzero(pass, strlen(pass));
         return r;
 }
@@ -244,7 +262,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                         enum auth_result a = authenticate(l, c, url, method, rq->client, rq->user, sizeof rq->user, &wait);
                         if (a == AUTH_THROTTLED) {
                                 struct api_response r = { .retry_after = wait };
-                                api_error(&r, 429, "Throttled", "too many failed logins: try again in %u s", wait);
+                                api_error(&r, 429, "ServiceTemporarilyUnavailable", "too many failed logins: try again in %u s", wait);
                                 return send_response(c, &r);
                         }
                         if (a != AUTH_OK)
@@ -298,9 +316,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 .client = rq->client,
                 .confirm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Hostd-Confirm"),
                 .if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),
+                .odata_version = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "OData-Version"),
                 .cfg = rq->cfg,
         };
-        api_handle(l->h, &req, &r);
+        api_serve(l->h, &req, &r);
         enum MHD_Result ret = send_response(c, &r);
         api_response_done(&r);
         return ret;

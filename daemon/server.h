@@ -1,6 +1,6 @@
 /* The HTTP server (libmicrohttpd): the Unix socket, where the peer's uid and
  * groups (SO_PEERCRED) decide, and optionally TCP with TLS, where HTTP Basic
- * or a Redfish session token decide. Requests go to api_handle(). */
+ * or a Redfish session token decide. Requests go to api_serve(). */
 #pragma once
 
 #include "daemon.h"

@@ -1,6 +1,8 @@
 /* libFuzzer target: the API's request handling (routing, path splitting, JSON
  * bodies of Volumes, Sessions and Subscriptions) with the disks of a fixture.
- * Input: byte 0 picks the method, then the path up to '\n', then the body.
+ * Input: byte 0 picks the method ('A' GET, 'B' POST, 'C' DELETE, 'D' PATCH,
+ * 'E' PUT, 'F' HEAD, 'G' OPTIONS, then again), then the path up to '\n',
+ * then the body. Requests go through api_serve(), as the server sends them.
  * Build: make fuzz (clang -fsanitize=fuzzer,address,undefined). */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,10 +36,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        static const char *const methods[] = { "GET", "POST", "DELETE", "PATCH", "PUT" };
+        static const char *const methods[] = { "GET", "POST", "DELETE", "PATCH", "PUT", "HEAD", "OPTIONS" };
         if (size < 2)
                 return 0;
-        const char *method = methods[data[0] % 5];
+        const char *method = methods[(uint8_t)(data[0] - 'A') % ELEMENTSOF(methods)];
         const uint8_t *nl = memchr(data + 1, '\n', size - 1);
         size_t plen = nl ? (size_t)(nl - data - 1) : size - 1;
         char *path = strndup((const char *)data + 1, plen);
@@ -53,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct api_request req = { .method = method, .path = path, .body = body, .body_len = blen, .user = "fuzz",
                                    .client = "127.0.0.1", .confirm = "data", .cfg = h.cfg };
         struct api_response r;
-        api_handle(&h, &req, &r);
+        api_serve(&h, &req, &r);
         if (r.status < 200 || r.status > 599)
                 __builtin_trap();
         api_response_done(&r);

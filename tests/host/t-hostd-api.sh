@@ -46,7 +46,7 @@ check_eq "an unknown drive is 404" 404 "$H_STATUS"
 h_req DELETE /redfish/v1/Systems/host
 check_eq "DELETE on a system is 405" 405 "$H_STATUS"
 allow=$(curl -s -o /dev/null -D - -X PATCH --unix-socket "$H_SOCK" http://localhost$V/Volumes | tr -d '\r' | sed -n 's/^Allow: //p')
-check_eq "405 says what is allowed" "GET, POST" "$allow"
+check_eq "405 says what is allowed (HEAD with GET, OPTIONS everywhere)" "GET, HEAD, POST, OPTIONS" "$allow"
 h_req POST "$V/Volumes" -H 'Content-Type: application/json' --data '{"RAIDType": "RAID5",'
 check_eq "bad JSON is 400" 400 "$H_STATUS"
 check_eq "with a Redfish MalformedJSON error" "Base.1.16.MalformedJSON" "$(echo "$H_BODY" | h_json 'd["error"]["code"]')"

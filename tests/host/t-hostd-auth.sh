@@ -25,7 +25,8 @@ C=(curl -s --cacert "$H_TMP/cert.pem" --resolve "localhost:$port:127.0.0.1" -o "
 
 check_eq "the ServiceRoot is open (Redfish requires it)" 200 "$("${C[@]}" "$U")"
 check_eq "Systems without credentials: 401" 401 "$("${C[@]}" "$U/Systems")"
-check_eq "and nothing else: an empty body" "" "$(cat "$H_TMP/body")"
+check_eq "with a Redfish error saying why (NoValidSession)" "Base.1.16.NoValidSession" \
+    "$(h_json 'd["error"]["@Message.ExtendedInfo"][0]["MessageId"]' < "$H_TMP/body")"
 check_eq "a wrong password: 401" 401 "$("${C[@]}" -u 'admin:wrong' "$U/Systems")"
 check_eq "an unknown user: 401" 401 "$("${C[@]}" -u 'root:s3cret pass' "$U/Systems")"
 check_eq "HTTP Basic with the right password: 200" 200 "$("${C[@]}" -u 'admin:s3cret pass' "$U/Systems")"

@@ -88,7 +88,7 @@ done
 h_req POST "$R" --data '{}'
 check_eq "POST Containers is 405" 405 "$H_STATUS"
 allow=$(curl -s -o /dev/null -D - -X DELETE --unix-socket "$H_SOCK" "http://localhost$R" | tr -d '\r' | sed -n 's/^Allow: //p')
-check_eq "405 says GET is allowed" "GET" "$allow"
+check_eq "405 says GET is allowed (with HEAD and OPTIONS)" "GET, HEAD, OPTIONS" "$allow"
 h_req GET "$R/nope"
 check_eq "a path under Containers is 404" 404 "$H_STATUS"
 check_eq "with a Redfish error body" "Base.1.16.ResourceNotFound" "$(echo "$H_BODY" | h_json 'd["error"]["code"]')"

@@ -34,7 +34,7 @@ check_eq "5 wrong passwords for admin from 127.0.0.1: 401 each" "401 401 401 401
 check_eq "the 6th try, even with the right password: 429" 429 "$(C 127.0.0.1 -u 'admin:admin pass' "$U/Systems")"
 wait_s=$(retry_after)
 check "with Retry-After in seconds ($wait_s)" test "${wait_s:-0}" -ge 1
-check_contains "and a Redfish error" '"Base.1.16.Throttled"' "$(cat "$H_TMP/body")"
+check_contains "and a Redfish error (a Base registry MessageId)" '"Base.1.16.ServiceTemporarilyUnavailable"' "$(cat "$H_TMP/body")"
 check_eq "the same user from another address (127.0.0.2): 429" 429 "$(C 127.0.0.2 -u 'admin:admin pass' "$U/Systems")"
 check_eq "another user from the same address: 429" 429 "$(C 127.0.0.1 -u 'bob:bob pass' "$U/Systems")"
 check_eq "a third user from a third address is not held up: 200" 200 "$(C 127.0.0.3 -u 'bob:bob pass' "$U/Systems")"
