@@ -72,3 +72,5 @@ int host_meminfo_parse(const char *text, uint64_t *ret_kib, struct error *e);
  * /sys/firmware/dmi/entries/17-N/raw. -EINVAL when it is not one. */
 int host_smbios_dimm_parse(const unsigned char *raw, size_t len, struct host_dimm *ret, struct error *e);
 void host_dimm_done(struct host_dimm *d);
+/* The installed memory in MiB: the DIMMs' sum when SMBIOS was readable, else MemTotal. */
+uint64_t host_memory_mib(const struct host_facts *f);

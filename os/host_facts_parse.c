@@ -187,3 +187,10 @@ int host_smbios_dimm_parse(const unsigned char *raw, size_t len, struct host_dim
         *ret = d;
         return 0;
 }
+
+uint64_t host_memory_mib(const struct host_facts *f) {
+        uint64_t mib = 0;
+        for (size_t i = 0; i < f->n_dimms; i++)
+                mib += f->dimms[i].size_mib;
+        return f->n_dimms ? mib : f->mem_total_kib / 1024;
+}
