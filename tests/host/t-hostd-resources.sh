@@ -9,7 +9,8 @@
 # - redfishtool's Systems, Chassis, Managers, SessionService, AccountService;
 # - Ansible community.general redfish_info for the categories hostd has and
 #   redfish_command for sessions and power.
-# Roles are in t-hostd-roles.sh.
+# Then, without facts_root, this machine's own sockets, memory and network
+# devices. Roles are in t-hostd-roles.sh.
 set -uo pipefail
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/hostd-lib.sh"
@@ -266,4 +267,23 @@ EOF
 else
     for i in $(seq 27); do skip "ansible check $i" "ansible with community.general is not installed"; done
 fi
+
+# this machine's own facts (no facts_root; only GETs: no reset without the record file)
+h_stop
+h_start || { fail "hostd starts without facts_root"; tap_done; exit 1; }
+h_req GET /redfish/v1/Systems/host/Processors
+check_eq "this machine's sockets" "$(grep '^physical id' /proc/cpuinfo | sort -u | wc -l | sed 's/^0$/1/')" \
+    "$(echo "$H_BODY" | h_json 'd["Members@odata.count"]')"
+h_req GET /redfish/v1/Systems/host/Memory
+if ls /sys/firmware/dmi/entries/17-* >/dev/null 2>&1; then
+    check_contains "this machine's DIMMs, from SMBIOS" "/Memory/DIMM" "$H_BODY"
+else
+    h_req GET /redfish/v1/Systems/host/Memory/total
+    check_eq "without SMBIOS, one member with the kernel's MemTotal" \
+        "$(( $(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024 ))" "$(echo "$H_BODY" | h_json 'd["CapacityMiB"]')"
+fi
+h_req GET /redfish/v1/Systems/host/EthernetInterfaces
+check_eq "this machine's network devices" \
+    "$(for n in /sys/class/net/*; do [ -e "$n/device" ] && echo "${n##*/}"; done | sort | paste -sd' ')" \
+    "$(echo "$H_BODY" | h_json '" ".join(sorted(m["@odata.id"].split("/")[-1] for m in d["Members"]))')"
 tap_done
