@@ -1,5 +1,4 @@
 /* daemon/api_service.c: ServiceRoot, Systems, Systems/host and the SessionService. */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,7 +8,6 @@
 #include "daemon.h"
 #include "facts.h"
 #include "state.h"
-#include "lib/fileio.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 
