@@ -140,6 +140,19 @@ void api_handle(struct hostd *h, const struct api_request *req, struct api_respo
         /* drop "redfish", "v1" */
         memmove(p.segs, p.segs + 2, (p.n - 2) * sizeof p.segs[0]);
         p.n -= 2;
+        if (!api_role_permits(req, &p, r))
+                return;
+        const char *s0 = p.n ? p.segs[0] : "";
+        if (streq(s0, "Chassis"))
+                return api_chassis(h, req, &p, r);
+        if (streq(s0, "Managers"))
+                return api_managers(h, req, &p, r);
+        if (streq(s0, "AccountService"))
+                return api_accounts(h, req, &p, r);
+        if (p.n >= 3 && streq(s0, "Systems") && streq(p.segs[1], "host") &&
+            (streq(p.segs[2], "Processors") || streq(p.segs[2], "Memory") || streq(p.segs[2], "EthernetInterfaces") ||
+             streq(p.segs[2], "Actions")))
+                return api_host(h, req, &p, r);
         if (p.n >= 3 && streq(p.segs[0], "Systems") && streq(p.segs[1], "host") && streq(p.segs[2], "Storage"))
                 return api_storage(h, req, &p, r);
         if (p.n >= 5 && streq(p.segs[0], "Systems") && streq(p.segs[1], "host") && streq(p.segs[2], "Oem") &&

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth.h"
+
 struct hostd;
 
 struct api_request {
@@ -17,6 +19,8 @@ struct api_request {
         size_t body_len;
         const char *user;         /* who is asking ("local" on the Unix socket) */
         bool admin;               /* may act on what other users made (the Unix socket) */
+        enum auth_role role;      /* the user's role: Administrator on the Unix socket,
+                                   * ReadOnly (the zero value) when unknown */
         const char *client;       /* the client's address ("local" on the Unix socket) */
         const char *confirm;      /* X-Hostd-Confirm header: DELETE of a Volume names it */
         const char *if_match;     /* If-Match header: PATCH of a resource with an ETag */
@@ -99,3 +103,23 @@ void api_containers(struct hostd *h, const struct api_request *req, const struct
 /* /Systems/<uuid>/VirtualMedia[/CD[/Actions/...]] of the VM name (api_vmedia.c). */
 void api_vmedia(struct hostd *h, const struct api_request *req, const struct api_path *p, const char *name,
                 struct api_response *r);
+
+/* ---- the host, its chassis, hostd as its manager, accounts and roles ------- */
+#define API_HOST "/redfish/v1/Systems/host"
+#define API_CHASSIS "/redfish/v1/Chassis/host"
+#define API_MANAGER "/redfish/v1/Managers/hostd"
+/* Systems/host/{Processors,Memory,EthernetInterfaces}[/<id>] and its Reset (api_host.c). */
+void api_host(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+/* Systems/host's Actions: the Reset with the ResetTypes it carries out. */
+json_object *api_host_actions_json(void);
+/* Chassis[/host] (api_chassis.c). */
+void api_chassis(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+/* Links to every drive of Storage/md, as Chassis/host contains them (api_storage.c). */
+json_object *api_drive_links(void);
+/* Managers[/hostd[/NetworkProtocol|/LogServices/...]] (api_managers.c). */
+void api_managers(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+/* AccountService, its Roles and Accounts (api_accounts.c). */
+void api_accounts(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
+/* The role check every request passes before it is routed: true when the
+ * request's role may make it, else r is the 403 (api_accounts.c). */
+bool api_role_permits(const struct api_request *req, const struct api_path *p, struct api_response *r);

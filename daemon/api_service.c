@@ -1,5 +1,4 @@
 /* daemon/api_service.c: ServiceRoot, Systems, Systems/host and the SessionService. */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,8 +6,8 @@
 #include "api.h"
 #include "auth.h"
 #include "daemon.h"
+#include "facts.h"
 #include "state.h"
-#include "lib/fileio.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 
@@ -20,69 +19,20 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
 #endif
 #define SESSIONS "/redfish/v1/SessionService/Sessions"
 
-struct host_facts {
-        char *vendor, *model, *serial, *uuid, *cpu_model;
-        int sockets, threads;
-        double mem_gib;
-};
-static struct host_facts facts;
-static pthread_once_t facts_once = PTHREAD_ONCE_INIT;
-
-static char *dmi(const char *name) {
-        _cleanup_free_ char *path = strdup_printf("/sys/class/dmi/id/%s", name);
-        char *v = NULL;
-        struct error e = { 0 };
-        if (!path || read_one_line(path, &v, &e) < 0 || !*v) {
-                free(v);
-                return NULL;
-        }
-        return v;
-}
-
-static void read_facts(void) {
-        facts.vendor = dmi("sys_vendor");
-        facts.model = dmi("product_name");
-        facts.serial = dmi("product_serial");
-        facts.uuid = dmi("product_uuid");
-        _cleanup_free_ char *text = NULL;
-        size_t len = 0;
-        struct error e = { 0 };
-        if (read_file("/proc/meminfo", 1 << 16, &text, &len, &e) >= 0) {
-                const char *m = strstr(text, "MemTotal:");
-                if (m)
-                        facts.mem_gib = strtod(m + 9, NULL) / 1024.0 / 1024.0;
-        }
-        free(TAKE_PTR(text));
-        int ids[64], n_ids = 0;
-        if (read_file("/proc/cpuinfo", 1 << 22, &text, &len, &e) >= 0) {
-                for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                        if (startswith(l, "processor"))
-                                facts.threads++;
-                        else if (startswith(l, "model name") && !facts.cpu_model && strchr(l, ':'))
-                                facts.cpu_model = strdup(str_trim(strchr(l, ':') + 1));
-                        else if (startswith(l, "physical id") && strchr(l, ':')) {
-                                int id = atoi(strchr(l, ':') + 1), seen = 0;
-                                for (int i = 0; i < n_ids; i++)
-                                        seen |= ids[i] == id;
-                                if (!seen && n_ids < 64)
-                                        ids[n_ids++] = id;
-                        }
-                }
-        }
-        facts.sockets = n_ids ? n_ids : 1;
-}
-
-static void service_root(struct hostd *h, struct api_response *r) {
-        pthread_once(&facts_once, read_facts);
+static void service_root(const struct api_request *req, struct api_response *r) {
+        const struct host_facts *facts = daemon_host_facts(req->cfg);
         json_object *o = json_object_new_object();
         json_add_string(o, "@odata.id", "/redfish/v1/");
         json_add_string(o, "@odata.type", "#ServiceRoot.v1_15_0.ServiceRoot");
         json_add_string(o, "Id", "RootService");
         json_add_string(o, "Name", "hostd");
         json_add_string(o, "RedfishVersion", "1.15.0");
-        if (facts.uuid)
-                json_add_string(o, "UUID", facts.uuid);
+        if (facts->product_uuid)
+                json_add_string(o, "UUID", facts->product_uuid);
         json_object_object_add(o, "Systems", api_link("/redfish/v1/Systems"));
+        json_object_object_add(o, "Chassis", api_link("/redfish/v1/Chassis"));
+        json_object_object_add(o, "Managers", api_link("/redfish/v1/Managers"));
+        json_object_object_add(o, "AccountService", api_link("/redfish/v1/AccountService"));
         json_object_object_add(o, "SessionService", api_link("/redfish/v1/SessionService"));
         /* the ServiceRoot schema names the TaskService link "Tasks" */
         json_object_object_add(o, "Tasks", api_link("/redfish/v1/TaskService"));
@@ -100,8 +50,8 @@ static void service_root(struct hostd *h, struct api_response *r) {
         api_json(r, 200, o);
 }
 
-static void system_host(struct api_response *r) {
-        pthread_once(&facts_once, read_facts);
+static void system_host(const struct api_request *req, struct api_response *r) {
+        const struct host_facts *facts = daemon_host_facts(req->cfg);
         char hn[256] = "";
         gethostname(hn, sizeof hn - 1);
         json_object *o = json_object_new_object();
@@ -111,11 +61,13 @@ static void system_host(struct api_response *r) {
         json_add_string(o, "Name", "This host");
         json_add_string(o, "HostName", hn);
         json_add_string(o, "SystemType", "Physical");
-        json_add_string(o, "Manufacturer", facts.vendor);
-        json_add_string(o, "Model", facts.model);
-        json_add_string(o, "SerialNumber", facts.serial);
-        if (facts.uuid)
-                json_add_string(o, "UUID", facts.uuid);
+        json_add_string(o, "Manufacturer", facts->sys_vendor);
+        json_add_string(o, "Model", facts->product_name);
+        json_add_string(o, "SerialNumber", facts->product_serial);
+        if (facts->product_uuid)
+                json_add_string(o, "UUID", facts->product_uuid);
+        if (facts->bios_version)
+                json_add_string(o, "BiosVersion", facts->bios_version);
         json_add_string(o, "PowerState", "On");
         /* hostd judges this host by its storage alone (no sensors: those are the BMC's),
          * so its health is the rollup of Storage */
@@ -128,25 +80,30 @@ static void system_host(struct api_response *r) {
         json_object_object_add(o, "Status", st);
         json_object *mem = json_object_new_object();
         char gib[32];
-        snprintf(gib, sizeof gib, "%.2f", facts.mem_gib);
+        snprintf(gib, sizeof gib, "%.2f", (double)host_memory_mib(facts) / 1024.0);
         json_object_object_add(mem, "TotalSystemMemoryGiB", json_object_new_double_s(strtod(gib, NULL), gib));
         json_object_object_add(o, "MemorySummary", mem);
         json_object *cpu = json_object_new_object();
-        json_add_int(cpu, "Count", facts.sockets);
-        json_add_int(cpu, "LogicalProcessorCount", facts.threads);
-        json_add_string(cpu, "Model", facts.cpu_model);
+        json_add_int(cpu, "Count", (int64_t)facts->n_cpus);
+        json_add_int(cpu, "LogicalProcessorCount", facts->logical_cpus);
+        json_add_string(cpu, "Model", facts->n_cpus ? facts->cpus[0].model : NULL);
         json_object_object_add(o, "ProcessorSummary", cpu);
         json_object_object_add(o, "Storage", api_link("/redfish/v1/Systems/host/Storage"));
+        json_object_object_add(o, "Processors", api_link(API_HOST "/Processors"));
+        json_object_object_add(o, "Memory", api_link(API_HOST "/Memory"));
+        json_object_object_add(o, "EthernetInterfaces", api_link(API_HOST "/EthernetInterfaces"));
+        json_object *links = json_object_new_object(), *chassis = json_object_new_array(),
+                    *managers = json_object_new_array();
+        json_object_array_add(chassis, api_link(API_CHASSIS));
+        json_object_array_add(managers, api_link(API_MANAGER));
+        json_object_object_add(links, "Chassis", chassis);
+        json_object_object_add(links, "ManagedBy", managers);
+        json_object_object_add(o, "Links", links);
         json_object *boot = json_object_new_object();
         json_add_string(boot, "BootSourceOverrideEnabled", "Disabled");
         json_add_string(boot, "BootSourceOverrideTarget", "None");
         json_object_object_add(o, "Boot", boot);
-        /* clients expect the Reset action; hostd does not power-cycle its own host (the BMC does) */
-        json_object *acts = json_object_new_object(), *reset = json_object_new_object();
-        json_add_string(reset, "target", "/redfish/v1/Systems/host/Actions/ComputerSystem.Reset");
-        json_object_object_add(reset, "ResetType@Redfish.AllowableValues", json_object_new_array());
-        json_object_object_add(acts, "#ComputerSystem.Reset", reset);
-        json_object_object_add(o, "Actions", acts);
+        json_object_object_add(o, "Actions", api_host_actions_json());
         /* what Redfish has no schema for: the container runtimes */
         json_object *oem = json_object_new_object(), *hd = json_object_new_object();
         json_add_string(hd, "@odata.type", API_OEM_TYPE("ComputerSystem"));
@@ -257,9 +214,9 @@ void api_service(struct hostd *h, const struct api_request *req, const struct ap
         if (!streq(req->method, "GET"))
                 return api_method_not_allowed(r, "GET");
         if (root)
-                return service_root(h, r);
+                return service_root(req, r);
         if (host)
-                return system_host(r);
+                return system_host(req, r);
         json_object *c = api_collection("/redfish/v1/Systems", "#ComputerSystemCollection.ComputerSystemCollection",
                                         "Computer Systems");
         api_collection_add(c, "/redfish/v1/Systems/host");

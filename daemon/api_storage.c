@@ -172,16 +172,26 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         return o;
 }
 
-static json_object *storage_json(const struct disk_list *l, const struct arrays_snap *a) {
-        json_object *o = json_object_new_object(), *drives = json_object_new_array();
-        json_add_string(o, "@odata.id", MD);
-        json_add_string(o, "@odata.type", "#Storage.v1_13_0.Storage");
-        json_add_string(o, "Id", "md");
-        json_add_string(o, "Name", "Linux software RAID (md)");
+static json_object *drive_links(const struct disk_list *l) {
+        json_object *drives = json_object_new_array();
         for (size_t i = 0; l && i < l->n; i++) {
                 _cleanup_free_ char *d = link_of(MD "/Drives", drive_id(&l->disks[i]));
                 json_object_array_add(drives, api_link(d));
         }
+        return drives;
+}
+
+json_object *api_drive_links(void) {
+        _cleanup_(disks_snap_putp) struct disks_snap *d = state_disks_get();
+        return drive_links(d->list);
+}
+
+static json_object *storage_json(const struct disk_list *l, const struct arrays_snap *a) {
+        json_object *o = json_object_new_object(), *drives = drive_links(l);
+        json_add_string(o, "@odata.id", MD);
+        json_add_string(o, "@odata.type", "#Storage.v1_13_0.Storage");
+        json_add_string(o, "Id", "md");
+        json_add_string(o, "Name", "Linux software RAID (md)");
         json_add_int(o, "Drives@odata.count", (int64_t)json_object_array_length(drives));
         json_object_object_add(o, "Drives", drives);
         json_object_object_add(o, "Volumes", api_link(MD "/Volumes"));

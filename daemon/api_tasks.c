@@ -18,6 +18,7 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
 
 #define TASKS "/redfish/v1/TaskService/Tasks"
 #define SUBS "/redfish/v1/EventService/Subscriptions"
+#define SUBMIT_TEST_EVENT "/redfish/v1/EventService/Actions/EventService.SubmitTestEvent"
 
 static bool parse_id(const char *s, int64_t *ret) {
         char *end = NULL;
@@ -199,6 +200,41 @@ static void event_log(struct hostd *h, struct api_response *r) {
         api_json(r, 200, o);
 }
 
+/* SubmitTestEvent: an event like any other (journaled, logged, sent to every
+ * subscription), of kind TestEvent, so a receiver can be checked end to end.
+ * Every parameter is optional; those given are checked. */
+static void submit_test_event(struct hostd *h, const struct api_request *req, struct api_response *r) {
+        _cleanup_json_ json_object *b = NULL;
+        if (req->body_len && !(b = api_body_object(req, r)))
+                return;
+        if (!b)
+                b = json_object_new_object();
+        static const char *const known[] = { "EventType", "EventId",  "EventTimestamp", "MessageId", "MessageArgs",
+                                             "OriginOfCondition", "Message", "Severity", "MessageSeverity", NULL };
+        const char *message = "a test event", *severity = "OK";
+        json_object_object_foreach(b, key, v) {
+                const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+                if (!strv_contains((char *const *)known, key))
+                        return api_error(r, 400, "PropertyUnknown",
+                                         "The property %.64s is not in the list of valid properties for SubmitTestEvent",
+                                         key);
+                if (streq(key, "Message")) {
+                        if (!s || strlen(s) > 255 || has_control(s))
+                                return api_error(r, 400, "PropertyValueFormatError",
+                                                 "The property Message must be a string of at most 255 printable bytes");
+                        message = s;
+                } else if (streq(key, "Severity") || streq(key, "MessageSeverity")) {
+                        if (!s || !(streq(s, "OK") || streq(s, "Warning") || streq(s, "Critical")))
+                                return api_error(r, 400, "PropertyValueNotInList",
+                                                 "The value for the property %s is not in the list of acceptable values "
+                                                 "(OK, Warning, Critical)", key);
+                        severity = s;
+                }
+        }
+        events_emit(h->events, "TestEvent", severity, NULL, "%s (submitted by %s)", message, req->user);
+        r->status = 204;
+}
+
 void api_events(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r) {
         struct error e = { 0 };
         if (!h->store)
@@ -215,6 +251,10 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
                 json_object_array_add(types, json_object_new_string("Alert"));
                 json_object_object_add(o, "EventTypesForSubscription", types);
                 json_object_object_add(o, "Subscriptions", api_link(SUBS));
+                json_object *acts = json_object_new_object(), *test = json_object_new_object();
+                json_add_string(test, "target", SUBMIT_TEST_EVENT);
+                json_object_object_add(acts, "#EventService.SubmitTestEvent", test);
+                json_object_object_add(o, "Actions", acts);
                 json_object *oem = json_object_new_object(), *hd = json_object_new_object();
                 json_object_object_add(hd, "Events", api_link("/redfish/v1/EventService/Oem/Hostd/Events"));
                 json_add_string(hd, "@odata.type", API_OEM_TYPE("EventService"));
@@ -222,6 +262,8 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
                 json_object_object_add(o, "Oem", oem);
                 return api_json(r, 200, o);
         }
+        if (p->n == 3 && streq(p->segs[1], "Actions") && streq(p->segs[2], "EventService.SubmitTestEvent"))
+                return streq(req->method, "POST") ? submit_test_event(h, req, r) : api_method_not_allowed(r, "POST");
         if (p->n == 4 && streq(p->segs[1], "Oem") && streq(p->segs[2], "Hostd") && streq(p->segs[3], "Events"))
                 return streq(req->method, "GET") ? event_log(h, r) : api_method_not_allowed(r, "GET");
         if (!streq(p->segs[1], "Subscriptions") || p->n > 3)

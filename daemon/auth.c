@@ -44,6 +44,7 @@ struct throttle {
 struct auth {
         pthread_mutex_t lock;
         char **users;             /* "name:hash" */
+        enum auth_role *roles;    /* users[i]'s role */
         char *dummy_hash;         /* costs what a listed user's hash costs (unknown users) */
         int idle_timeout_s;
         uint64_t serial;
@@ -67,12 +68,58 @@ static time_t now_s(void) {
         return t.tv_sec;
 }
 
-static int load_users(const char *path, char ***ret, struct error *e) {
+static const char *const role_names[_AUTH_ROLE_MAX] = {
+        [AUTH_ROLE_READONLY] = "ReadOnly",
+        [AUTH_ROLE_OPERATOR] = "Operator",
+        [AUTH_ROLE_ADMINISTRATOR] = "Administrator",
+};
+
+const char *auth_role_name(enum auth_role r) {
+        return r < _AUTH_ROLE_MAX ? role_names[r] : "ReadOnly";
+}
+
+int auth_role_from_name(const char *s, enum auth_role *ret) {
+        for (int i = 0; i < _AUTH_ROLE_MAX; i++)
+                if (streq(s, role_names[i])) {
+                        *ret = (enum auth_role)i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+/* "name:hash[:role]" into "name:hash" (in place) and the role; a crypt hash
+ * holds no ':', so a third field can only be the role. */
+static int parse_user_line(const char *path, unsigned line_no, char *line, enum auth_role *ret_role,
+                           struct error *e) {
+        char *colon = strchr(line, ':');
+        if (!colon || colon == line || !colon[1] || colon[1] == ':')
+                return error_set(e, -EINVAL, "%s:%u: '%.40s' is not name:hash[:role]", path, line_no, line);
+        if (colon - line >= 64)
+                return error_set(e, -EINVAL, "%s:%u: the user name is longer than 63 bytes", path, line_no);
+        /* the name is an account's Id in its URI and appears in the log */
+        size_t ok = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@+-");
+        if (line + ok != colon)
+                return error_set(e, -EINVAL, "%s:%u: the user name may hold only letters, digits and . _ @ + -",
+                                 path, line_no);
+        char *role = strchr(colon + 1, ':');
+        *ret_role = AUTH_ROLE_ADMINISTRATOR;
+        if (!role)
+                return 0;
+        *role++ = '\0';
+        if (auth_role_from_name(role, ret_role) < 0)
+                return error_set(e, -EINVAL, "%s:%u: unknown role '%.40s' (Administrator, Operator, ReadOnly)", path,
+                                 line_no, role);
+        return 0;
+}
+
+static int load_users(const char *path, char ***ret, enum auth_role **ret_roles, struct error *e) {
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
         _cleanup_strv_free_ char **v = NULL;
+        _cleanup_free_ enum auth_role *roles = NULL;
         if (!path) {
                 *ret = NULL;
+                *ret_roles = NULL;
                 return 0;
         }
         int k = file_check_private(path, "users file", e);
@@ -80,16 +127,30 @@ static int load_users(const char *path, char ***ret, struct error *e) {
                 k = read_file(path, 1 << 20, &text, &len, e);
         if (k < 0)
                 return k;
-        for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        unsigned line_no = 0;
+        for (char *line = text, *next; line; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                line_no++;
                 str_trim(line);
                 if (!*line || *line == '#')
                         continue;
-                if (!strchr(line, ':') || line[0] == ':')
-                        return error_set(e, -EINVAL, "%s: '%.40s' is not name:hash", path, line);
+                enum auth_role role;
+                k = parse_user_line(path, line_no, line, &role, e);
+                if (k < 0)
+                        return k;
+                size_t n = strv_length(v);
+                enum auth_role *nr = realloc(roles, (n + 1) * sizeof *roles);
+                if (!nr)
+                        return error_set(e, -ENOMEM, "out of memory");
+                roles = nr;
+                roles[n] = role;
                 if (strv_push(&v, line) < 0)
                         return error_set(e, -ENOMEM, "out of memory");
         }
         *ret = TAKE_PTR(v);
+        *ret_roles = TAKE_PTR(roles);
         return 0;
 }
 
@@ -112,7 +173,7 @@ int auth_new(const char *users_file, int idle_timeout_s, struct auth **ret, stru
                 return error_set(e, -ENOMEM, "out of memory");
         pthread_mutex_init(&a->lock, NULL);
         a->idle_timeout_s = idle_timeout_s;
-        int k = load_users(users_file, &a->users, e);
+        int k = load_users(users_file, &a->users, &a->roles, e);
         if (k >= 0 && !(a->dummy_hash = dummy_hash_for(a->users)))
                 k = error_set(e, -ENOMEM, "out of memory");
         if (k >= 0)
@@ -129,6 +190,7 @@ void auth_free(struct auth *a) {
         if (!a)
                 return;
         strv_free(a->users);
+        free(a->roles);
         free(a->dummy_hash);
         basic_cache_free(a->basic);
         pthread_mutex_destroy(&a->lock);
@@ -146,17 +208,21 @@ static const char *hash_of(char **users, const char *user) {
 
 int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, struct error *e) {
         char **users = NULL;
-        int k = load_users(users_file, &users, e);
+        enum auth_role *roles = NULL;
+        int k = load_users(users_file, &users, &roles, e);
         if (k < 0)
                 return k;
         char *dummy = dummy_hash_for(users);
         if (!dummy) {
                 strv_free(users);
+                free(roles);
                 return error_set(e, -ENOMEM, "out of memory");
         }
         pthread_mutex_lock(&a->lock);
         strv_free(a->users);
         a->users = users;
+        free(a->roles);
+        a->roles = roles;
         free(a->dummy_hash);
         a->dummy_hash = dummy;
         a->idle_timeout_s = idle_timeout_s;
@@ -402,4 +468,30 @@ bool auth_session_user(struct auth *a, const char *id, char *ret_user, size_t us
                 snprintf(ret_user, user_len, "%s", s->user);
         pthread_mutex_unlock(&a->lock);
         return s != NULL;
+}
+
+bool auth_user_role(struct auth *a, const char *user, enum auth_role *ret) {
+        size_t n = user ? strlen(user) : 0;
+        bool found = false;
+        pthread_mutex_lock(&a->lock);
+        for (size_t i = 0; n && a->users && a->users[i] && !found; i++)
+                if (strncmp(a->users[i], user, n) == 0 && a->users[i][n] == ':') {
+                        *ret = a->roles[i];
+                        found = true;
+                }
+        pthread_mutex_unlock(&a->lock);
+        return found;
+}
+
+size_t auth_users(struct auth *a, struct auth_user **ret) {
+        pthread_mutex_lock(&a->lock);
+        size_t n = strv_length(a->users);
+        struct auth_user *v = calloc(n ? n : 1, sizeof *v);
+        for (size_t i = 0; v && i < n; i++) {
+                snprintf(v[i].name, sizeof v[i].name, "%.*s", (int)strcspn(a->users[i], ":"), a->users[i]);
+                v[i].role = a->roles[i];
+        }
+        pthread_mutex_unlock(&a->lock);
+        *ret = v;
+        return v ? n : 0;
 }

@@ -1,5 +1,6 @@
-/* Who may use the TCP API: users from a file of "name:crypt-hash" lines
- * (`openssl passwd -6` makes the hash), checked for HTTP Basic and for
+/* Who may use the TCP API: users from a file of "name:crypt-hash[:role]"
+ * lines (`openssl passwd -6` makes the hash; the role is Administrator when
+ * not given, as files older than roles mean), checked for HTTP Basic and for
  * Redfish session logins, and the sessions themselves: a random token, an
  * id for the session URI, an idle timeout. Thread-safe. */
 #pragma once
@@ -12,9 +13,19 @@
 
 struct auth;
 
+/* Redfish's predefined roles, in order: each may do what the ones before may.
+ * ReadOnly reads (and logs itself in and out); Operator also changes the
+ * machine (arrays, VMs, containers, subscriptions); Administrator also
+ * manages accounts and resets the host. */
+enum auth_role { AUTH_ROLE_READONLY, AUTH_ROLE_OPERATOR, AUTH_ROLE_ADMINISTRATOR, _AUTH_ROLE_MAX };
+const char *auth_role_name(enum auth_role r);   /* "ReadOnly", "Operator", "Administrator" */
+int auth_role_from_name(const char *s, enum auth_role *ret);   /* -EINVAL when none */
+
 int auth_new(const char *users_file, int idle_timeout_s, struct auth **ret, struct error *e);
 void auth_free(struct auth *a);
-/* Re-read the users file (SIGHUP); sessions of users no longer listed end. */
+/* Re-read the users file (SIGHUP); sessions of users no longer listed end.
+ * A line that is not name:hash[:role] with a known role fails the load,
+ * naming the line. */
 int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, struct error *e);
 
 enum auth_result { AUTH_OK, AUTH_DENIED, AUTH_THROTTLED };
@@ -44,3 +55,12 @@ int auth_session_delete(struct auth *a, const char *id, struct error *e);
 /* Ids of live sessions (a NULL-terminated new vector), and one session's user. */
 char **auth_session_ids(struct auth *a);
 bool auth_session_user(struct auth *a, const char *id, char *ret_user, size_t user_len);
+
+/* The role of a listed user; false when the user is not listed. */
+bool auth_user_role(struct auth *a, const char *user, enum auth_role *ret);
+/* The listed users, in the file's order (a new array: free()). */
+struct auth_user {
+        char name[64];
+        enum auth_role role;
+};
+size_t auth_users(struct auth *a, struct auth_user **ret);

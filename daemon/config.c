@@ -21,6 +21,8 @@ static void config_done(struct daemon_config *c) {
         free(c->containers_pool);
         free(c->containers_config);
         free(c->containers_run_dir);
+        free(c->facts_root);
+        free(c->host_reset_record);
         json_object_put(c->hypervisor);
         memset(c, 0, sizeof *c);
 }
@@ -127,6 +129,13 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
                 return get_string(v, key, &c->tls_priorities, e);
         if (streq(key, "socket_group"))
                 return get_string(v, key, &c->socket_group, e);
+        if (streq(key, "facts_root") || streq(key, "host_reset_record")) {
+                char **dst = streq(key, "facts_root") ? &c->facts_root : &c->host_reset_record;
+                k = get_string(v, key, dst, e);
+                if (k >= 0 && (*dst)[0] != '/')
+                        return error_set(e, -EINVAL, "%s: '%s' is not an absolute path", key, *dst);
+                return k;
+        }
         if (streq(key, "disks_all"))
                 return get_bool(v, key, &c->disks_all, e);
         if (streq(key, "session_timeout")) {

@@ -46,6 +46,12 @@ struct daemon_config {
         /* `containers: {pool, config, run_dir}`: what `hostctl containers` takes as
          * --pool, --config, --run-dir; NULL: the same defaults */
         char *containers_pool, *containers_config, *containers_run_dir;
+        /* For tests: read the host's facts (DMI, /proc, /sys/class/net) under
+         * this directory instead of /; NULL: this machine */
+        char *facts_root;
+        /* For tests: the host's Reset appends its ResetType to this file
+         * instead of running systemctl; NULL: the reset is real */
+        char *host_reset_record;
 };
 
 /* Defaults, then the file when it exists, in a new configuration with one

@@ -232,6 +232,17 @@ static bool json_body_declared(struct MHD_Connection *c) {
         return ct && strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* The Unix socket's users are the machine's administrators (its group);
+ * anonymous TCP requests (the ServiceRoot, the login) are ReadOnly. */
+static enum auth_role request_role(const struct listener *l, const char *user) {
+        enum auth_role role = AUTH_ROLE_READONLY;
+        if (!l->tcp)
+                return AUTH_ROLE_ADMINISTRATOR;
+        if (l->h->auth && !streq(user, "anonymous") && auth_user_role(l->h->auth, user, &role))
+                return role;
+        return AUTH_ROLE_READONLY;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **con_cls) {
         struct listener *l = cls;
@@ -313,6 +324,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 .body_len = rq->len,
                 .user = rq->user,
                 .admin = !l->tcp,
+                .role = request_role(l, rq->user),
                 .client = rq->client,
                 .confirm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Hostd-Confirm"),
                 .if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),

@@ -27,6 +27,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         /* hostd's defaults: no file */
         if (daemon_config_load(NULL, &h.cfg, &e) < 0)
                 __builtin_trap();
+        /* a fuzzed Reset of the host is recorded, never run */
+        h.cfg->host_reset_record = strdup("/dev/null");
         if (json_read_file("tests/fixtures/inventory/r630-2ssd-6hdd.json", &o, &e) >= 0 && disk_list_from_json(o, &l, &e) >= 0)
                 state_publish_disks(l);
         json_object_put(o);
@@ -52,8 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         memcpy(body, nl ? nl + 1 : data, blen);
         body[blen] = '\0';
+        /* an Administrator reaches every handler */
         struct api_request req = { .method = method, .path = path, .body = body, .body_len = blen, .user = "fuzz",
-                                   .client = "127.0.0.1", .confirm = "data", .cfg = h.cfg };
+                                   .role = AUTH_ROLE_ADMINISTRATOR, .client = "127.0.0.1", .confirm = "data",
+                                   .cfg = h.cfg };
         struct api_response r;
         api_serve(&h, &req, &r);
         if (r.status < 200 || r.status > 599)
