@@ -82,6 +82,10 @@ static json_object *account_json(const struct auth_user *u) {
         json_add_string(o, "RoleId", auth_role_name(u->role));
         json_add_bool(o, "Enabled", true);
         json_add_bool(o, "Locked", false);
+        /* required by the schema: these accounts log in to the Redfish service only */
+        json_object *types = json_object_new_array();
+        json_object_array_add(types, json_object_new_string("Redfish"));
+        json_object_object_add(o, "AccountTypes", types);
         json_object *links = json_object_new_object();
         json_object_object_add(links, "Role", api_link(role));
         json_object_object_add(o, "Links", links);
