@@ -178,13 +178,15 @@ static void client_address(struct MHD_Connection *c, char *out, size_t len) {
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)len);
 }
 
-/* TCP: who is asking (AUTH_OK), or not. The ServiceRoot and the login are open, as Redfish requires. */
+/* TCP: who is asking (AUTH_OK), or not. The ServiceRoot and the login are open, as Redfish requires
+ * (the login also at /redfish/v1/Sessions, where Dell's clients post it: api_dell.c). */
 static enum auth_result authenticate(struct listener *l, struct MHD_Connection *c, const char *url, const char *method,
                                      const char *client, char *user, size_t user_len, unsigned *ret_retry_after) {
         if (streq(method, "GET") && (streq(url, "/redfish/v1") || streq(url, "/redfish/v1/") || streq(url, "/redfish")))
                 return snprintf(user, user_len, "anonymous"), AUTH_OK;
         if (streq(method, "POST") && (streq(url, "/redfish/v1/SessionService/Sessions") ||
-                                      streq(url, "/redfish/v1/SessionService/Sessions/")))
+                                      streq(url, "/redfish/v1/SessionService/Sessions/") ||
+                                      streq(url, "/redfish/v1/Sessions") || streq(url, "/redfish/v1/Sessions/")))
                 return snprintf(user, user_len, "anonymous"), AUTH_OK;
         if (!l->h->auth)
                 return AUTH_DENIED;
