@@ -9,8 +9,7 @@
 # an inventory fixture (HOSTD_TEST_INVENTORY), md arrays from a copy of sysfs
 # with a stand-in mdadm (HOSTD_TEST_SYSFS_ROOT, as t-hostd-health.sh), and its
 # tasks run dry (HOSTD_TEST_DRY_RUN): they plan and look, write nothing. What
-# mdadm would have made, the test then writes into that sysfs. The lab's
-# t-raid-dell.sh does the same on real md.
+# mdadm would have made, the test then writes into that sysfs.
 set -uo pipefail
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/hostd-lib.sh"
