@@ -121,6 +121,18 @@ static bool split_path(const char *path, struct api_path *p) {
 
 void api_handle(struct hostd *h, const struct api_request *req, struct api_response *r) {
         *r = (struct api_response){ 0 };
+        struct api_dell_alias dell;
+        int alias = api_dell_alias(req, &dell, r);
+        if (alias < 0)
+                return;
+        if (alias > 0) {
+                struct api_request std = *req;
+                std.path = dell.path;
+                if (dell.confirm)
+                        std.confirm = dell.volume;
+                api_handle(h, &std, r);
+                return api_dell_finish(&dell, r);
+        }
         struct api_path p;
         if (streq(req->path, "/metrics")) {
                 if (!streq(req->method, "GET"))

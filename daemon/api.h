@@ -123,3 +123,20 @@ void api_accounts(struct hostd *h, const struct api_request *req, const struct a
 /* The role check every request passes before it is routed: true when the
  * request's role may make it, else r is the 403 (api_accounts.c). */
 bool api_role_permits(const struct api_request *req, const struct api_path *p, struct api_response *r);
+/* Dell's paths and volume payload as aliases of the standard ones (api_dell.c). */
+struct api_dell_alias {
+        char path[512];           /* the standard path to route instead */
+        char volume[65];          /* Storage/Volumes/<id>: the id */
+        bool settings;            /* .../Settings: the volume as Dell's Settings view */
+        bool confirm;             /* DELETE of the volume: the path confirms it */
+};
+/* 1: route a->path instead of req->path; 0: not a Dell path; -1: answered in r. */
+int api_dell_alias(const struct api_request *req, struct api_dell_alias *a, struct api_response *r);
+/* After routing an alias: the Settings view of a Volume. */
+void api_dell_finish(const struct api_dell_alias *a, struct api_response *r);
+/* Dell's volume payload in the standard form, in place (VolumeType as
+ * RAIDType, top-level Drives as Links.Drives, Storage/Drives/<id> links as
+ * Storage/md/Drives/<id>); -1: answered 400 in r. A standard payload passes unchanged. */
+int api_dell_volume_normalize(json_object *b, struct api_response *r);
+/* md's level as Dell's VolumeType ("raid1" -> "Mirrored"), or NULL. */
+const char *api_dell_volume_type(const char *level);

@@ -132,7 +132,9 @@ bool api_path_is_open(const char *method, const char *path) {
         if (read && (streq(buf, "/redfish") || streq(buf, "/redfish/v1") || streq(buf, "/redfish/v1/odata") ||
                      streq(buf, "/redfish/v1/$metadata") || streq(buf, API_OEM_CSDL)))
                 return true;
-        return streq(method, "POST") && (streq(buf, SESSIONS) || streq(buf, SESSIONS "/Members"));
+        /* /redfish/v1/Sessions: where Dell's clients post the login (api_dell.c) */
+        return streq(method, "POST") && (streq(buf, SESSIONS) || streq(buf, SESSIONS "/Members") ||
+                                         streq(buf, "/redfish/v1/Sessions"));
 }
 
 /* The Base registry message for a status a handler left without a body. */

@@ -119,6 +119,8 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         json_add_string(o, "Id", volume_id(s));
         json_add_string(o, "Name", volume_id(s));
         json_add_string(o, "RAIDType", raid_type(s->level));
+        json_add_string(o, "VolumeType", api_dell_volume_type(s->level));   /* deprecated, still what Dell's clients read */
+        json_add_bool(o, "Encrypted", false);
         if (s->size_bytes >= 0)
                 json_add_int(o, "CapacityBytes", s->size_bytes);
         enum md_health health = md_health(s);
@@ -294,7 +296,43 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
 
 /* ---- POST and DELETE ---------------------------------------------------------- */
 
-/* {"RAIDType","Links":{"Drives":[{"@odata.id"}]},"Name"} -> a storage spec. */
+/* The serial (or WWN) of each drive a list of links names: the planner
+ * chooses disks by these, never by kernel name. NULL: answered 400 in r. */
+static json_object *serials_of(json_object *drives, const char *where, const struct disk_list *l, struct api_response *r) {
+        json_object *serials = json_object_new_array();
+        for (size_t i = 0; i < json_object_array_length(drives); i++) {
+                const char *ref = json_get_string(json_object_array_get_idx(drives, i), "@odata.id");
+                const char *id = ref ? strrchr(ref, '/') : NULL;
+                const struct disk *d = id && startswith(ref, MD "/Drives/") ? find_drive(l, id + 1) : NULL;
+                if (!d || (!d->serial && !d->wwn)) {
+                        json_object_put(serials);
+                        return api_error(r, 400, "ResourceNotFound", "%s[%zu]: %s", where, i,
+                                         !d ? "no such drive" : "the drive has no serial or WWN to name it by"), NULL;
+                }
+                json_object_array_add(serials, json_object_new_string(d->serial ? d->serial : d->wwn));
+        }
+        return serials;
+}
+
+/* What md cannot be asked for: the size and block size follow from the
+ * drives, and hostd does not encrypt. 0, or -1 answered 400 in r. */
+static int refuse_unsupported(json_object *b, struct api_response *r) {
+        static const char *const derived[] = { "CapacityBytes", "BlockSizeBytes" };
+        for (size_t i = 0; i < ELEMENTSOF(derived); i++)
+                if (json_object_object_get_ex(b, derived[i], NULL))
+                        return api_error(r, 400, "PropertyNotWritable",
+                                         "%s: an md array is made of its whole drives, this follows from them", derived[i]), -1;
+        json_object *v = NULL;
+        bool encrypted = json_object_object_get_ex(b, "Encrypted", &v) && json_object_get_boolean(v);
+        bool types = json_object_object_get_ex(b, "EncryptionTypes", &v) && json_object_is_type(v, json_type_array) &&
+                     json_object_array_length(v) > 0;
+        if (encrypted || types)
+                return api_error(r, 400, "PropertyValueNotInList", "hostd makes md arrays without encryption"), -1;
+        return 0;
+}
+
+/* {"RAIDType","Links":{"Drives":[{"@odata.id"}]},"Name"[,"OptimumIOSizeBytes"]
+ *  [,"Oem":{"Hostd":{"WipeDrives":[{"@odata.id"}]}}]} -> a storage spec. */
 static json_object *spec_from_volume(json_object *b, const struct disk_list *l, struct api_response *r) {
         const char *type = json_get_string(b, "RAIDType"), *name = json_get_string(b, "Name");
         static const char *const levels[][2] = { { "RAID1", "raid1" }, { "RAID5", "raid5" }, { "RAID6", "raid6" },
@@ -303,43 +341,47 @@ static json_object *spec_from_volume(json_object *b, const struct disk_list *l, 
         for (size_t i = 0; i < ELEMENTSOF(levels); i++)
                 if (streq(type, levels[i][0]))
                         level = levels[i][1];
-        json_object *links = NULL, *drives = NULL;
+        json_object *links = NULL, *drives = NULL, *oem = NULL, *wipe = NULL, *chunk = NULL;
         json_object_object_get_ex(b, "Links", &links);
         if (links && json_object_is_type(links, json_type_object))
                 json_object_object_get_ex(links, "Drives", &drives);
+        if (json_object_object_get_ex(b, "Oem", &oem) && json_object_is_type(oem, json_type_object) &&
+            json_object_object_get_ex(oem, "Hostd", &oem) && json_object_is_type(oem, json_type_object))
+                json_object_object_get_ex(oem, "WipeDrives", &wipe);
         if (!level)
                 return api_error(r, 400, "PropertyValueNotInList", "RAIDType must be RAID1, RAID5, RAID6 or RAID10"), NULL;
         if (!name)
                 return api_error(r, 400, "PropertyMissing", "Name (the array's name) is required"), NULL;
         if (!drives || !json_object_is_type(drives, json_type_array) || json_object_array_length(drives) == 0)
                 return api_error(r, 400, "PropertyMissing", "Links.Drives must list the member drives"), NULL;
-        json_object *serials = json_object_new_array();
-        for (size_t i = 0; i < json_object_array_length(drives); i++) {
-                const char *ref = json_get_string(json_object_array_get_idx(drives, i), "@odata.id");
-                const char *id = ref ? strrchr(ref, '/') : NULL;
-                const struct disk *d = id && startswith(ref, MD "/Drives/") ? find_drive(l, id + 1) : NULL;
-                if (!d || (!d->serial && !d->wwn)) {
-                        json_object_put(serials);
-                        return api_error(r, 400, "ResourceNotFound", "Links.Drives[%zu]: %s", i,
-                                         !d ? "no such drive" : "the drive has no serial or WWN to name it by"), NULL;
-                }
-                json_object_array_add(serials, json_object_new_string(d->serial ? d->serial : d->wwn));
-        }
+        if (wipe && !json_object_is_type(wipe, json_type_array))
+                return api_error(r, 400, "PropertyValueTypeError", "Oem.Hostd.WipeDrives must be a list of drive links"), NULL;
+        if (refuse_unsupported(b, r) < 0)
+                return NULL;
+        _cleanup_json_ json_object *serials = serials_of(drives, "Links.Drives", l, r);
+        _cleanup_json_ json_object *wipe_serials = serials && wipe ? serials_of(wipe, "Oem.Hostd.WipeDrives", l, r) : NULL;
+        if (!serials || (wipe && !wipe_serials))
+                return NULL;
         json_object *spec = json_object_new_object(), *arrays = json_object_new_array();
         json_object *a = json_object_new_object(), *sel = json_object_new_object();
         json_add_string(a, "name", name);
         json_add_string(a, "level", level);
-        json_object_object_add(sel, "serials", serials);
+        json_object_object_add(sel, "serials", json_object_get(serials));
         json_object_object_add(a, "disks", sel);
         json_object_object_add(a, "spares", json_object_new_int(0));
+        /* the strip on each drive (Dell's stripe size, in multiples of 64K): md's chunk */
+        if (json_object_object_get_ex(b, "OptimumIOSizeBytes", &chunk))
+                json_object_object_add(a, "chunk", json_object_get(chunk));
         json_object_array_add(arrays, a);
         json_object_object_add(spec, "arrays", arrays);
+        if (wipe_serials)
+                json_object_object_add(spec, "wipe", json_object_get(wipe_serials));
         return spec;
 }
 
 static void api_volumes_post(struct hostd *h, const struct api_request *req, struct api_response *r, const struct disk_list *l) {
         _cleanup_json_ json_object *b = api_body_object(req, r);
-        if (!b)
+        if (!b || api_dell_volume_normalize(b, r) < 0)
                 return;
         _cleanup_json_ json_object *spec = spec_from_volume(b, l, r);
         if (!spec)

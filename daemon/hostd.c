@@ -24,6 +24,7 @@
 #include "lib/store.h"
 #include "lib/strutil.h"
 #include "monitor.h"
+#include "raid/inventory.h"
 #include "server.h"
 #include "state.h"
 
@@ -263,6 +264,18 @@ int main(int argc, char **argv) {
                 log_warning("HOSTD_TEST_SYSFS_ROOT: md arrays are read from %s, not from /sys; this is for tests",
                             test_sysfs);
                 md_set_sysfs_root(test_sysfs);
+        }
+        /* tests only: the disks of an inventory file, and tasks that change nothing
+         * (the host tests' disks and arrays are not there to be written) */
+        const char *test_inventory = getenv("HOSTD_TEST_INVENTORY");
+        if (test_inventory && *test_inventory) {
+                log_warning("HOSTD_TEST_INVENTORY: the disks are those of %s, not this machine's; this is for tests",
+                            test_inventory);
+                inventory_set_test_file(test_inventory);
+        }
+        if (streq_ptr(getenv("HOSTD_TEST_DRY_RUN"), "1")) {
+                log_warning("HOSTD_TEST_DRY_RUN: tasks report what they would change and change nothing; this is for tests");
+                jobs_set_dry_run(true);
         }
 
         sigset_t mask;

@@ -31,11 +31,18 @@ struct jobs {
         size_t n_running;
 };
 
+static bool dry_run;
+
+void jobs_set_dry_run(bool dry) {
+        dry_run = dry;
+}
+
 struct work {
         struct jobs *jobs;
         int64_t id;
         char *kind, *array, *body;
         size_t n_steps;
+        char **changed;           /* create: the steps that changed the machine */
         char *summary;            /* what the operation says when it is done */
 };
 
@@ -133,8 +140,12 @@ static void progress(struct work *w, size_t i, const char *description, enum out
 }
 
 static void on_step(void *userdata, size_t i, const struct plan_step *s, bool before, enum outcome o, const char *msg) {
-        if (!before)
-                progress(userdata, i, s->description, o);
+        struct work *w = userdata;
+        if (before)
+                return;
+        progress(w, i, s->description, o);
+        if (o == OUTCOME_CHANGED && strv_push(&w->changed, s->description) < 0)
+                log_warning("task %lld: out of memory", (long long)w->id);
 }
 
 static int run_create(struct work *w, struct error *e) {
@@ -144,11 +155,16 @@ static int run_create(struct work *w, struct error *e) {
                 return k;
         if (p->errors)
                 return error_set(e, ERROR_REFUSED, "the plan has errors: %s", p->errors[0]);
-        struct apply_opts o = { .progress = on_step, .userdata = w, .cancelled = stopping };
+        struct apply_opts o = { .progress = on_step, .userdata = w, .cancelled = stopping, .dry = dry_run };
         size_t changed = 0;
         w->n_steps = p->n_steps;
         k = raid_apply(p, &o, &changed, e);
-        return k < 0 ? k : 0;
+        if (k < 0)
+                return k;
+        _cleanup_free_ char *steps = w->changed ? strv_join(w->changed, "; ") : NULL;
+        w->summary = steps ? strdup_printf("%zu step(s) changed the machine: %s", changed, steps)
+                           : strdup("nothing to do: the array is as planned");
+        return 0;
 }
 
 /* "delete": what a destroy was called in the journal of an older hostd */
@@ -187,7 +203,7 @@ static int run_life(struct work *w, struct error *e) {
         }
         if (k < 0)
                 return k;
-        struct life_opts o = { .step_end = on_life_step, .userdata = w, .cancelled = stopping };
+        struct life_opts o = { .step_end = on_life_step, .userdata = w, .cancelled = stopping, .dry = dry_run };
         w->n_steps = p->n_steps;
         if ((k = life_apply(p, &o, NULL, e)) < 0)
                 return k;
@@ -212,6 +228,7 @@ static void finish(struct work *w) {
         free(w->array);
         free(w->body);
         free(w->summary);
+        strv_free(w->changed);
         free(w);
 }
 
@@ -230,7 +247,9 @@ static void *worker(void *userdata) {
                 set_state(w, "Exception", 100, e.msg);
                 events_emit(w->jobs->events, "TaskFailed", "Critical", origin, "%s %s failed: %s", w->kind, w->array, e.msg);
         } else {
-                set_state(w, "Completed", 100, w->summary ? w->summary : "the array is as planned");
+                _cleanup_free_ char *dry = dry_run ? strdup_printf("dry run, nothing was written: %s",
+                                                                  w->summary ? w->summary : "-") : NULL;
+                set_state(w, "Completed", 100, dry ? dry : w->summary ? w->summary : "the array is as planned");
                 events_emit(w->jobs->events, "TaskCompleted", "OK", origin, "%s %s completed", w->kind, w->array);
         }
         finish(w);

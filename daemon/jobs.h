@@ -5,6 +5,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/error.h"
@@ -18,6 +19,10 @@ struct jobs;
 int jobs_new(struct store *store, struct events *events, struct jobs **ret, struct error *e);
 /* Running jobs are journaled as Interrupted; their threads are not waited for. */
 void jobs_free(struct jobs *j);
+
+/* Tests only: jobs look at the machine and report what they would change,
+ * and change nothing (raid's dry run). Not thread-safe: call first. */
+void jobs_set_dry_run(bool dry);
 
 /* The plan for a create body ({"arrays": [...]}, a storage spec) on this
  * machine's disks now. A plan with errors is returned too: check p->errors. */

@@ -190,7 +190,7 @@ static void client_address(struct MHD_Connection *c, char *out, size_t len) {
 }
 
 /* TCP: who is asking (AUTH_OK), or not. The ServiceRoot, the OData documents and the login are open, as
- * Redfish requires. */
+ * Redfish requires (the login also at /redfish/v1/Sessions, where Dell's clients post it: api_dell.c). */
 static enum auth_result authenticate(struct listener *l, struct MHD_Connection *c, const char *url, const char *method,
                                      const char *client, char *user, size_t user_len, unsigned *ret_retry_after) {
         if (api_path_is_open(method, url))

@@ -14,5 +14,10 @@ struct inventory_opts {
         bool no_udev;             /* ignore the udev database: sysfs only */
 };
 
+/* Tests only: every scan returns the disks of this inventory JSON file (the
+ * form of `hostctl disks --json`) instead of the machine's; NULL or ""
+ * restores the scan. Not thread-safe: call first. */
+void inventory_set_test_file(const char *path);
+
 /* Scan the machine. Disks come sorted by name, with in_use computed. */
 int inventory_scan(const struct inventory_opts *opts, struct disk_list **ret, struct error *e);

@@ -55,9 +55,24 @@ bool md_recovery_pending(const struct md_status *s) {
         return false;
 }
 
+/* The running array whose superblock carries this name: where no udev made
+ * /dev/md/<name> (an initramfs, a container, the host tests' sysfs copy). */
+static char *kernel_name_of(const char *name) {
+        _cleanup_strv_free_ char **knames = NULL;
+        struct error ignore = { 0 };
+        if (md_list(&knames, &ignore) < 0)
+                return NULL;
+        for (char **k = knames; k && *k; k++) {
+                _cleanup_(md_status_freep) struct md_status *s = NULL;
+                if (md_status_read(*k, &s, &ignore) == 0 && streq_ptr(s->name, name))
+                        return strdup(*k);
+        }
+        return NULL;
+}
+
 int md_resolve(const char *id, char **ret, struct error *e) {
         const char *base = startswith(id, "/dev/") ? id + 5 : id;
-        _cleanup_free_ char *link = NULL;
+        _cleanup_free_ char *link = NULL, *by_name = NULL;
         if (startswith(base, "md/"))
                 link = strdup_printf("/dev/%s", base);
         else if (!startswith(base, "md") || strspn(base + 2, "0123456789") != strlen(base + 2))
@@ -65,9 +80,12 @@ int md_resolve(const char *id, char **ret, struct error *e) {
         char resolved[PATH_MAX];
         const char *kname = base;
         if (link) {
-                if (!realpath(link, resolved))
+                if (realpath(link, resolved))
+                        kname = strrchr(resolved, '/') + 1;
+                else if ((by_name = kernel_name_of(strrchr(link, '/') + 1)))
+                        kname = by_name;
+                else
                         return error_set(e, -ENOENT, "array %s: no such array is running (%s does not exist)", id, link);
-                kname = strrchr(resolved, '/') + 1;
         }
         _cleanup_free_ char *sys = strdup_printf("%s/block/%s/md", sysfs_root, kname);
         struct stat st;
