@@ -15,7 +15,7 @@
 #include "lib/strutil.h"
 #include "toml.h"
 
-static void sleep_ms(long ms) {
+void sleep_ms(long ms) {
         struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
 }
@@ -76,7 +76,7 @@ bool containerd_answers(const char *address) {
         return fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
 }
 
-static bool systemd_is_pid1(void) {
+bool systemd_is_pid1(void) {
         _cleanup_free_ char *comm = NULL;
         return access("/run/systemd/system", F_OK) == 0 && read_one_line("/proc/1/comm", &comm, NULL) == 0 &&
                streq(comm, "systemd");
@@ -226,8 +226,7 @@ static int kill_tasks(const struct place *p, struct error *e) {
         return k;
 }
 
-/* Unmount what is left under a directory (rootfs mounts of dead tasks). */
-static void umount_below(const char *dir) {
+void umount_below(const char *dir) {
         _cleanup_free_ char *mi = NULL, *prefix = strdup_printf("%s/", dir);
         if (!prefix || read_file("/proc/self/mountinfo", 1 << 22, &mi, NULL, NULL) < 0)
                 return;
