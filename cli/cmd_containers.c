@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "cmd_containers.h"
 #include "commands.h"
 #include "containers/containerd.h"
 #include "containers/detect.h"
@@ -19,11 +20,7 @@
 #include "lib/outcome.h"
 #include "lib/strutil.h"
 
-struct opts {
-        const char *pool, *config, *run_dir, *runtime, *output;
-        bool keep_old, runtime_set;
-        struct verify_opts v;
-};
+#define opts containers_opts
 
 enum { OPT_POOL = 1000, OPT_CONFIG, OPT_RUN_DIR, OPT_RUNTIME, OPT_KEEP_OLD, OPT_MEMORY, OPT_CPUS, OPT_EXIT, OPT_OUTPUT };
 
@@ -93,23 +90,8 @@ static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata,
         return 0;
 }
 
-/* docker and podman: 'not installed' when they are not (exit 1); hostd
- * only places their data so far. With --host, this machine's runtimes say
- * nothing about that one's: no detection then. */
-static int other_runtime_error(const char *verb, const char *runtime, bool local, struct error *e) {
-        _cleanup_(runtime_info_done) struct runtime_info r = { 0 };
-        if (local)
-                detect_runtime(runtime, NULL, &r);
-        if (local && !r.installed)
-                return error_set(e, -ENOENT, "%s: %s; 'setup --runtime %s' writes its config for when it is installed",
-                                 runtime, r.note ? r.note : "not installed",
-                                 runtime);
-        return error_set(e, -EOPNOTSUPP, "'%s' is done for containerd only so far; for %s, 'setup' places its data",
-                         verb, runtime);
-}
-
-/* Options, no operands; containerd only unless the verb says otherwise. */
-static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o, bool any_runtime,
+/* Options, no operands. */
+static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o,
                  struct error *e) {
         *o = (struct opts){ .runtime = "containerd", .v = { .memory = 64 << 20, .cpus = 0.5, .exit_code = 7 } };
         int ind;
@@ -118,12 +100,10 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option
                 return k;
         if (ind < argc)
                 return cli_usage_error(ctx, e, "unexpected argument '%s'", argv[ind]);
-        if (!any_runtime && !streq(o->runtime, "containerd"))
-                return other_runtime_error(argv[0], o->runtime, !ctx->host, e);
         return 0;
 }
 
-static void print_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o) {
+void containers_print_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o) {
         json_object *a = json_object_new_array();
         for (size_t i = 0; i < c->n; i++) {
                 const struct check *k = &c->item[i];
@@ -184,7 +164,7 @@ static void print_detect(FILE *out, json_object *runtimes) {
 
 static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
-        int k = parse(ctx, argc, argv, common_opts, &o, true, e);
+        int k = parse(ctx, argc, argv, common_opts, &o, e);
         if (k < 0 || (k = refuse_remote_paths(ctx, &o, e)) < 0)
                 return k;
         _cleanup_json_ json_object *doc = NULL;
@@ -218,37 +198,13 @@ static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         return 0;
 }
 
-static int setup_other(struct cli_ctx *ctx, const struct opts *o, struct error *e) {
-        bool docker = streq(o->runtime, "docker");
-        const char *config = o->config ? o->config : docker ? DOCKER_DEFAULT_CONFIG : PODMAN_DEFAULT_CONFIG;
-        const char *pool = o->pool ? o->pool : PLACE_DEFAULT_POOL;
-        _cleanup_free_ char *root = strdup_printf("%s/containers/%s", pool, o->runtime);
-        int k = place_check_pool(pool, e);
-        if (k < 0 || !root)
-                return k < 0 ? k : -ENOMEM;
-        if ((k = (docker ? docker_place : podman_place)(config, root, e)) < 0)
-                return k;
-        bool changed = k == OUTCOME_CHANGED;
-        if (ctx->json) {
-                _cleanup_json_ json_object *j = json_object_new_object();
-                json_add_string(j, "runtime", o->runtime);
-                json_add_string(j, "config", config);
-                json_add_string(j, docker ? "data_root" : "graphroot", root);
-                json_add_bool(j, "config_changed", changed);
-                cli_print_json(ctx, j);
-        } else
-                fprintf(ctx->out, "%s: %s %s in %s%s\n", o->runtime, docker ? "data-root" : "graphroot", root, config,
-                        changed ? "" : " (already)");
-        return 0;
-}
-
 static int setup_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
-        int k = parse(ctx, argc, argv, common_opts, &o, true, e);
+        int k = parse(ctx, argc, argv, common_opts, &o, e);
         if (k < 0)
                 return k;
         if (!streq(o.runtime, "containerd"))
-                return setup_other(ctx, &o, e);
+                return engine_setup_cmd(ctx, &o, e);
         _cleanup_(place_done) struct place p = { 0 };
         _cleanup_(setup_report_done) struct setup_report r = { 0 };
         if ((k = place_init(&p, o.pool, o.config, o.run_dir, e)) < 0 || (k = setup_containerd(&p, &r, e)) < 0)
@@ -281,8 +237,8 @@ static int setup_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
 
 static int load_place(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o,
                       struct place *p, bool need_record, struct error *e) {
-        int k = parse(ctx, argc, argv, lo, o, false, e);
-        if (k < 0 || (k = place_init(p, o->pool, o->config, o->run_dir, e)) < 0)
+        int k = parse(ctx, argc, argv, lo, o, e);
+        if (k < 0 || !streq(o->runtime, "containerd") || (k = place_init(p, o->pool, o->config, o->run_dir, e)) < 0)
                 return k;
         return need_record ? place_load_record(p, e) : 0;
 }
@@ -291,6 +247,8 @@ static int start_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
         struct opts o;
         _cleanup_(place_done) struct place p = { 0 };
         int k = load_place(ctx, argc, argv, common_opts, &o, &p, true, e);
+        if (k >= 0 && !streq(o.runtime, "containerd"))
+                return engine_start_cmd(ctx, &o, e);
         if (k < 0 || (k = containerd_start(&p, e)) < 0)
                 return k;
         if (ctx->json) {
@@ -308,6 +266,8 @@ static int stop_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e)
         struct opts o;
         _cleanup_(place_done) struct place p = { 0 };
         int k = load_place(ctx, argc, argv, common_opts, &o, &p, false, e);
+        if (k >= 0 && !streq(o.runtime, "containerd"))
+                return engine_stop_cmd(ctx, &o, e);
         if (k < 0 || (k = containerd_stop(&p, e)) < 0)
                 return k;
         if (ctx->json) {
@@ -335,18 +295,25 @@ static void print_status(FILE *out, json_object *st) {
 
 static int status_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
-        int k = parse(ctx, argc, argv, common_opts, &o, false, e);
+        int k = parse(ctx, argc, argv, common_opts, &o, e);
         if (k < 0 || (k = refuse_remote_paths(ctx, &o, e)) < 0)
                 return k;
         _cleanup_json_ json_object *doc = NULL;
-        k = ctx->host ? remote_part(ctx, "containerd", json_type_object, &doc, e)
-                      : containers_status_json(o.pool, o.config, o.run_dir, &doc, e);
+        bool containerd = streq(o.runtime, "containerd");
+        if (ctx->host)
+                k = remote_part(ctx, o.runtime, json_type_object, &doc, e);
+        else if (containerd)
+                k = containers_status_json(o.pool, o.config, o.run_dir, &doc, e);
+        else
+                k = containers_engine_status_json(o.runtime, o.pool, o.config, o.run_dir, &doc, e);
         if (k < 0)
                 return k;
         if (ctx->json)
                 cli_print_json(ctx, doc);
-        else
+        else if (containerd)
                 print_status(ctx->out, doc);
+        else
+                engine_print_status(ctx->out, o.runtime, doc);
         return 0;
 }
 
@@ -355,12 +322,14 @@ static int verify_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         _cleanup_(place_done) struct place p = { 0 };
         struct checks c = { 0 };
         int k = load_place(ctx, argc, argv, verify_opts, &o, &p, true, e);
+        if (k >= 0 && !streq(o.runtime, "containerd"))
+                return engine_verify_cmd(ctx, &o, e);
         if (k < 0 || (k = verify_containerd(&p, &o.v, &c, e)) < 0)
                 return k;
         _cleanup_json_ json_object *j = json_object_new_object();
         json_add_string(j, "runtime", "containerd");
         json_add_string(j, "snapshotter", p.snapshotter);
-        print_checks(ctx, &c, j);
+        containers_print_checks(ctx, &c, j);
         json_add_bool(j, "ok", checks_ok(&c));
         if (ctx->json)
                 cli_print_json(ctx, j);
@@ -373,7 +342,7 @@ static int run_bundle_run(struct cli_ctx *ctx, int argc, char **argv, struct err
         struct opts o;
         _cleanup_(place_done) struct place p = { 0 };
         struct checks c = { 0 };
-        int k = parse(ctx, argc, argv, bundle_opts, &o, false, e);
+        int k = parse(ctx, argc, argv, bundle_opts, &o, e);
         const char *run_dir = o.run_dir ? o.run_dir : PLACE_DEFAULT_RUN_DIR;
         if (k < 0 || (k = place_init(&p, o.pool, NULL, run_dir, e)) < 0 || (k = place_check_pool(p.pool, e)) < 0 ||
             (k = verify_runc(&p, run_dir, &o.v, &c, e)) < 0)
@@ -384,7 +353,7 @@ static int run_bundle_run(struct cli_ctx *ctx, int argc, char **argv, struct err
         json_add_string(j, "runtime", "runc");
         json_add_string(j, "bundle", bundle);
         json_add_string(j, "runc_root", runc_root);
-        print_checks(ctx, &c, j);
+        containers_print_checks(ctx, &c, j);
         json_add_bool(j, "ok", checks_ok(&c));
         if (ctx->json)
                 cli_print_json(ctx, j);
@@ -398,6 +367,8 @@ static int migrate_run(struct cli_ctx *ctx, int argc, char **argv, struct error 
         _cleanup_(place_done) struct place p = { 0 };
         _cleanup_(migrate_report_done) struct migrate_report r = { 0 };
         int k = load_place(ctx, argc, argv, migrate_opts, &o, &p, false, e);
+        if (k >= 0 && !streq(o.runtime, "containerd"))
+                return engine_migrate_cmd(ctx, &o, e);
         if (k < 0 || (k = migrate_containerd(&p, o.keep_old, &r, e)) < 0)
                 return k;
         if (ctx->json) {

@@ -2,6 +2,7 @@
 
 #include "containerd.h"
 #include "detect.h"
+#include "engine.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "place.h"
@@ -49,6 +50,28 @@ int containers_status_json(const char *pool, const char *config, const char *run
         json_add_string(j, "snapshotter", p.snapshotter);
         if (!placed)
                 json_add_string(j, "note", re.msg);
+        *ret = j;
+        return 0;
+}
+
+int containers_engine_status_json(const char *name, const char *pool, const char *config, const char *run_dir,
+                                  json_object **ret, struct error *e) {
+        _cleanup_(engine_done) struct engine en = { 0 };
+        int k = engine_init(&en, name, pool, config, run_dir, e);
+        if (k < 0)
+                return k;
+        _cleanup_free_ char *root = engine_config_root(&en);
+        bool placed = root && streq(root, en.root);
+        json_object *j = json_object_new_object();
+        json_add_bool(j, "placed", placed);
+        json_add_bool(j, "running", engine_answers(&en));
+        json_add_int(j, "pid", engine_pid(&en));
+        json_add_string(j, "root", root);
+        json_add_string(j, "config", en.config);
+        if (en.docker)
+                json_add_string(j, "socket", en.socket);
+        if (!placed)
+                json_add_string(j, "note", "not placed on the pool: its config keeps the data elsewhere");
         *ret = j;
         return 0;
 }

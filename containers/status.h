@@ -16,3 +16,10 @@ int containers_detect_json(const char *containerd_config, json_object **ret, str
  * {placed, running, pid, root, address, snapshotter, note (why not placed)}. */
 int containers_status_json(const char *pool, const char *config, const char *run_dir, json_object **ret,
                            struct error *e);
+
+/* docker or podman where these inputs place it (NULL: the defaults):
+ * {placed, running, pid (dockerd; 0 for podman), root (where its config puts
+ * the data), config, socket (docker), note (why not placed)}. podman has no
+ * daemon: running says whether it is installed. */
+int containers_engine_status_json(const char *name, const char *pool, const char *config, const char *run_dir,
+                                  json_object **ret, struct error *e);
