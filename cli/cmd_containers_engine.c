@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cmd_containers.h"
+#include "containers/detect.h"
 #include "containers/engine.h"
 #include "containers/engine_setup.h"
 #include "containers/migrate.h"
@@ -13,7 +14,14 @@
 #include "lib/outcome.h"
 #include "lib/strutil.h"
 
+/* The engine of the options; -ENOENT with detect's note when the runtime
+ * is not installed (every verb but status needs it). */
 static int engine_from(const struct containers_opts *o, struct engine *en, struct error *e) {
+        _cleanup_(runtime_info_done) struct runtime_info r = { 0 };
+        detect_runtime(o->runtime, NULL, &r);
+        if (!r.installed)
+                return error_set(e, -ENOENT, "%s: %s; 'setup --runtime %s' needs it installed", o->runtime,
+                                 r.note ? r.note : "not installed", o->runtime);
         return engine_init(en, o->runtime, o->pool, o->config, o->run_dir, e);
 }
 
