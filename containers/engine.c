@@ -24,6 +24,7 @@ void engine_done(struct engine *en) {
         free(en->exec_root);
         free(en->pidfile);
         free(en->logfile);
+        free(en->launch_pidfile);
         free(en->image_dir);
         free(en->verify_dir);
         *en = (struct engine){ 0 };
@@ -94,9 +95,10 @@ int engine_init(struct engine *en, const char *name, const char *pool, const cha
                 en->exec_root = strdup_printf("%s/docker", run_dir);
                 en->pidfile = strdup_printf("%s/docker.pid", run_dir);
                 en->logfile = strdup_printf("%s/hostd/dockerd.log", run_dir);
+                en->launch_pidfile = strdup_printf("%s/hostd/dockerd.pid", run_dir);
         }
         if (!en->pool || !en->config || !en->root || !en->image_dir || !en->verify_dir ||
-            (en->docker && (!en->socket || !en->exec_root || !en->pidfile || !en->logfile)))
+            (en->docker && (!en->socket || !en->exec_root || !en->pidfile || !en->logfile || !en->launch_pidfile)))
                 return error_set(e, -ENOMEM, "out of memory");
         return en->docker ? read_docker_paths(en, e) : 0;
 }
@@ -134,11 +136,9 @@ bool engine_root_holds_data(const struct engine *en, const char *root) {
         return dir_has_layers(root, "overlay") || dir_has_layers(root, "vfs/dir");
 }
 
-pid_t engine_pid(const struct engine *en) {
-        if (!en->docker)
-                return 0;
+static pid_t dockerd_in(const char *pidfile) {
         _cleanup_free_ char *line = NULL, *comm_path = NULL, *comm = NULL;
-        if (read_one_line(en->pidfile, &line, NULL) < 0)
+        if (read_one_line(pidfile, &line, NULL) < 0)
                 return 0;
         long pid = strtol(line, NULL, 10);
         if (pid <= 1)
@@ -147,6 +147,13 @@ pid_t engine_pid(const struct engine *en) {
         if (!comm_path || read_one_line(comm_path, &comm, NULL) < 0 || !streq(comm, "dockerd"))
                 return 0;
         return (pid_t)pid;
+}
+
+pid_t engine_pid(const struct engine *en) {
+        if (!en->docker)
+                return 0;
+        pid_t pid = dockerd_in(en->pidfile);
+        return pid > 0 ? pid : dockerd_in(en->launch_pidfile);
 }
 
 bool engine_answers(const struct engine *en) {
@@ -201,15 +208,18 @@ int engine_start(const struct engine *en, struct error *e) {
         if (!exe)
                 return error_set(e, -ENOENT, "dockerd: program not found (is docker.io installed?)");
         if ((k = mkdir_parent(en->logfile, e)) < 0 || (k = mkdir_parent(en->pidfile, e)) < 0 ||
+            (k = mkdir_parent(en->launch_pidfile, e)) < 0 ||
             (k = mkdir_parent(en->socket, e)) < 0)
                 return k;
         _cleanup_free_ char *host = strdup_printf("unix://%s", en->socket);
         if (!host)
                 return error_set(e, -ENOMEM, "out of memory");
-        /* dockerd writes its own pid file: start-stop-daemon only reads it */
-        const char *argv[24] = { "start-stop-daemon", "--start", "--background", "--pidfile", en->pidfile,
-                                 "--output", en->logfile, "--exec", exe, "--", "--config-file", en->config };
-        size_t n = 12;
+        /* dockerd refuses a pid file that names a live process (its own too):
+         * start-stop-daemon writes hostd's own, dockerd writes its */
+        const char *argv[24] = { "start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile",
+                                 en->launch_pidfile, "--output", en->logfile, "--exec", exe, "--",
+                                 "--config-file", en->config };
+        size_t n = 13;
         if (!en->config_pidfile) {
                 argv[n++] = "--pidfile";
                 argv[n++] = en->pidfile;
@@ -271,6 +281,7 @@ int engine_stop(const struct engine *en, struct error *e) {
                                  en->socket, en->pidfile);
         if (pid > 0 && end_process(pid, "dockerd", 60000) < 0)
                 return error_set(e, -EBUSY, "dockerd (pid %d) does not stop", (int)pid);
+        unlink(en->launch_pidfile);
         /* the containerd dockerd started outlives a killed dockerd */
         _cleanup_free_ char *cpidfile = strdup_printf("%s/containerd/containerd.pid", en->exec_root), *line = NULL;
         if (cpidfile && read_one_line(cpidfile, &line, NULL) == 0) {

@@ -22,6 +22,8 @@ struct engine {
         char *exec_root;         /* docker: <run>/docker, or daemon.json's exec-root */
         char *pidfile;           /* docker: <run>/hostd/dockerd.pid, or daemon.json's pidfile */
         char *logfile;           /* docker: <run>/hostd/dockerd.log */
+        char *launch_pidfile;    /* docker: <run>/hostd/dockerd.pid, written when hostd starts it
+                                  * (dockerd writes its own pid file only once it is up) */
         char *image_dir;         /* <pool>/containers/image: the verify image */
         char *verify_dir;        /* <pool>/containers/verify: bind-mounted by verify */
         /* which of socket, exec_root, pidfile daemon.json sets itself (no flag then) */
@@ -40,8 +42,8 @@ char *engine_config_root(const struct engine *en);
 /* Does a root hold images or containers? */
 bool engine_root_holds_data(const struct engine *en, const char *root);
 
-/* docker: the pid from the pid file when that process is dockerd, else 0.
- * podman: 0. */
+/* docker: the pid from dockerd's pid file, else from the one hostd wrote
+ * when it started it, when that process is dockerd; else 0. podman: 0. */
 pid_t engine_pid(const struct engine *en);
 /* docker: does dockerd answer on the socket? podman: is podman installed? */
 bool engine_answers(const struct engine *en);
