@@ -151,14 +151,14 @@ static bool jbool(json_object *o, const char *key) {
 }
 
 static void print_detect(FILE *out, json_object *runtimes) {
-        fprintf(out, "%-11s %-9s %-28s %s\n", "RUNTIME", "INSTALLED", "VERSION", "DATA");
+        fprintf(out, "%-11s %-9s %-28s %-6s %s\n", "RUNTIME", "INSTALLED", "VERSION", "ACTIVE", "DATA");
         for (size_t i = 0; i < json_object_array_length(runtimes); i++) {
                 json_object *r = json_object_array_get_idx(runtimes, i);
                 const char *v = jstr(r, "version"), *runc = jstr(r, "runc_version"), *name = jstr(r, "name"),
                            *data = jstr(r, "data_root") ? jstr(r, "data_root") : jstr(r, "note");
                 _cleanup_free_ char *ver = runc ? strdup_printf("%s (runc %s)", v ? v : "-", runc) : strdup(v ? v : "-");
-                fprintf(out, "%-11s %-9s %-28s %s\n", name ? name : "?", jbool(r, "installed") ? "yes" : "no",
-                        ver ? ver : "", data ? data : "-");
+                fprintf(out, "%-11s %-9s %-28s %-6s %s\n", name ? name : "?", jbool(r, "installed") ? "yes" : "no",
+                        ver ? ver : "", jbool(r, "active") ? "yes" : "no", data ? data : "-");
         }
 }
 
@@ -172,7 +172,12 @@ static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         if (ctx->host && (k = remote_part(ctx, "runtimes", json_type_array, &all, e)) >= 0) {
                 doc = json_object_new_object();
                 json_object_object_add(doc, "runtimes", all);
-        } else if (!ctx->host && (k = containers_detect_json(o.config, &doc, e)) >= 0)
+        } else if (!ctx->host && (k = containers_detect_json(&(struct detect_inputs){
+                                                                    .containerd_config = streq(o.runtime, "containerd") ? o.config : NULL,
+                                                                    .docker_config = streq(o.runtime, "docker") ? o.config : NULL,
+                                                                    .podman_config = streq(o.runtime, "podman") ? o.config : NULL,
+                                                                    .run_dir = o.run_dir },
+                                                            &doc, e)) >= 0)
                 json_object_object_get_ex(doc, "runtimes", &all);
         if (k < 0)
                 return k;
@@ -406,9 +411,11 @@ static int image_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                 json_add_string(j, "ref", IMAGE_REF);
                 json_add_string(j, "manifest", img.manifest);
                 json_add_string(j, "tar", img.tar);
+                json_add_string(j, "docker_tar", img.docker_tar);
                 cli_print_json(ctx, j);
         } else
-                fprintf(ctx->out, "%s %s %s\n", IMAGE_REF, img.manifest, img.tar);
+                fprintf(ctx->out, "%s %s %s\n%s docker-archive %s\n", IMAGE_REF, img.manifest, img.tar, IMAGE_REF,
+                        img.docker_tar);
         return 0;
 }
 
@@ -423,21 +430,38 @@ LEAF(setup, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
      "Put the runtime's data on the pool (containerd: and start it, pick the snapshotter)",
      COMMON_HELP "\nThe operator's containerd config keeps every setting: hostd adds one entry to its\n"
                  "`imports` and writes root, state and socket in the imported hostd-pool.toml beside it.\n"
+                 "docker: data-root in daemon.json, dockerd (re)started and asked where its root is;\n"
+                 "podman: graphroot in storage.conf, asked back through 'podman info'. Every other\n"
+                 "setting of those files is kept. Only the runtime named is touched.\n"
                  "Refused (exit 3) when the old root holds images: use 'migrate'.\n",
      setup_run);
-LEAF(start, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Start containerd (systemd, else a pid file)", COMMON_HELP, start_run);
-LEAF(stop, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Kill and delete its tasks, then stop containerd", COMMON_HELP, stop_run);
-REMOTE_LEAF(status, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Is containerd running, and where is its data",
+LEAF(start, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
+     "Start containerd or dockerd (systemd, else a pid file); podman has no daemon",
+     COMMON_HELP "\ndockerd is started through systemd when PID 1 is systemd and the config and run dir are\n"
+                 "the defaults; otherwise by start-stop-daemon, with its pid file, socket and exec-root in\n"
+                 "the run dir unless daemon.json sets them, and its log in RUN_DIR/hostd/dockerd.log.\n",
+     start_run);
+LEAF(stop, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
+     "Stop the runtime: containerd (its tasks first), dockerd (it stops its containers), podman's containers",
+     COMMON_HELP, stop_run);
+REMOTE_LEAF(status, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
+            "Is the runtime running, and where is its data",
             COMMON_HELP REMOTE_HELP, status_run);
-LEAF(verify, "[--pool DIR] [--memory SIZE] [--cpus N] [--exit-code N]",
+LEAF(verify, "[--pool DIR] [--runtime NAME] [--memory SIZE] [--cpus N] [--exit-code N]",
      "Run the project's image with limits and a bind mount from the pool; report each check",
      COMMON_HELP "  --memory SIZE       memory limit of the container (default 64M)\n"
                  "  --cpus N            CPU limit (default 0.5)\n"
-                 "  --exit-code N       the exit code the container ends with (default 7)\n",
+                 "  --exit-code N       the exit code the container ends with (default 7)\n"
+                 "\nDocker loads the project's image as a docker-archive, podman and containerd as an OCI\n"
+                 "archive; both from DIR/containers/image. Docker and podman add the check 'cleanup':\n"
+                 "no container of the run is left.\n",
      verify_run);
-LEAF(migrate, "[--pool DIR] [--keep-old]", "Move containerd's images and containers from its old root to the pool",
+LEAF(migrate, "[--pool DIR] [--runtime NAME] [--keep-old]",
+     "Move the runtime's images and containers from its old root to the pool",
      COMMON_HELP "  --keep-old          leave the old data in place after a good migration\n"
-                 "\nA failure at any point leaves containerd running on its old root with its data.\n",
+                 "\nA failure at any point leaves the runtime running on its old root with its data.\n"
+                 "containerd and docker only: podman's database records its graphroot, and a copy\n"
+                 "elsewhere goes on using the old one.\n",
      migrate_run);
 static const struct command cmd_run_bundle = {
         .name = "run-bundle",
@@ -454,7 +478,8 @@ static const struct command cmd_run_bundle = {
                 "deleted (runc delete --force); the bundle stays for `runc run --bundle DIR ID`.\n",
         .run = run_bundle_run,
 };
-LEAF(image, "--output DIR", "Build the project's busybox OCI image (reproducible) into DIR", NULL, image_run);
+LEAF(image, "--output DIR", "Build the project's busybox image (reproducible) into DIR: OCI and docker-archive", NULL,
+     image_run);
 
 static const struct command *const verbs[] = { &cmd_detect, &cmd_setup, &cmd_start, &cmd_stop, &cmd_status,
                                                &cmd_verify, &cmd_run_bundle, &cmd_migrate, &cmd_image, NULL };

@@ -18,7 +18,7 @@
  * is not installed (every verb but status needs it). */
 static int engine_from(const struct containers_opts *o, struct engine *en, struct error *e) {
         _cleanup_(runtime_info_done) struct runtime_info r = { 0 };
-        detect_runtime(o->runtime, NULL, &r);
+        detect_runtime(o->runtime, NULL, &r);   /* installed or not: no config needed */
         if (!r.installed)
                 return error_set(e, -ENOENT, "%s: %s; 'setup --runtime %s' needs it installed", o->runtime,
                                  r.note ? r.note : "not installed", o->runtime);

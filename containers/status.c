@@ -7,9 +7,9 @@
 #include "lib/strutil.h"
 #include "place.h"
 
-int containers_detect_json(const char *containerd_config, json_object **ret, struct error *e) {
+int containers_detect_json(const struct detect_inputs *in, json_object **ret, struct error *e) {
         _cleanup_(detect_result_done) struct detect_result d = { 0 };
-        int k = detect_runtimes(containerd_config, &d, e);
+        int k = detect_runtimes(in, &d, e);
         if (k < 0)
                 return k;
         json_object *doc = json_object_new_object(), *a = json_object_new_array();
@@ -23,6 +23,7 @@ int containers_detect_json(const char *containerd_config, json_object **ret, str
                         json_add_string(x, "runc_version", r->helper_version);
                 json_add_string(x, "config", r->config);
                 json_add_string(x, "data_root", r->data_root);
+                json_add_bool(x, "active", r->active);
                 if (r->note)
                         json_add_string(x, "note", r->note);
                 json_object_array_add(a, x);

@@ -6,6 +6,7 @@
  * builders: hostctl --host reads them back and prints them as the local
  * command does. */
 #include "api.h"
+#include "containers/detect.h"
 #include "containers/status.h"
 #include "daemon.h"
 #include "lib/json.h"
@@ -20,7 +21,9 @@ void api_containers(struct hostd *h, const struct api_request *req, const struct
         const struct daemon_config *c = req->cfg;
         _cleanup_json_ json_object *detect = NULL, *status = NULL, *docker = NULL, *podman = NULL;
         struct error e = { 0 };
-        if (containers_detect_json(c->containers_config, &detect, &e) < 0 ||
+        /* the run dir as the CLI's detect has it (its default), so both agree */
+        const struct detect_inputs in = { .containerd_config = c->containers_config };
+        if (containers_detect_json(&in, &detect, &e) < 0 ||
             containers_status_json(c->containers_pool, c->containers_config, c->containers_run_dir, &status, &e) < 0 ||
             containers_engine_status_json("docker", c->containers_pool, NULL, c->containers_run_dir, &docker, &e) < 0 ||
             containers_engine_status_json("podman", c->containers_pool, NULL, c->containers_run_dir, &podman, &e) < 0)

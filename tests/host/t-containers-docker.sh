@@ -71,6 +71,11 @@ check_eq "dockerd itself reports its root on the pool" "$POOL/containers/docker"
 pid=$(cat "$RUN/docker.pid" 2>/dev/null)
 check_eq "dockerd runs from the pid file" dockerd "$(cat /proc/"$pid"/comm 2>/dev/null)"
 
+out=$("$H" containers detect "${O[@]}" 2>&1)
+check_contains "detect: docker active, its data where daemon.json puts it" \
+    "$(printf '%-6s %s' yes "$POOL/containers/docker")" "$(echo "$out" | grep '^docker ')"
+check_eq "detect --json: active, data_root on the pool" "True $POOL/containers/docker" \
+    "$("$H" --json containers detect "${O[@]}" | python3 -c 'import json,sys; r=json.load(sys.stdin)["runtimes"][0]; print(r["active"], r["data_root"])')"
 out=$("$H" containers status "${O[@]}" --pool "$POOL" 2>&1)
 check_contains "status says running with the pid" "docker: running (pid $pid), socket $RUN/docker.sock" "$out"
 check_contains "status says the root is on the pool" "root: $POOL/containers/docker (on the pool)" "$out"
@@ -120,6 +125,8 @@ check_eq "no shim of this dockerd is left" "" "$(pgrep -f "containerd-shim.*$RUN
 check_eq "no rootfs stays mounted under the pool" "" "$(awk -v p="$POOL/containers/" 'index($2,p)==1' /proc/self/mounts)"
 out=$("$H" containers status "${O[@]}" --pool "$POOL" 2>&1)
 check_contains "status says not running" "docker: not running" "$out"
+check_contains "detect: docker not active once stopped" "$(printf '%-6s %s' no "$POOL/containers/docker")" \
+    "$("$H" containers detect "${O[@]}" 2>&1 | grep '^docker ')"
 out=$("$H" containers verify --pool "$POOL" "${O[@]}" 2>&1); rc=$?
 check_eq "verify fails while dockerd is stopped" 1 "$rc"
 check_contains "and says how to fix it" "run 'hostctl containers start --runtime docker'" "$out"

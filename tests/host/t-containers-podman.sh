@@ -83,10 +83,14 @@ check_eq "verify leaves no file in the bind-mounted dir" "" "$(ls "$POOL/contain
 $P run -d --name sleeper --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
     localhost/hostd-busybox:1 sleep 600 >/dev/null 2>&1
 check_eq "a long-running container is up before stop" running "$($P inspect -f '{{.State.Status}}' sleeper 2>&1)"
+check_contains "detect: podman active (a container runs), its data on the pool" \
+    "$(printf '%-6s %s' yes "$POOL/containers/podman")" "$("$H" containers detect "${O[@]}" 2>&1 | grep '^podman ')"
 out=$("$H" containers stop --pool "$POOL" "${O[@]}" 2>&1); rc=$?
 check_eq "stop exits 0" 0 "$rc"
 check_contains "stop says podman has no daemon and its containers are stopped" "its running containers are stopped" "$out"
 check_eq "the container is stopped" exited "$($P inspect -f '{{.State.Status}}' sleeper 2>&1)"
+check_contains "detect: podman not active once its containers are stopped" \
+    "$(printf '%-6s %s' no "$POOL/containers/podman")" "$("$H" containers detect "${O[@]}" 2>&1 | grep '^podman ')"
 out=$("$H" containers start --pool "$POOL" "${O[@]}" 2>&1); rc=$?
 check_eq "start exits 0 (nothing to start)" 0 "$rc"
 check_contains "and says why" "podman has no daemon" "$out"
