@@ -93,11 +93,26 @@ static int systemctl(const char *verb, struct error *e) {
         return run_checked(argv, &(struct run_opts){ .timeout_ms = 90000 }, &r, e);
 }
 
+bool launched_alive(const char *pidfile, int waited_ms) {
+        _cleanup_free_ char *line = NULL, *stat_path = NULL, *stat = NULL;
+        if (read_one_line(pidfile, &line, NULL) < 0)
+                return waited_ms < 5000;      /* not written yet */
+        long pid = strtol(line, NULL, 10);
+        stat_path = strdup_printf("/proc/%ld/stat", pid);
+        if (pid <= 1 || !stat_path || read_one_line(stat_path, &stat, NULL) < 0)
+                return false;
+        /* "pid (comm) S ...": a zombie has exited */
+        const char *paren = strrchr(stat, ')');
+        return paren && paren[1] == ' ' && paren[2] != 'Z';
+}
+
 static int wait_ready(const struct place *p, bool by_pid, struct error *e) {
         for (int i = 0; i < 3000; i++) {
                 if (containerd_answers(p->address))
                         return 0;
-                if (by_pid && i > 10 && containerd_pid(p) == 0) {
+                /* by the pid, not by its name: until it has exec'd, the child
+                 * start-stop-daemon forked still carries that name */
+                if (by_pid && !launched_alive(p->pidfile, i * 10)) {
                         _cleanup_free_ char *log = NULL;
                         read_file(p->logfile, 1 << 20, &log, NULL, NULL);
                         return error_set(e, -ECHILD, "containerd exited at start: %s",

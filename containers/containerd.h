@@ -45,6 +45,10 @@ int containerd_version(char **ret, struct error *e);
 int runc_version(char **ret, struct error *e);
 /* Helpers the other runtimes share. */
 void sleep_ms(long ms);
+/* Is the process of a pid file that start-stop-daemon writes still there
+ * (whatever its name, not a zombie)? A file not written yet counts as
+ * alive for the first 5 s. */
+bool launched_alive(const char *pidfile, int waited_ms);
 /* PID 1 is systemd (it manages the runtimes' services). */
 bool systemd_is_pid1(void);
 /* Unmount what is left under a directory (rootfs mounts of dead tasks),

@@ -179,7 +179,7 @@ static int wait_ready(const struct engine *en, bool by_pid, struct error *e) {
         for (int i = 0; i < 6000; i++) {
                 if (engine_answers(en))
                         return 0;
-                if (by_pid && i > 50 && engine_pid(en) == 0) {
+                if (by_pid && engine_pid(en) == 0 && !launched_alive(en->launch_pidfile, i * 10)) {
                         _cleanup_free_ char *log = NULL;
                         read_file(en->logfile, 1 << 20, &log, NULL, NULL);
                         return error_set(e, -ECHILD, "dockerd exited at start: %s", log ? run_tail(log, 400) : "(no log)");
