@@ -460,8 +460,9 @@ LEAF(migrate, "[--pool DIR] [--runtime NAME] [--keep-old]",
      "Move the runtime's images and containers from its old root to the pool",
      COMMON_HELP "  --keep-old          leave the old data in place after a good migration\n"
                  "\nA failure at any point leaves the runtime running on its old root with its data.\n"
-                 "containerd and docker only: podman's database records its graphroot, and a copy\n"
-                 "elsewhere goes on using the old one.\n",
+                 "containerd and docker: the root is copied with its own layout. podman: its database\n"
+                 "records the graphroot, so the images move by save and load (same IDs and tags) and\n"
+                 "migrate is refused (exit 3) while containers are there.\n",
      migrate_run);
 static const struct command cmd_run_bundle = {
         .name = "run-bundle",

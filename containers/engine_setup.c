@@ -1,6 +1,7 @@
 #include "engine_setup.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "containerd.h"
@@ -106,6 +107,81 @@ static int roll_back(const struct engine *en, const char *original, const char *
         return error_prefix(e, "migration undone, %s keeps its data where it was", en->name);
 }
 
+/* The names `podman save -m` takes for what an inventory line "ID REPO:TAG"
+ * shows: the tag, or the ID for an image without one. */
+static int save_names(char *const *images, char ***ret, struct error *e) {
+        _cleanup_strv_free_ char **v = NULL;
+        for (size_t i = 0; images && images[i]; i++) {
+                const char *sp = strchr(images[i], ' ');
+                const char *name = sp && !streq(sp + 1, "<none>:<none>") ? sp + 1 : NULL;
+                int k = name ? strv_push(&v, name) : strv_push_take(&v, strndup(images[i], sp ? (size_t)(sp - images[i]) : strlen(images[i])));
+                if (k < 0)
+                        return error_set(e, -ENOMEM, "out of memory");
+        }
+        *ret = TAKE_PTR(v);
+        return 0;
+}
+
+/* podman's database records the graphroot, and a copy of it elsewhere goes
+ * on using the recorded one: its images move by `podman save` and `podman
+ * load` instead (same IDs and tags) into a fresh graphroot, and containers,
+ * whose records cannot move, are refused. */
+static int migrate_podman(const struct engine *en, const char *old_root, const char *original, bool keep_old,
+                          struct migrate_report *ret, struct error *e) {
+        _cleanup_strv_free_ char **images = NULL, **containers = NULL, **images_after = NULL, **containers_after = NULL,
+                                 **names = NULL;
+        int k = engine_inventory(en, &images, &containers, e);
+        if (k < 0)
+                return k;
+        if (containers)
+                return error_set(e, ERROR_REFUSED,
+                                 "podman keeps %zu containers in %s; their records name that graphroot and cannot "
+                                 "move: remove them (their images move) or keep podman where it is",
+                                 strv_length(containers), old_root);
+        _cleanup_free_ char *archive = strdup_printf("%s.migrating.tar", en->root);
+        if (!archive || (k = save_names(images, &names, e)) < 0)
+                return k < 0 ? k : error_set(e, -ENOMEM, "out of memory");
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (names) {
+                const char *args[64] = { "save", "-m", "--format", "docker-archive", "-o", archive };
+                size_t n = 6;
+                for (size_t i = 0; names[i]; i++) {
+                        if (n + 2 > ELEMENTSOF(args))
+                                return error_set(e, -E2BIG, "podman: %zu images are more than one save takes here",
+                                                 strv_length(names));
+                        args[n++] = names[i];
+                }
+                args[n] = NULL;
+                if ((k = mkdir_parent(archive, e)) < 0 || (k = engine_run_checked(en, args, 3600 * 1000, NULL, e)) < 0) {
+                        unlink(archive);
+                        return error_prefix(e, "saving podman's images from %s", old_root);
+                }
+        }
+        const char *load[] = { "load", "-i", archive, NULL };
+        if ((k = place_config(en, e)) < 0 || (k = start_on(en, en->root, NULL, e)) < 0 ||
+            (names && (k = engine_run_checked(en, load, 3600 * 1000, NULL, e)) < 0) ||
+            (k = engine_inventory(en, &images_after, &containers_after, e)) < 0 ||
+            (!strv_equal(images, images_after) &&
+             (k = error_set(e, -EIO, "on the pool podman shows %zu images, not %zu", strv_length(images_after),
+                            strv_length(images))) < 0)) {
+                unlink(archive);
+                return roll_back(en, original, en->root, e);
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        unlink(archive);
+        ret->copy_ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+        ret->moved = true;
+        if (!keep_old) {
+                if ((k = remove_tree(old_root, e)) < 0)
+                        return error_prefix(e, "podman uses the pool; removing the old graphroot");
+                ret->old_removed = true;
+        }
+        ret->old_root = strdup(old_root);
+        ret->images = TAKE_PTR(images);
+        return OUTCOME_CHANGED;
+}
+
 int migrate_engine(const struct engine *en, bool keep_old, struct migrate_report *ret, struct error *e) {
         int k = place_check_pool(en->pool, e);
         if (k < 0 || (k = check_installed(en, e)) < 0)
@@ -121,11 +197,7 @@ int migrate_engine(const struct engine *en, bool keep_old, struct migrate_report
                 return error_set(e, ERROR_REFUSED, "%s already holds %s data; refusing to mix two roots", en->root,
                                  en->name);
         if (!en->docker)
-                return error_set(e, -EOPNOTSUPP,
-                                 "podman: migrate is not done: libpod's database records the graphroot %s, and podman "
-                                 "copied elsewhere goes on using the recorded one; 'podman save' the images, 'setup' "
-                                 "an empty pool root and 'podman load' them there",
-                                 old_root);
+                return migrate_podman(en, old_root, original, keep_old, ret, e);
         _cleanup_strv_free_ char **images = NULL, **containers = NULL, **images_after = NULL, **containers_after = NULL;
         if ((k = engine_start(en, e)) < 0)
                 return error_prefix(e, "starting %s on its old root to list what it holds", en->name);

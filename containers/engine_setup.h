@@ -25,9 +25,11 @@ void engine_setup_report_done(struct engine_setup_report *r);
  * after the write puts the config back. OUTCOME_CHANGED / OUTCOME_UNCHANGED. */
 int setup_engine(const struct engine *en, struct engine_setup_report *ret, struct error *e);
 
-/* Stop, copy the old root with the runtime's own layout (owners, modes,
- * hard links, xattrs), switch the config, start, compare the images and
- * containers before and after; any failure puts the config back and starts
- * the runtime on its old root. The old root goes unless keep_old.
+/* docker: stop, copy the old root with its own layout (owners, modes, hard
+ * links, xattrs), switch the config, start, compare the images and
+ * containers before and after. podman (its database records the graphroot):
+ * refused while it has containers; its images saved, the config switched,
+ * loaded into the fresh graphroot, compared. Any failure puts the config
+ * back and the runtime on its old root. The old root goes unless keep_old.
  * OUTCOME_CHANGED when it moved, OUTCOME_UNCHANGED when already there. */
 int migrate_engine(const struct engine *en, bool keep_old, struct migrate_report *ret, struct error *e);

@@ -3,7 +3,8 @@
 # XFS pool: setup (the operator's storage.conf keeps its settings and podman
 # itself reports the graphroot on the pool), status, verify (every check, the
 # OCI archive loaded), stop (ends running containers); setup refuses an old
-# graphroot that holds images, and migrate says why it is not done for podman.
+# graphroot that holds images; migrate refuses while a container is there
+# (its record names the old graphroot) and moves the images by save and load.
 set -uo pipefail
 . "$(dirname "$0")/containers-lib.sh"
 command -v podman >/dev/null 2>&1 || skip_all "podman is not installed (make deps)"
@@ -95,12 +96,16 @@ out=$("$H" containers start --pool "$POOL" "${O[@]}" 2>&1); rc=$?
 check_eq "start exits 0 (nothing to start)" 0 "$rc"
 check_contains "and says why" "podman has no daemon" "$out"
 
-# an old graphroot with images: setup refuses, migrate says why it is not done
+# an old graphroot with images: setup refuses; migrate refuses while a
+# container's record names the old graphroot, then moves the images
 OLD=$T/podman-old
 operator_storage_config "$OLD"
 $P load -i "$POOL/containers/image/hostd-busybox-oci.tar" >/dev/null 2>&1
-check_eq "before: the old graphroot holds the image" "localhost/hostd-busybox:1" \
-    "$($P images --format '{{.Repository}}:{{.Tag}}')"
+$P tag localhost/hostd-busybox:1 localhost/ops-tools:2 >/dev/null 2>&1
+$P create --name keeper localhost/hostd-busybox:1 true >/dev/null 2>&1
+images() { $P images --no-trunc --format '{{.ID}} {{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ' | sed 's/ $//'; }
+before=$(images)
+check_eq "before: the old graphroot holds two image tags" 2 "$(echo "$before" | wc -w | awk '{print $1/2}')"
 POOL2=$(pool pool2 xfs 512M) || skip_all "cannot make a second loop-mounted XFS pool here"
 cp "$SCONF" "$T/storage.conf.old"
 out=$("$H" containers setup --pool "$POOL2" "${O[@]}" 2>&1); rc=$?
@@ -108,9 +113,24 @@ check_eq "setup refuses when the old graphroot holds images (exit 3)" 3 "$rc"
 check_contains "and points to migrate" "run 'hostctl containers migrate --runtime podman'" "$out"
 check_eq "and leaves storage.conf alone" "$(cat "$T/storage.conf.old")" "$(cat "$SCONF")"
 out=$("$H" containers migrate --pool "$POOL2" "${O[@]}" 2>&1); rc=$?
-check_eq "migrate --runtime podman exits 1" 1 "$rc"
-check_contains "and says why it is not done" "libpod's database records the graphroot $OLD" "$out"
+check_eq "migrate refuses while a container is there (exit 3)" 3 "$rc"
+check_contains "and says why" "podman keeps 1 containers in $OLD; their records name that graphroot" "$out"
 check_eq "and leaves storage.conf alone" "$(cat "$T/storage.conf.old")" "$(cat "$SCONF")"
 check_eq "and copies nothing" "" "$(ls "$POOL2/containers" 2>/dev/null)"
+$P rm keeper >/dev/null 2>&1
+out=$("$H" containers migrate --pool "$POOL2" --keep-old "${O[@]}" 2>&1); rc=$?
+check_eq "migrate --keep-old exits 0" 0 "$rc"
+check_contains "migrate reports the images it moved" "moved 2 images and 0 containers from $OLD to $POOL2/containers/podman" "$out"
+check_eq "podman reports its graphroot on the pool" "$POOL2/containers/podman" \
+    "$($P info --format '{{.Store.GraphRoot}}' 2>&1)"
+check_eq "after: the same image IDs and tags" "$before" "$(images)"
+check "--keep-old kept the old graphroot" test -d "$OLD/overlay"
+check_eq "no archive is left on the pool" "" "$(ls "$POOL2/containers" | grep -v '^podman$')"
+out=$("$H" containers verify --pool "$POOL2" "${O[@]}" 2>&1); rc=$?
+check_eq "verify on the new pool exits 0" 0 "$rc"
+check_contains "and found the moved image in the store" "already in the image store" "$out"
+check_contains "and ran it from the new pool" "overlay, upperdir $POOL2/containers/podman/overlay/" "$out"
+out=$("$H" containers migrate --pool "$POOL2" "${O[@]}" 2>&1); rc=$?
+check_contains "migrate again says it is already there (exit $rc)" "podman already keeps its data on the pool" "$out"
 
 tap_done
