@@ -11,7 +11,7 @@ DEB_BMC        := libcurl4-openssl-dev ipmitool openipmi openssl
 PKGS_BMC       := libcurl
 
 # containers/: the container runtime on the pool
-DEB_CONTAINERS := containerd runc busybox-static xfsprogs e2fsprogs coreutils tar gzip util-linux
+DEB_CONTAINERS := containerd runc docker.io podman busybox-static xfsprogs e2fsprogs coreutils tar gzip util-linux
 PKGS_CONTAINERS:=
 
 # hypervisor/: libvirt VMs with their disks on the RAID 5 pool

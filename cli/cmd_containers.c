@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "cmd_containers.h"
 #include "commands.h"
 #include "containers/containerd.h"
 #include "containers/detect.h"
@@ -19,11 +20,7 @@
 #include "lib/outcome.h"
 #include "lib/strutil.h"
 
-struct opts {
-        const char *pool, *config, *run_dir, *runtime, *output;
-        bool keep_old, runtime_set;
-        struct verify_opts v;
-};
+#define opts containers_opts
 
 enum { OPT_POOL = 1000, OPT_CONFIG, OPT_RUN_DIR, OPT_RUNTIME, OPT_KEEP_OLD, OPT_MEMORY, OPT_CPUS, OPT_EXIT, OPT_OUTPUT };
 
@@ -93,23 +90,8 @@ static int handle(struct cli_ctx *ctx, int opt, const char *arg, void *userdata,
         return 0;
 }
 
-/* docker and podman: 'not installed' when they are not (exit 1); hostd
- * only places their data so far. With --host, this machine's runtimes say
- * nothing about that one's: no detection then. */
-static int other_runtime_error(const char *verb, const char *runtime, bool local, struct error *e) {
-        _cleanup_(runtime_info_done) struct runtime_info r = { 0 };
-        if (local)
-                detect_runtime(runtime, NULL, &r);
-        if (local && !r.installed)
-                return error_set(e, -ENOENT, "%s: %s; 'setup --runtime %s' writes its config for when it is installed",
-                                 runtime, r.note ? r.note : "not installed",
-                                 runtime);
-        return error_set(e, -EOPNOTSUPP, "'%s' is done for containerd only so far; for %s, 'setup' places its data",
-                         verb, runtime);
-}
-
-/* Options, no operands; containerd only unless the verb says otherwise. */
-static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o, bool any_runtime,
+/* Options, no operands. */
+static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o,
                  struct error *e) {
         *o = (struct opts){ .runtime = "containerd", .v = { .memory = 64 << 20, .cpus = 0.5, .exit_code = 7 } };
         int ind;
@@ -118,12 +100,10 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option
                 return k;
         if (ind < argc)
                 return cli_usage_error(ctx, e, "unexpected argument '%s'", argv[ind]);
-        if (!any_runtime && !streq(o->runtime, "containerd"))
-                return other_runtime_error(argv[0], o->runtime, !ctx->host, e);
         return 0;
 }
 
-static void print_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o) {
+void containers_print_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o) {
         json_object *a = json_object_new_array();
         for (size_t i = 0; i < c->n; i++) {
                 const struct check *k = &c->item[i];
@@ -171,20 +151,20 @@ static bool jbool(json_object *o, const char *key) {
 }
 
 static void print_detect(FILE *out, json_object *runtimes) {
-        fprintf(out, "%-11s %-9s %-28s %s\n", "RUNTIME", "INSTALLED", "VERSION", "DATA");
+        fprintf(out, "%-11s %-9s %-28s %-6s %s\n", "RUNTIME", "INSTALLED", "VERSION", "ACTIVE", "DATA");
         for (size_t i = 0; i < json_object_array_length(runtimes); i++) {
                 json_object *r = json_object_array_get_idx(runtimes, i);
                 const char *v = jstr(r, "version"), *runc = jstr(r, "runc_version"), *name = jstr(r, "name"),
                            *data = jstr(r, "data_root") ? jstr(r, "data_root") : jstr(r, "note");
                 _cleanup_free_ char *ver = runc ? strdup_printf("%s (runc %s)", v ? v : "-", runc) : strdup(v ? v : "-");
-                fprintf(out, "%-11s %-9s %-28s %s\n", name ? name : "?", jbool(r, "installed") ? "yes" : "no",
-                        ver ? ver : "", data ? data : "-");
+                fprintf(out, "%-11s %-9s %-28s %-6s %s\n", name ? name : "?", jbool(r, "installed") ? "yes" : "no",
+                        ver ? ver : "", jbool(r, "active") ? "yes" : "no", data ? data : "-");
         }
 }
 
 static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
-        int k = parse(ctx, argc, argv, common_opts, &o, true, e);
+        int k = parse(ctx, argc, argv, common_opts, &o, e);
         if (k < 0 || (k = refuse_remote_paths(ctx, &o, e)) < 0)
                 return k;
         _cleanup_json_ json_object *doc = NULL;
@@ -192,7 +172,12 @@ static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         if (ctx->host && (k = remote_part(ctx, "runtimes", json_type_array, &all, e)) >= 0) {
                 doc = json_object_new_object();
                 json_object_object_add(doc, "runtimes", all);
-        } else if (!ctx->host && (k = containers_detect_json(o.config, &doc, e)) >= 0)
+        } else if (!ctx->host && (k = containers_detect_json(&(struct detect_inputs){
+                                                                    .containerd_config = streq(o.runtime, "containerd") ? o.config : NULL,
+                                                                    .docker_config = streq(o.runtime, "docker") ? o.config : NULL,
+                                                                    .podman_config = streq(o.runtime, "podman") ? o.config : NULL,
+                                                                    .run_dir = o.run_dir },
+                                                            &doc, e)) >= 0)
                 json_object_object_get_ex(doc, "runtimes", &all);
         if (k < 0)
                 return k;
@@ -218,37 +203,13 @@ static int detect_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         return 0;
 }
 
-static int setup_other(struct cli_ctx *ctx, const struct opts *o, struct error *e) {
-        bool docker = streq(o->runtime, "docker");
-        const char *config = o->config ? o->config : docker ? DOCKER_DEFAULT_CONFIG : PODMAN_DEFAULT_CONFIG;
-        const char *pool = o->pool ? o->pool : PLACE_DEFAULT_POOL;
-        _cleanup_free_ char *root = strdup_printf("%s/containers/%s", pool, o->runtime);
-        int k = place_check_pool(pool, e);
-        if (k < 0 || !root)
-                return k < 0 ? k : -ENOMEM;
-        if ((k = (docker ? docker_place : podman_place)(config, root, e)) < 0)
-                return k;
-        bool changed = k == OUTCOME_CHANGED;
-        if (ctx->json) {
-                _cleanup_json_ json_object *j = json_object_new_object();
-                json_add_string(j, "runtime", o->runtime);
-                json_add_string(j, "config", config);
-                json_add_string(j, docker ? "data_root" : "graphroot", root);
-                json_add_bool(j, "config_changed", changed);
-                cli_print_json(ctx, j);
-        } else
-                fprintf(ctx->out, "%s: %s %s in %s%s\n", o->runtime, docker ? "data-root" : "graphroot", root, config,
-                        changed ? "" : " (already)");
-        return 0;
-}
-
 static int setup_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
-        int k = parse(ctx, argc, argv, common_opts, &o, true, e);
+        int k = parse(ctx, argc, argv, common_opts, &o, e);
         if (k < 0)
                 return k;
         if (!streq(o.runtime, "containerd"))
-                return setup_other(ctx, &o, e);
+                return engine_setup_cmd(ctx, &o, e);
         _cleanup_(place_done) struct place p = { 0 };
         _cleanup_(setup_report_done) struct setup_report r = { 0 };
         if ((k = place_init(&p, o.pool, o.config, o.run_dir, e)) < 0 || (k = setup_containerd(&p, &r, e)) < 0)
@@ -281,8 +242,8 @@ static int setup_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
 
 static int load_place(struct cli_ctx *ctx, int argc, char **argv, const struct option *lo, struct opts *o,
                       struct place *p, bool need_record, struct error *e) {
-        int k = parse(ctx, argc, argv, lo, o, false, e);
-        if (k < 0 || (k = place_init(p, o->pool, o->config, o->run_dir, e)) < 0)
+        int k = parse(ctx, argc, argv, lo, o, e);
+        if (k < 0 || !streq(o->runtime, "containerd") || (k = place_init(p, o->pool, o->config, o->run_dir, e)) < 0)
                 return k;
         return need_record ? place_load_record(p, e) : 0;
 }
@@ -291,6 +252,8 @@ static int start_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
         struct opts o;
         _cleanup_(place_done) struct place p = { 0 };
         int k = load_place(ctx, argc, argv, common_opts, &o, &p, true, e);
+        if (k >= 0 && !streq(o.runtime, "containerd"))
+                return engine_start_cmd(ctx, &o, e);
         if (k < 0 || (k = containerd_start(&p, e)) < 0)
                 return k;
         if (ctx->json) {
@@ -308,6 +271,8 @@ static int stop_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e)
         struct opts o;
         _cleanup_(place_done) struct place p = { 0 };
         int k = load_place(ctx, argc, argv, common_opts, &o, &p, false, e);
+        if (k >= 0 && !streq(o.runtime, "containerd"))
+                return engine_stop_cmd(ctx, &o, e);
         if (k < 0 || (k = containerd_stop(&p, e)) < 0)
                 return k;
         if (ctx->json) {
@@ -335,18 +300,25 @@ static void print_status(FILE *out, json_object *st) {
 
 static int status_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         struct opts o;
-        int k = parse(ctx, argc, argv, common_opts, &o, false, e);
+        int k = parse(ctx, argc, argv, common_opts, &o, e);
         if (k < 0 || (k = refuse_remote_paths(ctx, &o, e)) < 0)
                 return k;
         _cleanup_json_ json_object *doc = NULL;
-        k = ctx->host ? remote_part(ctx, "containerd", json_type_object, &doc, e)
-                      : containers_status_json(o.pool, o.config, o.run_dir, &doc, e);
+        bool containerd = streq(o.runtime, "containerd");
+        if (ctx->host)
+                k = remote_part(ctx, o.runtime, json_type_object, &doc, e);
+        else if (containerd)
+                k = containers_status_json(o.pool, o.config, o.run_dir, &doc, e);
+        else
+                k = containers_engine_status_json(o.runtime, o.pool, o.config, o.run_dir, &doc, e);
         if (k < 0)
                 return k;
         if (ctx->json)
                 cli_print_json(ctx, doc);
-        else
+        else if (containerd)
                 print_status(ctx->out, doc);
+        else
+                engine_print_status(ctx->out, o.runtime, doc);
         return 0;
 }
 
@@ -355,12 +327,14 @@ static int verify_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         _cleanup_(place_done) struct place p = { 0 };
         struct checks c = { 0 };
         int k = load_place(ctx, argc, argv, verify_opts, &o, &p, true, e);
+        if (k >= 0 && !streq(o.runtime, "containerd"))
+                return engine_verify_cmd(ctx, &o, e);
         if (k < 0 || (k = verify_containerd(&p, &o.v, &c, e)) < 0)
                 return k;
         _cleanup_json_ json_object *j = json_object_new_object();
         json_add_string(j, "runtime", "containerd");
         json_add_string(j, "snapshotter", p.snapshotter);
-        print_checks(ctx, &c, j);
+        containers_print_checks(ctx, &c, j);
         json_add_bool(j, "ok", checks_ok(&c));
         if (ctx->json)
                 cli_print_json(ctx, j);
@@ -373,7 +347,7 @@ static int run_bundle_run(struct cli_ctx *ctx, int argc, char **argv, struct err
         struct opts o;
         _cleanup_(place_done) struct place p = { 0 };
         struct checks c = { 0 };
-        int k = parse(ctx, argc, argv, bundle_opts, &o, false, e);
+        int k = parse(ctx, argc, argv, bundle_opts, &o, e);
         const char *run_dir = o.run_dir ? o.run_dir : PLACE_DEFAULT_RUN_DIR;
         if (k < 0 || (k = place_init(&p, o.pool, NULL, run_dir, e)) < 0 || (k = place_check_pool(p.pool, e)) < 0 ||
             (k = verify_runc(&p, run_dir, &o.v, &c, e)) < 0)
@@ -384,7 +358,7 @@ static int run_bundle_run(struct cli_ctx *ctx, int argc, char **argv, struct err
         json_add_string(j, "runtime", "runc");
         json_add_string(j, "bundle", bundle);
         json_add_string(j, "runc_root", runc_root);
-        print_checks(ctx, &c, j);
+        containers_print_checks(ctx, &c, j);
         json_add_bool(j, "ok", checks_ok(&c));
         if (ctx->json)
                 cli_print_json(ctx, j);
@@ -398,6 +372,8 @@ static int migrate_run(struct cli_ctx *ctx, int argc, char **argv, struct error 
         _cleanup_(place_done) struct place p = { 0 };
         _cleanup_(migrate_report_done) struct migrate_report r = { 0 };
         int k = load_place(ctx, argc, argv, migrate_opts, &o, &p, false, e);
+        if (k >= 0 && !streq(o.runtime, "containerd"))
+                return engine_migrate_cmd(ctx, &o, e);
         if (k < 0 || (k = migrate_containerd(&p, o.keep_old, &r, e)) < 0)
                 return k;
         if (ctx->json) {
@@ -435,9 +411,11 @@ static int image_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                 json_add_string(j, "ref", IMAGE_REF);
                 json_add_string(j, "manifest", img.manifest);
                 json_add_string(j, "tar", img.tar);
+                json_add_string(j, "docker_tar", img.docker_tar);
                 cli_print_json(ctx, j);
         } else
-                fprintf(ctx->out, "%s %s %s\n", IMAGE_REF, img.manifest, img.tar);
+                fprintf(ctx->out, "%s %s %s\n%s docker-archive %s\n", IMAGE_REF, img.manifest, img.tar, IMAGE_REF,
+                        img.docker_tar);
         return 0;
 }
 
@@ -452,21 +430,39 @@ LEAF(setup, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
      "Put the runtime's data on the pool (containerd: and start it, pick the snapshotter)",
      COMMON_HELP "\nThe operator's containerd config keeps every setting: hostd adds one entry to its\n"
                  "`imports` and writes root, state and socket in the imported hostd-pool.toml beside it.\n"
+                 "docker: data-root in daemon.json, dockerd (re)started and asked where its root is;\n"
+                 "podman: graphroot in storage.conf, asked back through 'podman info'. Every other\n"
+                 "setting of those files is kept. Only the runtime named is touched.\n"
                  "Refused (exit 3) when the old root holds images: use 'migrate'.\n",
      setup_run);
-LEAF(start, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Start containerd (systemd, else a pid file)", COMMON_HELP, start_run);
-LEAF(stop, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Kill and delete its tasks, then stop containerd", COMMON_HELP, stop_run);
-REMOTE_LEAF(status, "[--pool DIR] [--config FILE] [--run-dir DIR]", "Is containerd running, and where is its data",
+LEAF(start, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
+     "Start containerd or dockerd (systemd, else a pid file); podman has no daemon",
+     COMMON_HELP "\ndockerd is started through systemd when PID 1 is systemd and the config and run dir are\n"
+                 "the defaults; otherwise by start-stop-daemon, with its pid file, socket and exec-root in\n"
+                 "the run dir unless daemon.json sets them, and its log in RUN_DIR/hostd/dockerd.log.\n",
+     start_run);
+LEAF(stop, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
+     "Stop the runtime: containerd (its tasks first), dockerd (it stops its containers), podman's containers",
+     COMMON_HELP, stop_run);
+REMOTE_LEAF(status, "[--pool DIR] [--runtime NAME] [--config FILE] [--run-dir DIR]",
+            "Is the runtime running, and where is its data",
             COMMON_HELP REMOTE_HELP, status_run);
-LEAF(verify, "[--pool DIR] [--memory SIZE] [--cpus N] [--exit-code N]",
+LEAF(verify, "[--pool DIR] [--runtime NAME] [--memory SIZE] [--cpus N] [--exit-code N]",
      "Run the project's image with limits and a bind mount from the pool; report each check",
      COMMON_HELP "  --memory SIZE       memory limit of the container (default 64M)\n"
                  "  --cpus N            CPU limit (default 0.5)\n"
-                 "  --exit-code N       the exit code the container ends with (default 7)\n",
+                 "  --exit-code N       the exit code the container ends with (default 7)\n"
+                 "\nDocker loads the project's image as a docker-archive, podman and containerd as an OCI\n"
+                 "archive; both from DIR/containers/image. Docker and podman add the check 'cleanup':\n"
+                 "no container of the run is left.\n",
      verify_run);
-LEAF(migrate, "[--pool DIR] [--keep-old]", "Move containerd's images and containers from its old root to the pool",
+LEAF(migrate, "[--pool DIR] [--runtime NAME] [--keep-old]",
+     "Move the runtime's images and containers from its old root to the pool",
      COMMON_HELP "  --keep-old          leave the old data in place after a good migration\n"
-                 "\nA failure at any point leaves containerd running on its old root with its data.\n",
+                 "\nA failure at any point leaves the runtime running on its old root with its data.\n"
+                 "containerd and docker: the root is copied with its own layout. podman: its database\n"
+                 "records the graphroot, so the images move by save and load (same IDs and tags) and\n"
+                 "migrate is refused (exit 3) while containers are there.\n",
      migrate_run);
 static const struct command cmd_run_bundle = {
         .name = "run-bundle",
@@ -483,7 +479,8 @@ static const struct command cmd_run_bundle = {
                 "deleted (runc delete --force); the bundle stays for `runc run --bundle DIR ID`.\n",
         .run = run_bundle_run,
 };
-LEAF(image, "--output DIR", "Build the project's busybox OCI image (reproducible) into DIR", NULL, image_run);
+LEAF(image, "--output DIR", "Build the project's busybox image (reproducible) into DIR: OCI and docker-archive", NULL,
+     image_run);
 
 static const struct command *const verbs[] = { &cmd_detect, &cmd_setup, &cmd_start, &cmd_stop, &cmd_status,
                                                &cmd_verify, &cmd_run_bundle, &cmd_migrate, &cmd_image, NULL };

@@ -15,7 +15,7 @@
 #include "lib/strutil.h"
 #include "toml.h"
 
-static void sleep_ms(long ms) {
+void sleep_ms(long ms) {
         struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
 }
@@ -76,7 +76,7 @@ bool containerd_answers(const char *address) {
         return fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
 }
 
-static bool systemd_is_pid1(void) {
+bool systemd_is_pid1(void) {
         _cleanup_free_ char *comm = NULL;
         return access("/run/systemd/system", F_OK) == 0 && read_one_line("/proc/1/comm", &comm, NULL) == 0 &&
                streq(comm, "systemd");
@@ -93,11 +93,26 @@ static int systemctl(const char *verb, struct error *e) {
         return run_checked(argv, &(struct run_opts){ .timeout_ms = 90000 }, &r, e);
 }
 
+bool launched_alive(const char *pidfile, int waited_ms) {
+        _cleanup_free_ char *line = NULL, *stat_path = NULL, *stat = NULL;
+        if (read_one_line(pidfile, &line, NULL) < 0)
+                return waited_ms < 5000;      /* not written yet */
+        long pid = strtol(line, NULL, 10);
+        stat_path = strdup_printf("/proc/%ld/stat", pid);
+        if (pid <= 1 || !stat_path || read_one_line(stat_path, &stat, NULL) < 0)
+                return false;
+        /* "pid (comm) S ...": a zombie has exited */
+        const char *paren = strrchr(stat, ')');
+        return paren && paren[1] == ' ' && paren[2] != 'Z';
+}
+
 static int wait_ready(const struct place *p, bool by_pid, struct error *e) {
         for (int i = 0; i < 3000; i++) {
                 if (containerd_answers(p->address))
                         return 0;
-                if (by_pid && i > 10 && containerd_pid(p) == 0) {
+                /* by the pid, not by its name: until it has exec'd, the child
+                 * start-stop-daemon forked still carries that name */
+                if (by_pid && !launched_alive(p->pidfile, i * 10)) {
                         _cleanup_free_ char *log = NULL;
                         read_file(p->logfile, 1 << 20, &log, NULL, NULL);
                         return error_set(e, -ECHILD, "containerd exited at start: %s",
@@ -226,8 +241,7 @@ static int kill_tasks(const struct place *p, struct error *e) {
         return k;
 }
 
-/* Unmount what is left under a directory (rootfs mounts of dead tasks). */
-static void umount_below(const char *dir) {
+void umount_below(const char *dir) {
         _cleanup_free_ char *mi = NULL, *prefix = strdup_printf("%s/", dir);
         if (!prefix || read_file("/proc/self/mountinfo", 1 << 22, &mi, NULL, NULL) < 0)
                 return;

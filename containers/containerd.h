@@ -43,5 +43,17 @@ int ctr_inventory(const struct place *p, char ***ret_images, char ***ret_contain
 /* `containerd --version` / `runc --version`: the version word, or -ENOENT. */
 int containerd_version(char **ret, struct error *e);
 int runc_version(char **ret, struct error *e);
+/* Helpers the other runtimes share. */
+void sleep_ms(long ms);
+/* Is the process of a pid file that start-stop-daemon writes still there
+ * (whatever its name, not a zombie)? A file not written yet counts as
+ * alive for the first 5 s. */
+bool launched_alive(const char *pidfile, int waited_ms);
+/* PID 1 is systemd (it manages the runtimes' services). */
+bool systemd_is_pid1(void);
+/* Unmount what is left under a directory (rootfs mounts of dead tasks),
+ * deepest first. */
+void umount_below(const char *dir);
+
 /* An absolute path for a program name (PATH, then the sbin directories). */
 char *find_program_path(const char *name);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "containerd.h"
+#include "engine.h"
 #include "lib/exec.h"
 #include "lib/fileio.h"
 #include "lib/strutil.h"
@@ -37,9 +38,9 @@ static char *version_word(const char *prog, int word) {
         return t ? strdup(t) : NULL;
 }
 
-static void detect_containerd(const char *config, struct runtime_info *r) {
+static void detect_containerd(const struct detect_inputs *in, struct runtime_info *r) {
         r->name = "containerd";
-        r->config = strdup(config ? config : "/etc/containerd/config.toml");
+        r->config = strdup(in->containerd_config ? in->containerd_config : "/etc/containerd/config.toml");
         struct error e = { 0 };
         if (containerd_version(&r->version, &e) < 0) {
                 r->note = strdup("not installed (no containerd in PATH)");
@@ -47,13 +48,33 @@ static void detect_containerd(const char *config, struct runtime_info *r) {
         }
         r->installed = true;
         runc_version(&r->helper_version, NULL);
-        if (containerd_effective(r->config, &r->data_root, NULL, NULL, &e) < 0)
+        _cleanup_free_ char *address = NULL;
+        if (containerd_effective(r->config, &r->data_root, NULL, &address, &e) < 0)
                 r->note = strdup(e.msg);
+        r->active = address && containerd_answers(address);
 }
 
-static void detect_docker(struct runtime_info *r) {
+/* The engine's data root per its config, and whether it is active. */
+static void detect_engine(const char *name, const struct detect_inputs *in, const char *config, struct runtime_info *r) {
+        _cleanup_(engine_done) struct engine en = { 0 };
+        struct error e = { 0 };
+        if (engine_init(&en, name, NULL, config, in->run_dir, &e) < 0) {
+                r->note = strdup(e.msg);
+                return;
+        }
+        r->data_root = engine_config_root(&en);
+        if (en.docker) {
+                r->active = engine_answers(&en);
+                return;
+        }
+        _cleanup_free_ char *out = NULL;
+        const char *args[] = { "ps", "-q", NULL };
+        r->active = engine_run_checked(&en, args, 30000, &out, NULL) == 0 && *str_trim(out);
+}
+
+static void detect_docker(const struct detect_inputs *in, struct runtime_info *r) {
         r->name = "docker";
-        r->config = strdup(DOCKER_DEFAULT_CONFIG);
+        r->config = strdup(in->docker_config ? in->docker_config : DOCKER_DEFAULT_CONFIG);
         r->version = version_word("dockerd", 2);
         r->installed = r->version != NULL;
         if (!r->installed) {
@@ -63,43 +84,42 @@ static void detect_docker(struct runtime_info *r) {
                                         : "not installed (no dockerd in PATH)");
                 return;
         }
-        _cleanup_free_ char *text = NULL;
-        read_file(DOCKER_DEFAULT_CONFIG, 16 << 20, &text, NULL, NULL);
-        r->data_root = docker_data_root(text);
+        detect_engine("docker", in, r->config, r);
 }
 
-static void detect_podman(struct runtime_info *r) {
+static void detect_podman(const struct detect_inputs *in, struct runtime_info *r) {
         r->name = "podman";
-        r->config = strdup(PODMAN_DEFAULT_CONFIG);
+        r->config = strdup(in->podman_config ? in->podman_config : PODMAN_DEFAULT_CONFIG);
         r->version = version_word("podman", 2);
         r->installed = r->version != NULL;
         if (!r->installed) {
                 r->note = strdup("not installed (no podman in PATH)");
                 return;
         }
-        _cleanup_free_ char *text = NULL;
-        if (read_file(PODMAN_DEFAULT_CONFIG, 16 << 20, &text, NULL, NULL) < 0)
-                read_file(PODMAN_VENDOR_CONFIG, 16 << 20, &text, NULL, NULL);
-        r->data_root = podman_graphroot(text);
+        detect_engine("podman", in, r->config, r);
 }
 
-int detect_runtime(const char *name, const char *containerd_config, struct runtime_info *ret) {
+int detect_runtime(const char *name, const struct detect_inputs *in, struct runtime_info *ret) {
+        static const struct detect_inputs defaults = { 0 };
+        in = in ? in : &defaults;
         *ret = (struct runtime_info){ 0 };
         if (streq(name, "containerd"))
-                detect_containerd(containerd_config, ret);
+                detect_containerd(in, ret);
         else if (streq(name, "docker"))
-                detect_docker(ret);
+                detect_docker(in, ret);
         else if (streq(name, "podman"))
-                detect_podman(ret);
+                detect_podman(in, ret);
         else
                 return -EINVAL;
         return 0;
 }
 
-int detect_runtimes(const char *containerd_config, struct detect_result *ret, struct error *e) {
+int detect_runtimes(const struct detect_inputs *in, struct detect_result *ret, struct error *e) {
+        static const struct detect_inputs defaults = { 0 };
+        in = in ? in : &defaults;
         *ret = (struct detect_result){ 0 };
-        detect_containerd(containerd_config, &ret->rt[0]);
-        detect_docker(&ret->rt[1]);
-        detect_podman(&ret->rt[2]);
+        detect_containerd(in, &ret->rt[0]);
+        detect_docker(in, &ret->rt[1]);
+        detect_podman(in, &ret->rt[2]);
         return 0;
 }

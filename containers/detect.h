@@ -1,5 +1,5 @@
-/* Which container runtimes are installed, their versions, and where each
- * keeps its data today. */
+/* Which container runtimes are installed, their versions, where each keeps
+ * its data today, and which of them is active (answers now). */
 #pragma once
 
 #include <stdbool.h>
@@ -14,6 +14,13 @@ struct runtime_info {
         char *config;            /* the config file that decides the data dir */
         char *data_root;         /* where its images and containers live today */
         char *note;              /* why something is unknown, or NULL */
+        bool active;             /* containerd, dockerd: answer on their socket;
+                                  * podman: runs containers now */
+};
+
+/* The files and run dir to read (NULL: each runtime's default). */
+struct detect_inputs {
+        const char *containerd_config, *docker_config, *podman_config, *run_dir;
 };
 
 struct detect_result {
@@ -24,6 +31,5 @@ void runtime_info_done(struct runtime_info *r);
 void detect_result_done(struct detect_result *d);
 /* One runtime by name; -EINVAL for a name that is none of the three. A
  * runtime that is not installed has a note that says so. */
-int detect_runtime(const char *name, const char *containerd_config, struct runtime_info *ret);
-/* containerd_config: the config to read (NULL: the default). */
-int detect_runtimes(const char *containerd_config, struct detect_result *ret, struct error *e);
+int detect_runtime(const char *name, const struct detect_inputs *in, struct runtime_info *ret);
+int detect_runtimes(const struct detect_inputs *in, struct detect_result *ret, struct error *e);

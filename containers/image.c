@@ -16,6 +16,7 @@
 
 void image_done(struct image *img) {
         free(img->tar);
+        free(img->docker_tar);
         free(img->rootfs);
         free(img->manifest);
         *img = (struct image){ 0 };
@@ -116,6 +117,48 @@ static int make_rootfs(const char *root, const char *busybox, struct error *e) {
 
 #define REPRO_TAR "tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--format=gnu"
 
+/* Docker 20.10 loads only its own `docker save` format: manifest.json, the
+ * config as <id>.json, each layer as <diff_id>/layer.tar (uncompressed),
+ * repositories. The same config bytes as the OCI image, so the image ID
+ * Docker shows is the OCI config digest. */
+static int build_docker_archive(const char *dir, const char *layer, const char *cfg_blob, const char *cfg_dig,
+                                const char *diff_id, struct error *e) {
+        _cleanup_free_ char *top = strdup_printf("%s/docker", dir), *ldir = strdup_printf("%s/docker/%s", dir, diff_id),
+                            *ltar = strdup_printf("%s/docker/%s/layer.tar", dir, diff_id),
+                            *cfg = strdup_printf("%s/docker/%s.json", dir, cfg_dig),
+                            *man = strdup_printf("%s/docker/manifest.json", dir),
+                            *repos = strdup_printf("%s/docker/repositories", dir),
+                            *cfg_name = strdup_printf("%s.json", cfg_dig),
+                            *layer_name = strdup_printf("%s/layer.tar", diff_id), *text = NULL,
+                            *out = strdup_printf("%s/" IMAGE_DOCKER_TAR, dir);
+        if (!top || !ldir || !ltar || !cfg || !man || !repos || !cfg_name || !layer_name || !out)
+                return error_set(e, -ENOMEM, "out of memory");
+        size_t len;
+        int k = mkdir_p(ldir, 0755, e);
+        if (k < 0 || (k = read_file(cfg_blob, 1 << 20, &text, &len, e)) < 0 ||
+            (k = write_file_atomic(cfg, text, len, 0644, e)) < 0)
+                return k;
+        chmod(top, 0755);
+        if (rename(layer, ltar) < 0)
+                return error_set(e, -errno, "cannot move %s into the docker archive: %s", layer, strerror(errno));
+        _cleanup_json_ json_object *m = json_object_new_array(), *entry = json_object_new_object(),
+                                   *r = json_object_new_object(), *tags = json_object_new_object();
+        char ref[] = IMAGE_REF, *colon = strrchr(ref, ':');
+        char *tag_list[] = { ref, NULL }, *layer_list[] = { layer_name, NULL };
+        json_add_string(entry, "Config", cfg_name);
+        json_add_strv(entry, "RepoTags", tag_list);
+        json_add_strv(entry, "Layers", layer_list);
+        json_object_array_add(m, json_object_get(entry));
+        json_add_string(tags, colon + 1, diff_id);
+        *colon = '\0';
+        json_object_object_add(r, ref, json_object_get(tags));
+        if ((k = write_json(man, m, e)) < 0 || (k = write_json(repos, r, e)) < 0)
+                return k;
+        const char *tar_image[] = { REPRO_TAR, "-C", top, "-cf", out, "manifest.json", "repositories", cfg_name,
+                                    diff_id, NULL };
+        return run_quiet(tar_image, e);
+}
+
 static int build_layout(const char *dir, const char *rootfs, char manifest[65], struct error *e) {
         _cleanup_free_ char *layout = strdup_printf("%s/layout", dir), *blobs = strdup_printf("%s/layout/blobs/sha256", dir),
                             *layer = strdup_printf("%s/layer.tar", dir), *layer_gz = strdup_printf("%s/layer.tar.gz", dir),
@@ -127,7 +170,7 @@ static int build_layout(const char *dir, const char *rootfs, char manifest[65], 
                 return k;
         chmod(layout, 0755);
         const char *tar_layer[] = { REPRO_TAR, "-C", rootfs, "-cf", layer, ".", NULL };
-        const char *gzip[] = { "gzip", "-n", "-1", "-f", layer, NULL };
+        const char *gzip[] = { "gzip", "-n", "-1", "-f", "-k", layer, NULL };
         char diff_id[65], layer_dig[65], cfg_dig[65];
         off_t layer_size, cfg_size, man_size;
         if ((k = run_quiet(tar_layer, e)) < 0 || (k = sha256_file(layer, diff_id, e)) < 0 ||
@@ -156,6 +199,9 @@ static int build_layout(const char *dir, const char *rootfs, char manifest[65], 
         json_object_array_add(ha, json_object_get(hist));
         json_object_object_add(c, "history", ha);
         if ((k = write_json(cfg, c, e)) < 0 || (k = put_blob(layout, cfg, cfg_dig, &cfg_size, e)) < 0)
+                return k;
+        _cleanup_free_ char *cfg_blob = strdup_printf("%s/%s", blobs, cfg_dig);
+        if (!cfg_blob || (k = build_docker_archive(dir, layer, cfg_blob, cfg_dig, diff_id, e)) < 0)
                 return k;
 
         _cleanup_json_ json_object *m = json_object_new_object();
@@ -200,11 +246,13 @@ static int remove_tree(const char *path, struct error *e) {
 int image_build(const char *dir, const char *busybox, struct image *ret, struct error *e) {
         busybox = busybox ? busybox : BUSYBOX;
         _cleanup_free_ char *rootfs = strdup_printf("%s/rootfs", dir), *layout = strdup_printf("%s/layout", dir),
-                            *digest_path = strdup_printf("%s/manifest.digest", dir);
-        if (!rootfs || !layout || !digest_path)
+                            *digest_path = strdup_printf("%s/manifest.digest", dir),
+                            *docker = strdup_printf("%s/docker", dir);
+        if (!rootfs || !layout || !digest_path || !docker)
                 return error_set(e, -ENOMEM, "out of memory");
         int k = mkdir_p(dir, 0755, e);
-        if (k < 0 || (k = remove_tree(rootfs, e)) < 0 || (k = remove_tree(layout, e)) < 0)
+        if (k < 0 || (k = remove_tree(rootfs, e)) < 0 || (k = remove_tree(layout, e)) < 0 ||
+            (k = remove_tree(docker, e)) < 0)
                 return k;
         unlink(digest_path);
         char manifest[65];
@@ -215,18 +263,22 @@ int image_build(const char *dir, const char *busybox, struct image *ret, struct 
                 return k;
         dig[strcspn(dig, "\n")] = '\0';
         ret->tar = strdup_printf("%s/" IMAGE_TAR, dir);
+        ret->docker_tar = strdup_printf("%s/" IMAGE_DOCKER_TAR, dir);
         ret->rootfs = TAKE_PTR(rootfs);
         ret->manifest = TAKE_PTR(dig);
-        return ret->tar ? 0 : error_set(e, -ENOMEM, "out of memory");
+        return ret->tar && ret->docker_tar ? 0 : error_set(e, -ENOMEM, "out of memory");
 }
 
 int image_ensure(const char *dir, struct image *ret, struct error *e) {
         _cleanup_free_ char *digest_path = strdup_printf("%s/manifest.digest", dir), *dig = NULL;
-        _cleanup_free_ char *tar = strdup_printf("%s/" IMAGE_TAR, dir), *rootfs = strdup_printf("%s/rootfs", dir);
-        if (!digest_path || !tar || !rootfs)
+        _cleanup_free_ char *tar = strdup_printf("%s/" IMAGE_TAR, dir), *rootfs = strdup_printf("%s/rootfs", dir),
+                            *docker_tar = strdup_printf("%s/" IMAGE_DOCKER_TAR, dir);
+        if (!digest_path || !tar || !rootfs || !docker_tar)
                 return error_set(e, -ENOMEM, "out of memory");
-        if (read_one_line(digest_path, &dig, NULL) == 0 && startswith(dig, "sha256:") && file_size(tar) > 0) {
+        if (read_one_line(digest_path, &dig, NULL) == 0 && startswith(dig, "sha256:") && file_size(tar) > 0 &&
+            file_size(docker_tar) > 0) {
                 ret->tar = TAKE_PTR(tar);
+                ret->docker_tar = TAKE_PTR(docker_tar);
                 ret->rootfs = TAKE_PTR(rootfs);
                 ret->manifest = TAKE_PTR(dig);
                 return 0;

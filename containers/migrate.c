@@ -20,7 +20,7 @@ void migrate_report_done(struct migrate_report *r) {
         *r = (struct migrate_report){ 0 };
 }
 
-static bool strv_equal(char *const *a, char *const *b) {
+bool strv_equal(char *const *a, char *const *b) {
         size_t n = strv_length(a);
         if (n != strv_length(b))
                 return false;
@@ -35,7 +35,7 @@ static int run_tool(const char *const *argv, int timeout_ms, struct error *e) {
         return run_checked(argv, &(struct run_opts){ .timeout_ms = timeout_ms }, &r, e);
 }
 
-static int remove_tree(const char *path, struct error *e) {
+int remove_tree(const char *path, struct error *e) {
         const char *argv[] = { "rm", "-rf", "--one-file-system", "--", path, NULL };
         return run_tool(argv, 600000, e);
 }
@@ -67,6 +67,24 @@ static long now_ms(void) {
         return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+int migrate_copy(const char *from, const char *to, long *ret_ms, struct error *e) {
+        _cleanup_free_ char *copy = strdup_printf("%s.migrating", to), *parent = strndup(to, strrchr(to, '/') - to);
+        if (!copy || !parent)
+                return error_set(e, -ENOMEM, "out of memory");
+        long t0 = now_ms();
+        int k;
+        if ((k = mkdir_p(parent, 0755, e)) < 0 || (k = remove_tree(copy, e)) < 0 || (k = copy_tree(from, copy, e)) < 0 ||
+            (rmdir(to) < 0 && errno != ENOENT) || rename(copy, to) < 0) {
+                if (k >= 0)
+                        k = error_set(e, -errno, "cannot put the copy at %s: %s", to, strerror(errno));
+                struct error ignore = { 0 };
+                remove_tree(copy, &ignore);
+                return error_prefix(e, "copying %s to %s", from, to);
+        }
+        *ret_ms = now_ms() - t0;
+        return 0;
+}
+
 int migrate_containerd(struct place *p, bool keep_old, struct migrate_report *ret, struct error *e) {
         _cleanup_free_ char *old_root = NULL, *old_state = NULL, *old_address = NULL;
         int k = place_check_pool(p->pool, e);
@@ -92,19 +110,8 @@ int migrate_containerd(struct place *p, bool keep_old, struct migrate_report *re
         if ((k = containerd_stop(&old, e)) < 0)
                 return error_prefix(e, "stopping containerd before the copy");
 
-        _cleanup_free_ char *copy = strdup_printf("%s.migrating", p->root),
-                            *parent = strndup(p->root, strrchr(p->root, '/') - p->root);
-        if (!copy || !parent)
-                return error_set(e, -ENOMEM, "out of memory");
-        long t0 = now_ms();
-        if ((k = mkdir_p(parent, 0755, e)) < 0 || (k = remove_tree(copy, e)) < 0 || (k = copy_tree(old_root, copy, e)) < 0 ||
-            (rmdir(p->root) < 0 && errno != ENOENT) || rename(copy, p->root) < 0) {
-                if (k >= 0)
-                        error_set(e, -errno, "cannot put the copy at %s: %s", p->root, strerror(errno));
-                error_prefix(e, "copying %s to %s", old_root, p->root);
-                return roll_back(p, &old, NULL, copy, e);
-        }
-        ret->copy_ms = now_ms() - t0;
+        if ((k = migrate_copy(old_root, p->root, &ret->copy_ms, e)) < 0)
+                return roll_back(p, &old, NULL, NULL, e);
 
         _cleanup_free_ char *original = NULL;
         if ((k = setup_write_config(p, &original, e)) < 0)

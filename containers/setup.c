@@ -21,7 +21,7 @@ void setup_report_done(struct setup_report *r) {
         *r = (struct setup_report){ 0 };
 }
 
-static bool dir_has_entries(const char *path) {
+bool dir_has_entries(const char *path) {
         DIR *d = opendir(path);
         if (!d)
                 return false;

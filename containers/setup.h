@@ -32,6 +32,8 @@ int setup_write_config(const struct place *p, char **ret_original, struct error 
 /* Put back the config as it was (NULL: there was none). */
 int setup_restore_config(const struct place *p, const char *original, struct error *e);
 
+/* Is there anything but . and .. in a directory? */
+bool dir_has_entries(const char *path);
 /* Does a containerd root hold images or snapshots? */
 bool root_holds_data(const char *root);
 /* overlayfs if a container really runs with it, else native. */

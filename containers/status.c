@@ -2,13 +2,14 @@
 
 #include "containerd.h"
 #include "detect.h"
+#include "engine.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "place.h"
 
-int containers_detect_json(const char *containerd_config, json_object **ret, struct error *e) {
+int containers_detect_json(const struct detect_inputs *in, json_object **ret, struct error *e) {
         _cleanup_(detect_result_done) struct detect_result d = { 0 };
-        int k = detect_runtimes(containerd_config, &d, e);
+        int k = detect_runtimes(in, &d, e);
         if (k < 0)
                 return k;
         json_object *doc = json_object_new_object(), *a = json_object_new_array();
@@ -22,6 +23,7 @@ int containers_detect_json(const char *containerd_config, json_object **ret, str
                         json_add_string(x, "runc_version", r->helper_version);
                 json_add_string(x, "config", r->config);
                 json_add_string(x, "data_root", r->data_root);
+                json_add_bool(x, "active", r->active);
                 if (r->note)
                         json_add_string(x, "note", r->note);
                 json_object_array_add(a, x);
@@ -49,6 +51,28 @@ int containers_status_json(const char *pool, const char *config, const char *run
         json_add_string(j, "snapshotter", p.snapshotter);
         if (!placed)
                 json_add_string(j, "note", re.msg);
+        *ret = j;
+        return 0;
+}
+
+int containers_engine_status_json(const char *name, const char *pool, const char *config, const char *run_dir,
+                                  json_object **ret, struct error *e) {
+        _cleanup_(engine_done) struct engine en = { 0 };
+        int k = engine_init(&en, name, pool, config, run_dir, e);
+        if (k < 0)
+                return k;
+        _cleanup_free_ char *root = engine_config_root(&en);
+        bool placed = root && streq(root, en.root);
+        json_object *j = json_object_new_object();
+        json_add_bool(j, "placed", placed);
+        json_add_bool(j, "running", engine_answers(&en));
+        json_add_int(j, "pid", engine_pid(&en));
+        json_add_string(j, "root", root);
+        json_add_string(j, "config", en.config);
+        if (en.docker)
+                json_add_string(j, "socket", en.socket);
+        if (!placed)
+                json_add_string(j, "note", "not placed on the pool: its config keeps the data elsewhere");
         *ret = j;
         return 0;
 }

@@ -58,6 +58,12 @@ void verify_judge(const char *pool, const char *root, const char *verify_dir, co
 /* containerd: image present (imported when missing), then one run. */
 int verify_containerd(const struct place *p, const struct verify_opts *o, struct checks *c, struct error *e);
 
+/* Docker Engine or podman (engine.h): the image loaded when the store does
+ * not hold it (docker-archive for Docker, OCI for podman), one `run --rm`,
+ * the checks above, and "cleanup": no container of the run is left. */
+struct engine;
+int verify_engine(const struct engine *en, const struct verify_opts *o, struct checks *c, struct error *e);
+
 /* runc directly, no daemon: the bundle VERIFY_BUNDLE on the pool (made
  * afresh from the project's image), one `runc run` with runc's state in
  * <run_dir>/runc, the container deleted after; then the same checks, and

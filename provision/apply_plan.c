@@ -138,7 +138,7 @@ static int firstboot_steps(struct apply_plan *p, const struct host_spec *spec) {
                                      "the libvirt storage pool on the RAID 5 mount, started and autostarted"))
                 return -ENOMEM;
         if (spec->containers &&
-            (!add(p, ACT_CONTAINERS_SETUP, "containers", "containers:setup", "containerd's root on the RAID 5 pool") ||
+            (!add(p, ACT_CONTAINERS_SETUP, "containers", "containers:setup", "the container runtime's root on the RAID 5 pool") ||
              !add(p, ACT_CONTAINERS_VERIFY, "containers", "containers:verify", "run a container from the pool")))
                 return -ENOMEM;
         if (spec->vms && json_object_array_length(spec->vms) > 0 &&

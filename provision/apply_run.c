@@ -6,9 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "containers/place.h"
-#include "containers/setup.h"
-#include "containers/verify.h"
+#include "apply_containers.h"
 #include "hypervisor/connect.h"
 #include "hypervisor/pool.h"
 #include "hypervisor/vm.h"
@@ -165,52 +163,6 @@ static int pool(struct runner *r, char *msg, size_t n, struct error *e) {
         return k;
 }
 
-static int containers_place(const struct host_spec *spec, struct place *p, struct error *e) {
-        static const char *const known[] = { "runtime", "pool", "config", NULL };
-        _cleanup_free_ char *runtime = NULL, *pool_dir = NULL, *config = NULL;
-        json_object *c = spec->containers;
-        if (!json_object_is_type(c, json_type_object))
-                return error_set(e, -EINVAL, "%s: containers: must be a mapping such as {runtime: containerd}", spec->path);
-        if (spec_check_keys(c, "containers", known, e) < 0 || spec_read_string(c, "runtime", "containers", &runtime, e) < 0 ||
-            spec_read_string(c, "pool", "containers", &pool_dir, e) < 0 ||
-            spec_read_string(c, "config", "containers", &config, e) < 0)
-                return error_prefix(e, "%s", spec->path);
-        if (runtime && !streq(runtime, "containerd"))
-                return error_set(e, -ENOTSUP, "%s: containers.runtime: apply places containerd; for %s use `hostctl containers "
-                                              "setup --runtime %s`", spec->path, runtime, runtime);
-        return place_init(p, pool_dir, config, NULL, e);
-}
-
-static int containers(struct runner *r, bool verify, char *msg, size_t n, struct error *e) {
-        _cleanup_(place_done) struct place p = { 0 };
-        if (containers_place(r->o->spec, &p, e) < 0)
-                return e->code;
-        if (r->o->dry) {
-                struct error ignore = { 0 };
-                bool placed = place_load_record(&p, &ignore) >= 0;
-                snprintf(msg, n, verify ? "runs a container at apply" : placed ? "containerd's root is %s" : "put containerd's root on %s",
-                         p.root);
-                return verify || placed ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
-        }
-        if (!verify) {
-                _cleanup_(setup_report_done) struct setup_report sr = { 0 };
-                int k = setup_containerd(&p, &sr, e);
-                if (k < 0)
-                        return k;
-                snprintf(msg, n, "root %s, snapshotter %s%s", p.root, sr.snapshotter ? sr.snapshotter : "?",
-                         k == OUTCOME_CHANGED ? "" : " (already)");
-                return k;
-        }
-        struct checks c = { 0 };
-        if (place_load_record(&p, e) < 0 || verify_containerd(&p, &(struct verify_opts){ .memory = 64 << 20, .cpus = 0.5, .exit_code = 7 }, &c, e) < 0)
-                return e->code;
-        for (size_t i = 0; i < c.n; i++)
-                if (!c.item[i].ok)
-                        return error_set(e, -EIO, "container check '%s' failed: %s", c.item[i].name, c.item[i].detail);
-        snprintf(msg, n, "a container ran from %s: %zu checks passed", p.root, c.n);
-        return OUTCOME_UNCHANGED;
-}
-
 static int vms(struct runner *r, char *msg, size_t n, struct error *e) {
         _cleanup_(vm_spec_list_freep) struct vm_spec_list *l = NULL;
         _cleanup_free_ char *base = strdup(r->o->spec->path);
@@ -275,8 +227,8 @@ static int run_one(struct runner *r, const struct apply_step *s, char *msg, size
         case ACT_OS: return os_step_run((enum os_step_kind)s->os_kind, &r->target, s->disk, r->o->dry, msg, n, e);
         case ACT_RAID_RECORD: return raid_record(r, msg, n, e);
         case ACT_POOL: return pool(r, msg, n, e);
-        case ACT_CONTAINERS_SETUP: return containers(r, false, msg, n, e);
-        case ACT_CONTAINERS_VERIFY: return containers(r, true, msg, n, e);
+        case ACT_CONTAINERS_SETUP: return apply_containers(r->o->spec, r->o->dry, false, msg, n, e);
+        case ACT_CONTAINERS_VERIFY: return apply_containers(r->o->spec, r->o->dry, true, msg, n, e);
         case ACT_VMS: return vms(r, msg, n, e);
         case ACT_FIRSTBOOT_DONE: return firstboot_done(r, msg, n, e);
         case ACT_RAID: break;

@@ -98,7 +98,7 @@ out=$("$H" containers run-bundle --pool "$T" --run-dir "$RUN" 2>&1); rc=$?
 check_eq "run-bundle refuses a pool that is not a mounted filesystem (exit 3)" 3 "$rc"
 check_contains "and says why" "is not a mounted filesystem" "$out"
 
-# Docker Engine and podman are not installed here: every verb says so, exit 1
+# Docker Engine or podman not installed: every verb says so, exit 1
 for r in docker podman; do
     exe=$r; [ "$r" = docker ] && exe=dockerd
     if command -v "$exe" >/dev/null 2>&1; then
@@ -112,6 +112,11 @@ for r in docker podman; do
     done
 done
 out=$("$H" containers detect 2>&1)
-check_contains "detect lists docker as not installed" "not installed (no dockerd" "$(echo "$out" | grep '^docker ')"
+if command -v dockerd >/dev/null 2>&1; then
+    check_contains "detect lists docker as installed with dockerd's version" \
+        "docker      yes       $(dockerd --version | awk '{print $3}' | tr -d ,)" "$(echo "$out" | grep '^docker ')"
+else
+    check_contains "detect lists docker as not installed" "not installed (no dockerd" "$(echo "$out" | grep '^docker ')"
+fi
 
 tap_done

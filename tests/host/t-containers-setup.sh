@@ -94,6 +94,12 @@ check_eq "setup again leaves the config byte for byte" "$before" "$(md5sum <"$CO
 "$H" containers image --output "$T/img1" >/dev/null && "$H" containers image --output "$T/img2" >/dev/null
 a=$(sha256sum <"$T/img1/hostd-busybox-oci.tar"); b=$(sha256sum <"$T/img2/hostd-busybox-oci.tar")
 check_eq "two image builds give the same bytes" "$a" "$b"
+a=$(sha256sum <"$T/img1/hostd-busybox-docker.tar"); b=$(sha256sum <"$T/img2/hostd-busybox-docker.tar")
+check_eq "two builds give the same docker-archive bytes" "$a" "$b"
+check_eq "the docker-archive's config is the OCI image's config, byte for byte" \
+    "$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["config"]["digest"][7:])' \
+        "$T/img1/layout/blobs/sha256/$(sed 's/^sha256://' "$T/img1/manifest.digest")")" \
+    "$(tar -xOf "$T/img1/hostd-busybox-docker.tar" manifest.json | python3 -c 'import json,sys; c=json.load(sys.stdin)[0]["Config"]; print(c[:-5])')"
 check_eq "verify ran that very image" "$(cat "$T/img1/manifest.digest")" "$(cat "$POOL/containers/image/manifest.digest")"
 
 tap_done

@@ -67,6 +67,16 @@ check_eq "hostctl --host containers status --json: the same as in-process" "$loc
 out=$("$HOSTCTL" "${remote[@]}" containers status)
 check_eq "hostctl --host containers status: the same text" "$("$HOSTCTL" containers status "${O1[@]}")" "$out"
 check_contains "which says why containerd is not placed" "containerd is not placed on a pool yet" "$out"
+# docker and podman: their default config files, hostd.conf's pool and run dir
+for rt in docker podman; do
+    json_eq "its $rt is 'hostctl containers status --runtime $rt --json' with hostd.conf's pool and run dir" \
+        "$("$HOSTCTL" --json containers status --runtime $rt --pool "$P1" --run-dir "$RUN1")" \
+        "$(echo "$res" | h_json "json.dumps(d['$rt'])")"
+    check_eq "hostctl --host containers status --runtime $rt: the same text" \
+        "$("$HOSTCTL" containers status --runtime $rt --pool "$P1" --run-dir "$RUN1" 2>&1)" \
+        "$("$HOSTCTL" "${remote[@]}" containers status --runtime $rt 2>&1)"
+done
+check_eq "docker's socket is on hostd.conf's run dir" "$RUN1/docker.sock" "$(echo "$res" | h_json 'd["docker"]["socket"]')"
 check_eq "hostctl --host containers detect --json: the same as in-process" "$local_detect" \
     "$("$HOSTCTL" --json "${remote[@]}" containers detect)"
 check_eq "hostctl --host containers detect: the same table" "$("$HOSTCTL" containers detect --config "$C1")" \
