@@ -55,7 +55,7 @@ HELPER_SRCS:= $(wildcard tests/helpers/*.c)
 HELPER_BINS:= $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
 
 .SECONDARY:
-.PHONY: all deps check unit check-host check-lab demo bench install clean help print-deps
+.PHONY: all deps check unit check-host check-lab demo bench install deb clean help print-deps
 all: $(BINS)
 
 help:
@@ -66,6 +66,7 @@ help:
 	@echo "make demo       deps + build + the virtual R630 end to end"
 	@echo "make bench      benchmarks against their baselines"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
+	@echo "make deb        build/deb/hostd_$(VERSION)_amd64.deb, checked by lintian"
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -125,6 +126,11 @@ install: $(BINS)
 	install -m 0644 completion/hostctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctl
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/hostd.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/hostd.service
+
+# ---- the Debian package: built from a copy of the tree, so the repo stays clean
+DEB_DIR := build/deb
+deb:
+	@scripts/make-deb.sh $(VERSION) $(DEB_DIR)
 
 clean:
 	rm -rf build build-san build-clang build-san-clang build-tsan build-tsan-clang

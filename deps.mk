@@ -31,7 +31,11 @@ PKGS_OS        := libcurl libcrypto
 # playbooks/: Ansible for fleets (hostd_apply module, roles; ansible-lint in the tests)
 DEB_PLAYBOOKS  := ansible ansible-lint
 
-DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON) $(DEB_OS) $(DEB_PLAYBOOKS)
+# debian/: make deb (dpkg-buildpackage, lintian); contrib/: promtool for the alerting rules
+DEB_PACKAGING  := debhelper dpkg-dev lintian prometheus
+
+DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON) $(DEB_OS) $(DEB_PLAYBOOKS) \
+                  $(DEB_PACKAGING)
 # opened on first use instead of linked: see lib/lazy.h
 PKGS_LAZY      := libvirt libxml-2.0 libcurl
 PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS) $(PKGS_HYPERVISOR) $(PKGS_DAEMON) $(PKGS_OS)

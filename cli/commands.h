@@ -4,6 +4,7 @@
 #include "cli.h"
 
 extern const struct command cmd_version;
+extern const struct command cmd_host_status;   /* "status"; cmd_status is taken by containers */
 extern const struct command cmd_apply;
 extern const struct command cmd_containers;
 extern const struct command cmd_raid;

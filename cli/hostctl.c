@@ -4,6 +4,7 @@
 
 static const struct command *const nouns[] = {
         &cmd_version,
+        &cmd_host_status,
         &cmd_containers,
         &cmd_apply,
         &cmd_raid,

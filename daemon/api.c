@@ -137,7 +137,7 @@ void api_handle(struct hostd *h, const struct api_request *req, struct api_respo
         if (streq(req->path, "/metrics")) {
                 if (!streq(req->method, "GET"))
                         return api_method_not_allowed(r, "GET");
-                return api_metrics(h, r);
+                return api_metrics(h, req, r);
         }
         if (!split_path(req->path, &p) || p.n < 2 || !streq(p.segs[0], "redfish") || !streq(p.segs[1], "v1")) {
                 if (streq(req->path, "/redfish") || streq(req->path, "/redfish/")) {

@@ -91,7 +91,7 @@ void api_volume_action(struct hostd *h, const struct api_request *req, const cha
                        const struct disk_list *l, const struct md_status *running, struct api_response *r);
 json_object *api_volume_actions_json(const char *volume_odata);
 void api_service(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
-void api_metrics(struct hostd *h, struct api_response *r);
+void api_metrics(struct hostd *h, const struct api_request *req, struct api_response *r);
 /* The VMs as Systems (api_vms.c): members of the Systems collection, and
  * everything under /Systems/<domain UUID>. */
 void api_vms_members(struct hostd *h, json_object *systems);

@@ -1,10 +1,9 @@
 /* daemon/api_tasks.c: TaskService (jobs), EventService (subscriptions, and the
- * event log under Oem.Hostd) and GET /metrics. */
+ * event log under Oem.Hostd). */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
-#include "auth.h"
 #include "daemon.h"
 #include "events.h"
 #include "jobs.h"
@@ -311,45 +310,4 @@ void api_events(struct hostd *h, const struct api_request *req, const struct api
         else
                 r->status = 204;
         subscription_record_list_free(v, n);
-}
-
-void api_metrics(struct hostd *h, struct api_response *r) {
-        _cleanup_(arrays_snap_putp) struct arrays_snap *a = state_arrays_get();
-        _cleanup_(disks_snap_putp) struct disks_snap *d = state_disks_get();
-        size_t cap = 4096 + a->n * 1536, len = 0;
-        char *buf = malloc(cap);
-        if (!buf)
-                return api_error(r, 500, "InternalError", "out of memory");
-#define OUT(...) len += (size_t)snprintf(buf + len, cap - len, __VA_ARGS__)
-        OUT("# HELP hostd_disks Block disks in the inventory.\n# TYPE hostd_disks gauge\nhostd_disks %zu\n",
-            d->list ? d->list->n : 0);
-        OUT("# HELP hostd_arrays md arrays running.\n# TYPE hostd_arrays gauge\nhostd_arrays %zu\n", a->n);
-        OUT("# HELP hostd_array_degraded Members missing from the array (md/degraded).\n# TYPE hostd_array_degraded gauge\n");
-        for (size_t i = 0; i < a->n && len < cap - 512; i++)
-                OUT("hostd_array_degraded{array=\"%.32s\",device=\"%.16s\"} %d\n", a->v[i]->name ? a->v[i]->name : "",
-                    a->v[i]->kernel_name, a->v[i]->degraded);
-        OUT("# HELP hostd_health This host's health as the API's Systems/host Status.Health: the worst array; "
-            "0 OK, 1 Warning, 2 Critical.\n# TYPE hostd_health gauge\nhostd_health %d\n", (int)state_arrays_health(a));
-        OUT("# HELP hostd_array_health The array's health as its Volume's Status.Health: 0 OK, 1 Warning (degraded), "
-            "2 Critical (failed or inactive).\n# TYPE hostd_array_health gauge\n");
-        for (size_t i = 0; i < a->n && len < cap - 512; i++)
-                OUT("hostd_array_health{array=\"%.32s\",device=\"%.16s\"} %d\n", a->v[i]->name ? a->v[i]->name : "",
-                    a->v[i]->kernel_name, (int)md_health(a->v[i]));
-        OUT("# HELP hostd_array_sync_percent Resync/recovery progress; 100 when idle.\n# TYPE hostd_array_sync_percent gauge\n");
-        for (size_t i = 0; i < a->n && len < cap - 512; i++)
-                OUT("hostd_array_sync_percent{array=\"%.32s\",device=\"%.16s\"} %.1f\n", a->v[i]->name ? a->v[i]->name : "",
-                    a->v[i]->kernel_name, a->v[i]->sync_percent < 0 ? 100.0 : a->v[i]->sync_percent);
-        uint64_t failures = 0, throttled = 0;
-        if (h->auth)
-                auth_login_counts(h->auth, &failures, &throttled);
-        OUT("# HELP hostd_login_failures_total Logins refused for a wrong user name or password.\n"
-            "# TYPE hostd_login_failures_total counter\nhostd_login_failures_total %llu\n", (unsigned long long)failures);
-        OUT("# HELP hostd_login_throttled_total Logins refused unchecked during a backoff after failures (429).\n"
-            "# TYPE hostd_login_throttled_total counter\nhostd_login_throttled_total %llu\n",
-            (unsigned long long)throttled);
-#undef OUT
-        r->status = 200;
-        r->content_type = "text/plain; version=0.0.4";
-        r->body = buf;
-        r->body_len = len < cap ? len : cap - 1;
 }

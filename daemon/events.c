@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "lib/store.h"
 #include "lib/strutil.h"
+#include "stats.h"
 
 struct queued {
         struct queued *next;
@@ -394,6 +395,7 @@ void events_emit(struct events *ev, const char *kind, const char *severity, cons
         int64_t ms = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
         enum log_level lvl = streq(severity, "OK") ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING;
         log_msg(lvl, "event %s: %s", kind, msg);
+        stats_event(kind, severity);
         if (!ev)
                 return;
         int64_t id = 0;

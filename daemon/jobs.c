@@ -17,6 +17,7 @@
 #include "raid/inventory.h"
 #include "raid/lifecycle.h"
 #include "raid/spec.h"
+#include "stats.h"
 
 void (*jobs_on_change)(void);
 
@@ -236,6 +237,7 @@ static void *worker(void *userdata) {
         struct work *w = userdata;
         struct error e = { 0 };
         _cleanup_free_ char *origin = strdup_printf("/redfish/v1/TaskService/Tasks/%lld", (long long)w->id);
+        double started = stats_now();
         int k = streq(w->kind, "create") ? run_create(w, &e) : run_life(w, &e);
         if (jobs_on_change)
                 jobs_on_change();
@@ -252,6 +254,7 @@ static void *worker(void *userdata) {
                 set_state(w, "Completed", 100, dry ? dry : w->summary ? w->summary : "the array is as planned");
                 events_emit(w->jobs->events, "TaskCompleted", "OK", origin, "%s %s completed", w->kind, w->array);
         }
+        stats_task_done(w->kind, k == -ECANCELED ? "Interrupted" : k < 0 ? "Exception" : "Completed", stats_now() - started);
         finish(w);
         return NULL;
 }

@@ -1,5 +1,6 @@
 /* daemon/server.c: libmicrohttpd daemons, body limits, authentication. */
 #include "server.h"
+#include "stats.h"
 
 #include <arpa/inet.h>
 #include <grp.h>
@@ -41,6 +42,7 @@ struct request {
         bool too_big;
         char user[80];            /* who is asking: decided on the headers, before any body */
         char client[INET6_ADDRSTRLEN];
+        double started;           /* stats_now() when the headers arrived */
 };
 
 /* TLS 1.2 and 1.3 only, forward-secret key exchange (no static RSA) and AEAD
@@ -96,7 +98,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         *socket_context = (void *)v;
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *c, struct api_response *r) {
+/* Answer, and count the request with its status and time (/metrics). */
+static enum MHD_Result send_response(struct MHD_Connection *c, const struct request *rq, struct api_response *r) {
+        stats_http_request(r->status, stats_now() - rq->started);
         struct MHD_Response *resp = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
         if (!resp)
                 return MHD_NO;
@@ -252,6 +256,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 if (!rq)
                         return MHD_NO;
                 *con_cls = rq;
+                rq->started = stats_now();
                 rq->cfg = hostd_config(l->h);
                 /* who asks is decided on the headers: an unauthenticated client
                  * is answered before a byte of its body is read or kept */
@@ -263,7 +268,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                 api_error(&r, 403, "InsufficientPrivilege",
                                           "this user may not use hostd's socket (group %s)",
                                           rq->cfg->socket_group ? rq->cfg->socket_group : "-");
-                                return send_response(c, &r);
+                                return send_response(c, rq, &r);
                         }
                         snprintf(rq->user, sizeof rq->user, "local");
                         snprintf(rq->client, sizeof rq->client, "local");
@@ -274,7 +279,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                         if (a == AUTH_THROTTLED) {
                                 struct api_response r = { .retry_after = wait };
                                 api_error(&r, 429, "ServiceTemporarilyUnavailable", "too many failed logins: try again in %u s", wait);
-                                return send_response(c, &r);
+                                return send_response(c, rq, &r);
                         }
                         if (a != AUTH_OK)
                                 return unauthorized(c);
@@ -288,7 +293,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                         struct api_response r = { 0 };
                         api_error(&r, 415, "HeaderInvalid",
                                   "Header 'Content-Type' is invalid: a request body must be application/json");
-                        return send_response(c, &r);
+                        return send_response(c, rq, &r);
                 }
                 const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
                 /* too big: the body is read and dropped, then 413 (an early answer would
@@ -315,7 +320,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         struct api_response r = { 0 };
         if (rq->too_big) {
                 api_error(&r, 413, "PayloadTooLarge", "the request body is larger than %zu bytes", rq->cfg->max_body);
-                return send_response(c, &r);
+                return send_response(c, rq, &r);
         }
         struct api_request req = {
                 .method = method,
@@ -332,7 +337,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 .cfg = rq->cfg,
         };
         api_serve(l->h, &req, &r);
-        enum MHD_Result ret = send_response(c, &r);
+        enum MHD_Result ret = send_response(c, rq, &r);
         api_response_done(&r);
         return ret;
 }

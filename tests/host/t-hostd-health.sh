@@ -8,38 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/hostd-lib.sh"
 
-SYS=$H_TMP/sys BIN=$H_TMP/bin
-mkdir -p "$SYS/block" "$BIN" "$H_TMP/export"
-cat >"$BIN/mdadm" <<'EOF'
-#!/bin/sh
-# mdadm --detail --export /dev/mdN: what the test wrote for mdN
-[ "$1 $2" = "--detail --export" ] || { echo "fake mdadm: $*?" >&2; exit 1; }
-exec cat "$FAKE_MDADM_EXPORT/${3#/dev/}"
-EOF
-chmod +x "$BIN/mdadm"
-export FAKE_MDADM_EXPORT=$H_TMP/export
-
-# md KNAME NAME LEVEL ARRAY_STATE RAID_DISKS DEGRADED MEMBER...: one array
-# as sysfs shows it; a member "sdX:faulty" is marked failed
-md() {
-    local k=$1 name=$2 level=$3 state=$4 disks=$5 degraded=$6; shift 6
-    local d=$SYS/block/$k/md
-    rm -rf "${SYS:?}/block/$k"; mkdir -p "$d"
-    echo "$level" >"$d/level"; echo "$state" >"$d/array_state"; echo idle >"$d/sync_action"
-    echo "$disks" >"$d/raid_disks"; echo "$degraded" >"$d/degraded"; echo 0 >"$d/mismatch_cnt"
-    echo none >"$d/sync_completed"; echo 2097152 >"$SYS/block/$k/size"
-    printf 'MD_LEVEL=%s\nMD_DEVICES=%s\nMD_METADATA=1.2\nMD_UUID=7185e138:cb94239d:78d019d9:3bfa0d2c\nMD_NAME=r630:%s\n' \
-        "$level" "$disks" "$name" >"$H_TMP/export/$k"
-    local slot=0 m
-    for m in "$@"; do
-        local dev=${m%%:*} st=in_sync
-        [ "$dev" != "$m" ] && st=${m#*:}
-        mkdir -p "$d/dev-$dev" "$SYS/block/${dev%1}/$dev"
-        echo "$st" >"$d/dev-$dev/state"; echo "$slot" >"$d/dev-$dev/slot"
-        ln -s "../../../${dev%1}/$dev" "$d/dev-$dev/block"
-        slot=$((slot + 1))
-    done
-}
+. "$(dirname "$0")/md-lib.sh"
 
 start() {
     HOSTD_TEST_SYSFS_ROOT=$SYS PATH=$BIN:$PATH h_start || { fail "hostd starts"; tap_done; exit 1; }

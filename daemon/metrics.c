@@ -1,0 +1,142 @@
+/* GET /metrics: Prometheus' text format. The names follow Prometheus'
+ * conventions (base units in the name, _total on counters) and the md
+ * families mirror node_exporter's md collector: docs/METRICS.md maps them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "api.h"
+#include "auth.h"
+#include "daemon.h"
+#include "lib/strutil.h"
+#include "state.h"
+#include "stats.h"
+
+#ifndef HOSTD_VERSION
+#define HOSTD_VERSION "0.0.0"
+#endif
+
+static void family(FILE *f, const char *name, const char *type, const char *help) {
+        fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* The labels of one array: its name (from /dev/md/<name>) and kernel device */
+#define ARRAY_FMT "array=\"%.32s\",device=\"%.16s\""
+#define ARRAY_ARGS(s) ((s)->name ? (s)->name : ""), (s)->kernel_name
+
+/* node_exporter's node_md_state words: the array's one state */
+static const char *array_state_word(const struct md_status *s) {
+        if (streq(s->array_state, "inactive"))
+                return "inactive";
+        if (streq(s->sync_action, "recover"))
+                return "recovering";
+        if (streq(s->sync_action, "resync"))
+                return "resync";
+        if (streq(s->sync_action, "check") || streq(s->sync_action, "repair"))
+                return "check";
+        if (streq(s->sync_action, "reshape"))
+                return "reshape";
+        return "active";
+}
+
+static void write_arrays(FILE *f, const struct arrays_snap *a) {
+        family(f, "hostd_arrays", "gauge", "md arrays running.");
+        fprintf(f, "hostd_arrays %zu\n", a->n);
+        family(f, "hostd_health", "gauge",
+               "This host's health as the API's Systems/host Status.Health: the worst array; 0 OK, 1 Warning, 2 Critical.");
+        fprintf(f, "hostd_health %d\n", (int)state_arrays_health(a));
+
+        family(f, "hostd_array_health", "gauge",
+               "The array's health as its Volume's Status.Health: 0 OK, 1 Warning (degraded), 2 Critical (failed or inactive).");
+        for (size_t i = 0; i < a->n; i++)
+                fprintf(f, "hostd_array_health{" ARRAY_FMT "} %d\n", ARRAY_ARGS(a->v[i]), (int)md_health(a->v[i]));
+        family(f, "hostd_array_state", "gauge",
+               "1 for the array's state (active, inactive, recovering, resync, check, reshape), 0 for the others.");
+        static const char *const words[] = { "active", "inactive", "recovering", "resync", "check", "reshape" };
+        for (size_t i = 0; i < a->n; i++)
+                for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+                        fprintf(f, "hostd_array_state{" ARRAY_FMT ",state=\"%s\"} %d\n", ARRAY_ARGS(a->v[i]), words[w],
+                                streq(array_state_word(a->v[i]), words[w]));
+        family(f, "hostd_array_degraded", "gauge", "Members missing from the array (md/degraded).");
+        for (size_t i = 0; i < a->n; i++)
+                fprintf(f, "hostd_array_degraded{" ARRAY_FMT "} %d\n", ARRAY_ARGS(a->v[i]), a->v[i]->degraded);
+        family(f, "hostd_array_disks_required", "gauge", "Members the array is made of (md/raid_disks).");
+        for (size_t i = 0; i < a->n; i++)
+                fprintf(f, "hostd_array_disks_required{" ARRAY_FMT "} %d\n", ARRAY_ARGS(a->v[i]), a->v[i]->raid_disks);
+        family(f, "hostd_array_disks", "gauge", "Member devices by state: active (in sync or rebuilding), failed, spare.");
+        for (size_t i = 0; i < a->n; i++) {
+                int active = 0, failed = 0, spare = 0;
+                for (size_t m = 0; m < a->v[i]->n_members; m++) {
+                        const struct md_member *mm = &a->v[i]->members[m];
+                        if (mm->missing || strstr(mm->state ? mm->state : "", "faulty"))
+                                failed++;
+                        else if (mm->slot < 0 || streq(mm->state, "spare"))
+                                spare++;
+                        else
+                                active++;
+                }
+                fprintf(f, "hostd_array_disks{" ARRAY_FMT ",state=\"active\"} %d\n", ARRAY_ARGS(a->v[i]), active);
+                fprintf(f, "hostd_array_disks{" ARRAY_FMT ",state=\"failed\"} %d\n", ARRAY_ARGS(a->v[i]), failed);
+                fprintf(f, "hostd_array_disks{" ARRAY_FMT ",state=\"spare\"} %d\n", ARRAY_ARGS(a->v[i]), spare);
+        }
+        family(f, "hostd_array_size_bytes", "gauge", "The array's size.");
+        for (size_t i = 0; i < a->n; i++)
+                fprintf(f, "hostd_array_size_bytes{" ARRAY_FMT "} %lld\n", ARRAY_ARGS(a->v[i]), (long long)a->v[i]->size_bytes);
+        family(f, "hostd_array_sync_ratio", "gauge", "Resync, recovery or check progress from 0 to 1; 1 when idle.");
+        for (size_t i = 0; i < a->n; i++)
+                fprintf(f, "hostd_array_sync_ratio{" ARRAY_FMT "} %.4f\n", ARRAY_ARGS(a->v[i]),
+                        a->v[i]->sync_percent < 0 ? 1.0 : a->v[i]->sync_percent / 100.0);
+        family(f, "hostd_array_sync_speed_bytes_per_second", "gauge", "md's current sync speed; 0 when idle.");
+        for (size_t i = 0; i < a->n; i++)
+                fprintf(f, "hostd_array_sync_speed_bytes_per_second{" ARRAY_FMT "} %lld\n", ARRAY_ARGS(a->v[i]),
+                        (long long)(a->v[i]->sync_speed_kib < 0 ? 0 : a->v[i]->sync_speed_kib * 1024));
+        family(f, "hostd_array_mismatch_sectors", "gauge", "Sectors found inconsistent by the last check (md/mismatch_cnt).");
+        for (size_t i = 0; i < a->n; i++)
+                fprintf(f, "hostd_array_mismatch_sectors{" ARRAY_FMT "} %lld\n", ARRAY_ARGS(a->v[i]),
+                        (long long)a->v[i]->mismatch_cnt);
+}
+
+/* The pool's filesystem, as node_exporter's node_filesystem_{size,avail}_bytes */
+static void write_pool(FILE *f, const char *path) {
+        struct statvfs st;
+        if (!path || statvfs(path, &st) < 0)
+                return;
+        family(f, "hostd_pool_size_bytes", "gauge", "Size of the filesystem of the container pool (containers.pool).");
+        fprintf(f, "hostd_pool_size_bytes{path=\"%.200s\"} %llu\n", path, (unsigned long long)st.f_blocks * st.f_frsize);
+        family(f, "hostd_pool_avail_bytes", "gauge", "Bytes of the pool's filesystem that unprivileged writers may still use.");
+        fprintf(f, "hostd_pool_avail_bytes{path=\"%.200s\"} %llu\n", path, (unsigned long long)st.f_bavail * st.f_frsize);
+}
+
+void api_metrics(struct hostd *h, const struct api_request *req, struct api_response *r) {
+        _cleanup_(arrays_snap_putp) struct arrays_snap *a = state_arrays_get();
+        _cleanup_(disks_snap_putp) struct disks_snap *d = state_disks_get();
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
+                return api_error(r, 500, "InternalError", "out of memory");
+        family(f, "hostd_build_info", "gauge", "Always 1; the version of this hostd in its label.");
+        fprintf(f, "hostd_build_info{version=\"%s\"} 1\n", HOSTD_VERSION);
+        family(f, "hostd_disks", "gauge", "Block disks in the inventory.");
+        fprintf(f, "hostd_disks %zu\n", d->list ? d->list->n : 0);
+        write_arrays(f, a);
+        if (req && req->cfg && req->cfg->containers_pool && strchr(req->cfg->containers_pool, '"') == NULL)
+                write_pool(f, req->cfg->containers_pool);
+        uint64_t failures = 0, throttled = 0;
+        if (h->auth)
+                auth_login_counts(h->auth, &failures, &throttled);
+        family(f, "hostd_login_failures_total", "counter", "Logins refused for a wrong user name or password.");
+        fprintf(f, "hostd_login_failures_total %llu\n", (unsigned long long)failures);
+        family(f, "hostd_login_throttled_total", "counter", "Logins refused unchecked during a backoff after failures (429).");
+        fprintf(f, "hostd_login_throttled_total %llu\n", (unsigned long long)throttled);
+        stats_write(f);
+        if (fclose(f) != 0) {
+                free(buf);
+                return api_error(r, 500, "InternalError", "out of memory");
+        }
+        r->status = 200;
+        r->content_type = "text/plain; version=0.0.4";
+        r->body = buf;
+        r->body_len = len;
+}
