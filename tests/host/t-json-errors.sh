@@ -60,6 +60,8 @@ printf 'not a file but a directory\n' >"$T/file"
 BAD_SHA=$(printf '%064d' 0)
 
 fails "version: an operand it does not take" version extra
+fails "status: --watch with --json (one document, not a stream)" status --watch --json
+fails "status: no hostd answers at the socket" status --host "unix://$T/nosuch.sock"
 fails "containers detect: an operand it does not take" containers detect extra
 fails "containers setup: a pool that is not a mounted filesystem" containers setup --pool "$T" --config "$T/c.toml" --run-dir "$T/run"
 fails "containers setup: an unknown runtime" containers setup --runtime nosuch --pool "$T"
