@@ -64,6 +64,15 @@ void api_method_not_allowed(struct api_response *r, const char *allow) {
         r->allow = allow;
 }
 
+json_object *api_resource(const char *odata, const char *type, const char *id, const char *name) {
+        json_object *o = json_object_new_object();
+        json_add_string(o, "@odata.id", odata);
+        json_add_string(o, "@odata.type", type);
+        json_add_string(o, "Id", id);
+        json_add_string(o, "Name", name);
+        return o;
+}
+
 json_object *api_link(const char *id) {
         json_object *o = json_object_new_object();
         json_add_string(o, "@odata.id", id);

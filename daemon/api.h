@@ -73,6 +73,8 @@ void api_method_not_allowed(struct api_response *r, const char *allow);
 #define API_OEM_TYPE(resource_type) "#Hostd.v1_0_0." resource_type
 /* {"@odata.id": id} */
 json_object *api_link(const char *id);
+/* A new resource object with the members every one has. */
+json_object *api_resource(const char *odata, const char *type, const char *id, const char *name);
 json_object *api_collection(const char *odata_id, const char *type, const char *name);
 void api_collection_add(json_object *coll, const char *member_id);
 /* Parse the body as a JSON object, or answer 400 and return NULL. */

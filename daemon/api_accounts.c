@@ -45,14 +45,6 @@ bool api_role_permits(const struct api_request *req, const struct api_path *p, s
         return true;
 }
 
-static json_object *resource(const char *odata, const char *type, const char *id, const char *name) {
-        json_object *o = json_object_new_object();
-        json_add_string(o, "@odata.id", odata);
-        json_add_string(o, "@odata.type", type);
-        json_add_string(o, "Id", id);
-        json_add_string(o, "Name", name);
-        return o;
-}
 
 static json_object *role_json(enum auth_role role) {
         /* DSP0266's privileges of the predefined roles */
@@ -64,7 +56,7 @@ static json_object *role_json(enum auth_role role) {
         };
         const char *name = auth_role_name(role);
         _cleanup_free_ char *odata = strdup_printf(ROLES "/%s", name);
-        json_object *o = resource(odata, "#Role.v1_3_3.Role", name, name);
+        json_object *o = api_resource(odata, "#Role.v1_3_3.Role", name, name);
         json_add_string(o, "RoleId", name);
         json_add_bool(o, "IsPredefined", true);
         json_object *a = json_object_new_array();
@@ -77,7 +69,7 @@ static json_object *role_json(enum auth_role role) {
 static json_object *account_json(const struct auth_user *u) {
         _cleanup_free_ char *odata = strdup_printf(ACCOUNTS "/%s", u->name);
         _cleanup_free_ char *role = strdup_printf(ROLES "/%s", auth_role_name(u->role));
-        json_object *o = resource(odata, "#ManagerAccount.v1_12_3.ManagerAccount", u->name, "User account");
+        json_object *o = api_resource(odata, "#ManagerAccount.v1_12_3.ManagerAccount", u->name, "User account");
         json_add_string(o, "UserName", u->name);
         json_add_string(o, "RoleId", auth_role_name(u->role));
         json_add_bool(o, "Enabled", true);
@@ -93,7 +85,7 @@ static json_object *account_json(const struct auth_user *u) {
 }
 
 static json_object *account_service_json(const struct hostd *h) {
-        json_object *o = resource(ACCOUNT_SERVICE, "#AccountService.v1_15_4.AccountService", "AccountService",
+        json_object *o = api_resource(ACCOUNT_SERVICE, "#AccountService.v1_15_4.AccountService", "AccountService",
                                   "Account Service");
         json_add_string(o, "Description", READ_ONLY_ACCOUNTS);
         json_add_bool(o, "ServiceEnabled", h->auth != NULL);

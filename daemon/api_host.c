@@ -21,12 +21,7 @@
 /* A new resource object with the members every one has. */
 static json_object *resource(const char *collection, const char *id, const char *type, const char *name) {
         _cleanup_free_ char *odata = strdup_printf("%s/%s", collection, id);
-        json_object *o = json_object_new_object();
-        json_add_string(o, "@odata.id", odata);
-        json_add_string(o, "@odata.type", type);
-        json_add_string(o, "Id", id);
-        json_add_string(o, "Name", name);
-        return o;
+        return api_resource(odata, type, id, name);
 }
 
 /* Status of a part the kernel uses: enabled; hostd reads no health for it. */

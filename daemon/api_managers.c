@@ -30,17 +30,9 @@ static json_object *link_array(const char *id) {
         return a;
 }
 
-static json_object *resource(const char *odata, const char *type, const char *id, const char *name) {
-        json_object *o = json_object_new_object();
-        json_add_string(o, "@odata.id", odata);
-        json_add_string(o, "@odata.type", type);
-        json_add_string(o, "Id", id);
-        json_add_string(o, "Name", name);
-        return o;
-}
 
 static json_object *manager_json(void) {
-        json_object *o = resource(API_MANAGER, "#Manager.v1_19_3.Manager", "hostd", "hostd");
+        json_object *o = api_resource(API_MANAGER, "#Manager.v1_19_3.Manager", "hostd", "hostd");
         json_add_string(o, "Description", "hostd, the service that manages this host's storage, VMs and containers");
         json_add_string(o, "ManagerType", "Service");
         json_add_string(o, "Model", "hostd");
@@ -77,7 +69,7 @@ static int listen_port(const char *listen) {
 }
 
 static json_object *network_protocol_json(const struct daemon_config *cfg) {
-        json_object *o = resource(NETWORK_PROTOCOL, "#ManagerNetworkProtocol.v1_10_1.ManagerNetworkProtocol",
+        json_object *o = api_resource(NETWORK_PROTOCOL, "#ManagerNetworkProtocol.v1_10_1.ManagerNetworkProtocol",
                                   "NetworkProtocol", "hostd's network protocols");
         char hn[256] = "";
         gethostname(hn, sizeof hn - 1);
@@ -97,7 +89,7 @@ static json_object *network_protocol_json(const struct daemon_config *cfg) {
 }
 
 static json_object *log_service_json(void) {
-        json_object *o = resource(EVENT_LOG, "#LogService.v1_5_3.LogService", "Events", "hostd events");
+        json_object *o = api_resource(EVENT_LOG, "#LogService.v1_5_3.LogService", "Events", "hostd events");
         json_add_string(o, "Description", "what hostd saw happen: arrays, drives, tasks (the journal in its state store)");
         json_add_bool(o, "ServiceEnabled", true);
         json_add_string(o, "LogEntryType", "Event");
@@ -115,7 +107,7 @@ static json_object *log_entry_json(const struct journal_record *j) {
         snprintf(id, sizeof id, "%lld", (long long)j->id);
         _cleanup_free_ char *odata = strdup_printf(ENTRIES "/%s", id);
         _cleanup_free_ char *mid = strdup_printf("Hostd.1.0.%s", j->kind);
-        json_object *o = resource(odata, "#LogEntry.v1_15_6.LogEntry", id, j->kind);
+        json_object *o = api_resource(odata, "#LogEntry.v1_15_6.LogEntry", id, j->kind);
         json_add_string(o, "EntryType", "Event");
         json_add_string(o, "Created", format_time_ms(j->time_ms, ts, sizeof ts));
         json_add_string(o, "Severity", j->severity);
