@@ -103,7 +103,8 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, const struct option
         return 0;
 }
 
-void containers_print_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o) {
+int containers_report_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o, const char *what,
+                             const char *pool, struct error *e) {
         json_object *a = json_object_new_array();
         for (size_t i = 0; i < c->n; i++) {
                 const struct check *k = &c->item[i];
@@ -116,6 +117,31 @@ void containers_print_checks(struct cli_ctx *ctx, const struct checks *c, json_o
                         fprintf(ctx->out, "%-5s %-17s %s\n", k->ok ? "ok" : "FAIL", k->name, k->detail);
         }
         json_object_object_add(o, "checks", a);
+        json_add_bool(o, "ok", checks_ok(c));
+        if (ctx->json)
+                cli_print_json(ctx, o);
+        return checks_ok(c) ? 0 : error_set(e, -EIO, "%s on %s: a check failed", what, pool);
+}
+
+void containers_print_migrate(struct cli_ctx *ctx, const char *runtime, const char *root,
+                              const struct migrate_report *r) {
+        if (ctx->json) {
+                _cleanup_json_ json_object *j = json_object_new_object();
+                json_add_string(j, "runtime", runtime);
+                json_add_bool(j, "moved", r->moved);
+                json_add_string(j, "old_root", r->old_root);
+                json_add_string(j, "root", root);
+                json_add_strv(j, "images", r->images);
+                json_add_strv(j, "containers", r->containers);
+                json_add_bool(j, "old_removed", r->old_removed);
+                json_add_int(j, "copy_ms", r->copy_ms);
+                cli_print_json(ctx, j);
+        } else if (!r->moved)
+                fprintf(ctx->out, "%s already keeps its data on the pool (%s)\n", runtime, r->old_root);
+        else
+                fprintf(ctx->out, "moved %zu images and %zu containers from %s to %s in %ld ms; old data %s\n",
+                        strv_length(r->images), strv_length(r->containers), r->old_root, root, r->copy_ms,
+                        r->old_removed ? "removed" : "kept");
 }
 
 /* With --host, hostd's configuration (containers: in hostd.conf) names the
@@ -334,13 +360,7 @@ static int verify_run(struct cli_ctx *ctx, int argc, char **argv, struct error *
         _cleanup_json_ json_object *j = json_object_new_object();
         json_add_string(j, "runtime", "containerd");
         json_add_string(j, "snapshotter", p.snapshotter);
-        containers_print_checks(ctx, &c, j);
-        json_add_bool(j, "ok", checks_ok(&c));
-        if (ctx->json)
-                cli_print_json(ctx, j);
-        if (!checks_ok(&c))
-                return error_set(e, -EIO, "containerd on %s: a check failed", p.pool);
-        return 0;
+        return containers_report_checks(ctx, &c, j, "containerd", p.pool, e);
 }
 
 static int run_bundle_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
@@ -358,13 +378,7 @@ static int run_bundle_run(struct cli_ctx *ctx, int argc, char **argv, struct err
         json_add_string(j, "runtime", "runc");
         json_add_string(j, "bundle", bundle);
         json_add_string(j, "runc_root", runc_root);
-        containers_print_checks(ctx, &c, j);
-        json_add_bool(j, "ok", checks_ok(&c));
-        if (ctx->json)
-                cli_print_json(ctx, j);
-        if (!checks_ok(&c))
-                return error_set(e, -EIO, "runc bundle on %s: a check failed", p.pool);
-        return 0;
+        return containers_report_checks(ctx, &c, j, "runc bundle", p.pool, e);
 }
 
 static int migrate_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
@@ -376,22 +390,7 @@ static int migrate_run(struct cli_ctx *ctx, int argc, char **argv, struct error 
                 return engine_migrate_cmd(ctx, &o, e);
         if (k < 0 || (k = migrate_containerd(&p, o.keep_old, &r, e)) < 0)
                 return k;
-        if (ctx->json) {
-                _cleanup_json_ json_object *j = json_object_new_object();
-                json_add_bool(j, "moved", r.moved);
-                json_add_string(j, "old_root", r.old_root);
-                json_add_string(j, "root", p.root);
-                json_add_strv(j, "images", r.images);
-                json_add_strv(j, "containers", r.containers);
-                json_add_bool(j, "old_removed", r.old_removed);
-                json_add_int(j, "copy_ms", r.copy_ms);
-                cli_print_json(ctx, j);
-        } else if (!r.moved)
-                fprintf(ctx->out, "containerd already keeps its data on the pool (%s)\n", r.old_root);
-        else
-                fprintf(ctx->out, "moved %zu images and %zu containers from %s to %s in %ld ms; old data %s\n",
-                        strv_length(r.images), strv_length(r.containers), r.old_root, p.root, r.copy_ms,
-                        r.old_removed ? "removed" : "kept");
+        containers_print_migrate(ctx, "containerd", p.root, &r);
         return 0;
 }
 

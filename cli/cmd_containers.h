@@ -14,8 +14,16 @@ struct containers_opts {
         struct verify_opts v;
 };
 
-/* Each check as a line (text) and as "checks" in o. */
-void containers_print_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o);
+struct migrate_report;
+
+/* The end of every verify: each check as a line (text) or as "checks" and
+ * "ok" in o, printed as the one document (--json); an error naming what
+ * (containerd, runc bundle, ...) on pool when a check failed. */
+int containers_report_checks(struct cli_ctx *ctx, const struct checks *c, json_object *o, const char *what,
+                             const char *pool, struct error *e);
+/* What a migrate of runtime did, moving its data to root. */
+void containers_print_migrate(struct cli_ctx *ctx, const char *runtime, const char *root,
+                              const struct migrate_report *r);
 
 /* The verbs for runtime docker or podman (o->runtime). */
 int engine_setup_cmd(struct cli_ctx *ctx, const struct containers_opts *o, struct error *e);

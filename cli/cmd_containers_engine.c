@@ -103,13 +103,7 @@ int engine_verify_cmd(struct cli_ctx *ctx, const struct containers_opts *o, stru
         _cleanup_json_ json_object *j = json_object_new_object();
         json_add_string(j, "runtime", en.name);
         json_add_string(j, "root", en.root);
-        containers_print_checks(ctx, &c, j);
-        json_add_bool(j, "ok", checks_ok(&c));
-        if (ctx->json)
-                cli_print_json(ctx, j);
-        if (!checks_ok(&c))
-                return error_set(e, -EIO, "%s on %s: a check failed", en.name, en.pool);
-        return 0;
+        return containers_report_checks(ctx, &c, j, en.name, en.pool, e);
 }
 
 int engine_migrate_cmd(struct cli_ctx *ctx, const struct containers_opts *o, struct error *e) {
@@ -118,23 +112,7 @@ int engine_migrate_cmd(struct cli_ctx *ctx, const struct containers_opts *o, str
         int k = engine_from(o, &en, e);
         if (k < 0 || (k = migrate_engine(&en, o->keep_old, &r, e)) < 0)
                 return k;
-        if (ctx->json) {
-                _cleanup_json_ json_object *j = json_object_new_object();
-                json_add_string(j, "runtime", en.name);
-                json_add_bool(j, "moved", r.moved);
-                json_add_string(j, "old_root", r.old_root);
-                json_add_string(j, "root", en.root);
-                json_add_strv(j, "images", r.images);
-                json_add_strv(j, "containers", r.containers);
-                json_add_bool(j, "old_removed", r.old_removed);
-                json_add_int(j, "copy_ms", r.copy_ms);
-                cli_print_json(ctx, j);
-        } else if (!r.moved)
-                fprintf(ctx->out, "%s already keeps its data on the pool (%s)\n", en.name, r.old_root);
-        else
-                fprintf(ctx->out, "moved %zu images and %zu containers from %s to %s in %ld ms; old data %s\n",
-                        strv_length(r.images), strv_length(r.containers), r.old_root, en.root, r.copy_ms,
-                        r.old_removed ? "removed" : "kept");
+        containers_print_migrate(ctx, en.name, en.root, &r);
         return 0;
 }
 

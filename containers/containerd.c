@@ -174,25 +174,13 @@ int ctr_import(const struct place *p, const char *tar, const char *snapshotter, 
         return ctr_run_checked(p, PLACE_NAMESPACE, args, 120000, NULL, e);
 }
 
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int ctr_list(const struct place *p, const char *ns, const char *what, char ***ret, struct error *e) {
         _cleanup_free_ char *out = NULL;
         const char *args[] = { what, "ls", "-q", NULL };
         int k = ctr_run_checked(p, ns ? ns : "default", args, 30000, &out, e);
         if (k < 0)
                 return k;
-        _cleanup_strv_free_ char **v = NULL;
-        char *save = NULL;
-        for (char *t = strtok_r(out, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
-                if (*str_trim(t) && strv_push(&v, t) < 0)
-                        return error_set(e, -ENOMEM, "out of memory");
-        if (v)
-                qsort(v, strv_length(v), sizeof *v, cmp_str);
-        *ret = TAKE_PTR(v);
-        return 0;
+        return strv_split_lines_sorted(out, ret) < 0 ? error_set(e, -ENOMEM, "out of memory") : 0;
 }
 
 int ctr_inventory(const struct place *p, char ***ret_images, char ***ret_containers, struct error *e) {

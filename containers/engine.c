@@ -341,24 +341,12 @@ int engine_effective_root(const struct engine *en, char **ret, struct error *e) 
         return *ret ? 0 : error_set(e, -ENOMEM, "out of memory");
 }
 
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int list_lines(const struct engine *en, const char *const *args, char ***ret, struct error *e) {
         _cleanup_free_ char *out = NULL;
         int k = engine_run_checked(en, args, 60000, &out, e);
         if (k < 0)
                 return k;
-        _cleanup_strv_free_ char **v = NULL;
-        char *save = NULL;
-        for (char *t = strtok_r(out, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
-                if (*str_trim(t) && strv_push(&v, t) < 0)
-                        return error_set(e, -ENOMEM, "out of memory");
-        if (v)
-                qsort(v, strv_length(v), sizeof *v, cmp_str);
-        *ret = TAKE_PTR(v);
-        return 0;
+        return strv_split_lines_sorted(out, ret) < 0 ? error_set(e, -ENOMEM, "out of memory") : 0;
 }
 
 int engine_inventory(const struct engine *en, char ***ret_images, char ***ret_containers, struct error *e) {

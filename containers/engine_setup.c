@@ -59,13 +59,24 @@ static int start_on(const struct engine *en, const char *root, int *ret_started,
         return 0;
 }
 
-int setup_engine(const struct engine *en, struct engine_setup_report *ret, struct error *e) {
+/* Both setup and migrate start here: the pool is mounted, the runtime is
+ * installed, and what its configuration says now (its root; the text, to roll
+ * back to; NULL where there is no file yet). */
+static int look_before_placing(const struct engine *en, char **ret_old_root, char **ret_original, struct error *e) {
         int k = place_check_pool(en->pool, e);
         if (k < 0 || (k = check_installed(en, e)) < 0)
                 return k;
-        _cleanup_free_ char *old_root = engine_config_root(en), *original = config_text(en);
-        if (!old_root)
+        if (!(*ret_old_root = engine_config_root(en)))
                 return error_set(e, -ENOMEM, "out of memory");
+        *ret_original = config_text(en);
+        return 0;
+}
+
+int setup_engine(const struct engine *en, struct engine_setup_report *ret, struct error *e) {
+        _cleanup_free_ char *old_root = NULL, *original = NULL;
+        int k = look_before_placing(en, &old_root, &original, e);
+        if (k < 0)
+                return k;
         if (!streq(old_root, en->root) && engine_root_holds_data(en, old_root))
                 return error_set(e, ERROR_REFUSED,
                                  "%s keeps images or containers in %s; run 'hostctl containers migrate --runtime %s' "
@@ -183,12 +194,10 @@ static int migrate_podman(const struct engine *en, const char *old_root, const c
 }
 
 int migrate_engine(const struct engine *en, bool keep_old, struct migrate_report *ret, struct error *e) {
-        int k = place_check_pool(en->pool, e);
-        if (k < 0 || (k = check_installed(en, e)) < 0)
+        _cleanup_free_ char *old_root = NULL, *original = NULL;
+        int k = look_before_placing(en, &old_root, &original, e);
+        if (k < 0)
                 return k;
-        _cleanup_free_ char *old_root = engine_config_root(en), *original = config_text(en);
-        if (!old_root)
-                return error_set(e, -ENOMEM, "out of memory");
         if (streq(old_root, en->root)) {
                 ret->old_root = TAKE_PTR(old_root);
                 return OUTCOME_UNCHANGED;

@@ -40,6 +40,23 @@ static void copy_value(char *dst, size_t len, const char *src) {
         snprintf(dst, len, "%s", src);
 }
 
+int verify_run_init(struct verify_run *v, const char *prefix, const struct verify_opts *o, struct error *e) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        snprintf(v->marker, sizeof v->marker, "%s-%d-%ld", prefix, (int)getpid(), (long)ts.tv_nsec);
+        snprintf(v->file, sizeof v->file, "%s.txt", v->marker);
+        snprintf(v->name, sizeof v->name, "%s-%d", prefix, (int)getpid());
+        snprintf(v->mem, sizeof v->mem, "%llu", (unsigned long long)o->memory);
+        snprintf(v->cpus, sizeof v->cpus, "%g", o->cpus);
+        v->script = verify_script(v->marker, "/hostd", v->file, o->exit_code);
+        return v->script ? 0 : error_set(e, -ENOMEM, "out of memory");
+}
+
+void verify_run_done(struct verify_run *v) {
+        free(v->script);
+        v->script = NULL;
+}
+
 void verify_parse(const char *output, const char *marker, struct verify_seen *ret) {
         *ret = (struct verify_seen){ 0 };
         const char *p = output;
@@ -175,23 +192,17 @@ int verify_containerd(const struct place *p, const struct verify_opts *o, struct
         }
         if ((k = mkdir_p(p->verify_dir, 0755, e)) < 0)
                 return k;
-        char marker[64], file[96], id[64], mem[32], cpus[32];
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        snprintf(marker, sizeof marker, "hostd-verify-%d-%ld", (int)getpid(), (long)ts.tv_nsec);
-        snprintf(file, sizeof file, "%s.txt", marker);
-        snprintf(id, sizeof id, "hostd-verify-%d", (int)getpid());
-        snprintf(mem, sizeof mem, "%llu", (unsigned long long)o->memory);
-        snprintf(cpus, sizeof cpus, "%g", o->cpus);
-        _cleanup_free_ char *script = verify_script(marker, "/hostd", file, o->exit_code);
+        _cleanup_(verify_run_done) struct verify_run v = { 0 };
+        if ((k = verify_run_init(&v, "hostd-verify", o, e)) < 0)
+                return k;
         _cleanup_free_ char *bind = strdup_printf("type=bind,src=%s,dst=/hostd,options=rbind:rw", p->verify_dir);
         const char *cgroups = "type=bind,src=/sys/fs/cgroup,dst=" VERIFY_CGROUP_DIR ",options=rbind:ro";
-        if (!script || !bind)
+        if (!bind)
                 return error_set(e, -ENOMEM, "out of memory");
         const char *argv[] = { "ctr", "-a", p->address, "-n", PLACE_NAMESPACE, "run", "--rm",
                                "--snapshotter", p->snapshotter, "--runc-root", p->runc_root, "--fifo-dir", p->fifo_dir,
-                               "--memory-limit", mem, "--cpus", cpus, "--mount", bind, "--mount", cgroups,
-                               IMAGE_REF, id, "/bin/sh", "-c", script, NULL };
+                               "--memory-limit", v.mem, "--cpus", v.cpus, "--mount", bind, "--mount", cgroups,
+                               IMAGE_REF, v.name, "/bin/sh", "-c", v.script, NULL };
         _cleanup_(run_result_free) struct run_result r = { 0 };
         if ((k = run_argv(argv, &(struct run_opts){ .timeout_ms = 60000 }, &r, e)) < 0)
                 return k;
@@ -203,10 +214,10 @@ int verify_containerd(const struct place *p, const struct verify_opts *o, struct
                         return k;
                 imported = true;
         }
-        if (r.exit_code != o->exit_code && !strstr(r.out, marker))
+        if (r.exit_code != o->exit_code && !strstr(r.out, v.marker))
                 return error_set(e, -EIO, "ctr run failed (exit %d): %s", r.exit_code, run_tail(r.err, 400));
         checks_add(c, "image", image_in_store(p, img.manifest), "%s %s %s", IMAGE_REF, img.manifest,
                    imported ? "imported" : "already in the content store");
-        verify_judge(p->pool, p->root, p->verify_dir, file, marker, o, r.out, r.exit_code, c);
+        verify_judge(p->pool, p->root, p->verify_dir, v.file, v.marker, o, r.out, r.exit_code, c);
         return 0;
 }

@@ -41,6 +41,17 @@ struct verify_seen {
 /* The script the container runs (owned). bind_dir is where the pool's
  * directory appears inside; file is written there. */
 char *verify_script(const char *marker, const char *bind_dir, const char *file, int exit_code);
+
+/* What one verify run is called and given: a marker unique to the run, the
+ * file the container writes it to under its /hostd, the container's name,
+ * the limits as the runtimes' command lines spell them, and the script. */
+struct verify_run {
+        char marker[64], file[96], name[64], mem[32], cpus[32];
+        char *script;
+};
+/* prefix: "hostd-verify", "hostd-runc". 0 or -ENOMEM. */
+int verify_run_init(struct verify_run *v, const char *prefix, const struct verify_opts *o, struct error *e);
+void verify_run_done(struct verify_run *v);
 void verify_parse(const char *output, const char *marker, struct verify_seen *ret);
 /* Is the rootfs of that mountinfo line on the pool? overlay: upper and lower
  * dirs under root; a bind (native snapshotter, runc bundle): the pool's

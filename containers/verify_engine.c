@@ -76,19 +76,13 @@ int verify_engine(const struct engine *en, const struct verify_opts *o, struct c
         }
         if ((k = mkdir_p(en->verify_dir, 0755, e)) < 0)
                 return k;
-        char marker[64], file[96], name[64], mem[32], cpus[32];
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        snprintf(marker, sizeof marker, "hostd-verify-%d-%ld", (int)getpid(), (long)ts.tv_nsec);
-        snprintf(file, sizeof file, "%s.txt", marker);
-        snprintf(name, sizeof name, "hostd-verify-%d", (int)getpid());
-        snprintf(mem, sizeof mem, "%llu", (unsigned long long)o->memory);
-        snprintf(cpus, sizeof cpus, "%g", o->cpus);
-        _cleanup_free_ char *script = verify_script(marker, "/hostd", file, o->exit_code);
+        _cleanup_(verify_run_done) struct verify_run v = { 0 };
+        if ((k = verify_run_init(&v, "hostd-verify", o, e)) < 0)
+                return k;
         _cleanup_free_ char *bind = strdup_printf("%s:/hostd", en->verify_dir);
-        if (!script || !bind)
+        if (!bind)
                 return error_set(e, -ENOMEM, "out of memory");
-        const char *args[32] = { "run", "--rm", "--name", name, "--network", "none", "--memory", mem, "--cpus", cpus,
+        const char *args[32] = { "run", "--rm", "--name", v.name, "--network", "none", "--memory", v.mem, "--cpus", v.cpus,
                                  "-v", bind, "-v", "/sys/fs/cgroup:" VERIFY_CGROUP_DIR ":ro" };
         size_t n = 14;
         if (!en->docker) {
@@ -99,19 +93,19 @@ int verify_engine(const struct engine *en, const struct verify_opts *o, struct c
                 for (size_t i = 0; i < ELEMENTSOF(limits); i++)
                         args[n++] = limits[i];
         }
-        const char *tail[] = { IMAGE_REF, "/bin/sh", "-c", script, NULL };
+        const char *tail[] = { IMAGE_REF, "/bin/sh", "-c", v.script, NULL };
         for (size_t i = 0; i < ELEMENTSOF(tail); i++)
                 args[n++] = tail[i];
         _cleanup_(run_result_free) struct run_result r = { 0 };
         if ((k = engine_run(en, args, 120000, &r, e)) < 0)
                 return k;
-        if (r.exit_code != o->exit_code && !strstr(r.out, marker))
+        if (r.exit_code != o->exit_code && !strstr(r.out, v.marker))
                 return error_set(e, -EIO, "%s run failed (exit %d): %s", en->name, r.exit_code, run_tail(r.err, 400));
         checks_add(c, "image", id && streq(id, want_id), "%s %s %s", IMAGE_REF, id ? id : "(not in the store)",
                    loaded ? "loaded" : "already in the image store");
-        verify_judge(en->pool, en->root, en->verify_dir, file, marker, o, r.out, r.exit_code, c);
+        verify_judge(en->pool, en->root, en->verify_dir, v.file, v.marker, o, r.out, r.exit_code, c);
         /* --rm: nothing of the run is left */
-        _cleanup_free_ char *filter = strdup_printf("name=^%s$", name), *left = NULL;
+        _cleanup_free_ char *filter = strdup_printf("name=^%s$", v.name), *left = NULL;
         const char *ps[] = { "ps", "-a", "-q", "--filter", filter, NULL };
         struct error pe = { 0 };
         bool clean = filter && engine_run_checked(en, ps, 30000, &left, &pe) == 0 && !*str_trim(left);

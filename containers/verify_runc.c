@@ -53,17 +53,13 @@ int verify_runc(const struct place *p, const char *run_dir, const struct verify_
         int k = bundle_runc_check(&version, e);
         if (k < 0 || (k = mkdir_p(p->verify_dir, 0755, e)) < 0)
                 return k;
-        char marker[64], file[96], id[64], cgroups[96];
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        snprintf(marker, sizeof marker, "hostd-runc-%d-%ld", (int)getpid(), (long)ts.tv_nsec);
-        snprintf(file, sizeof file, "%s.txt", marker);
-        snprintf(id, sizeof id, "hostd-runc-%d", (int)getpid());
+        _cleanup_(verify_run_done) struct verify_run v = { 0 };
+        if ((k = verify_run_init(&v, "hostd-runc", o, e)) < 0)
+                return k;
+        const char *id = v.name;
+        char cgroups[96];
         snprintf(cgroups, sizeof cgroups, "/hostd/%s", id);
-        _cleanup_free_ char *script = verify_script(marker, "/hostd", file, o->exit_code);
-        if (!script)
-                return error_set(e, -ENOMEM, "out of memory");
-        const char *args[] = { "/bin/sh", "-c", script, NULL };
+        const char *args[] = { "/bin/sh", "-c", v.script, NULL };
         const struct bundle_mount binds[] = { { p->verify_dir, "/hostd", false },
                                               { "/sys/fs/cgroup", VERIFY_CGROUP_DIR, true } };
         const struct bundle_spec spec = { .hostname = id, .args = args, .memory = o->memory, .cpus = o->cpus,
@@ -75,12 +71,12 @@ int verify_runc(const struct place *p, const char *run_dir, const struct verify_
         _cleanup_(run_result_free) struct run_result r = { 0 };
         if ((k = bundle_run(&b, run_dir, id, 60000, &r, e)) < 0)
                 return k;
-        if (r.exit_code != o->exit_code && !strstr(r.out, marker))
+        if (r.exit_code != o->exit_code && !strstr(r.out, v.marker))
                 return error_set(e, -EIO, "runc run failed (exit %d): %s", r.exit_code, run_tail(r.err, 400));
         _cleanup_free_ char *bundles = strdup_printf("%s/containers/bundles", p->pool);
         if (!bundles)
                 return error_set(e, -ENOMEM, "out of memory");
-        verify_judge(p->pool, bundles, p->verify_dir, file, marker, o, r.out, r.exit_code, c);
-        check_left(run_dir, id, &b, r.out, marker, c);
+        verify_judge(p->pool, bundles, p->verify_dir, v.file, v.marker, o, r.out, r.exit_code, c);
+        check_left(run_dir, id, &b, r.out, v.marker, c);
         return 0;
 }

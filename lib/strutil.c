@@ -88,6 +88,22 @@ bool strv_contains(char *const *v, const char *s) {
         return false;
 }
 
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int strv_split_lines_sorted(char *text, char ***ret) {
+        _cleanup_strv_free_ char **v = NULL;
+        char *save = NULL;
+        for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+                if (*str_trim(t) && strv_push(&v, t) < 0)
+                        return -ENOMEM;
+        if (v)
+                qsort(v, strv_length(v), sizeof *v, cmp_str);
+        *ret = TAKE_PTR(v);
+        return 0;
+}
+
 char *strv_join(char *const *v, const char *sep) {
         size_t len = 1, seplen = strlen(sep);
         for (size_t i = 0; v && v[i]; i++)

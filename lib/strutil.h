@@ -32,6 +32,9 @@ int strv_push_take(char ***v, char *s);
 int strv_push_printf(char ***v, const char *fmt, ...) _printf_(2, 3);
 bool strv_contains(char *const *v, const char *s);
 char *strv_join(char *const *v, const char *sep);
+/* The non-blank lines of text, trimmed and sorted, into *ret (NULL when
+ * there are none); text is cut up in place. 0 or -ENOMEM. */
+int strv_split_lines_sorted(char *text, char ***ret);
 
 /* Quote one argument for a POSIX shell, for display and logs only: hostd
  * never hands a string to a shell. */

@@ -6,6 +6,23 @@ H=${HOSTCTL:?HOSTCTL must name the hostctl binary}
 
 # skip_all REASON: the whole file cannot run here
 skip_all() { skip "containers tests" "$1"; tap_done; exit 0; }
+
+VERIFY_CHECKS=("image" "output" "exit code" "memory limit" "cpu limit" "rootfs on pool" "bind mount write")
+# checks_pass WHAT WHEN OUT CHECK...: each check of WHAT's text output (the
+# "ok    name" lines hostctl prints) passed; WHEN, if not empty, names the run
+checks_pass() {
+    local what=$1 when=$2 out=$3 c; shift 3
+    for c in "$@"; do
+        check_contains "$what check '$c' passes${when:+ ($when)}" "$(printf 'ok    %-17s' "$c")" "$out"
+    done
+}
+# limits_seen OUT: a verify run with --memory 96M --cpus 0.25 --exit-code 3
+# read back what it asked for
+limits_seen() {
+    check_contains "verify reads the memory limit it asked for" "100663296 bytes in /sys/fs/cgroup/" "$1"
+    check_contains "verify reads the CPU limit it asked for" "CFS quota 25000 us" "$1"
+    check_contains "verify sees the exit code it asked for" "3 (wanted 3)" "$1"
+}
 [ "$(id -u)" = 0 ] || skip_all "needs root (loop devices, mounts, containerd)"
 for p in containerd ctr runc mkfs.xfs mkfs.ext4 losetup /bin/busybox; do
     command -v "$p" >/dev/null 2>&1 || skip_all "$p is not installed (make deps)"

@@ -15,7 +15,8 @@ chmod +x "$BIN/mdadm"
 export FAKE_MDADM_EXPORT=$H_TMP/export
 
 # md KNAME NAME LEVEL ARRAY_STATE RAID_DISKS DEGRADED MEMBER...: one array
-# as sysfs shows it; a member "sdX:faulty" is marked failed
+# as sysfs shows it, with a UUID of its own; a member is a partition (sda1)
+# or a whole disk (sda); "sdX1:faulty" is marked failed
 md() {
     local k=$1 name=$2 level=$3 state=$4 disks=$5 degraded=$6; shift 6
     local d=$SYS/block/$k/md
@@ -23,15 +24,16 @@ md() {
     echo "$level" >"$d/level"; echo "$state" >"$d/array_state"; echo idle >"$d/sync_action"
     echo "$disks" >"$d/raid_disks"; echo "$degraded" >"$d/degraded"; echo 0 >"$d/mismatch_cnt"
     echo none >"$d/sync_completed"; echo 2097152 >"$SYS/block/$k/size"
-    printf 'MD_LEVEL=%s\nMD_DEVICES=%s\nMD_METADATA=1.2\nMD_UUID=7185e138:cb94239d:78d019d9:3bfa0d2c\nMD_NAME=r630:%s\n' \
-        "$level" "$disks" "$name" >"$H_TMP/export/$k"
+    printf 'MD_LEVEL=%s\nMD_DEVICES=%s\nMD_METADATA=1.2\nMD_UUID=7185e138:cb94239d:78d019d9:3bfa0d%02x\nMD_NAME=r630:%s\n' \
+        "$level" "$disks" "${k#md}" "$name" >"$H_TMP/export/$k"
     local slot=0 m
     for m in "$@"; do
-        local dev=${m%%:*} st=in_sync
+        local dev=${m%%:*} st=in_sync at
         [ "$dev" != "$m" ] && st=${m#*:}
-        mkdir -p "$d/dev-$dev" "$SYS/block/${dev%1}/$dev"
+        at=${dev%%[0-9]*}/$dev; [ "${dev%%[0-9]*}" = "$dev" ] && at=$dev
+        mkdir -p "$d/dev-$dev" "$SYS/block/$at"
         echo "$st" >"$d/dev-$dev/state"; echo "$slot" >"$d/dev-$dev/slot"
-        ln -s "../../../${dev%1}/$dev" "$d/dev-$dev/block"
+        ln -s "../../../$at" "$d/dev-$dev/block"
         slot=$((slot + 1))
     done
 }

@@ -86,19 +86,15 @@ check_contains "and leaves dockerd running" "dockerd: running" "$out"
 check_eq "the same dockerd still runs" dockerd "$(cat /proc/"$pid"/comm 2>/dev/null)"
 
 verify_all() {  # verify_all WHEN POOL
-    local out rc c
+    local out rc
     out=$("$H" containers verify --pool "$2" "${O[@]}" 2>&1); rc=$?
     check_eq "verify exits 0 ($1)" 0 "$rc"
-    for c in "image" "output" "exit code" "memory limit" "cpu limit" "rootfs on pool" "bind mount write" "cleanup"; do
-        check_contains "verify check '$c' passes ($1)" "$(printf 'ok    %-17s' "$c")" "$out"
-    done
+    checks_pass verify "$1" "$out" "${VERIFY_CHECKS[@]}" "cleanup"
     echo "$out" | sed 's/^/# /'
 }
 verify_all "first start" "$POOL"
 out=$("$H" containers verify --pool "$POOL" "${O[@]}" --memory 96M --cpus 0.25 --exit-code 3 2>&1)
-check_contains "verify reads the memory limit it asked for" "100663296 bytes in /sys/fs/cgroup/" "$out"
-check_contains "verify reads the CPU limit it asked for" "CFS quota 25000 us" "$out"
-check_contains "verify sees the exit code it asked for" "3 (wanted 3)" "$out"
+limits_seen "$out"
 check_contains "the rootfs is an overlay whose upper dir is in the pool's docker root" \
     "overlay, upperdir $POOL/containers/docker/overlay2/" "$out"
 json=$("$H" --json containers verify --pool "$POOL" "${O[@]}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["ok"], len(d["checks"]), all(c["ok"] for c in d["checks"]))')

@@ -68,5 +68,7 @@ echo "$out" | sed 's/^/# /'
 out=$("$H" containers migrate --pool "$POOL" "${O[@]}" 2>&1); rc=$?
 check_eq "migrate again: nothing to do, exit 0" 0 "$rc"
 check_contains "and says so" "already keeps its data on the pool" "$out"
+check_eq "migrate --json: containerd, not moved, its root on the pool" "containerd False $POOL/containers/containerd" \
+    "$("$H" --json containers migrate --pool "$POOL" "${O[@]}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["runtime"], d["moved"], d["root"])')"
 
 tap_done

@@ -65,17 +65,13 @@ check_eq "status --json: placed, with the root" "True $POOL/containers/podman" "
 
 out=$("$H" containers verify --pool "$POOL" "${O[@]}" 2>&1); rc=$?
 check_eq "verify exits 0" 0 "$rc"
-for c in "image" "output" "exit code" "memory limit" "cpu limit" "rootfs on pool" "bind mount write" "cleanup"; do
-    check_contains "verify check '$c' passes" "$(printf 'ok    %-17s' "$c")" "$out"
-done
+checks_pass verify "" "$out" "${VERIFY_CHECKS[@]}" "cleanup"
 check_contains "verify loaded the OCI archive the first time" " loaded" "$(echo "$out" | grep '^ok    image')"
 check_contains "the rootfs is an overlay whose upper dir is in the pool's graphroot" \
     "overlay, upperdir $POOL/containers/podman/overlay/" "$out"
 echo "$out" | sed 's/^/# /'
 out=$("$H" containers verify --pool "$POOL" "${O[@]}" --memory 96M --cpus 0.25 --exit-code 3 2>&1)
-check_contains "verify reads the memory limit it asked for" "100663296 bytes in /sys/fs/cgroup/" "$out"
-check_contains "verify reads the CPU limit it asked for" "CFS quota 25000 us" "$out"
-check_contains "verify sees the exit code it asked for" "3 (wanted 3)" "$out"
+limits_seen "$out"
 check_contains "verify found the image in the store this time" "already in the image store" "$out"
 check_eq "verify leaves no container" "" "$($P ps -aq)"
 check_eq "verify leaves no file in the bind-mounted dir" "" "$(ls "$POOL/containers/verify")"
@@ -132,5 +128,7 @@ check_contains "and found the moved image in the store" "already in the image st
 check_contains "and ran it from the new pool" "overlay, upperdir $POOL2/containers/podman/overlay/" "$out"
 out=$("$H" containers migrate --pool "$POOL2" "${O[@]}" 2>&1); rc=$?
 check_contains "migrate again says it is already there (exit $rc)" "podman already keeps its data on the pool" "$out"
+check_eq "migrate --json: podman, not moved, its root on the pool" "podman False $POOL2/containers/podman" \
+    "$("$H" --json containers migrate --pool "$POOL2" "${O[@]}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["runtime"], d["moved"], d["root"])')"
 
 tap_done

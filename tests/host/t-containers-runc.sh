@@ -30,9 +30,7 @@ leftovers() {  # what a run may leave: runc state, mounts under the pool, cgroup
 
 out=$("$H" containers run-bundle "${O[@]}" 2>&1); rc=$?
 check_eq "run-bundle exits 0" 0 "$rc"
-for c in "bundle" "output" "exit code" "memory limit" "cpu limit" "rootfs on pool" "bind mount write" "nothing left"; do
-    check_contains "run-bundle check '$c' passes" "$(printf 'ok    %-17s' "$c")" "$out"
-done
+checks_pass run-bundle "" "$out" "bundle" "${VERIFY_CHECKS[@]:1}" "nothing left"
 echo "$out" | sed 's/^/# /'
 check_contains "the default limits are what the container saw" "67108864 bytes in /sys/fs/cgroup/memory/hostd/hostd-runc-" "$out"
 check_contains "the rootfs is the bundle's directory on the pool's device" \

@@ -46,9 +46,7 @@ verify_all() {  # verify_all WHEN
     local out rc n
     out=$("$H" containers verify "${O[@]}" 2>&1); rc=$?
     check_eq "verify exits 0 ($1)" 0 "$rc"
-    for c in "image" "output" "exit code" "memory limit" "cpu limit" "rootfs on pool" "bind mount write"; do
-        check_contains "verify check '$c' passes ($1)" "$(printf 'ok    %-17s' "$c")" "$out"
-    done
+    checks_pass verify "$1" "$out" "${VERIFY_CHECKS[@]}"
     echo "$out" | sed 's/^/# /'
 }
 verify_all "first start"

@@ -21,41 +21,13 @@ if ! ansible-doc -t module dellemc.openmanage.redfish_storage_volume >/dev/null 
     tap_done; exit 0
 fi
 
-SYS=$H_TMP/sys BIN=$H_TMP/bin
-mkdir -p "$SYS/block" "$BIN" "$H_TMP/export"
-cat >"$BIN/mdadm" <<'EOF'
-#!/bin/sh
-# mdadm --detail --export /dev/mdN: what the test wrote for mdN; anything else
-# (hostd's tasks run dry and must not ask for more) is an error
-[ "$1 $2" = "--detail --export" ] || { echo "fake mdadm: $*?" >&2; exit 1; }
-exec cat "$FAKE_MDADM_EXPORT/${3#/dev/}"
-EOF
-chmod +x "$BIN/mdadm"
-export FAKE_MDADM_EXPORT=$H_TMP/export
+. "$(dirname "$0")/md-lib.sh"
 
 # the fixture's R630: 2 SSDs, 6 HDDs, sde carrying an ext4 filesystem
 INV=$H_TMP/inventory.json
 cp "$TOP/tests/fixtures/inventory/r630-dirty-fs.json" "$INV"
 serial() { h_json "[x['serial'] for x in d['disks'] if x['name'] == '$1'][0]" <"$INV"; }
 SA=$(serial sda) SB=$(serial sdb) SC=$(serial sdc) SD=$(serial sdd) SE=$(serial sde) SF=$(serial sdf)
-
-# md KNAME NAME LEVEL MEMBER...: a whole array as sysfs and mdadm show it
-md() {
-    local k=$1 name=$2 level=$3; shift 3
-    local d=$SYS/block/$k/md slot=0 m
-    rm -rf "${SYS:?}/block/$k"; mkdir -p "$d"
-    echo "$level" >"$d/level"; echo clean >"$d/array_state"; echo idle >"$d/sync_action"
-    echo $# >"$d/raid_disks"; echo 0 >"$d/degraded"; echo 0 >"$d/mismatch_cnt"
-    echo none >"$d/sync_completed"; echo 2097152 >"$SYS/block/$k/size"
-    printf 'MD_LEVEL=%s\nMD_DEVICES=%s\nMD_METADATA=1.2\nMD_UUID=7185e138:cb94239d:78d019d9:3bfa0d2%s\nMD_NAME=r630:%s\n' \
-        "$level" $# "${k: -1}" "$name" >"$H_TMP/export/$k"
-    for m in "$@"; do
-        mkdir -p "$d/dev-$m" "$SYS/block/$m"
-        echo in_sync >"$d/dev-$m/state"; echo "$slot" >"$d/dev-$m/slot"
-        ln -s "../../../$m" "$d/dev-$m/block"
-        slot=$((slot + 1))
-    done
-}
 
 port=$(h_free_port)
 h_tls_files admin pw
@@ -155,8 +127,8 @@ check_contains "... having made (dry) a RAID 5 of the three" "create /dev/md/dat
 
 # what the two tasks would have made, as mdadm makes it; hostd reads it at start
 h_stop
-md md127 os raid1 sda sdb
-md md126 data raid5 sdc sdd sde
+md md127 os raid1 clean 2 0 sda sdb
+md md126 data raid5 clean 3 0 sdc sdd sde
 start
 
 r=$(mod redfish_storage_volume "$(volume os Mirrored "$SA" "$SB")")

@@ -153,6 +153,7 @@ for k in $KILL_STEPS; do
     esac
     check_eq "killed during step $k, run again: exit 0" 0 "$(rc "kill-rerun-$k")"
     if [ -s "$O/kill-$k.stopped" ]; then
+        echo "# stopped after the kill: $(cat "$O/kill-$k.stopped")"
         check_contains "... the data array, stopped after the kill, was assembled from its superblocks" \
             "assembled from the superblocks an earlier run wrote" "$(cat "$O/kill-rerun-$k.err" "$O/kill-rerun-$k.out" 2> /dev/null)"
     fi
@@ -161,7 +162,7 @@ for k in $KILL_STEPS; do
     check_eq "... and a third run changes nothing" 0 "$(py 'd["changed"]' "$O/kill-again-$k.out")"
 done
 check "one kill hit the creation of the data array, which was then stopped" \
-    sh -c "cat '$O'/kill-*.stopped 2> /dev/null | grep -q 'stopped /dev/md/data'"
+    sh -c "cat '$O'/kill-*.stopped 2> /dev/null | grep -q 'mdadm: stopped /dev/md'"
 fi
 
 # ---- boot 4: each lifecycle operation through hostctl and through hostd's API ----------------

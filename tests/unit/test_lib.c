@@ -88,6 +88,18 @@ static void strv_grows_and_joins(void **state) {
         assert_string_equal(j, "a, b c");
 }
 
+static void program_output_becomes_sorted_lines(void **state) {
+        char text[] = "b 2\n\n  a 1  \n \t\nc 3";
+        _cleanup_strv_free_ char **v = NULL;
+        assert_int_equal(strv_split_lines_sorted(text, &v), 0);
+        _cleanup_free_ char *j = strv_join(v, "|");
+        assert_string_equal(j, "a 1|b 2|c 3");
+        char blank[] = "\n  \n";
+        _cleanup_strv_free_ char **none = NULL;
+        assert_int_equal(strv_split_lines_sorted(blank, &none), 0);
+        assert_null(none);
+}
+
 static void trim_and_prefixes(void **state) {
         char s[] = "  SEAGATE   \n";
         assert_string_equal(str_trim(s), "SEAGATE");
@@ -246,6 +258,7 @@ int main(void) {
                 cmocka_unit_test(sizes_parse_and_format),
                 cmocka_unit_test(shell_quote_is_for_display_only_but_exact),
                 cmocka_unit_test(strv_grows_and_joins),
+                cmocka_unit_test(program_output_becomes_sorted_lines),
                 cmocka_unit_test(trim_and_prefixes),
                 cmocka_unit_test(files_write_atomically_and_read_back),
                 cmocka_unit_test(json_errors_say_where),

@@ -161,8 +161,13 @@ kill)
         # killed while creating the data array, then stopped (as after a crash
         # and a boot that assembled nothing): the run again must assemble it
         # from the superblocks that run wrote, not create it anew
+        # (by mdadm's map: the kill may land before the /dev/md/data link is
+        # made, by udev or by the step after the create)
         if grep -q "^\[ *$k/[0-9]*\] create /dev/md/data" "$O/kill-$k.log"; then
-            mdadm --stop /dev/md/data > "$O/kill-$k.stopped" 2>&1
+            lab_settle
+            kname=$(awk '$4 == "/dev/md/data" { print $1 }' /run/mdadm/map 2> /dev/null)
+            { echo "data ran as ${kname:-nothing in mdadm's map}"
+              mdadm --stop "/dev/${kname:-md/data}"; } > "$O/kill-$k.stopped" 2>&1
             lab_settle
         fi
         run "rerun-$k" "$H" raid create --spec "$SPEC" --yes --assume-clean
