@@ -16,38 +16,28 @@
 /* ---- status ------------------------------------------------------------------ */
 
 /* Printed from the JSON, so that the local and the --host answers read the same. */
-static const char *jstr(json_object *o, const char *key, const char *dflt) {
-        json_object *v = NULL;
-        return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : dflt;
-}
-
-static int64_t jint(json_object *o, const char *key, int64_t dflt) {
-        json_object *v = NULL;
-        return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : dflt;
-}
-
 static void status_print(FILE *out, json_object *a) {
         char size[16];
-        int64_t bytes = jint(a, "size_bytes", 0), degraded = jint(a, "degraded", 0);
-        fprintf(out, "%s (%s): %s, %s, %s", jstr(a, "device", "?"), jstr(a, "kernel_name", "?"), jstr(a, "level", "?"),
-                format_size(bytes > 0 ? (uint64_t)bytes : 0, size, sizeof size), jstr(a, "array_state", "?"));
+        int64_t bytes = json_get_int_or(a, "size_bytes", 0), degraded = json_get_int_or(a, "degraded", 0);
+        fprintf(out, "%s (%s): %s, %s, %s", json_get_string_or(a, "device", "?"), json_get_string_or(a, "kernel_name", "?"), json_get_string_or(a, "level", "?"),
+                format_size(bytes > 0 ? (uint64_t)bytes : 0, size, sizeof size), json_get_string_or(a, "array_state", "?"));
         if (degraded > 0)
                 fprintf(out, ", DEGRADED (%lld missing)", (long long)degraded);
         json_object *pct = NULL;
         if (json_object_object_get_ex(a, "sync_percent", &pct) && pct)
-                fprintf(out, ", %s %.1f%% at %.1f MB/s", jstr(a, "sync_action", "?"), json_object_get_double(pct),
-                        (double)jint(a, "sync_speed_kib", 0) / 1024.0);
-        fprintf(out, ", mismatches %lld\n", (long long)jint(a, "mismatch_cnt", 0));
+                fprintf(out, ", %s %.1f%% at %.1f MB/s", json_get_string_or(a, "sync_action", "?"), json_object_get_double(pct),
+                        (double)json_get_int_or(a, "sync_speed_kib", 0) / 1024.0);
+        fprintf(out, ", mismatches %lld\n", (long long)json_get_int_or(a, "mismatch_cnt", 0));
         json_object *members = NULL;
         json_object_object_get_ex(a, "members", &members);
         for (size_t i = 0; members && i < json_object_array_length(members); i++) {
                 json_object *m = json_object_array_get_idx(members, i);
                 bool gone = json_object_get_boolean(json_object_object_get(m, "missing"));
-                if (streq(jstr(m, "role", ""), "active"))
-                        fprintf(out, "    %-10s slot %-3lld %s%s\n", jstr(m, "dev", "?"), (long long)jint(m, "slot", -1),
-                                jstr(m, "state", "?"), gone ? " (disk gone)" : "");
+                if (streq(json_get_string_or(m, "role", ""), "active"))
+                        fprintf(out, "    %-10s slot %-3lld %s%s\n", json_get_string_or(m, "dev", "?"), (long long)json_get_int_or(m, "slot", -1),
+                                json_get_string_or(m, "state", "?"), gone ? " (disk gone)" : "");
                 else
-                        fprintf(out, "    %-10s spare    %s%s\n", jstr(m, "dev", "?"), jstr(m, "state", "?"),
+                        fprintf(out, "    %-10s spare    %s%s\n", json_get_string_or(m, "dev", "?"), json_get_string_or(m, "state", "?"),
                                 gone ? " (disk gone)" : "");
         }
 }
@@ -64,9 +54,9 @@ static int status_doc(struct cli_ctx *ctx, const char *only, json_object **ret, 
                 json_object *keep = json_object_new_array();
                 for (size_t i = 0; i < json_object_array_length(arrays); i++) {
                         json_object *a = json_object_array_get_idx(arrays, i);
-                        const char *dev = jstr(a, "device", "");
-                        if (!only || streq(only, jstr(a, "name", "")) || streq(only, jstr(a, "kernel_name", "")) ||
-                            streq(only, dev) || (startswith(only, "/dev/") && streq(only + 5, jstr(a, "kernel_name", ""))))
+                        const char *dev = json_get_string_or(a, "device", "");
+                        if (!only || streq(only, json_get_string_or(a, "name", "")) || streq(only, json_get_string_or(a, "kernel_name", "")) ||
+                            streq(only, dev) || (startswith(only, "/dev/") && streq(only + 5, json_get_string_or(a, "kernel_name", ""))))
                                 json_object_array_add(keep, json_object_get(a));
                 }
                 if (only && json_object_array_length(keep) == 0) {

@@ -27,16 +27,6 @@ struct status_args {
         double watch_s; /* 0: once */
 };
 
-static json_object *member(json_object *o, const char *key) {
-        json_object *v = NULL;
-        return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *str_or(json_object *o, const char *key, const char *dflt) {
-        const char *s = json_get_string(o, key);
-        return s ? s : dflt;
-}
-
 /* The document: what hostd said, part by part */
 static int status_read(const char *host, json_object **ret, struct error *e) {
         static const struct {
@@ -53,15 +43,15 @@ static int status_read(const char *host, json_object **ret, struct error *e) {
                 json_object_object_add(doc, parts[i].key, o);
         }
         /* the last events only, newest last */
-        json_object *ev = member(member(doc, "events"), "Events");
+        json_object *ev = json_get(json_get(doc, "events"), "Events");
         size_t n = ev ? json_object_array_length(ev) : 0;
         json_object *last = json_object_new_array();
         for (size_t i = n > LAST_EVENTS ? n - LAST_EVENTS : 0; i < n; i++)
                 json_object_array_add(last, json_object_get(json_object_array_get_idx(ev, i)));
         json_object_object_add(doc, "events", last);
-        json_object *arrays = json_object_get(member(member(doc, "arrays"), "arrays"));
+        json_object *arrays = json_object_get(json_get(json_get(doc, "arrays"), "arrays"));
         json_object_object_add(doc, "arrays", arrays);
-        json_object *disks = json_object_get(member(member(doc, "inventory"), "disks"));
+        json_object *disks = json_object_get(json_get(json_get(doc, "inventory"), "disks"));
         json_object_object_del(doc, "inventory");
         json_object_object_add(doc, "disks", disks);
         *ret = TAKE_PTR(doc);
@@ -81,17 +71,19 @@ static void print_arrays(FILE *out, json_object *arrays) {
         fprintf(out, "Arrays (%zu)\n", n);
         for (size_t i = 0; i < n; i++) {
                 json_object *a = json_object_array_get_idx(arrays, i);
-                int required = json_object_get_int(member(a, "raid_disks"));
-                int missing = json_object_get_int(member(a, "degraded"));
-                const char *state = str_or(a, "array_state", "?");
-                fprintf(out, "  %-10s %-7s %-6s %-9s %d/%d members%s", str_or(a, "name", "?"), str_or(a, "kernel_name", "?"),
-                        str_or(a, "level", "?"), state, required - missing, required,
-                        streq(state, "inactive") ? "  FAILED" : missing > 0 ? "  DEGRADED" : "");
-                json_object *pct = member(a, "sync_percent");
+                int required = (int)json_get_int_or(a, "raid_disks", 0);
+                int missing = (int)json_get_int_or(a, "degraded", 0);
+                /* hostd's judgement (md_health), not one made again here */
+                const char *health = json_get_string_or(a, "health", "?");
+                fprintf(out, "  %-10s %-7s %-6s %-9s %d/%d members%s", json_get_string_or(a, "name", "?"),
+                        json_get_string_or(a, "kernel_name", "?"), json_get_string_or(a, "level", "?"),
+                        json_get_string_or(a, "array_state", "?"), required - missing, required,
+                        streq(health, "Critical") ? "  FAILED" : streq(health, "Warning") ? "  DEGRADED" : "");
+                json_object *pct = json_get(a, "sync_percent");
                 if (pct) {
-                        fprintf(out, "\n             %-8s ", str_or(a, "sync_action", "sync"));
+                        fprintf(out, "\n             %-8s ", json_get_string_or(a, "sync_action", "sync"));
                         print_bar(out, json_object_get_double(pct));
-                        json_object *speed = member(a, "sync_speed_kib");
+                        json_object *speed = json_get(a, "sync_speed_kib");
                         if (speed)
                                 fprintf(out, "  %.1f MiB/s", (double)json_object_get_int64(speed) / 1024.0);
                 }
@@ -104,16 +96,18 @@ static void print_disks(FILE *out, json_object *disks) {
         fprintf(out, "Disks (%zu)\n", n);
         for (size_t i = 0; i < n; i++) {
                 json_object *d = json_object_array_get_idx(disks, i);
-                double gb = (double)json_object_get_int64(member(d, "size_bytes")) / 1e9;
-                fprintf(out, "  %-8s %8.1f GB  %-24s %s\n", str_or(d, "name", "?"), gb, str_or(d, "model", "-"),
-                        str_or(d, "serial", "-"));
+                char size[16];
+                int64_t bytes = json_get_int_or(d, "size_bytes", 0);
+                fprintf(out, "  %-8s %8s  %-24s %s\n", json_get_string_or(d, "name", "?"),
+                        format_size(bytes > 0 ? (uint64_t)bytes : 0, size, sizeof size), json_get_string_or(d, "model", "-"),
+                        json_get_string_or(d, "serial", "-"));
         }
 }
 
 static void print_runtime(FILE *out, json_object *containers) {
-        json_object *c = member(containers, "containerd");
-        fprintf(out, "Runtime\n  containerd: %s, %s\n", json_object_get_boolean(member(c, "placed")) ? "on the pool" : "not placed",
-                json_object_get_boolean(member(c, "running")) ? "running" : "not running");
+        json_object *c = json_get(containers, "containerd");
+        fprintf(out, "Runtime\n  containerd: %s, %s\n", json_object_get_boolean(json_get(c, "placed")) ? "on the pool" : "not placed",
+                json_object_get_boolean(json_get(c, "running")) ? "running" : "not running");
 }
 
 static void print_events(FILE *out, json_object *events) {
@@ -121,20 +115,20 @@ static void print_events(FILE *out, json_object *events) {
         fprintf(out, "Last events (%zu)\n", n);
         for (size_t i = 0; i < n; i++) {
                 json_object *ev = json_object_array_get_idx(events, i);
-                fprintf(out, "  %s %-8s %s\n", str_or(ev, "EventTimestamp", "?"), str_or(ev, "Severity", "?"),
-                        str_or(ev, "Message", ""));
+                fprintf(out, "  %s %-8s %s\n", json_get_string_or(ev, "EventTimestamp", "?"), json_get_string_or(ev, "Severity", "?"),
+                        json_get_string_or(ev, "Message", ""));
         }
 }
 
 static void status_print(FILE *out, const char *host, json_object *doc) {
         fprintf(out, "hostd at %s\n\n", host);
-        print_arrays(out, member(doc, "arrays"));
+        print_arrays(out, json_get(doc, "arrays"));
         fputc('\n', out);
-        print_disks(out, member(doc, "disks"));
+        print_disks(out, json_get(doc, "disks"));
         fputc('\n', out);
-        print_runtime(out, member(doc, "containers"));
+        print_runtime(out, json_get(doc, "containers"));
         fputc('\n', out);
-        print_events(out, member(doc, "events"));
+        print_events(out, json_get(doc, "events"));
 }
 
 static int status_option(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {

@@ -30,6 +30,21 @@ const char *json_get_string(json_object *o, const char *key) {
         return json_object_get_string(v);
 }
 
+json_object *json_get(json_object *o, const char *key) {
+        json_object *v = NULL;
+        return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+const char *json_get_string_or(json_object *o, const char *key, const char *dflt) {
+        const char *s = json_get_string(o, key);
+        return s ? s : dflt;
+}
+
+int64_t json_get_int_or(json_object *o, const char *key, int64_t dflt) {
+        json_object *v = json_get(o, key);
+        return v ? json_object_get_int64(v) : dflt;
+}
+
 int json_parse(const char *text, size_t len, json_object **ret, struct error *e) {
         json_tokener *tok = json_tokener_new();
         if (!tok)

@@ -22,6 +22,12 @@ void json_add_strv(json_object *o, const char *key, char *const *v);
 
 /* The string at key, or NULL when missing or not a string. */
 const char *json_get_string(json_object *o, const char *key);
+/* The member at key; NULL when o is NULL, the key is missing or its value null. */
+json_object *json_get(json_object *o, const char *key);
+/* The string at key, or dflt when missing or not a string. */
+const char *json_get_string_or(json_object *o, const char *key, const char *dflt);
+/* The integer at key, or dflt when missing or null. */
+int64_t json_get_int_or(json_object *o, const char *key, int64_t dflt);
 
 /* Parse a whole buffer; a readable error with line/offset on bad JSON. */
 int json_parse(const char *text, size_t len, json_object **ret, struct error *e);

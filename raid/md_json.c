@@ -14,6 +14,7 @@ json_object *md_status_to_json(const struct md_status *s) {
         json_add_string(o, "kernel_name", s->kernel_name);
         json_add_string(o, "level", s->level);
         json_add_string(o, "array_state", s->array_state);
+        json_add_string(o, "health", md_health_name(md_health(s)));
         json_add_int(o, "raid_disks", s->raid_disks);
         json_add_int(o, "degraded", s->degraded);
         json_add_string(o, "sync_action", s->sync_action);

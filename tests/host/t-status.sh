@@ -48,6 +48,15 @@ HOSTD_TEST_SYSFS_ROOT=$SYS PATH=$BIN:$PATH h_start || { fail "hostd starts"; tap
 check_contains "an inactive array says FAILED" "inactive  3/3 members  FAILED" "$("$HOSTCTL" --host "$U" status 2>&1)"
 h_stop
 
+# clean, yet two of a RAID 5's three members gone: its data is lost (hostd's
+# health, not a rule of the screen's own that reads only "inactive")
+md md126 data raid5 clean 3 2 sdc1
+HOSTD_TEST_SYSFS_ROOT=$SYS PATH=$BIN:$PATH h_start || { fail "hostd starts"; tap_done; exit 1; }
+check_contains "a RAID 5 with two members gone says FAILED" "clean     1/3 members  FAILED" "$("$HOSTCTL" --host "$U" status 2>&1)"
+check_eq "raid status --json says its health: Critical" "Critical" \
+    "$("$HOSTCTL" --host "$U" --json raid status | python3 -c 'import json,sys; print([a["health"] for a in json.load(sys.stdin)["arrays"] if a["name"] == "data"][0])')"
+h_stop
+
 err=$("$HOSTCTL" --host "$U" status 2>&1 >/dev/null); rc=$?
 check_eq "no hostd: exit 1" "1" "$rc"
 check_eq "no hostd: one error line" "1" "$(printf '%s\n' "$err" | wc -l)"
