@@ -1,6 +1,7 @@
 /* daemon/api_managers.c: Managers/hostd, hostd itself as the manager of
  * the host: its version, its clock, the protocol it serves, and its events
  * as a LogService. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,9 +122,9 @@ static json_object *log_entry_json(const struct journal_record *j) {
         return o;
 }
 
-/* Entries (one == NULL), with the entries themselves as members, as clients
- * read them in one request; or the one entry. */
-static void entries(struct hostd *h, const struct api_request *req, const char *one, struct api_response *r) {
+/* The entries, with the entries themselves as members, as clients read them
+ * in one request (the newest ENTRIES_MAX) */
+static void entries(struct hostd *h, const struct api_request *req, struct api_response *r) {
         struct journal_record *v = NULL;
         size_t n = 0;
         struct error e = { 0 };
@@ -131,25 +132,35 @@ static void entries(struct hostd *h, const struct api_request *req, const char *
                 return api_error(r, 503, "ServiceTemporarilyUnavailable", "no event store");
         if (store_journal_list(h->store, NULL, ENTRIES_MAX, &v, &n, &e) < 0)
                 return api_error(r, 500, "InternalError", "%s", e.msg);
-        json_object *c = NULL;
-        if (!one) {
-                c = api_collection(ENTRIES, "#LogEntryCollection.LogEntryCollection", "hostd events");
-                json_object *members = json_object_new_array();
-                for (size_t i = 0; i < n; i++)
-                        json_object_array_add(members, log_entry_json(&v[i]));
-                json_object_object_add(c, "Members", members);
-                json_add_int(c, "Members@odata.count", (int64_t)n);
-        }
-        for (size_t i = 0; one && i < n && !c; i++) {
-                char id[24];
-                snprintf(id, sizeof id, "%lld", (long long)v[i].id);
-                if (streq(id, one))
-                        c = log_entry_json(&v[i]);
-        }
+        json_object *c = api_collection(ENTRIES, "#LogEntryCollection.LogEntryCollection", "hostd events");
+        json_object *members = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(members, log_entry_json(&v[i]));
+        json_object_object_add(c, "Members", members);
+        json_add_int(c, "Members@odata.count", (int64_t)n);
         journal_record_list_free(v, n);
-        if (!c)
-                return api_not_found(r, req->path);
         api_json(r, 200, c);
+}
+
+/* One entry by its id, however old: the log never overwrites */
+static void entry(struct hostd *h, const struct api_request *req, const char *id, struct api_response *r) {
+        struct error e = { 0 };
+        char *end = NULL;
+        errno = 0;
+        long long n = strtoll(id, &end, 10);
+        if (!h->store)
+                return api_error(r, 503, "ServiceTemporarilyUnavailable", "no event store");
+        if (!*id || *end || errno || n <= 0)
+                return api_not_found(r, req->path);
+        struct journal_record rec = { 0 };
+        int k = store_journal_get(h->store, n, &rec, &e);
+        if (k == -ENOENT)
+                return api_not_found(r, req->path);
+        if (k < 0)
+                return api_error(r, 500, "InternalError", "%s", e.msg);
+        json_object *o = log_entry_json(&rec);
+        journal_record_done(&rec);
+        api_json(r, 200, o);
 }
 
 void api_managers(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r) {
@@ -182,5 +193,7 @@ void api_managers(struct hostd *h, const struct api_request *req, const struct a
         }
         if (p->n == 4)
                 return api_json(r, 200, log_service_json());
-        entries(h, req, p->n == 6 ? p->segs[5] : NULL, r);
+        if (p->n == 6)
+                return entry(h, req, p->segs[5], r);
+        entries(h, req, r);
 }

@@ -284,10 +284,33 @@ int store_journal_add(struct store *s, int64_t time_ms, const char *kind, const 
         return 0;
 }
 
+#define JOURNAL_COLS "id, time_ms, kind, severity, message, data"
+
+static struct journal_record journal_from_row(sqlite3_stmt *st) {
+        return (struct journal_record){ .id = sqlite3_column_int64(st, 0), .time_ms = sqlite3_column_int64(st, 1),
+                                        .kind = dup_col(st, 2), .severity = dup_col(st, 3),
+                                        .message = dup_col(st, 4), .data = dup_col(st, 5) };
+}
+
+int store_journal_get(struct store *s, int64_t id, struct journal_record *ret, struct error *e) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int k = prepare(s, "SELECT " JOURNAL_COLS " FROM journal WHERE id = ?", &st, e);
+        if (k < 0)
+                return k;
+        sqlite3_bind_int64(st, 1, id);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_DONE)
+                return error_set(e, -ENOENT, "record %lld not found", (long long)id);
+        if (r != SQLITE_ROW)
+                return db_error(s, e, "read record");
+        *ret = journal_from_row(st);
+        return 0;
+}
+
 int store_journal_list(struct store *s, const char *kind, size_t limit, struct journal_record **ret, size_t *ret_n,
                        struct error *e) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int k = prepare(s, "SELECT id, time_ms, kind, severity, message, data FROM"
+        int k = prepare(s, "SELECT " JOURNAL_COLS " FROM"
                            " (SELECT * FROM journal WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
                         &st, e);
         if (k < 0)
@@ -305,10 +328,7 @@ int store_journal_list(struct store *s, const char *kind, size_t limit, struct j
                         return error_set(e, -ENOMEM, "out of memory");
                 }
                 v = nv;
-                v[n] = (struct journal_record){ .id = sqlite3_column_int64(st, 0), .time_ms = sqlite3_column_int64(st, 1),
-                                                .kind = dup_col(st, 2), .severity = dup_col(st, 3),
-                                                .message = dup_col(st, 4), .data = dup_col(st, 5) };
-                n++;
+                v[n++] = journal_from_row(st);
         }
         if (r != SQLITE_DONE) {
                 journal_record_list_free(v, n);

@@ -57,6 +57,7 @@ int store_jobs_move(struct store *s, const char *from, const char *to, const cha
 int store_journal_add(struct store *s, int64_t time_ms, const char *kind, const char *severity, const char *message,
                       const char *data, int64_t *ret_id, struct error *e);
 /* The newest `limit` records of `kind` (NULL: of every kind), oldest first. */
+int store_journal_get(struct store *s, int64_t id, struct journal_record *ret, struct error *e);   /* -ENOENT */
 int store_journal_list(struct store *s, const char *kind, size_t limit, struct journal_record **ret, size_t *ret_n,
                        struct error *e);
 

@@ -269,6 +269,21 @@ else
 fi
 
 # this machine's own facts (no facts_root; only GETs: no reset without the record file)
+# the log never overwrites: an entry older than the newest 500 the collection
+# lists is still there by its id
+sqlite3 "$H_TMP/state/hostd.db" "INSERT INTO journal (time_ms, kind, severity, message)
+    SELECT 1700000000000, 'Event', 'OK', 'filler ' || value FROM generate_series(1, 600)" 2>/dev/null ||
+sqlite3 "$H_TMP/state/hostd.db" "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 600)
+    INSERT INTO journal (time_ms, kind, severity, message) SELECT 1700000000000, 'Event', 'OK', 'filler ' || v FROM n"
+first=$(sqlite3 "$H_TMP/state/hostd.db" "SELECT min(id) FROM journal")
+h_req GET "/redfish/v1/Managers/hostd/LogServices/Events/Entries/$first"
+check_eq "the oldest entry ($first of $(sqlite3 "$H_TMP/state/hostd.db" "SELECT count(*) FROM journal")) answers 200 by its id" 200 "$H_STATUS"
+check_eq "... with its own Id" "$first" "$(echo "$H_BODY" | h_json 'd["Id"]')"
+for bad in 0 abc 99999999 1x; do
+    h_req GET "/redfish/v1/Managers/hostd/LogServices/Events/Entries/$bad"
+    check_eq "entry '$bad': 404" 404 "$H_STATUS"
+done
+
 h_stop
 h_start || { fail "hostd starts without facts_root"; tap_done; exit 1; }
 h_req GET /redfish/v1/Systems/host/Processors
