@@ -19,29 +19,45 @@ static bool is_write(const char *method) {
 }
 
 /* A login (POST of a session) or a logout (DELETE of a session: its handler
- * lets a user end only its own) under SessionService/Sessions or /Sessions. */
+ * lets a user end only its own). Dell's /redfish/v1/Sessions is rewritten to
+ * SessionService/Sessions before this check. */
 static bool is_own_session_request(const char *method, const struct api_path *p) {
-        size_t base = p->n >= 2 && streq(p->segs[0], "SessionService") && streq(p->segs[1], "Sessions") ? 2
-                      : p->n >= 1 && streq(p->segs[0], "Sessions")                                       ? 1
-                                                                                                         : 0;
-        if (!base)
+        if (p->n < 2 || !streq(p->segs[0], "SessionService") || !streq(p->segs[1], "Sessions"))
                 return false;
-        return (streq(method, "POST") && p->n == base) || (streq(method, "DELETE") && p->n == base + 1);
+        return (streq(method, "POST") && p->n == 2) || (streq(method, "DELETE") && p->n == 3);
+}
+
+/* What only an Administrator may change: the first segments of its path
+ * under /redfish/v1 and what the refusal calls it. */
+static const struct {
+        const char *segs[3];
+        const char *what;
+} administrator_only[] = {
+        { { "AccountService" }, "managing accounts" },
+        { { "Systems", "host", "Actions" }, "resetting the host" },
+};
+
+static bool path_starts_with(const struct api_path *p, const char *const segs[3]) {
+        for (size_t i = 0; i < 3 && segs[i]; i++)
+                if (i >= p->n || !streq(p->segs[i], segs[i]))
+                        return false;
+        return true;
 }
 
 bool api_role_permits(const struct api_request *req, const struct api_path *p, struct api_response *r) {
         if (!is_write(req->method) || is_own_session_request(req->method, p))
                 return true;
+        const char *user = req->user ? req->user : "-";
         if (req->role == AUTH_ROLE_READONLY) {
-                api_error(r, 403, "InsufficientPrivilege", "%s is ReadOnly: it may read, log in and log out",
-                          req->user ? req->user : "-");
+                api_error(r, 403, "InsufficientPrivilege", "%s is ReadOnly: it may read, log in and log out", user);
                 return false;
         }
-        if (req->role < AUTH_ROLE_ADMINISTRATOR && p->n >= 1 && streq(p->segs[0], "AccountService")) {
-                api_error(r, 403, "InsufficientPrivilege", "managing accounts needs the Administrator role; %s is %s",
-                          req->user ? req->user : "-", auth_role_name(req->role));
-                return false;
-        }
+        for (size_t i = 0; i < ELEMENTSOF(administrator_only) && req->role < AUTH_ROLE_ADMINISTRATOR; i++)
+                if (path_starts_with(p, administrator_only[i].segs)) {
+                        api_error(r, 403, "InsufficientPrivilege", "%s needs the Administrator role; %s is %s",
+                                  administrator_only[i].what, user, auth_role_name(req->role));
+                        return false;
+                }
         return true;
 }
 

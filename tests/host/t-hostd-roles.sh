@@ -97,6 +97,8 @@ check_eq "Operator cannot change an account: 403" 403 "$(C op:oppw -X PATCH --da
 check_eq "Operator cannot delete an account: 403" 403 "$(C op:oppw -X DELETE "$B/redfish/v1/AccountService/Accounts/ro")"
 check_eq "Operator cannot change the AccountService: 403" 403 "$(C op:oppw -X PATCH --data '{"ServiceEnabled": false}' "$B/redfish/v1/AccountService")"
 check_eq "Operator cannot reset the host: 403" 403 "$(C op:oppw -X POST --data '{"ResetType": "GracefulRestart"}' "$B/redfish/v1/Systems/host/Actions/ComputerSystem.Reset")"
+check_contains "naming what it needs the Administrator role for" "resetting the host needs the Administrator role; op is Operator" "$(cat "$H_TMP/body")"
+check_eq "Operator cannot reset with a bad body either: 403 before 400" 403 "$(C op:oppw -X POST --data '{}' "$B/redfish/v1/Systems/host/Actions/ComputerSystem.Reset")"
 check_eq "Operator submits a test event: 204" 204 "$(C op:oppw -X POST --data '{}' "$B/redfish/v1/EventService/Actions/EventService.SubmitTestEvent")"
 check_eq "Operator subscribes to events: 201" 201 "$(C op:oppw -X POST --data '{"Destination": "http://127.0.0.1:9/op"}' "$B/redfish/v1/EventService/Subscriptions")"
 check_eq "Operator reads its account with its role" Operator "$(C op:oppw "$B/redfish/v1/AccountService/Accounts/op" >/dev/null; h_json 'd["RoleId"]' < "$H_TMP/body")"
