@@ -135,6 +135,11 @@ reboot)
     ;;
 kill)
     # kill -9 hostctl while step K runs, let what it started finish, run again
+    in_map() {  # in_map /dev/md/NAME: mdadm's map has it (read, no fork: TCG is slow)
+        [ -r /run/mdadm/map ] || return 1
+        while read -r _ _ _ dev; do [ "$dev" = "$1" ] && return 0; done < /run/mdadm/map
+        return 1
+    }
     STEP_PROGRAMS="mdadm sgdisk wipefs mkfs.ext4 mkfs.xfs mkfs.vfat"
     for k in $KILL_STEPS; do
         reset_disks
@@ -142,9 +147,16 @@ kill)
         pid=$!
         n=0
         while ! grep -q "^\[ *$k/" "$O/kill-$k.log" && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
-        # aim at the step's own program (up to 2 s), so the kill lands mid-step
         i=0
-        while ! lab_running $STEP_PROGRAMS && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+        if grep -q "^\[ *$k/[0-9]*\] create /dev/md/data" "$O/kill-$k.log"; then
+            # the create step runs mdadm twice (--examine, then --create): aim
+            # at the array itself (up to 20 s), or the kill may land before
+            # it exists, as it did on a slower machine
+            while ! in_map /dev/md/data && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+        else
+            # aim at the step's own program (up to 2 s), so the kill lands mid-step
+            while ! lab_running $STEP_PROGRAMS && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+        fi
         # what ran when the kill landed: proof the kill hit the step, not after it
         ran=$(lab_comms $STEP_PROGRAMS)
         kill -9 $pid 2> /dev/null && echo 1 > "$O/kill-$k.killed" || echo 0 > "$O/kill-$k.killed"
