@@ -14,10 +14,10 @@ set -uo pipefail
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/hostd-lib.sh"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE OMAM_CA_BUNDLE
+. "$(dirname "$0")/dell-lib.sh"
 
-if ! ansible-doc -t module dellemc.openmanage.redfish_storage_volume >/dev/null 2>&1; then
-    skip "dellemc.openmanage against hostd" "Ansible's dellemc.openmanage collection is not installed"
+if why=$(dell_missing); then
+    skip "dellemc.openmanage against hostd" "$why"
     tap_done; exit 0
 fi
 
@@ -39,15 +39,9 @@ start() {
 start
 check_contains "hostd says its disks and tasks are the test's" "HOSTD_TEST_DRY_RUN" "$(cat "$H_TMP/hostd.log")"
 
-URL=https://localhost:$port
-TLS=(--cacert "$H_TMP/cert.pem")
-# api METHOD PATH [curl args]: over TLS as admin (Basic); body in $H_BODY, status in $H_STATUS
-api() {
-    local m=$1 p=$2; shift 2
-    H_STATUS=$(curl -s "${TLS[@]}" -u admin:pw -o "$H_TMP/body" -w '%{http_code}' -X "$m" \
-        -H 'Content-Type: application/json' "$@" "$URL$p")
-    H_BODY=$(cat "$H_TMP/body")
-}
+DELL_URL=https://localhost:$port DELL_CA=$H_TMP/cert.pem
+TLS=(--cacert "$DELL_CA")
+URL=$DELL_URL
 
 # ---- sessions at Dell's path -------------------------------------------------
 st=$(curl -s "${TLS[@]}" -o "$H_TMP/body" -w '%{http_code}' -H 'Content-Type: application/json' \
@@ -67,36 +61,6 @@ st=$(curl -s "${TLS[@]}" -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $token
 check_eq "... and the token is dead" 401 "$st"
 
 # ---- the module ----------------------------------------------------------------
-export ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_LOAD_CALLBACK_PLUGINS=1 ANSIBLE_LOCALHOST_WARNING=0
-export ANSIBLE_INVENTORY_UNPARSED_WARNING=0 ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_HOME=$H_TMP/ansible
-# mod MODULE JSON-ARGS [--check]: run it on localhost against hostd; its result (JSON) on stdout
-mod() {
-    local name=$1 args=$2; shift 2
-    args=$(python3 -c 'import json,sys; a=json.loads(sys.argv[1]); a.update(baseuri=sys.argv[2], username="admin",
-password="pw", ca_path=sys.argv[3]); print(json.dumps(a))' "$args" "localhost:$port" "$H_TMP/cert.pem")
-    ansible localhost -m "dellemc.openmanage.$name" -a "$args" "$@" 2>"$H_TMP/ansible.err" |
-        python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps(d["plays"][0]["tasks"][0]["hosts"]["localhost"]))'
-}
-# res JSON EXPR: EXPR of the module's result r
-res() { printf '%s' "$1" | python3 -c "import json,sys; r=json.load(sys.stdin); print($2)"; }
-# wait_task URI: poll the task the module was given until it ends; its
-# TaskState in $T_STATE, the task in $H_BODY
-wait_task() {
-    local i
-    T_STATE=
-    for i in $(seq 100); do
-        api GET "$1"
-        T_STATE=$(printf '%s' "$H_BODY" | h_json 'd.get("TaskState")' 2>/dev/null)
-        case $T_STATE in Running|New|Starting|Pending) sleep 0.1 ;; *) break ;; esac
-    done
-}
-# volume NAME TYPE DRIVE...: redfish_storage_volume's args to make it on controller md
-volume() {
-    local name=$1 type=$2; shift 2
-    python3 -c 'import json,sys; print(json.dumps(dict(state="present", controller_id="md", name=sys.argv[1],
-volume_type=sys.argv[2], drives=sys.argv[3:])))' "$name" "$type" "$@"
-}
-
 r=$(mod redfish_storage_volume "$(volume os Mirrored "$SA" "$SB")" --check)
 check_eq "check mode: a RAID 1 that is not there is a change" "True Changes found to be applied." \
     "$(res "$r" '"%s %s" % (r.get("changed"), r.get("msg"))')"

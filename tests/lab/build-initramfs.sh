@@ -80,7 +80,7 @@ MODS_BOOT=(virtio_pci virtio_scsi megaraid_sas mptsas sd_mod sg md_mod
 # ("FAT-fs: IO charset ascii not found", mount: Invalid argument).
 MODS_EXTRA=(raid0 raid1 raid10 raid456 linear xfs ext4 vfat nls_cp437
             nls_iso8859_1 nls_ascii nls_utf8 crc32c_generic crc32c_intel
-            scsi_debug loop virtio_blk ahci nvme)
+            scsi_debug loop virtio_blk ahci nvme virtio_net)
 # Never load these: udev loading kvm_* under TCG stalls boot by up to ~50 s.
 MODS_BLACKLIST=(kvm_amd kvm_intel kvm)
 

@@ -97,6 +97,8 @@
 #                 by lab_init and lab_reset_disks)
 #   LAB_SMP LAB_MEM  vCPUs (2) and MiB (1024)
 #   LAB_APPEND    extra kernel command-line words (e.g. lab.mods=...)
+#   LAB_HOSTFWD   a NIC on an isolated user network; host 127.0.0.1:PORT
+#                 is forwarded to the guest's port 8443 (hostd over TLS)
 #   LAB_SHELL=1   console on your terminal, shell after the script (not
 #                 for lab_boot_disks)
 #   LAB_QUIET=1   do not print the guest's output after each boot
@@ -392,6 +394,14 @@ lab__qemu_base() {
         -display none -vga none
         -pidfile "$LAB_WORK/qemu.pid"
         -qmp "unix:$LAB_WORK/qmp.sock,server=on,wait=off")
+    # LAB_HOSTFWD=PORT: a NIC on QEMU's user network, isolated (restrict=on:
+    # the guest reaches neither the host nor the world), whose only way in
+    # is 127.0.0.1:PORT on the host, forwarded to the guest's port 8443
+    if [ -n "${LAB_HOSTFWD:-}" ]; then
+        # shellcheck disable=SC2054  # (commas belong to QEMU's option syntax)
+        LAB__ARGS+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$LAB_HOSTFWD-:8443"
+            -device virtio-net-pci,netdev=net0)
+    fi
     if [ "${LAB_SHELL:-0}" = 1 ]; then
         # shellcheck disable=SC2054  # (commas belong to QEMU's option syntax)
         LAB__ARGS+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$(lab_console "$phase")"

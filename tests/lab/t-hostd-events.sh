@@ -3,7 +3,10 @@
 # subscription, one member pulled out through QMP. The webhook receiver in the
 # guest must get MemberFailed (and ArrayDegraded) events, syslog must have
 # them, and the delay from the kernel's "remove" uevent of the disk to the
-# webhook POST is printed (goal: < 1 s).
+# webhook POST is printed (goal: < 1 s). Then hostd listens on the guest's NIC
+# over TLS (an isolated user network, one port forwarded from the host's
+# loopback), and Dell's Ansible module redfish_storage_volume, run on the
+# host, makes a real RAID 1 of the two SSDs, finds it again and deletes it.
 set -u
 . "$(dirname "$0")/../host/tap.sh"
 . "$(dirname "$0")/lab.sh"
@@ -17,10 +20,19 @@ if why=$(lab_skip_reason); then
 fi
 T=$(mktemp -d /tmp/hostd-lab-ev.XXXXXX)
 trap 'lab_cleanup; rm -rf "$T"' EXIT
+# Dell's Ansible modules reach the guest's hostd through a forwarded port
+. "$(dirname "$0")/../host/hostd-lib.sh"
+. "$(dirname "$0")/../host/dell-lib.sh"
+dell_why=$(dell_missing)
+LAB_HOSTFWD=$(h_free_port)
+export LAB_HOSTFWD
+DELL_URL=https://localhost:$LAB_HOSTFWD DELL_CA=$H_TMP/cert.pem
+h_tls_files admin pw
 ${CC:-cc} -O2 -o "$T/hostd-webhook" "$(dirname "$0")/hostd-webhook.c" -lmicrohttpd -ludev -lcurl ||
     { fail "build the webhook receiver"; tap_done; exit 1; }
 lab_init
-trap 'lab_cleanup; rm -rf "$T"' EXIT
+trap 'lab_cleanup; h_cleanup; rm -rf "$T"' EXIT
+mkdir -p "$LAB_SHARE/tls" && cp "$H_TMP/cert.pem" "$H_TMP/key.pem" "$H_TMP/users" "$LAB_SHARE/tls/"
 lab_stage "$HOSTD:/usr/local/sbin/hostd" "$HOSTCTL:/usr/local/bin/hostctl" "$T/hostd-webhook:/usr/local/bin/hostd-webhook"
 
 cat > "$T/guest.sh" << 'EOS'
@@ -76,11 +88,35 @@ while [ $i -lt 180 ]; do
 done
 mdadm --detail /dev/md/scratch > $O/scratch.txt 2>&1
 cp /tmp/messages $O/messages-end
+# Dell's storage module from the host, over TLS through the forwarded port:
+# hostd again, now listening on the guest's NIC
 kill "$(cat /run/hostd/hostd.pid)" "$webhook" "$webhook2"
+i=0; while [ -S $S ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+modprobe -q virtio_net
+lab_settle
+{ ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0; } > $O/net.txt 2>&1 ||
+    ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up >> $O/net.txt 2>&1
+mkdir -p /tmp/tls && cp /mnt/host/tls/cert.pem /mnt/host/tls/key.pem /mnt/host/tls/users /tmp/tls/ &&
+    chmod 600 /tmp/tls/key.pem /tmp/tls/users
+printf 'listen: "0.0.0.0:8443"\ntls_cert: /tmp/tls/cert.pem\ntls_key: /tmp/tls/key.pem\nusers_file: /tmp/tls/users\n' \
+    > /tmp/tls/hostd.conf
+hostd --config /tmp/tls/hostd.conf --state-dir /tmp/hostd --socket $S --pid-file /run/hostd/hostd.pid > $O/hostd3.out 2>&1 &
+i=0; while [ ! -S $S ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+lab_ready dell
+if lab_wait_signal dell-made 900; then
+    mdadm --detail /dev/md/dellos > $O/dell-detail.txt 2>&1
+    lab_ready dell-looked
+fi
+if lab_wait_signal dell-gone 900; then
+    cat /proc/mdstat > $O/dell-mdstat-after.txt
+    for d in ssd0 ssd1; do mdadm --examine "$(lab_part "$(lab_disk $d)" 1)"; done > $O/dell-examine.txt 2>&1
+fi
+kill "$(cat /run/hostd/hostd.pid)"
 wait
 exit 0
 EOS
 
+lab_reset_disks   # (blank: the RAID 1 below must not meet an earlier test's superblocks)
 lab_boot_bg events "$T/guest.sh"
 if lab_wait_marker "@@LAB-READY hostd@@" 300; then
     ok "the guest built a RAID 5 and started hostd"
@@ -89,9 +125,44 @@ if lab_wait_marker "@@LAB-READY hostd@@" 300; then
 else
     fail "the guest built a RAID 5 and started hostd"
 fi
+# ---- dellemc.openmanage's redfish_storage_volume on real md, over TLS -------
+if [ -n "$dell_why" ]; then
+    skip "dellemc.openmanage makes and deletes a RAID 1 in the guest" "$dell_why"
+elif lab_wait_marker "@@LAB-READY dell@@" 600; then
+    r=$(mod redfish_storage_volume "$(volume dellos Mirrored PHYG0000480BGN PHYG0010480BGN)")
+    check_eq "Dell's module: a RAID 1 (Mirrored) of ssd0 and ssd1 by serial is submitted" \
+        "True Successfully submitted create volume task." "$(res "$r" '"%s %s" % (r.get("changed"), r.get("msg"))')"
+    wait_task "$(res "$r" '(r.get("task") or {}).get("uri")')" 1800
+    check_eq "... and hostd's task completes" Completed "$T_STATE"
+    r=$(mod redfish_storage_volume "$(volume dellos Mirrored PHYG0000480BGN PHYG0010480BGN)")
+    check_eq "... run again: no change (read back from the real array)" "False No changes found to be applied." \
+        "$(res "$r" '"%s %s" % (r.get("changed"), r.get("msg"))')"
+    lab_signal dell-made
+    lab_wait_marker "@@LAB-READY dell-looked@@" 120
+    check_contains "... mdadm in the guest: /dev/md/dellos is a RAID 1" "Raid Level : raid1" \
+        "$(cat "$LAB_SHARE/out/dell-detail.txt" 2> /dev/null)"
+    check_eq "... of 2 devices" 2 "$(sed -n 's/^ *Raid Devices : //p' "$LAB_SHARE/out/dell-detail.txt" 2> /dev/null)"
+    r=$(mod redfish_storage_volume '{"state": "absent", "volume_id": "dellos"}')
+    check_eq "Dell's module deletes it: submitted" "True Successfully submitted delete volume task." \
+        "$(res "$r" '"%s %s" % (r.get("changed"), r.get("msg"))')"
+    wait_task "$(res "$r" '(r.get("task") or {}).get("uri")')" 1800
+    check_eq "... and the task completes" Completed "$T_STATE"
+    api GET /redfish/v1/Systems/host/Storage/md/Volumes/dellos
+    check_eq "... the Volume is gone: 404" 404 "$H_STATUS"
+    lab_signal dell-gone
+else
+    fail "dellemc.openmanage makes and deletes a RAID 1 in the guest (hostd on the guest's NIC did not come up)"
+fi
+
 rc=0; lab_wait || rc=$?
 check_eq "the guest script ran to the end" 0 "$rc"
 O=$LAB_SHARE/out
+if [ -z "$dell_why" ]; then
+    check "... md in the guest: no dellos left" sh -c "! grep -q dellos '$O/dell-mdstat-after.txt' && [ -s '$O/dell-mdstat-after.txt' ]"
+    check_contains "... and no superblock on ssd0's or ssd1's member" "No md superblock detected" \
+        "$(cat "$O/dell-examine.txt" 2> /dev/null)"
+    check_eq "... on either" 2 "$(grep -c "No md superblock detected" "$O/dell-examine.txt" 2> /dev/null)"
+fi
 check_eq "hostctl --host prints the same disks as in-process, in the guest" "$(cat "$O/disks-local.txt" 2>/dev/null)" \
     "$(cat "$O/disks-api.txt" 2>/dev/null)"
 check_eq "hostctl --host raid status --json is the in-process JSON" "$(cat "$O/status-local.json" 2>/dev/null)" \

@@ -153,7 +153,7 @@ for k in $KILL_STEPS; do
     esac
     check_eq "killed during step $k, run again: exit 0" 0 "$(rc "kill-rerun-$k")"
     if [ -s "$O/kill-$k.stopped" ]; then
-        echo "# stopped after the kill: $(cat "$O/kill-$k.stopped")"
+        echo "# stopped after the kill: $(tr "\n" " " < "$O/kill-$k.stopped")"
         check_contains "... the data array, stopped after the kill, was assembled from its superblocks" \
             "assembled from the superblocks an earlier run wrote" "$(cat "$O/kill-rerun-$k.err" "$O/kill-rerun-$k.out" 2> /dev/null)"
     fi
