@@ -215,10 +215,11 @@ static enum auth_result authenticate(struct listener *l, struct MHD_Connection *
         _cleanup_free_ char *pass = NULL;
         if (!basic_credentials(c, name, sizeof name, &pass))
                 return AUTH_DENIED;
-        enum auth_result r = auth_login(l->h->auth, name, pass, client, ret_retry_after);
+        uint64_t generation = 0;
+        enum auth_result r = auth_login(l->h->auth, name, pass, client, ret_retry_after, &generation);
         if (r == AUTH_OK) {
                 snprintf(user, user_len, "%s", name);
-                auth_basic_remember(l->h->auth, header, header_len, name);
+                auth_basic_remember(l->h->auth, header, header_len, name, generation);
         }
         explicit_bzero(pass, strlen(pass));
         return r;
