@@ -102,6 +102,13 @@ static int parse_user_line(const char *path, unsigned line_no, char *line, enum 
         if (line + ok != colon)
                 return error_set(e, -EINVAL, "%s:%u: the user name may hold only letters, digits and . _ @ + -",
                                  path, line_no);
+        /* hostd's own names for who asks on the local socket and, unauthenticated, over TCP: a user of
+         * the file by one of them would be taken for the socket's administrator or for nobody */
+        static const char *const reserved[] = { "local", "anonymous" };
+        for (size_t i = 0; i < ELEMENTSOF(reserved); i++)
+                if ((size_t)(colon - line) == strlen(reserved[i]) && strncmp(line, reserved[i], strlen(reserved[i])) == 0)
+                        return error_set(e, -EINVAL, "%s:%u: the user name '%s' is hostd's own (local, anonymous): "
+                                         "choose another", path, line_no, reserved[i]);
         char *role = strchr(colon + 1, ':');
         *ret_role = AUTH_ROLE_ADMINISTRATOR;
         if (!role)

@@ -26,7 +26,9 @@ void auth_free(struct auth *a);
 /* Re-read the users file (SIGHUP); sessions of users no longer listed end,
  * and a new generation starts: what auth_login() checked against the old
  * file is no longer remembered (Basic) nor makes a session. A line that is
- * not name:hash[:role] with a known role fails the load, naming the line. */
+ * not name:hash[:role] with a known role, or whose name is one hostd keeps
+ * for itself ("local": the socket, "anonymous": no credentials), fails the
+ * load, naming the line; a failed reload keeps the users it had. */
 int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, struct error *e);
 
 enum auth_result { AUTH_OK, AUTH_DENIED, AUTH_THROTTLED };
