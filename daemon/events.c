@@ -27,6 +27,8 @@ struct events {
         pthread_mutex_t lock;
         pthread_cond_t cond;
         struct queued *head, **tail;
+        size_t queued;            /* in head..tail: at most EVENTS_QUEUE_MAX */
+        bool overflowing;         /* dropping, and said so: the log says it once until the queue drains */
         struct retry *retries;    /* the sender thread's own: no lock */
         bool stop;
         /* the subscriptions, read from the store once at the start and kept
@@ -320,6 +322,8 @@ static void *sender_main(void *userdata) {
                         ev->head = q->next;
                         if (!ev->head)
                                 ev->tail = &ev->head;
+                        if (--ev->queued < EVENTS_QUEUE_MAX / 2)
+                                ev->overflowing = false;
                 }
                 pthread_mutex_unlock(&ev->lock);
                 if (q) {
@@ -412,9 +416,31 @@ void events_emit(struct events *ev, const char *kind, const char *severity, cons
                 free(q);
                 return;
         }
+        /* a receiver that holds the sender up must not grow the queue without
+         * bound: the oldest waiting event makes room (receivers want the news) */
+        struct queued *dropped = NULL;
+        bool say = false;
         pthread_mutex_lock(&ev->lock);
+        if (ev->queued >= EVENTS_QUEUE_MAX) {
+                dropped = ev->head;
+                ev->head = dropped->next;
+                if (!ev->head)
+                        ev->tail = &ev->head;
+                ev->queued--;
+                say = !ev->overflowing;
+                ev->overflowing = true;
+        }
         *ev->tail = q;
         ev->tail = &q->next;
+        ev->queued++;
         pthread_cond_signal(&ev->cond);
         pthread_mutex_unlock(&ev->lock);
+        if (dropped) {
+                stats_event_undelivered();
+                if (say)
+                        log_warning("events: %d wait for a slow webhook receiver: the oldest are not sent "
+                                    "(hostd_events_undelivered_total counts them)", EVENTS_QUEUE_MAX);
+                free(dropped->record);
+                free(dropped);
+        }
 }

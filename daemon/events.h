@@ -23,6 +23,11 @@ int events_new(struct store *store, struct events **ret, struct error *e);
 /* Stops the sender after the queue is sent (at most a few seconds). */
 void events_free(struct events *ev);
 
+/* Events waiting for the sender at most: while a receiver holds it up,
+ * the oldest waiting is dropped from the webhooks (journaled and logged all
+ * the same) and counted in hostd_events_undelivered_total. */
+#define EVENTS_QUEUE_MAX 1024
+
 /* kind: "MemberFailed", "ArrayDegraded", "RebuildStarted", "RebuildProgress",
  * "RebuildFinished", "DiskAdded", "DiskRemoved", "TaskCompleted", ...
  * severity: "OK", "Warning" or "Critical"; origin: an @odata.id or NULL. */
