@@ -34,6 +34,11 @@ void events_free(struct events *ev);
 void events_emit(struct events *ev, const char *kind, const char *severity, const char *origin, const char *fmt, ...)
         _printf_(5, 6);
 
+/* SubmitTestEvent: may user submit one now? One a second each, so that one
+ * client cannot flood the journal and the receivers; false when not, with
+ * *ret_retry_after in seconds. */
+bool events_test_allowed(struct events *ev, const char *user, unsigned *ret_retry_after);
+
 /* Bounds of a subscription's Destination and Context: each event is POSTed
  * to the one with the other, and both are kept in memory. */
 #define EVENTS_DESTINATION_MAX 512
