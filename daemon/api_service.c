@@ -134,7 +134,8 @@ static void session_login(struct hostd *h, const struct api_request *req, struct
         if (!h->auth)
                 return api_error(r, 401, "NoValidSession", "sessions need a users_file in the configuration");
         unsigned wait = 0;
-        enum auth_result a = auth_login(h->auth, user, pw, req->client, &wait);
+        uint64_t generation = 0;
+        enum auth_result a = auth_login(h->auth, user, pw, req->client, &wait, &generation);
         if (a == AUTH_THROTTLED) {
                 api_error(r, 429, "ServiceTemporarilyUnavailable", "too many failed logins: try again in %u s", wait);
                 r->retry_after = wait;
@@ -144,7 +145,10 @@ static void session_login(struct hostd *h, const struct api_request *req, struct
                 return api_error(r, 401, "NoValidSession", "wrong user name or password");
         _cleanup_free_ char *token = NULL, *id = NULL;
         struct error e = { 0 };
-        int k = auth_session_new(h->auth, user, req->cfg->sessions_per_user, &token, &id, &e);
+        int k = auth_session_new(h->auth, user, generation, req->cfg->sessions_per_user, &token, &id, &e);
+        /* the users file changed during the check: the user may be gone */
+        if (k == -ESTALE)
+                return api_error(r, 401, "NoValidSession", "%s", e.msg);
         if (k < 0)
                 return api_error(r, 503, "GeneralError", "%s", e.msg);
         api_json(r, 201, session_json(id, user));

@@ -201,7 +201,8 @@ static void event_log(struct hostd *h, struct api_response *r) {
 
 /* SubmitTestEvent: an event like any other (journaled, logged, sent to every
  * subscription), of kind TestEvent, so a receiver can be checked end to end.
- * Every parameter is optional; those given are checked. */
+ * Every parameter is optional; those given are checked. One a second per
+ * user (429 with Retry-After beyond). */
 static void submit_test_event(struct hostd *h, const struct api_request *req, struct api_response *r) {
         _cleanup_json_ json_object *b = NULL;
         if (req->body_len && !(b = api_body_object(req, r)))
@@ -229,6 +230,13 @@ static void submit_test_event(struct hostd *h, const struct api_request *req, st
                                                  "(OK, Warning, Critical)", key);
                         severity = s;
                 }
+        }
+        unsigned wait = 0;
+        if (h->events && !events_test_allowed(h->events, req->user ? req->user : "", &wait)) {
+                api_error(r, 429, "ServiceTemporarilyUnavailable",
+                          "one test event a second per user: try again in %u s", wait);
+                r->retry_after = wait;
+                return;
         }
         events_emit(h->events, "TestEvent", severity, NULL, "%s (submitted by %s)", message, req->user);
         r->status = 204;

@@ -52,6 +52,7 @@ struct auth {
         struct throttle throttles[THROTTLE_SLOTS];
         uint64_t login_failures, logins_throttled;
         struct basic_cache *basic; /* HTTP Basic headers verified lately */
+        uint64_t generation;      /* of the users file: auth_reload() starts a new one */
 };
 
 /* Equal in time that does not depend on where they differ. */
@@ -101,6 +102,13 @@ static int parse_user_line(const char *path, unsigned line_no, char *line, enum 
         if (line + ok != colon)
                 return error_set(e, -EINVAL, "%s:%u: the user name may hold only letters, digits and . _ @ + -",
                                  path, line_no);
+        /* hostd's own names for who asks on the local socket and, unauthenticated, over TCP: a user of
+         * the file by one of them would be taken for the socket's administrator or for nobody */
+        static const char *const reserved[] = { "local", "anonymous" };
+        for (size_t i = 0; i < ELEMENTSOF(reserved); i++)
+                if ((size_t)(colon - line) == strlen(reserved[i]) && strncmp(line, reserved[i], strlen(reserved[i])) == 0)
+                        return error_set(e, -EINVAL, "%s:%u: the user name '%s' is hostd's own (local, anonymous): "
+                                         "choose another", path, line_no, reserved[i]);
         char *role = strchr(colon + 1, ':');
         *ret_role = AUTH_ROLE_ADMINISTRATOR;
         if (!role)
@@ -229,9 +237,12 @@ int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, stru
         for (size_t i = 0; i < MAX_SESSIONS; i++)
                 if (a->sessions[i].token[0] && !hash_of(users, a->sessions[i].user))
                         memset(&a->sessions[i], 0, sizeof a->sessions[i]);
+        /* a password changed or a user removed: no header verified before
+         * counts, nor one whose check is running now (it read the old file);
+         * bumped with the users swapped, under the lock check_password() reads
+         * both under */
+        a->generation = basic_cache_bump(a->basic);
         pthread_mutex_unlock(&a->lock);
-        /* a password changed or a user removed: no header verified before counts */
-        basic_cache_clear(a->basic);
         return 0;
 }
 
@@ -239,14 +250,16 @@ bool auth_basic_recall(struct auth *a, const char *header, size_t len, char *ret
         return basic_cache_recall(a->basic, header, len, ret_user, user_len);
 }
 
-void auth_basic_remember(struct auth *a, const char *header, size_t len, const char *user) {
-        basic_cache_remember(a->basic, header, len, user);
+void auth_basic_remember(struct auth *a, const char *header, size_t len, const char *user, uint64_t generation) {
+        basic_cache_remember(a->basic, header, len, user, generation);
 }
 
-static bool check_password(struct auth *a, const char *user, const char *password) {
+/* *ret_generation: that of the users file the hash was taken from */
+static bool check_password(struct auth *a, const char *user, const char *password, uint64_t *ret_generation) {
         if (!user || !password || !*user)
                 return false;
         pthread_mutex_lock(&a->lock);
+        *ret_generation = a->generation;
         const char *h = hash_of(a->users, user);
         _cleanup_free_ char *hash = h ? strdup(h) : NULL;
         _cleanup_free_ char *dummy = strdup(a->dummy_hash);
@@ -316,7 +329,7 @@ static void printable(char *out, size_t len, const char *in) {
 }
 
 enum auth_result auth_login(struct auth *a, const char *user, const char *password, const char *client,
-                            unsigned *ret_retry_after) {
+                            unsigned *ret_retry_after, uint64_t *ret_generation) {
         char ukey[96], akey[96], shown[64];
         snprintf(ukey, sizeof ukey, "u:%s", user ? user : "");
         snprintf(akey, sizeof akey, "a:%s", client ? client : "-");
@@ -331,7 +344,10 @@ enum auth_result auth_login(struct auth *a, const char *user, const char *passwo
                 *ret_retry_after = wa > wu ? wa : wu;
                 return AUTH_THROTTLED;
         }
-        bool ok = check_password(a, user, password);
+        uint64_t generation = 0;
+        bool ok = check_password(a, user, password, &generation);
+        if (ok && ret_generation)
+                *ret_generation = generation;
         now = now_s();
         pthread_mutex_lock(&a->lock);
         if (ok) {
@@ -381,8 +397,8 @@ static struct session *oldest_if_full_locked(struct auth *a, const char *user, u
         return n >= max ? oldest : NULL;
 }
 
-int auth_session_new(struct auth *a, const char *user, unsigned max_per_user, char **ret_token, char **ret_id,
-                     struct error *e) {
+int auth_session_new(struct auth *a, const char *user, uint64_t generation, unsigned max_per_user,
+                     char **ret_token, char **ret_id, struct error *e) {
         if (strlen(user) >= sizeof a->sessions[0].user)
                 return error_set(e, -EINVAL, "user name too long");
         unsigned char rnd[48];
@@ -394,6 +410,11 @@ int auth_session_new(struct auth *a, const char *user, unsigned max_per_user, ch
         snprintf(s.user, sizeof s.user, "%s", user);
         explicit_bzero(rnd, sizeof rnd);
         pthread_mutex_lock(&a->lock);
+        if (generation != a->generation) {
+                pthread_mutex_unlock(&a->lock);
+                explicit_bzero(&s, sizeof s);
+                return error_set(e, -ESTALE, "the users file was re-read while the login was checked: log in again");
+        }
         expire_locked(a, s.last);
         s.serial = ++a->serial;
         /* one user cannot take the slots of the others: its oldest session ends */

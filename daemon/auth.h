@@ -23,9 +23,12 @@ int auth_role_from_name(const char *s, enum auth_role *ret);   /* -EINVAL when n
 
 int auth_new(const char *users_file, int idle_timeout_s, struct auth **ret, struct error *e);
 void auth_free(struct auth *a);
-/* Re-read the users file (SIGHUP); sessions of users no longer listed end.
- * A line that is not name:hash[:role] with a known role fails the load,
- * naming the line. */
+/* Re-read the users file (SIGHUP); sessions of users no longer listed end,
+ * and a new generation starts: what auth_login() checked against the old
+ * file is no longer remembered (Basic) nor makes a session. A line that is
+ * not name:hash[:role] with a known role, or whose name is one hostd keeps
+ * for itself ("local": the socket, "anonymous": no credentials), fails the
+ * load, naming the line; a failed reload keeps the users it had. */
 int auth_reload(struct auth *a, const char *users_file, int idle_timeout_s, struct error *e);
 
 enum auth_result { AUTH_OK, AUTH_DENIED, AUTH_THROTTLED };
@@ -33,21 +36,26 @@ enum auth_result { AUTH_OK, AUTH_DENIED, AUTH_THROTTLED };
  * for the log and the throttle). A wrong one is logged (user, client; never
  * the password) and counted; after a few for one address or one user name,
  * further tries are AUTH_THROTTLED, before any hashing, for
- * *ret_retry_after seconds, doubling; a right one resets both. */
+ * *ret_retry_after seconds, doubling; a right one resets both.
+ * *ret_generation (optional) is the users file's generation the password was
+ * checked against, for auth_basic_remember() and auth_session_new(). */
 enum auth_result auth_login(struct auth *a, const char *user, const char *password, const char *client,
-                            unsigned *ret_retry_after);
+                            unsigned *ret_retry_after, uint64_t *ret_generation);
 /* HTTP Basic at session speed (auth_basic_cache.h): the user whose
  * Authorization header (its whole value) auth_login() accepted in the last
- * minute, and remembering one it just accepted. auth_reload() forgets them. */
+ * minute, and remembering one it just accepted in generation (auth_login()'s;
+ * dropped when the file was re-read since). auth_reload() forgets them. */
 bool auth_basic_recall(struct auth *a, const char *header, size_t len, char *ret_user, size_t user_len);
-void auth_basic_remember(struct auth *a, const char *header, size_t len, const char *user);
+void auth_basic_remember(struct auth *a, const char *header, size_t len, const char *user, uint64_t generation);
 /* For /metrics: wrong passwords, and tries refused by the throttle. */
 void auth_login_counts(struct auth *a, uint64_t *ret_failures, uint64_t *ret_throttled);
 
-/* A new session for a user auth_login() accepted; *ret_token and *ret_id are
- * new strings. A user with max_per_user sessions loses its oldest one. */
-int auth_session_new(struct auth *a, const char *user, unsigned max_per_user, char **ret_token, char **ret_id,
-                     struct error *e);
+/* A new session for a user auth_login() accepted in generation; *ret_token
+ * and *ret_id are new strings. -ESTALE when the users file was re-read since
+ * the check (the user may be gone). A user with max_per_user sessions loses
+ * its oldest one. */
+int auth_session_new(struct auth *a, const char *user, uint64_t generation, unsigned max_per_user,
+                     char **ret_token, char **ret_id, struct error *e);
 /* The token's session, touched; false when unknown or idle too long. ret_user (optional) copies the user. */
 bool auth_session_check(struct auth *a, const char *token, char *ret_user, size_t user_len);
 /* End a session by id. -ENOENT when there is none. */

@@ -16,11 +16,13 @@ struct remembered {
         unsigned char mac[MAC_LEN];
         char user[64];
         time_t expires;           /* CLOCK_MONOTONIC seconds; 0: a free slot */
+        uint64_t generation;      /* of the users file the header was checked against */
 };
 
 struct basic_cache {
         pthread_mutex_t lock;
         unsigned char key[32];
+        uint64_t generation;      /* the users file's current one */
         struct remembered slots[BASIC_CACHE_SLOTS];
 };
 
@@ -74,7 +76,7 @@ bool basic_cache_recall(struct basic_cache *c, const char *header, size_t len, c
         pthread_mutex_lock(&c->lock);
         for (size_t i = 0; i < BASIC_CACHE_SLOTS && !found; i++) {
                 struct remembered *s = &c->slots[i];
-                if (s->expires && now >= s->expires)
+                if (s->expires && (now >= s->expires || s->generation != c->generation))
                         explicit_bzero(s, sizeof *s);
                 if (s->expires && mac_equal(s->mac, mac)) {
                         snprintf(ret_user, user_len, "%s", s->user);
@@ -85,12 +87,19 @@ bool basic_cache_recall(struct basic_cache *c, const char *header, size_t len, c
         return found;
 }
 
-void basic_cache_remember(struct basic_cache *c, const char *header, size_t len, const char *user) {
+void basic_cache_remember(struct basic_cache *c, const char *header, size_t len, const char *user,
+                          uint64_t generation) {
         unsigned char mac[MAC_LEN];
         if (!c || !header || strlen(user) >= sizeof c->slots[0].user || !mac_of(c, header, len, mac))
                 return;
         time_t now = now_s();
         pthread_mutex_lock(&c->lock);
+        /* checked against a users file that has been re-read since: the
+         * user may be gone or its password changed */
+        if (generation != c->generation) {
+                pthread_mutex_unlock(&c->lock);
+                return;
+        }
         /* the same header again, else a free or expired slot, else the one that expires first */
         struct remembered *slot = &c->slots[0];
         for (size_t i = 0; i < BASIC_CACHE_SLOTS; i++) {
@@ -105,13 +114,16 @@ void basic_cache_remember(struct basic_cache *c, const char *header, size_t len,
         memcpy(slot->mac, mac, MAC_LEN);
         snprintf(slot->user, sizeof slot->user, "%s", user);
         slot->expires = now + BASIC_CACHE_TTL_S;
+        slot->generation = generation;
         pthread_mutex_unlock(&c->lock);
 }
 
-void basic_cache_clear(struct basic_cache *c) {
+uint64_t basic_cache_bump(struct basic_cache *c) {
         if (!c)
-                return;
+                return 0;
         pthread_mutex_lock(&c->lock);
+        uint64_t g = ++c->generation;
         explicit_bzero(c->slots, sizeof c->slots);
         pthread_mutex_unlock(&c->lock);
+        return g;
 }

@@ -15,6 +15,10 @@
 #include "lib/strutil.h"
 #include "stats.h"
 
+/* SubmitTestEvent: one a second per user, for this many users a second */
+#define EVENTS_TEST_INTERVAL_MS 1000
+#define EVENTS_TEST_USERS 256
+
 struct queued {
         struct queued *next;
         char *record;             /* JSON of one EventRecord */
@@ -27,6 +31,13 @@ struct events {
         pthread_mutex_t lock;
         pthread_cond_t cond;
         struct queued *head, **tail;
+        size_t queued;            /* in head..tail: at most EVENTS_QUEUE_MAX */
+        bool overflowing;         /* dropping, and said so: the log says it once until the queue drains */
+        /* who submitted a test event last, and when (mono_ms); under lock */
+        struct test_submit {
+                char user[80];
+                int64_t ms;
+        } tests[EVENTS_TEST_USERS];
         struct retry *retries;    /* the sender thread's own: no lock */
         bool stop;
         /* the subscriptions, read from the store once at the start and kept
@@ -131,6 +142,31 @@ static int64_t mono_ms(void) {
         struct timespec t;
         clock_gettime(CLOCK_MONOTONIC, &t);
         return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+bool events_test_allowed(struct events *ev, const char *user, unsigned *ret_retry_after) {
+        int64_t now = mono_ms();
+        struct test_submit *mine = NULL, *free_slot = NULL;
+        pthread_mutex_lock(&ev->lock);
+        for (size_t i = 0; i < EVENTS_TEST_USERS && !mine; i++) {
+                struct test_submit *t = &ev->tests[i];
+                bool recent = t->user[0] && now - t->ms < EVENTS_TEST_INTERVAL_MS;
+                if (recent && strncmp(t->user, user, sizeof t->user - 1) == 0)
+                        mine = t;
+                else if (!recent && !free_slot)
+                        free_slot = t;
+        }
+        /* none of the user's in the last second: a slot of its own, while any
+         * is free (past EVENTS_TEST_USERS users a second, everyone waits) */
+        bool ok = !mine && free_slot;
+        if (ok) {
+                snprintf(free_slot->user, sizeof free_slot->user, "%s", user);
+                free_slot->ms = now;
+        }
+        pthread_mutex_unlock(&ev->lock);
+        if (!ok)
+                *ret_retry_after = 1;
+        return ok;
 }
 
 static void retry_free(struct retry *r) {
@@ -320,6 +356,8 @@ static void *sender_main(void *userdata) {
                         ev->head = q->next;
                         if (!ev->head)
                                 ev->tail = &ev->head;
+                        if (--ev->queued < EVENTS_QUEUE_MAX / 2)
+                                ev->overflowing = false;
                 }
                 pthread_mutex_unlock(&ev->lock);
                 if (q) {
@@ -412,9 +450,31 @@ void events_emit(struct events *ev, const char *kind, const char *severity, cons
                 free(q);
                 return;
         }
+        /* a receiver that holds the sender up must not grow the queue without
+         * bound: the oldest waiting event makes room (receivers want the news) */
+        struct queued *dropped = NULL;
+        bool say = false;
         pthread_mutex_lock(&ev->lock);
+        if (ev->queued >= EVENTS_QUEUE_MAX) {
+                dropped = ev->head;
+                ev->head = dropped->next;
+                if (!ev->head)
+                        ev->tail = &ev->head;
+                ev->queued--;
+                say = !ev->overflowing;
+                ev->overflowing = true;
+        }
         *ev->tail = q;
         ev->tail = &q->next;
+        ev->queued++;
         pthread_cond_signal(&ev->cond);
         pthread_mutex_unlock(&ev->lock);
+        if (dropped) {
+                stats_event_undelivered();
+                if (say)
+                        log_warning("events: %d wait for a slow webhook receiver: the oldest are not sent "
+                                    "(hostd_events_undelivered_total counts them)", EVENTS_QUEUE_MAX);
+                free(dropped->record);
+                free(dropped);
+        }
 }

@@ -23,11 +23,21 @@ int events_new(struct store *store, struct events **ret, struct error *e);
 /* Stops the sender after the queue is sent (at most a few seconds). */
 void events_free(struct events *ev);
 
+/* Events waiting for the sender at most: while a receiver holds it up,
+ * the oldest waiting is dropped from the webhooks (journaled and logged all
+ * the same) and counted in hostd_events_undelivered_total. */
+#define EVENTS_QUEUE_MAX 1024
+
 /* kind: "MemberFailed", "ArrayDegraded", "RebuildStarted", "RebuildProgress",
  * "RebuildFinished", "DiskAdded", "DiskRemoved", "TaskCompleted", ...
  * severity: "OK", "Warning" or "Critical"; origin: an @odata.id or NULL. */
 void events_emit(struct events *ev, const char *kind, const char *severity, const char *origin, const char *fmt, ...)
         _printf_(5, 6);
+
+/* SubmitTestEvent: may user submit one now? One a second each, so that one
+ * client cannot flood the journal and the receivers; false when not, with
+ * *ret_retry_after in seconds. */
+bool events_test_allowed(struct events *ev, const char *user, unsigned *ret_retry_after);
 
 /* Bounds of a subscription's Destination and Context: each event is POSTed
  * to the one with the other, and both are kept in memory. */

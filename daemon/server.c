@@ -119,6 +119,9 @@ static enum MHD_Result send_response(struct MHD_Connection *c, const struct requ
                 MHD_add_response_header(resp, "ETag", r->etag);
         if (r->link)
                 MHD_add_response_header(resp, "Link", r->link);
+        /* RFC 9110: a 401 names the scheme to authenticate with, whoever answered it */
+        if (r->status == 401)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"hostd\"");
         char secs[16];
         if (r->retry_after) {
                 snprintf(secs, sizeof secs, "%u", r->retry_after);
@@ -129,21 +132,15 @@ static enum MHD_Result send_response(struct MHD_Connection *c, const struct requ
         return ret;
 }
 
-/* 401 with the Basic challenge and, as every Redfish error, a body saying why. */
-static enum MHD_Result unauthorized(struct MHD_Connection *c) {
+/* 401 with the Basic challenge (send_response() adds it) and, as every
+ * Redfish error, a body saying why; counted and with the headers of any other
+ * answer. */
+static enum MHD_Result unauthorized(struct MHD_Connection *c, const struct request *rq) {
         struct api_response r = { 0 };
         api_error(&r, 401, "NoValidSession", "this resource needs a session token (X-Auth-Token) or HTTP Basic "
                                             "credentials of a user in users_file");
-        struct MHD_Response *resp = MHD_create_response_from_buffer(r.body_len, r.body, MHD_RESPMEM_MUST_FREE);
-        if (!resp) {
-                api_response_done(&r);
-                return MHD_NO;
-        }
-        r.body = NULL;
-        MHD_add_response_header(resp, "Content-Type", r.content_type);
-        MHD_add_response_header(resp, "OData-Version", "4.0");
-        enum MHD_Result ret = MHD_queue_basic_auth_fail_response(c, "hostd", resp);
-        MHD_destroy_response(resp);
+        enum MHD_Result ret = send_response(c, rq, &r);
+        api_response_done(&r);
         return ret;
 }
 
@@ -215,10 +212,11 @@ static enum auth_result authenticate(struct listener *l, struct MHD_Connection *
         _cleanup_free_ char *pass = NULL;
         if (!basic_credentials(c, name, sizeof name, &pass))
                 return AUTH_DENIED;
-        enum auth_result r = auth_login(l->h->auth, name, pass, client, ret_retry_after);
+        uint64_t generation = 0;
+        enum auth_result r = auth_login(l->h->auth, name, pass, client, ret_retry_after, &generation);
         if (r == AUTH_OK) {
                 snprintf(user, user_len, "%s", name);
-                auth_basic_remember(l->h->auth, header, header_len, name);
+                auth_basic_remember(l->h->auth, header, header_len, name, generation);
         }
         explicit_bzero(pass, strlen(pass));
         return r;
@@ -282,7 +280,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                 return send_response(c, rq, &r);
                         }
                         if (a != AUTH_OK)
-                                return unauthorized(c);
+                                return unauthorized(c, rq);
                         if (!streq(rq->user, "anonymous")) {
                                 const union MHD_ConnectionInfo *ci =
                                         MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);

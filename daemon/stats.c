@@ -32,6 +32,7 @@ static const double task_bounds[] = { 1, 10, 60, 300, 1800, 7200, 28800 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t dropped;
+static uint64_t undelivered;      /* events the webhook queue had no room for */
 static struct family http = {
         .name = "hostd_http_request_duration_seconds",
         .help = "Time from a request's arrival to its answer, by HTTP status code; _count is the number of requests.",
@@ -104,6 +105,12 @@ void stats_event(const char *kind, const char *severity) {
         observe(&events, labels, 1);
 }
 
+void stats_event_undelivered(void) {
+        pthread_mutex_lock(&lock);
+        undelivered++;
+        pthread_mutex_unlock(&lock);
+}
+
 void stats_task_done(const char *kind, const char *state, double seconds) {
         char k[64], s[32], labels[192];
         escape(k, sizeof k, kind);
@@ -134,6 +141,9 @@ void stats_write(FILE *f) {
         write_family(f, &http);
         write_family(f, &tasks);
         write_family(f, &events);
+        fprintf(f, "# HELP hostd_events_undelivered_total Events not sent to the webhooks: their queue was full.\n"
+                   "# TYPE hostd_events_undelivered_total counter\nhostd_events_undelivered_total %llu\n",
+                (unsigned long long)undelivered);
         fprintf(f, "# HELP hostd_stats_dropped_total Observations not counted: a family had %d label sets already.\n"
                    "# TYPE hostd_stats_dropped_total counter\nhostd_stats_dropped_total %llu\n",
                 STATS_MAX_SERIES, (unsigned long long)dropped);
@@ -143,6 +153,6 @@ void stats_write(FILE *f) {
 void stats_reset(void) {
         pthread_mutex_lock(&lock);
         http.n = tasks.n = events.n = 0;
-        dropped = 0;
+        dropped = undelivered = 0;
         pthread_mutex_unlock(&lock);
 }

@@ -14,6 +14,8 @@
 double stats_now(void);
 void stats_http_request(int status, double seconds);
 void stats_event(const char *kind, const char *severity);
+/* An event the webhook queue had no room for (events.h). */
+void stats_event_undelivered(void);
 void stats_task_done(const char *kind, const char *state, double seconds);
 /* The families in Prometheus' text format, each with HELP and TYPE. */
 void stats_write(FILE *f);

@@ -161,11 +161,20 @@ R "${A[@]}" -X OPTIONS "$U/redfish/v1/NoSuchThing"
 check_eq "OPTIONS on nothing: 404" 404 "$S"
 
 # ---- errors: always a Redfish error with a Base MessageId
+# count401: the 401s /metrics has counted
+count401() {
+    curl -s --cacert "$H_TMP/cert.pem" --resolve "localhost:$port:127.0.0.1" "${A[@]}" "$U/metrics" |
+        awk '/^hostd_http_request_duration_seconds_count\{code="401"\}/ {n = $2} END {print n + 0}'
+}
+before=$(count401)
 R "$U/redfish/v1/Systems"
 check_eq "no credentials: 401" 401 "$S"
 check_eq "with NoValidSession" "Base.1.16.NoValidSession" "$(field 'd["error"]["code"]')"
 error_ok "... a Redfish error with a Base MessageId"
 check_eq "and the Basic challenge" 'Basic realm="hostd"' "$(hdr WWW-Authenticate)"
+check_eq "and OData-Version, as every answer" "4.0" "$(hdr OData-Version)"
+check_eq "and Cache-Control: no-store, as every answer" "no-store" "$(hdr Cache-Control)"
+check_eq "and the 401 is counted in /metrics" "$((before + 1))" "$(count401)"
 R "${A[@]}" "$U/redfish/v1/NoSuchThing"
 check_eq "404" "404 Base.1.16.ResourceNotFound" "$S $(field 'd["error"]["code"]')"
 error_ok "... a Redfish error with a Base MessageId"
@@ -191,6 +200,7 @@ R -H 'Content-Type: application/json' --data '{"UserName": "admin", "Password": 
     "$U/redfish/v1/SessionService/Sessions/Members"
 check_eq "a wrong password there: 401" 401 "$S"
 error_ok "... a Redfish error with a Base MessageId"
+check_eq "with the Basic challenge, as every 401" 'Basic realm="hostd"' "$(hdr WWW-Authenticate)"
 
 # ---- HTTP Basic remembered: the whole header, and only until the users file is re-read
 R "${A[@]}" "$U/redfish/v1/Systems"; first=$S

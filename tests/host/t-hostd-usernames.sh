@@ -9,6 +9,33 @@ set -uo pipefail
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/hostd-lib.sh"
 
+# "local" (who asks on the socket) and "anonymous" (no credentials) are hostd's
+# own names: a users file that lists either is refused, naming the line, at the
+# start and on SIGHUP (which keeps the users it had)
+port=$(h_free_port)
+printf 'listen: "127.0.0.1:%s"\ntls: false\nusers_file: %s\n' "$port" "$H_TMP/users" > "$H_TMP/hostd.conf"
+for name in local anonymous; do
+    printf '# the admins\nadmin:%s\n%s:%s:ReadOnly\n' "$(openssl passwd -6 s3cret)" "$name" \
+        "$(openssl passwd -6 s3cret)" > "$H_TMP/users"
+    chmod 600 "$H_TMP/users"
+    out=$(timeout 20 "$HOSTD" --foreground --socket "$H_SOCK" --state-dir "$H_TMP/state" --pid-file "$H_TMP/hostd.pid" \
+        --config "$H_TMP/hostd.conf" 2>&1); rc=$?
+    check "a users file listing '$name' stops hostd's start (exit $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+    check_contains "the refusal names the line and the name" "$H_TMP/users:3: the user name '$name' is hostd's own" "$out"
+done
+printf 'admin:%s\n' "$(openssl passwd -6 s3cret)" > "$H_TMP/users"
+h_start --config "$H_TMP/hostd.conf" || { fail "hostd starts"; tap_done; exit 1; }
+printf 'anonymous:%s\n' "$(openssl passwd -6 s3cret)" >> "$H_TMP/users"
+kill -HUP "$H_PID"
+for _ in $(seq 50); do grep -q "users:2" "$H_TMP/hostd.log" && break; sleep 0.1; done
+check_contains "SIGHUP with 'anonymous' listed is refused, naming the line" \
+    "$H_TMP/users:2: the user name 'anonymous' is hostd's own" "$(cat "$H_TMP/hostd.log")"
+check_eq "the users it had still log in" 200 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -u admin:s3cret "http://127.0.0.1:$port/redfish/v1/Systems")"
+check_eq "'anonymous' of the refused file does not" 401 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -u anonymous:s3cret "http://127.0.0.1:$port/redfish/v1/Systems")"
+h_stop
+
 # the users known0..known9: yescrypt at libxcrypt's default cost (j9T), random salts, one python for all
 python3 -W ignore -c '
 import crypt
