@@ -16,6 +16,11 @@ static inline bool streq_ptr(const char *a, const char *b) {
 }
 const char *startswith(const char *s, const char *prefix);   /* rest of s or NULL */
 bool endswith(const char *s, const char *suffix);
+/* Is path absolute, free of "..", and something other than "/" itself
+ * ("//" and "/." are "/" too)? For a directory read from a config file that
+ * hostd then acts below (unmounts, removes): "", "/" or a relative path would
+ * reach the whole host or depend on the cwd. */
+bool path_is_below_root(const char *path);
 
 /* asprintf that returns the string or NULL on memory exhaustion. */
 char *strdup_printf(const char *fmt, ...) _printf_(1, 2);

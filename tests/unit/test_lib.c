@@ -109,6 +109,16 @@ static void trim_and_prefixes(void **state) {
         assert_false(endswith("g", ".img"));
 }
 
+static void paths_below_root_only(void **state) {
+        assert_true(path_is_below_root("/run/docker"));
+        assert_true(path_is_below_root("/srv/pool/"));
+        assert_true(path_is_below_root("/a/./b"));
+        const char *refused[] = { NULL, "", "/", "//", "/.", "/./", "run/docker", "./docker", "docker.pid",
+                                  "/..", "/run/..", "/run/../etc" };
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++)
+                assert_false(path_is_below_root(refused[i]));
+}
+
 static void files_write_atomically_and_read_back(void **state) {
         char dir[] = "/tmp/hostd-lib-XXXXXX";
         assert_non_null(mkdtemp(dir));
@@ -260,6 +270,7 @@ int main(void) {
                 cmocka_unit_test(strv_grows_and_joins),
                 cmocka_unit_test(program_output_becomes_sorted_lines),
                 cmocka_unit_test(trim_and_prefixes),
+                cmocka_unit_test(paths_below_root_only),
                 cmocka_unit_test(files_write_atomically_and_read_back),
                 cmocka_unit_test(json_errors_say_where),
                 cmocka_unit_test(json_null_for_unknown_and_safe_strings),
