@@ -289,8 +289,9 @@ int engine_stop(const struct engine *en, struct error *e) {
                 if (cpid > 1 && pid_is(cpid, "containerd"))
                         end_process(cpid, "containerd", 10000);
         }
-        umount_below(en->root);
-        umount_below(en->exec_root);
+        int k;
+        if ((k = umount_below(en->root, e)) < 0 || (k = umount_below(en->exec_root, e)) < 0)
+                return error_prefix(e, "dockerd stopped");
         return pid > 0 ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
