@@ -41,6 +41,30 @@ static char *unix_host(json_object *hosts) {
         return NULL;
 }
 
+/* A path of daemon.json that hostd acts on: it unmounts below the
+ * exec-root and reads containerd's pid file in it, and it reads the pid
+ * file. "" is dockerd's own default; a relative path (dockerd's cwd is not
+ * hostd's) or "/" (every mount of the host is below it) is refused here,
+ * before any command runs. */
+static int docker_config_path(const struct engine *en, json_object *o, const char *key, const char *dflt,
+                              char **path, bool *set, struct error *e) {
+        const char *v = json_get_string(o, key);
+        if (!v)
+                return 0;
+        if (*v && !path_is_below_root(v))
+                return error_set(e, ERROR_REFUSED,
+                                 "%s: \"%s\" is \"%s\": hostd refuses a relative path or \"/\" there, as it reads "
+                                 "and unmounts below it; set an absolute path, or \"\" for %s",
+                                 en->config, key, v, dflt);
+        char *copy = strdup(*v ? v : dflt);
+        if (!copy)
+                return error_set(e, -ENOMEM, "out of memory");
+        free(*path);
+        *path = copy;
+        *set = true;
+        return 0;
+}
+
 /* What daemon.json says itself about the socket, exec-root and pid file:
  * dockerd refuses a flag for a setting its config file also holds. */
 static int read_docker_paths(struct engine *en, struct error *e) {
@@ -60,18 +84,11 @@ static int read_docker_paths(struct engine *en, struct error *e) {
                 en->socket = TAKE_PTR(path);
                 en->config_hosts = true;
         }
-        const char *v;
-        if ((v = json_get_string(o, "exec-root"))) {
-                free(en->exec_root);
-                en->exec_root = strdup(v);
-                en->config_exec_root = true;
-        }
-        if ((v = json_get_string(o, "pidfile"))) {
-                free(en->pidfile);
-                en->pidfile = strdup(v);
-                en->config_pidfile = true;
-        }
-        return 0;
+        int k = docker_config_path(en, o, "exec-root", DOCKER_DEFAULT_EXEC_ROOT, &en->exec_root,
+                                   &en->config_exec_root, e);
+        if (k < 0)
+                return k;
+        return docker_config_path(en, o, "pidfile", DOCKER_DEFAULT_PIDFILE, &en->pidfile, &en->config_pidfile, e);
 }
 
 int engine_init(struct engine *en, const char *name, const char *pool, const char *config, const char *run_dir,

@@ -56,6 +56,18 @@ out=$("$H" containers setup --pool "$T" "${O[@]}" 2>&1); rc=$?
 check_eq "setup refuses a pool that is not a mounted filesystem (exit 3)" 3 "$rc"
 check_contains "and says why" "is not a mounted filesystem" "$out"
 
+# daemon.json's exec-root and pid file are where hostd reads and unmounts:
+# a relative path is refused before dockerd is touched
+BAD=$T/bad/daemon.json
+mkdir -p "$(dirname "$BAD")"
+for kv in "exec-root run/docker" "pidfile docker.pid"; do
+    read -r key val <<<"$kv"
+    printf '{"%s": "%s"}\n' "$key" "$val" >"$BAD"
+    out=$("$H" containers stop --runtime docker --config "$BAD" --run-dir "$RUN" 2>&1); rc=$?
+    check_eq "stop refuses a relative $key in daemon.json (exit 3)" 3 "$rc"
+    check_contains "and says which key and why" "\"$key\" is \"$val\": hostd refuses a relative path" "$out"
+done
+
 out=$("$H" containers setup --pool "$POOL" "${O[@]}" 2>&1); rc=$?
 check_eq "setup exits 0" 0 "$rc"
 check_contains "setup reports data-root on the pool and where it was" \

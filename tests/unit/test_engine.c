@@ -80,6 +80,35 @@ static void docker_hosts_without_a_socket_or_bad_json(void **state) {
         engine_done(&en);
 }
 
+static void docker_empty_exec_root_and_pidfile_are_dockerds_defaults(void **state) {
+        put("d4/daemon.json", "{\"exec-root\": \"\", \"pidfile\": \"\"}");
+        _cleanup_free_ char *conf = path("d4/daemon.json");
+        _cleanup_(engine_done) struct engine en = { 0 };
+        assert_int_equal(engine_init(&en, "docker", NULL, conf, "/tmp/r", NULL), 0);
+        assert_string_equal(en.exec_root, "/run/docker");
+        assert_string_equal(en.pidfile, "/run/docker.pid");
+        assert_true(en.config_exec_root && en.config_pidfile);   /* in the file: no flag for dockerd */
+}
+
+static void docker_relative_or_root_paths_are_refused(void **state) {
+        static const struct { const char *json, *says; } bad[] = {
+                { "{\"exec-root\": \"/\"}", "\"exec-root\" is \"/\"" },
+                { "{\"exec-root\": \"run/docker\"}", "\"exec-root\" is \"run/docker\"" },
+                { "{\"pidfile\": \"docker.pid\"}", "\"pidfile\" is \"docker.pid\"" },
+                { "{\"pidfile\": \"/\"}", "\"pidfile\" is \"/\"" },
+        };
+        _cleanup_free_ char *conf = path("d5/daemon.json");
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                put("d5/daemon.json", bad[i].json);
+                struct engine en = { 0 };
+                struct error e = { 0 };
+                assert_int_equal(engine_init(&en, "docker", NULL, conf, NULL, &e), ERROR_REFUSED);
+                assert_non_null(strstr(e.msg, bad[i].says));
+                assert_non_null(strstr(e.msg, "hostd refuses a relative path or \"/\" there"));
+                engine_done(&en);
+        }
+}
+
 static void podman_graphroot_from_its_storage_conf(void **state) {
         put("p1/storage.conf", "[storage]\ndriver = \"overlay\"\ngraphroot = \"/old/podman\"\n");
         _cleanup_free_ char *conf = path("p1/storage.conf");
@@ -122,6 +151,8 @@ int main(void) {
                 cmocka_unit_test(docker_paths_follow_the_run_dir),
                 cmocka_unit_test(docker_paths_from_daemon_json),
                 cmocka_unit_test(docker_hosts_without_a_socket_or_bad_json),
+                cmocka_unit_test(docker_empty_exec_root_and_pidfile_are_dockerds_defaults),
+                cmocka_unit_test(docker_relative_or_root_paths_are_refused),
                 cmocka_unit_test(podman_graphroot_from_its_storage_conf),
                 cmocka_unit_test(old_root_holds_data_only_with_layers_or_containers),
         };
