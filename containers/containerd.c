@@ -152,16 +152,13 @@ int containerd_start(const struct place *p, struct error *e) {
 
 int ctr_run_checked(const struct place *p, const char *ns, const char *const *args, int timeout_ms,
                     char **ret_out, struct error *e) {
-        const char *argv[32] = { "ctr", "-a", p->address, "-n", ns };
-        size_t n = 5;
-        for (size_t i = 0; args[i]; i++) {
-                if (n + 2 > ELEMENTSOF(argv))
-                        return error_set(e, -E2BIG, "ctr: too many arguments");
-                argv[n++] = args[i];
-        }
-        argv[n] = NULL;
+        const char *head[] = { "ctr", "-a", p->address, "-n", ns, NULL };
+        _cleanup_strv_free_ char **argv = NULL;
+        int k = strv_extend(&argv, head);
+        if (k < 0 || (k = strv_extend(&argv, args)) < 0)
+                return error_set(e, -ENOMEM, "out of memory");
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        int k = run_checked(argv, &(struct run_opts){ .timeout_ms = timeout_ms }, &r, e);
+        k = run_checked((const char *const *)argv, &(struct run_opts){ .timeout_ms = timeout_ms }, &r, e);
         if (k < 0)
                 return k;
         if (ret_out)

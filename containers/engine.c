@@ -312,38 +312,41 @@ int engine_stop(const struct engine *en, struct error *e) {
         return pid > 0 ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
+typedef int (*runner_fn)(const char *const *argv, const struct run_opts *opts, struct run_result *r,
+                         struct error *e);
+
+/* docker -H unix://<socket> ARGS / podman ARGS, its storage.conf through the
+ * environment, through the runner given (run_argv or run_checked). */
+static int client_run(const struct engine *en, runner_fn run, const char *const *args, int timeout_ms,
+                      struct run_result *ret, struct error *e) {
+        _cleanup_strv_free_ char **argv = NULL;
+        int k = strv_push(&argv, en->name);
+        if (k >= 0 && en->docker && (k = strv_push(&argv, "-H")) >= 0)
+                k = strv_push_printf(&argv, "unix://%s", en->socket);
+        if (k >= 0)
+                k = strv_extend(&argv, args);
+        _cleanup_free_ char *env_conf = NULL;
+        if (k >= 0 && !en->docker && !en->default_config &&
+            !(env_conf = strdup_printf("CONTAINERS_STORAGE_CONF=%s", en->config)))
+                k = -ENOMEM;
+        if (k < 0)
+                return error_set(e, -ENOMEM, "out of memory");
+        const char *env[] = { env_conf, NULL };
+        struct run_opts o = { .timeout_ms = timeout_ms, .env = env_conf ? env : NULL };
+        return run((const char *const *)argv, &o, ret, e);
+}
+
 int engine_run(const struct engine *en, const char *const *args, int timeout_ms, struct run_result *ret,
                struct error *e) {
-        const char *argv[48] = { en->name };
-        size_t n = 1;
-        _cleanup_free_ char *host = en->docker ? strdup_printf("unix://%s", en->socket) : NULL;
-        _cleanup_free_ char *env_conf = !en->docker ? strdup_printf("CONTAINERS_STORAGE_CONF=%s", en->config) : NULL;
-        if (en->docker) {
-                argv[n++] = "-H";
-                argv[n++] = host;
-        }
-        for (size_t i = 0; args[i]; i++) {
-                if (n + 2 > ELEMENTSOF(argv))
-                        return error_set(e, -E2BIG, "%s: too many arguments", en->name);
-                argv[n++] = args[i];
-        }
-        argv[n] = NULL;
-        const char *env[] = { env_conf, NULL };
-        struct run_opts o = { .timeout_ms = timeout_ms, .env = en->docker || en->default_config ? NULL : env };
-        return run_argv(argv, &o, ret, e);
+        return client_run(en, run_argv, args, timeout_ms, ret, e);
 }
 
 int engine_run_checked(const struct engine *en, const char *const *args, int timeout_ms, char **ret_out,
                        struct error *e) {
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        int k = engine_run(en, args, timeout_ms, &r, e);
+        int k = client_run(en, run_checked, args, timeout_ms, &r, e);
         if (k < 0)
                 return k;
-        if (r.exit_code != 0) {
-                _cleanup_free_ char *cmd = strv_join((char *const *)args, " ");
-                return error_set(e, -EIO, "%s %s: exit %d: %s", en->name, cmd ? cmd : "", r.exit_code,
-                                 run_tail(r.err, 400));
-        }
         if (ret_out)
                 *ret_out = TAKE_PTR(r.out);
         return 0;

@@ -86,6 +86,13 @@ int strv_push(char ***v, const char *s) {
         return strv_push_take(v, strdup(s));
 }
 
+int strv_extend(char ***v, const char *const *more) {
+        int k = 0;
+        for (size_t i = 0; k >= 0 && more && more[i]; i++)
+                k = strv_push(v, more[i]);
+        return k;
+}
+
 int strv_push_printf(char ***v, const char *fmt, ...) {
         char *s = NULL;
         va_list ap;

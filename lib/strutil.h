@@ -33,6 +33,9 @@ size_t strv_length(char *const *v);
 int strv_push(char ***v, const char *s);
 /* Append s, taking ownership of it (freed on failure). */
 int strv_push_take(char ***v, char *s);
+/* Append a copy of each string of the NULL-terminated more (argv built
+ * from a fixed head and the caller's arguments); 0 or -ENOMEM. */
+int strv_extend(char ***v, const char *const *more);
 /* Append a formatted string; 0 or -ENOMEM. */
 int strv_push_printf(char ***v, const char *fmt, ...) _printf_(2, 3);
 bool strv_contains(char *const *v, const char *s);

@@ -144,6 +144,33 @@ static void old_root_holds_data_only_with_layers_or_containers(void **state) {
         assert_false(engine_root_holds_data(&d, "/nonexistent"));
 }
 
+/* A fake docker client first in PATH: prints how many arguments it got and
+ * the socket it was pointed at; "fail" as the last argument exits 3. */
+static void client_argv_grows_and_failures_name_the_command(void **state) {
+        put("bin/docker", "#!/bin/sh\necho \"$# $2\"\neval \"last=\\${$#}\"\n"
+                          "[ \"$last\" = fail ] && { echo 'no such thing' >&2; exit 3; }\nexit 0\n");
+        _cleanup_free_ char *bin = path("bin"), *fake = path("bin/docker"), *conf = path("none/daemon.json");
+        assert_int_equal(chmod(fake, 0755), 0);
+        _cleanup_free_ char *old_path = strdup(getenv("PATH")), *new_path = strdup_printf("%s:%s", bin, old_path);
+        assert_int_equal(setenv("PATH", new_path, 1), 0);
+        _cleanup_(engine_done) struct engine en = { 0 };
+        assert_int_equal(engine_init(&en, "docker", "/srv/p", conf, "/tmp/r", NULL), 0);
+        const char *args[101];
+        for (size_t i = 0; i < 100; i++)
+                args[i] = "x";
+        args[100] = NULL;
+        _cleanup_free_ char *out = NULL;
+        struct error e = { 0 };
+        assert_int_equal(engine_run_checked(&en, args, 10000, &out, &e), 0);
+        assert_string_equal(out, "102 unix:///tmp/r/docker.sock\n");   /* -H SOCKET and all 100 */
+        const char *bad[] = { "image", "fail", NULL };
+        assert_int_equal(engine_run_checked(&en, bad, 10000, NULL, &e), -EIO);
+        assert_non_null(strstr(e.msg, "docker -H unix:///tmp/r/docker.sock image fail"));
+        assert_non_null(strstr(e.msg, "exit code 3"));
+        assert_non_null(strstr(e.msg, "no such thing"));
+        assert_int_equal(setenv("PATH", old_path, 1), 0);
+}
+
 int main(void) {
         if (!mkdtemp(dir))
                 return 1;
@@ -155,6 +182,7 @@ int main(void) {
                 cmocka_unit_test(docker_relative_or_root_paths_are_refused),
                 cmocka_unit_test(podman_graphroot_from_its_storage_conf),
                 cmocka_unit_test(old_root_holds_data_only_with_layers_or_containers),
+                cmocka_unit_test(client_argv_grows_and_failures_name_the_command),
         };
         int failed = cmocka_run_group_tests(tests, NULL, NULL);
         _cleanup_(run_result_free) struct run_result r = { 0 };

@@ -86,6 +86,11 @@ static void strv_grows_and_joins(void **state) {
         assert_false(strv_contains(v, "b"));
         _cleanup_free_ char *j = strv_join(v, ", ");
         assert_string_equal(j, "a, b c");
+        const char *more[] = { "d", "e", NULL };
+        assert_int_equal(strv_extend(&v, more), 0);
+        assert_int_equal(strv_extend(&v, NULL), 0);
+        _cleanup_free_ char *j2 = strv_join(v, ",");
+        assert_string_equal(j2, "a,b c,d,e");
 }
 
 static void program_output_becomes_sorted_lines(void **state) {
