@@ -206,6 +206,31 @@ static int wait_ready(const struct engine *en, bool by_pid, struct error *e) {
         return error_set(e, -ETIMEDOUT, "dockerd did not answer on %s within 60 s", en->socket);
 }
 
+int engine_dockerd_argv(const struct engine *en, const char *exe, char ***ret, struct error *e) {
+        /* dockerd refuses a pid file that names a live process (its own too):
+         * start-stop-daemon writes hostd's own, dockerd writes its */
+        const char *head[] = { "start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile",
+                               en->launch_pidfile, "--output", en->logfile, "--exec", exe, "--", NULL };
+        _cleanup_strv_free_ char **v = NULL;
+        int k = strv_extend(&v, head);
+        /* a --config-file that does not exist is fatal to dockerd (its own
+         * default file may be missing): a daemon.json not written yet means
+         * no file, and dockerd reads /etc/docker/daemon.json if there is one */
+        if (k >= 0 && access(en->config, F_OK) == 0)
+                k = strv_extend(&v, (const char *[]){ "--config-file", en->config, NULL });
+        /* a setting daemon.json holds itself must not be a flag too */
+        if (k >= 0 && !en->config_pidfile)
+                k = strv_extend(&v, (const char *[]){ "--pidfile", en->pidfile, NULL });
+        if (k >= 0 && !en->config_exec_root)
+                k = strv_extend(&v, (const char *[]){ "--exec-root", en->exec_root, NULL });
+        if (k >= 0 && !en->config_hosts && (k = strv_push(&v, "-H")) >= 0)
+                k = strv_push_printf(&v, "unix://%s", en->socket);
+        if (k < 0)
+                return error_set(e, -ENOMEM, "out of memory");
+        *ret = TAKE_PTR(v);
+        return 0;
+}
+
 int engine_start(const struct engine *en, struct error *e) {
         if (!en->docker)
                 return OUTCOME_UNCHANGED;
@@ -228,30 +253,11 @@ int engine_start(const struct engine *en, struct error *e) {
             (k = mkdir_parent(en->launch_pidfile, e)) < 0 ||
             (k = mkdir_parent(en->socket, e)) < 0)
                 return k;
-        _cleanup_free_ char *host = strdup_printf("unix://%s", en->socket);
-        if (!host)
-                return error_set(e, -ENOMEM, "out of memory");
-        /* dockerd refuses a pid file that names a live process (its own too):
-         * start-stop-daemon writes hostd's own, dockerd writes its */
-        const char *argv[24] = { "start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile",
-                                 en->launch_pidfile, "--output", en->logfile, "--exec", exe, "--",
-                                 "--config-file", en->config };
-        size_t n = 13;
-        if (!en->config_pidfile) {
-                argv[n++] = "--pidfile";
-                argv[n++] = en->pidfile;
-        }
-        if (!en->config_exec_root) {
-                argv[n++] = "--exec-root";
-                argv[n++] = en->exec_root;
-        }
-        if (!en->config_hosts) {
-                argv[n++] = "-H";
-                argv[n++] = host;
-        }
-        argv[n] = NULL;
+        _cleanup_strv_free_ char **argv = NULL;
+        if ((k = engine_dockerd_argv(en, exe, &argv, e)) < 0)
+                return k;
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        if ((k = run_checked(argv, &(struct run_opts){ .timeout_ms = 30000 }, &r, e)) < 0 ||
+        if ((k = run_checked((const char *const *)argv, &(struct run_opts){ .timeout_ms = 30000 }, &r, e)) < 0 ||
             (k = wait_ready(en, true, e)) < 0)
                 return k;
         return OUTCOME_CHANGED;

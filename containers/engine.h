@@ -55,6 +55,10 @@ bool engine_uses_systemd(const struct engine *en);
  * the log and the socket of the struct) and wait until it answers (60 s).
  * podman: OUTCOME_UNCHANGED (no daemon). OUTCOME_CHANGED when it started it. */
 int engine_start(const struct engine *en, struct error *e);
+/* The start-stop-daemon command line that engine_start runs for dockerd
+ * (exe: its path): --config-file only when the file exists (dockerd fails on
+ * a missing one it was given), and no flag for what daemon.json sets. */
+int engine_dockerd_argv(const struct engine *en, const char *exe, char ***ret, struct error *e);
 /* docker: stop dockerd (it stops its containers; TERM, KILL after 60 s) and
  * unmount what is left under root and exec-root. podman: stop every running
  * container. OUTCOME_CHANGED when something stopped. */

@@ -144,6 +144,24 @@ static void old_root_holds_data_only_with_layers_or_containers(void **state) {
         assert_false(engine_root_holds_data(&d, "/nonexistent"));
 }
 
+static void dockerd_gets_config_file_only_when_it_exists(void **state) {
+        _cleanup_free_ char *missing = path("none/daemon.json"), *there = path("d6/daemon.json");
+        _cleanup_(engine_done) struct engine a = { 0 }, b = { 0 };
+        _cleanup_strv_free_ char **argv_a = NULL, **argv_b = NULL;
+        assert_int_equal(engine_init(&a, "docker", "/srv/p", missing, "/tmp/r", NULL), 0);
+        assert_int_equal(engine_dockerd_argv(&a, "/usr/bin/dockerd", &argv_a, NULL), 0);
+        _cleanup_free_ char *ja = strv_join(argv_a, " ");
+        assert_null(strstr(ja, "--config-file"));
+        assert_non_null(strstr(ja, "--exec /usr/bin/dockerd -- --pidfile /tmp/r/docker.pid --exec-root /tmp/r/docker "
+                                   "-H unix:///tmp/r/docker.sock"));
+        put("d6/daemon.json", "{\"pidfile\": \"/x/d.pid\"}");
+        assert_int_equal(engine_init(&b, "docker", "/srv/p", there, "/tmp/r", NULL), 0);
+        assert_int_equal(engine_dockerd_argv(&b, "/usr/bin/dockerd", &argv_b, NULL), 0);
+        _cleanup_free_ char *jb = strv_join(argv_b, " "), *want = strdup_printf("-- --config-file %s --exec-root", there);
+        assert_non_null(strstr(jb, want));
+        assert_null(strstr(jb, "-- --pidfile"));    /* daemon.json's own: no flag */
+}
+
 /* A fake docker client first in PATH: prints how many arguments it got and
  * the socket it was pointed at; "fail" as the last argument exits 3. */
 static void client_argv_grows_and_failures_name_the_command(void **state) {
@@ -183,6 +201,7 @@ int main(void) {
                 cmocka_unit_test(podman_graphroot_from_its_storage_conf),
                 cmocka_unit_test(old_root_holds_data_only_with_layers_or_containers),
                 cmocka_unit_test(client_argv_grows_and_failures_name_the_command),
+                cmocka_unit_test(dockerd_gets_config_file_only_when_it_exists),
         };
         int failed = cmocka_run_group_tests(tests, NULL, NULL);
         _cleanup_(run_result_free) struct run_result r = { 0 };
