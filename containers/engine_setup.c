@@ -72,6 +72,19 @@ static int look_before_placing(const struct engine *en, char **ret_old_root, cha
         return 0;
 }
 
+/* Setup failed after it wrote the config: the original back (stopping
+ * what started on the new one first), and the engine running again if it
+ * ran before. Returns e's code. */
+static int put_back(const struct engine *en, const char *original, bool stop, bool running, struct error *e) {
+        struct error ignore = { 0 };
+        if (stop)
+                engine_stop(en, &ignore);
+        restore_config(en, original);
+        if (running)
+                engine_start(en, &ignore);
+        return error_prefix(e, "config put back");
+}
+
 int setup_engine(const struct engine *en, struct engine_setup_report *ret, struct error *e) {
         _cleanup_free_ char *old_root = NULL, *original = NULL;
         int k = look_before_placing(en, &old_root, &original, e);
@@ -87,18 +100,12 @@ int setup_engine(const struct engine *en, struct engine_setup_report *ret, struc
                 return k;
         bool changed = k == OUTCOME_CHANGED;
         int started = OUTCOME_UNCHANGED;
+        /* a dockerd that does not stop never read the new config: it is put
+         * back, so the file says what runs */
         if (running && changed && (k = engine_stop(en, e)) < 0)
-                return k;
-        if ((k = start_on(en, en->root, &started, e)) < 0) {
-                if (changed) {
-                        struct error ignore = { 0 };
-                        engine_stop(en, &ignore);
-                        restore_config(en, original);
-                        if (running)
-                                engine_start(en, &ignore);
-                }
-                return error_prefix(e, "%s", changed ? "config put back" : en->config);
-        }
+                return put_back(en, original, false, running, e);
+        if ((k = start_on(en, en->root, &started, e)) < 0)
+                return changed ? put_back(en, original, true, running, e) : error_prefix(e, "%s", en->config);
         ret->old_root = TAKE_PTR(old_root);
         ret->config_changed = changed;
         ret->restarted = running && changed;
