@@ -121,6 +121,12 @@ verify_all() {  # verify_all WHEN POOL
     echo "$out" | sed 's/^/# /'
 }
 verify_all "first start" "$POOL"
+# the pool's directory is a field of --mount: a ',' in its path would split it
+COMMA=$(pool "comma,pool" ext4 16M) || skip_all "cannot make a loop-mounted ext4 here"
+out=$("$H" containers verify --pool "$COMMA" "${O[@]}" 2>&1); rc=$?
+check_eq "verify refuses a pool path with a ',' (exit 3)" 3 "$rc"
+check_contains "and says why" "$COMMA/containers/verify contains ',', which would split the --mount option" "$out"
+check_eq "and runs no container" "" "$($D ps -aq)"
 out=$("$H" containers verify --pool "$POOL" "${O[@]}" --memory 96M --cpus 0.25 --exit-code 3 2>&1)
 limits_seen "$out"
 check_contains "the rootfs is an overlay whose upper dir is in the pool's docker root" \

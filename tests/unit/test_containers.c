@@ -209,6 +209,13 @@ static void judge_fails_each_wrong_value(void **state) {
         assert_false(checks_ok(&c));
 }
 
+static void verify_refuses_a_comma_in_the_bind_source(void **state) {
+        struct error e = { 0 };
+        assert_int_equal(verify_check_bind_source("/srv/pool/containers/verify", &e), 0);
+        assert_int_equal(verify_check_bind_source("/srv/a,b/containers/verify", &e), ERROR_REFUSED);
+        assert_non_null(strstr(e.msg, "/srv/a,b/containers/verify contains ','"));
+}
+
 static void umount_below_refuses_the_whole_host(void **state) {
         const char *refused[] = { "", "/", "//", "run/docker", "./x" };
         for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
@@ -255,6 +262,7 @@ int main(void) {
                 cmocka_unit_test(rootfs_native_bind_checks_device_and_path),
                 cmocka_unit_test(rootfs_runc_bundle_is_a_dir_of_the_pool),
                 cmocka_unit_test(judge_fails_each_wrong_value),
+                cmocka_unit_test(verify_refuses_a_comma_in_the_bind_source),
                 cmocka_unit_test(umount_below_refuses_the_whole_host),
                 cmocka_unit_test(umount_below_unmounts_what_is_below),
         };
