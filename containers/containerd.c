@@ -152,16 +152,13 @@ int containerd_start(const struct place *p, struct error *e) {
 
 int ctr_run_checked(const struct place *p, const char *ns, const char *const *args, int timeout_ms,
                     char **ret_out, struct error *e) {
-        const char *argv[32] = { "ctr", "-a", p->address, "-n", ns };
-        size_t n = 5;
-        for (size_t i = 0; args[i]; i++) {
-                if (n + 2 > ELEMENTSOF(argv))
-                        return error_set(e, -E2BIG, "ctr: too many arguments");
-                argv[n++] = args[i];
-        }
-        argv[n] = NULL;
+        const char *head[] = { "ctr", "-a", p->address, "-n", ns, NULL };
+        _cleanup_strv_free_ char **argv = NULL;
+        int k = strv_extend(&argv, head);
+        if (k < 0 || (k = strv_extend(&argv, args)) < 0)
+                return error_set(e, -ENOMEM, "out of memory");
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        int k = run_checked(argv, &(struct run_opts){ .timeout_ms = timeout_ms }, &r, e);
+        k = run_checked((const char *const *)argv, &(struct run_opts){ .timeout_ms = timeout_ms }, &r, e);
         if (k < 0)
                 return k;
         if (ret_out)
@@ -229,10 +226,16 @@ static int kill_tasks(const struct place *p, struct error *e) {
         return k;
 }
 
-void umount_below(const char *dir) {
+int umount_below(const char *dir, struct error *e) {
+        if (!path_is_below_root(dir))
+                return error_set(e, ERROR_REFUSED, "refusing to unmount everything below '%s': not an absolute "
+                                 "directory below /", dir ? dir : "");
         _cleanup_free_ char *mi = NULL, *prefix = strdup_printf("%s/", dir);
-        if (!prefix || read_file("/proc/self/mountinfo", 1 << 22, &mi, NULL, NULL) < 0)
-                return;
+        if (!prefix)
+                return error_set(e, -ENOMEM, "out of memory");
+        int k = read_file("/proc/self/mountinfo", 1 << 22, &mi, NULL, e);
+        if (k < 0)
+                return k;
         _cleanup_strv_free_ char **points = NULL;
         char *save = NULL;
         for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -240,8 +243,11 @@ void umount_below(const char *dir) {
                 if (sscanf(l, "%*s %*s %*s %*s %4095s", mp) == 1 && startswith(mp, prefix))
                         strv_push(&points, mp);
         }
-        for (size_t n = strv_length(points); n > 0; n--)   /* deepest (last mounted) first */
+        /* deepest (last mounted) first; lazily, as a dead task's rootfs may
+         * still be held, and a point that is gone already is no failure */
+        for (size_t n = strv_length(points); n > 0; n--)
                 umount2(points[n - 1], MNT_DETACH);
+        return 0;
 }
 
 int containerd_stop(const struct place *p, struct error *e) {
@@ -272,8 +278,9 @@ int containerd_stop(const struct place *p, struct error *e) {
         } else if (containerd_answers(p->address))
                 return error_set(e, -EBUSY, "a containerd answers on %s but was not started by hostd (no pid file %s)",
                                  p->address, p->pidfile);
-        umount_below(p->root);
-        umount_below(p->state);
+        int k;
+        if ((k = umount_below(p->root, e)) < 0 || (k = umount_below(p->state, e)) < 0)
+                return error_prefix(e, "containerd stopped");
         return running ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 

@@ -52,8 +52,9 @@ bool launched_alive(const char *pidfile, int waited_ms);
 /* PID 1 is systemd (it manages the runtimes' services). */
 bool systemd_is_pid1(void);
 /* Unmount what is left under a directory (rootfs mounts of dead tasks),
- * deepest first. */
-void umount_below(const char *dir);
+ * deepest first. ERROR_REFUSED for "", "/" or a relative path (everything
+ * is below "/"; a relative one would follow the cwd): nothing is unmounted. */
+int umount_below(const char *dir, struct error *e);
 
 /* An absolute path for a program name (PATH, then the sbin directories). */
 char *find_program_path(const char *name);

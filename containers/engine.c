@@ -41,6 +41,30 @@ static char *unix_host(json_object *hosts) {
         return NULL;
 }
 
+/* A path of daemon.json that hostd acts on: it unmounts below the
+ * exec-root and reads containerd's pid file in it, and it reads the pid
+ * file. "" is dockerd's own default; a relative path (dockerd's cwd is not
+ * hostd's) or "/" (every mount of the host is below it) is refused here,
+ * before any command runs. */
+static int docker_config_path(const struct engine *en, json_object *o, const char *key, const char *dflt,
+                              char **path, bool *set, struct error *e) {
+        const char *v = json_get_string(o, key);
+        if (!v)
+                return 0;
+        if (*v && !path_is_below_root(v))
+                return error_set(e, ERROR_REFUSED,
+                                 "%s: \"%s\" is \"%s\": hostd refuses a relative path or \"/\" there, as it reads "
+                                 "and unmounts below it; set an absolute path, or \"\" for %s",
+                                 en->config, key, v, dflt);
+        char *copy = strdup(*v ? v : dflt);
+        if (!copy)
+                return error_set(e, -ENOMEM, "out of memory");
+        free(*path);
+        *path = copy;
+        *set = true;
+        return 0;
+}
+
 /* What daemon.json says itself about the socket, exec-root and pid file:
  * dockerd refuses a flag for a setting its config file also holds. */
 static int read_docker_paths(struct engine *en, struct error *e) {
@@ -60,18 +84,11 @@ static int read_docker_paths(struct engine *en, struct error *e) {
                 en->socket = TAKE_PTR(path);
                 en->config_hosts = true;
         }
-        const char *v;
-        if ((v = json_get_string(o, "exec-root"))) {
-                free(en->exec_root);
-                en->exec_root = strdup(v);
-                en->config_exec_root = true;
-        }
-        if ((v = json_get_string(o, "pidfile"))) {
-                free(en->pidfile);
-                en->pidfile = strdup(v);
-                en->config_pidfile = true;
-        }
-        return 0;
+        int k = docker_config_path(en, o, "exec-root", DOCKER_DEFAULT_EXEC_ROOT, &en->exec_root,
+                                   &en->config_exec_root, e);
+        if (k < 0)
+                return k;
+        return docker_config_path(en, o, "pidfile", DOCKER_DEFAULT_PIDFILE, &en->pidfile, &en->config_pidfile, e);
 }
 
 int engine_init(struct engine *en, const char *name, const char *pool, const char *config, const char *run_dir,
@@ -189,6 +206,31 @@ static int wait_ready(const struct engine *en, bool by_pid, struct error *e) {
         return error_set(e, -ETIMEDOUT, "dockerd did not answer on %s within 60 s", en->socket);
 }
 
+int engine_dockerd_argv(const struct engine *en, const char *exe, char ***ret, struct error *e) {
+        /* dockerd refuses a pid file that names a live process (its own too):
+         * start-stop-daemon writes hostd's own, dockerd writes its */
+        const char *head[] = { "start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile",
+                               en->launch_pidfile, "--output", en->logfile, "--exec", exe, "--", NULL };
+        _cleanup_strv_free_ char **v = NULL;
+        int k = strv_extend(&v, head);
+        /* a --config-file that does not exist is fatal to dockerd (its own
+         * default file may be missing): a daemon.json not written yet means
+         * no file, and dockerd reads /etc/docker/daemon.json if there is one */
+        if (k >= 0 && access(en->config, F_OK) == 0)
+                k = strv_extend(&v, (const char *[]){ "--config-file", en->config, NULL });
+        /* a setting daemon.json holds itself must not be a flag too */
+        if (k >= 0 && !en->config_pidfile)
+                k = strv_extend(&v, (const char *[]){ "--pidfile", en->pidfile, NULL });
+        if (k >= 0 && !en->config_exec_root)
+                k = strv_extend(&v, (const char *[]){ "--exec-root", en->exec_root, NULL });
+        if (k >= 0 && !en->config_hosts && (k = strv_push(&v, "-H")) >= 0)
+                k = strv_push_printf(&v, "unix://%s", en->socket);
+        if (k < 0)
+                return error_set(e, -ENOMEM, "out of memory");
+        *ret = TAKE_PTR(v);
+        return 0;
+}
+
 int engine_start(const struct engine *en, struct error *e) {
         if (!en->docker)
                 return OUTCOME_UNCHANGED;
@@ -211,30 +253,11 @@ int engine_start(const struct engine *en, struct error *e) {
             (k = mkdir_parent(en->launch_pidfile, e)) < 0 ||
             (k = mkdir_parent(en->socket, e)) < 0)
                 return k;
-        _cleanup_free_ char *host = strdup_printf("unix://%s", en->socket);
-        if (!host)
-                return error_set(e, -ENOMEM, "out of memory");
-        /* dockerd refuses a pid file that names a live process (its own too):
-         * start-stop-daemon writes hostd's own, dockerd writes its */
-        const char *argv[24] = { "start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile",
-                                 en->launch_pidfile, "--output", en->logfile, "--exec", exe, "--",
-                                 "--config-file", en->config };
-        size_t n = 13;
-        if (!en->config_pidfile) {
-                argv[n++] = "--pidfile";
-                argv[n++] = en->pidfile;
-        }
-        if (!en->config_exec_root) {
-                argv[n++] = "--exec-root";
-                argv[n++] = en->exec_root;
-        }
-        if (!en->config_hosts) {
-                argv[n++] = "-H";
-                argv[n++] = host;
-        }
-        argv[n] = NULL;
+        _cleanup_strv_free_ char **argv = NULL;
+        if ((k = engine_dockerd_argv(en, exe, &argv, e)) < 0)
+                return k;
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        if ((k = run_checked(argv, &(struct run_opts){ .timeout_ms = 30000 }, &r, e)) < 0 ||
+        if ((k = run_checked((const char *const *)argv, &(struct run_opts){ .timeout_ms = 30000 }, &r, e)) < 0 ||
             (k = wait_ready(en, true, e)) < 0)
                 return k;
         return OUTCOME_CHANGED;
@@ -289,43 +312,47 @@ int engine_stop(const struct engine *en, struct error *e) {
                 if (cpid > 1 && pid_is(cpid, "containerd"))
                         end_process(cpid, "containerd", 10000);
         }
-        umount_below(en->root);
-        umount_below(en->exec_root);
+        int k;
+        if ((k = umount_below(en->root, e)) < 0 || (k = umount_below(en->exec_root, e)) < 0)
+                return error_prefix(e, "dockerd stopped");
         return pid > 0 ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
+}
+
+typedef int (*runner_fn)(const char *const *argv, const struct run_opts *opts, struct run_result *r,
+                         struct error *e);
+
+/* docker -H unix://<socket> ARGS / podman ARGS, its storage.conf through the
+ * environment, through the runner given (run_argv or run_checked). */
+static int client_run(const struct engine *en, runner_fn run, const char *const *args, int timeout_ms,
+                      struct run_result *ret, struct error *e) {
+        _cleanup_strv_free_ char **argv = NULL;
+        int k = strv_push(&argv, en->name);
+        if (k >= 0 && en->docker && (k = strv_push(&argv, "-H")) >= 0)
+                k = strv_push_printf(&argv, "unix://%s", en->socket);
+        if (k >= 0)
+                k = strv_extend(&argv, args);
+        _cleanup_free_ char *env_conf = NULL;
+        if (k >= 0 && !en->docker && !en->default_config &&
+            !(env_conf = strdup_printf("CONTAINERS_STORAGE_CONF=%s", en->config)))
+                k = -ENOMEM;
+        if (k < 0)
+                return error_set(e, -ENOMEM, "out of memory");
+        const char *env[] = { env_conf, NULL };
+        struct run_opts o = { .timeout_ms = timeout_ms, .env = env_conf ? env : NULL };
+        return run((const char *const *)argv, &o, ret, e);
 }
 
 int engine_run(const struct engine *en, const char *const *args, int timeout_ms, struct run_result *ret,
                struct error *e) {
-        const char *argv[48] = { en->name };
-        size_t n = 1;
-        _cleanup_free_ char *host = en->docker ? strdup_printf("unix://%s", en->socket) : NULL;
-        _cleanup_free_ char *env_conf = !en->docker ? strdup_printf("CONTAINERS_STORAGE_CONF=%s", en->config) : NULL;
-        if (en->docker) {
-                argv[n++] = "-H";
-                argv[n++] = host;
-        }
-        for (size_t i = 0; args[i]; i++) {
-                if (n + 2 > ELEMENTSOF(argv))
-                        return error_set(e, -E2BIG, "%s: too many arguments", en->name);
-                argv[n++] = args[i];
-        }
-        argv[n] = NULL;
-        const char *env[] = { env_conf, NULL };
-        struct run_opts o = { .timeout_ms = timeout_ms, .env = en->docker || en->default_config ? NULL : env };
-        return run_argv(argv, &o, ret, e);
+        return client_run(en, run_argv, args, timeout_ms, ret, e);
 }
 
 int engine_run_checked(const struct engine *en, const char *const *args, int timeout_ms, char **ret_out,
                        struct error *e) {
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        int k = engine_run(en, args, timeout_ms, &r, e);
+        int k = client_run(en, run_checked, args, timeout_ms, &r, e);
         if (k < 0)
                 return k;
-        if (r.exit_code != 0) {
-                _cleanup_free_ char *cmd = strv_join((char *const *)args, " ");
-                return error_set(e, -EIO, "%s %s: exit %d: %s", en->name, cmd ? cmd : "", r.exit_code,
-                                 run_tail(r.err, 400));
-        }
         if (ret_out)
                 *ret_out = TAKE_PTR(r.out);
         return 0;

@@ -19,8 +19,8 @@ struct engine {
         bool default_config;     /* the system's own config file */
         char *root;              /* <pool>/containers/<name>: data-root / graphroot */
         char *socket;            /* docker: <run>/docker.sock, or daemon.json's unix host */
-        char *exec_root;         /* docker: <run>/docker, or daemon.json's exec-root */
-        char *pidfile;           /* docker: <run>/hostd/dockerd.pid, or daemon.json's pidfile */
+        char *exec_root;         /* docker: <run>/docker, or daemon.json's exec-root ("": /run/docker) */
+        char *pidfile;           /* docker: <run>/docker.pid, or daemon.json's pidfile ("": /run/docker.pid) */
         char *logfile;           /* docker: <run>/hostd/dockerd.log */
         char *launch_pidfile;    /* docker: <run>/hostd/dockerd.pid, written when hostd starts it
                                   * (dockerd writes its own pid file only once it is up) */
@@ -32,7 +32,8 @@ struct engine {
 
 void engine_done(struct engine *en);
 /* name "docker" or "podman"; NULL inputs: the defaults (place.h, others.h).
- * Reads daemon.json for the socket, exec-root and pidfile it may set. */
+ * Reads daemon.json for the socket, exec-root and pidfile it may set;
+ * ERROR_REFUSED for an exec-root or pidfile that is relative or "/". */
 int engine_init(struct engine *en, const char *name, const char *pool, const char *config, const char *run_dir,
                 struct error *e);
 
@@ -55,6 +56,10 @@ bool engine_uses_systemd(const struct engine *en);
  * the log and the socket of the struct) and wait until it answers (60 s).
  * podman: OUTCOME_UNCHANGED (no daemon). OUTCOME_CHANGED when it started it. */
 int engine_start(const struct engine *en, struct error *e);
+/* The start-stop-daemon command line that engine_start runs for dockerd
+ * (exe: its path): --config-file only when the file exists (dockerd fails on
+ * a missing one it was given), and no flag for what daemon.json sets. */
+int engine_dockerd_argv(const struct engine *en, const char *exe, char ***ret, struct error *e);
 /* docker: stop dockerd (it stops its containers; TERM, KILL after 60 s) and
  * unmount what is left under root and exec-root. podman: stop every running
  * container. OUTCOME_CHANGED when something stopped. */

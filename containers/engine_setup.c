@@ -72,6 +72,19 @@ static int look_before_placing(const struct engine *en, char **ret_old_root, cha
         return 0;
 }
 
+/* Setup failed after it wrote the config: the original back (stopping
+ * what started on the new one first), and the engine running again if it
+ * ran before. Returns e's code. */
+static int put_back(const struct engine *en, const char *original, bool stop, bool running, struct error *e) {
+        struct error ignore = { 0 };
+        if (stop)
+                engine_stop(en, &ignore);
+        restore_config(en, original);
+        if (running)
+                engine_start(en, &ignore);
+        return error_prefix(e, "config put back");
+}
+
 int setup_engine(const struct engine *en, struct engine_setup_report *ret, struct error *e) {
         _cleanup_free_ char *old_root = NULL, *original = NULL;
         int k = look_before_placing(en, &old_root, &original, e);
@@ -87,18 +100,12 @@ int setup_engine(const struct engine *en, struct engine_setup_report *ret, struc
                 return k;
         bool changed = k == OUTCOME_CHANGED;
         int started = OUTCOME_UNCHANGED;
+        /* a dockerd that does not stop never read the new config: it is put
+         * back, so the file says what runs */
         if (running && changed && (k = engine_stop(en, e)) < 0)
-                return k;
-        if ((k = start_on(en, en->root, &started, e)) < 0) {
-                if (changed) {
-                        struct error ignore = { 0 };
-                        engine_stop(en, &ignore);
-                        restore_config(en, original);
-                        if (running)
-                                engine_start(en, &ignore);
-                }
-                return error_prefix(e, "%s", changed ? "config put back" : en->config);
-        }
+                return put_back(en, original, false, running, e);
+        if ((k = start_on(en, en->root, &started, e)) < 0)
+                return changed ? put_back(en, original, true, running, e) : error_prefix(e, "%s", en->config);
         ret->old_root = TAKE_PTR(old_root);
         ret->config_changed = changed;
         ret->restarted = running && changed;
@@ -118,17 +125,20 @@ static int roll_back(const struct engine *en, const char *original, const char *
         return error_prefix(e, "migration undone, %s keeps its data where it was", en->name);
 }
 
-/* The names `podman save -m` takes for what an inventory line "ID REPO:TAG"
- * shows: the tag, or the ID for an image without one. */
-static int save_names(char *const *images, char ***ret, struct error *e) {
+/* `podman save -m` into archive of every image: by its tag, or by its ID
+ * for an image without one (inventory lines are "ID REPO:TAG"). */
+static int save_args(const char *archive, char *const *images, char ***ret, struct error *e) {
+        const char *head[] = { "save", "-m", "--format", "docker-archive", "-o", archive, NULL };
         _cleanup_strv_free_ char **v = NULL;
-        for (size_t i = 0; images && images[i]; i++) {
+        int k = strv_extend(&v, head);
+        for (size_t i = 0; k >= 0 && images && images[i]; i++) {
                 const char *sp = strchr(images[i], ' ');
                 const char *name = sp && !streq(sp + 1, "<none>:<none>") ? sp + 1 : NULL;
-                int k = name ? strv_push(&v, name) : strv_push_take(&v, strndup(images[i], sp ? (size_t)(sp - images[i]) : strlen(images[i])));
-                if (k < 0)
-                        return error_set(e, -ENOMEM, "out of memory");
+                k = name ? strv_push(&v, name)
+                         : strv_push_take(&v, strndup(images[i], sp ? (size_t)(sp - images[i]) : strlen(images[i])));
         }
+        if (k < 0)
+                return error_set(e, -ENOMEM, "out of memory");
         *ret = TAKE_PTR(v);
         return 0;
 }
@@ -140,7 +150,7 @@ static int save_names(char *const *images, char ***ret, struct error *e) {
 static int migrate_podman(const struct engine *en, const char *old_root, const char *original, bool keep_old,
                           struct migrate_report *ret, struct error *e) {
         _cleanup_strv_free_ char **images = NULL, **containers = NULL, **images_after = NULL, **containers_after = NULL,
-                                 **names = NULL;
+                                 **save = NULL;
         int k = engine_inventory(en, &images, &containers, e);
         if (k < 0)
                 return k;
@@ -150,28 +160,22 @@ static int migrate_podman(const struct engine *en, const char *old_root, const c
                                  "move: remove them (their images move) or keep podman where it is",
                                  strv_length(containers), old_root);
         _cleanup_free_ char *archive = strdup_printf("%s.migrating.tar", en->root);
-        if (!archive || (k = save_names(images, &names, e)) < 0)
-                return k < 0 ? k : error_set(e, -ENOMEM, "out of memory");
+        if (!archive)
+                return error_set(e, -ENOMEM, "out of memory");
+        if ((k = save_args(archive, images, &save, e)) < 0)
+                return k;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (names) {
-                const char *args[64] = { "save", "-m", "--format", "docker-archive", "-o", archive };
-                size_t n = 6;
-                for (size_t i = 0; names[i]; i++) {
-                        if (n + 2 > ELEMENTSOF(args))
-                                return error_set(e, -E2BIG, "podman: %zu images are more than one save takes here",
-                                                 strv_length(names));
-                        args[n++] = names[i];
-                }
-                args[n] = NULL;
-                if ((k = mkdir_parent(archive, e)) < 0 || (k = engine_run_checked(en, args, 3600 * 1000, NULL, e)) < 0) {
+        if (images) {
+                if ((k = mkdir_parent(archive, e)) < 0 ||
+                    (k = engine_run_checked(en, (const char *const *)save, 3600 * 1000, NULL, e)) < 0) {
                         unlink(archive);
                         return error_prefix(e, "saving podman's images from %s", old_root);
                 }
         }
         const char *load[] = { "load", "-i", archive, NULL };
         if ((k = place_config(en, e)) < 0 || (k = start_on(en, en->root, NULL, e)) < 0 ||
-            (names && (k = engine_run_checked(en, load, 3600 * 1000, NULL, e)) < 0) ||
+            (images && (k = engine_run_checked(en, load, 3600 * 1000, NULL, e)) < 0) ||
             (k = engine_inventory(en, &images_after, &containers_after, e)) < 0 ||
             (!strv_equal(images, images_after) &&
              (k = error_set(e, -EIO, "on the pool podman shows %zu images, not %zu", strv_length(images_after),

@@ -8,6 +8,9 @@
 
 #define DOCKER_DEFAULT_CONFIG "/etc/docker/daemon.json"
 #define DOCKER_DEFAULT_ROOT "/var/lib/docker"
+/* What dockerd uses when daemon.json sets "exec-root" or "pidfile" to "". */
+#define DOCKER_DEFAULT_EXEC_ROOT "/run/docker"
+#define DOCKER_DEFAULT_PIDFILE "/run/docker.pid"
 #define PODMAN_DEFAULT_CONFIG "/etc/containers/storage.conf"
 #define PODMAN_VENDOR_CONFIG "/usr/share/containers/storage.conf"
 #define PODMAN_DEFAULT_ROOT "/var/lib/containers/storage"

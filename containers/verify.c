@@ -40,6 +40,14 @@ static void copy_value(char *dst, size_t len, const char *src) {
         snprintf(dst, len, "%s", src);
 }
 
+int verify_check_bind_source(const char *dir, struct error *e) {
+        if (strchr(dir, ','))
+                return error_set(e, ERROR_REFUSED,
+                                 "the pool's directory %s contains ',', which would split the --mount option of "
+                                 "the verify run; use a pool path without one", dir);
+        return 0;
+}
+
 int verify_run_init(struct verify_run *v, const char *prefix, const struct verify_opts *o, struct error *e) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -181,8 +189,8 @@ int verify_containerd(const struct place *p, const struct verify_opts *o, struct
                 return error_set(e, -ECONNREFUSED, "containerd does not answer on %s; run 'hostctl containers start'",
                                  p->address);
         _cleanup_(image_done) struct image img = { 0 };
-        int k = image_ensure(p->image_dir, &img, e);
-        if (k < 0)
+        int k = verify_check_bind_source(p->verify_dir, e);
+        if (k < 0 || (k = image_ensure(p->image_dir, &img, e)) < 0)
                 return k;
         bool imported = false;
         if (!image_in_store(p, img.manifest)) {

@@ -49,6 +49,10 @@ struct verify_run {
         char marker[64], file[96], name[64], mem[32], cpus[32];
         char *script;
 };
+/* The pool's directory is a field of a --mount option (docker, podman,
+ * ctr), whose fields are split at ','. ERROR_REFUSED for a path that holds
+ * one: it would be cut there and the rest read as more options. */
+int verify_check_bind_source(const char *dir, struct error *e);
 /* prefix: "hostd-verify", "hostd-runc". 0 or -ENOMEM. */
 int verify_run_init(struct verify_run *v, const char *prefix, const struct verify_opts *o, struct error *e);
 void verify_run_done(struct verify_run *v);

@@ -63,8 +63,9 @@ int verify_engine(const struct engine *en, const struct verify_opts *o, struct c
                                   : error_set(e, -ENOENT, "podman: not installed (no podman in PATH)");
         _cleanup_(image_done) struct image img = { 0 };
         _cleanup_free_ char *want_id = NULL, *id = NULL;
-        int k = image_ensure(en->image_dir, &img, e);
-        if (k < 0 || (k = image_config_digest(en, &img, &want_id, e)) < 0)
+        int k = verify_check_bind_source(en->verify_dir, e);
+        if (k < 0 || (k = image_ensure(en->image_dir, &img, e)) < 0 ||
+            (k = image_config_digest(en, &img, &want_id, e)) < 0)
                 return k;
         bool loaded = false;
         if (!(id = image_id(en)) || !streq(id, want_id)) {
@@ -79,25 +80,22 @@ int verify_engine(const struct engine *en, const struct verify_opts *o, struct c
         _cleanup_(verify_run_done) struct verify_run v = { 0 };
         if ((k = verify_run_init(&v, "hostd-verify", o, e)) < 0)
                 return k;
-        _cleanup_free_ char *bind = strdup_printf("%s:/hostd", en->verify_dir);
-        if (!bind)
-                return error_set(e, -ENOMEM, "out of memory");
-        const char *args[32] = { "run", "--rm", "--name", v.name, "--network", "none", "--memory", v.mem, "--cpus", v.cpus,
-                                 "-v", bind, "-v", "/sys/fs/cgroup:" VERIFY_CGROUP_DIR ":ro" };
-        size_t n = 14;
-        if (!en->docker) {
-                /* podman raises nofile and nproc to 1048576 and 4194304 by
-                 * default, which a host without CAP_SYS_RESOURCE (hostd in a
-                 * container) cannot grant: runc then fails to start it */
-                static const char *const limits[] = { "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096" };
-                for (size_t i = 0; i < ELEMENTSOF(limits); i++)
-                        args[n++] = limits[i];
-        }
+        /* --mount, not -v: -v creates a missing source and splits at ':' */
+        _cleanup_free_ char *bind = strdup_printf("type=bind,source=%s,target=/hostd", en->verify_dir);
+        const char *head[] = { "run", "--rm", "--name", v.name, "--network", "none", "--memory", v.mem, "--cpus", v.cpus,
+                               "--mount", bind, "--mount",
+                               "type=bind,source=/sys/fs/cgroup,target=" VERIFY_CGROUP_DIR ",readonly", NULL };
+        /* podman raises nofile and nproc to 1048576 and 4194304 by default,
+         * which a host without CAP_SYS_RESOURCE (hostd in a container)
+         * cannot grant: runc then fails to start it */
+        const char *limits[] = { "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096", NULL };
         const char *tail[] = { IMAGE_REF, "/bin/sh", "-c", v.script, NULL };
-        for (size_t i = 0; i < ELEMENTSOF(tail); i++)
-                args[n++] = tail[i];
+        _cleanup_strv_free_ char **args = NULL;
+        if (!bind || strv_extend(&args, head) < 0 || (!en->docker && strv_extend(&args, limits) < 0) ||
+            strv_extend(&args, tail) < 0)
+                return error_set(e, -ENOMEM, "out of memory");
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        if ((k = engine_run(en, args, 120000, &r, e)) < 0)
+        if ((k = engine_run(en, (const char *const *)args, 120000, &r, e)) < 0)
                 return k;
         if (r.exit_code != o->exit_code && !strstr(r.out, v.marker))
                 return error_set(e, -EIO, "%s run failed (exit %d): %s", en->name, r.exit_code, run_tail(r.err, 400));

@@ -17,6 +17,20 @@ bool endswith(const char *s, const char *suffix) {
         return a >= b && memcmp(s + a - b, suffix, b) == 0;
 }
 
+bool path_is_below_root(const char *path) {
+        if (!path || path[0] != '/')
+                return false;
+        bool named = false;
+        for (const char *c = path; *c;) {
+                size_t n = strcspn(c, "/");
+                if (n == 2 && strncmp(c, "..", 2) == 0)
+                        return false;
+                named = named || (n > 0 && !(n == 1 && c[0] == '.'));
+                c += n + (c[n] == '/');
+        }
+        return named;
+}
+
 char *strdup_printf(const char *fmt, ...) {
         char *s = NULL;
         va_list ap;
@@ -70,6 +84,13 @@ int strv_push_take(char ***v, char *s) {
 
 int strv_push(char ***v, const char *s) {
         return strv_push_take(v, strdup(s));
+}
+
+int strv_extend(char ***v, const char *const *more) {
+        int k = 0;
+        for (size_t i = 0; k >= 0 && more && more[i]; i++)
+                k = strv_push(v, more[i]);
+        return k;
 }
 
 int strv_push_printf(char ***v, const char *fmt, ...) {

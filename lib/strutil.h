@@ -16,6 +16,11 @@ static inline bool streq_ptr(const char *a, const char *b) {
 }
 const char *startswith(const char *s, const char *prefix);   /* rest of s or NULL */
 bool endswith(const char *s, const char *suffix);
+/* Is path absolute, free of "..", and something other than "/" itself
+ * ("//" and "/." are "/" too)? For a directory read from a config file that
+ * hostd then acts below (unmounts, removes): "", "/" or a relative path would
+ * reach the whole host or depend on the cwd. */
+bool path_is_below_root(const char *path);
 
 /* asprintf that returns the string or NULL on memory exhaustion. */
 char *strdup_printf(const char *fmt, ...) _printf_(1, 2);
@@ -28,6 +33,9 @@ size_t strv_length(char *const *v);
 int strv_push(char ***v, const char *s);
 /* Append s, taking ownership of it (freed on failure). */
 int strv_push_take(char ***v, char *s);
+/* Append a copy of each string of the NULL-terminated more (argv built
+ * from a fixed head and the caller's arguments); 0 or -ENOMEM. */
+int strv_extend(char ***v, const char *const *more);
 /* Append a formatted string; 0 or -ENOMEM. */
 int strv_push_printf(char ***v, const char *fmt, ...) _printf_(2, 3);
 bool strv_contains(char *const *v, const char *s);

@@ -30,7 +30,7 @@ EOC
 # dockerd and the containerd it started, for the teardown (by pid files)
 docker_teardown() {
     local f pid
-    for f in "$RUN/docker.pid" "$RUN/docker/containerd/containerd.pid"; do
+    for f in "$RUN/docker.pid" "$RUN/docker/containerd/containerd.pid" "$T/raw.pid"; do
         [ -f "$f" ] && pid=$(cat "$f") && kill "$pid" 2>/dev/null && \
             for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
         [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null
@@ -55,6 +55,34 @@ check_contains "detect shows docker installed with dockerd's version" \
 out=$("$H" containers setup --pool "$T" "${O[@]}" 2>&1); rc=$?
 check_eq "setup refuses a pool that is not a mounted filesystem (exit 3)" 3 "$rc"
 check_contains "and says why" "is not a mounted filesystem" "$out"
+
+# daemon.json's exec-root and pid file are where hostd reads and unmounts:
+# a relative path is refused before dockerd is touched
+BAD=$T/bad/daemon.json
+mkdir -p "$(dirname "$BAD")"
+for kv in "exec-root run/docker" "pidfile docker.pid"; do
+    read -r key val <<<"$kv"
+    printf '{"%s": "%s"}\n' "$key" "$val" >"$BAD"
+    out=$("$H" containers stop --runtime docker --config "$BAD" --run-dir "$RUN" 2>&1); rc=$?
+    check_eq "stop refuses a relative $key in daemon.json (exit 3)" 3 "$rc"
+    check_contains "and says which key and why" "\"$key\" is \"$val\": hostd refuses a relative path" "$out"
+done
+
+# a dockerd on the socket that hostd did not start cannot be stopped to read
+# the new config: setup fails and puts the config back as it was
+printf '{"data-root": "%s", "bridge": "none", "iptables": false}\n' "$T/raw-root" >"$T/raw.json"
+setsid dockerd --config-file "$T/raw.json" --pidfile "$T/raw.pid" --exec-root "$T/raw-exec" \
+    -H "unix://$RUN/docker.sock" >"$T/raw.log" 2>&1 </dev/null &
+for _ in $(seq 600); do $D version >/dev/null 2>&1 && break; sleep 0.1; done
+out=$("$H" containers setup --pool "$POOL" "${O[@]}" 2>&1); rc=$?
+check_eq "setup fails when the running dockerd cannot be stopped (exit 1)" 1 "$rc"
+check_contains "and says the config was put back and why" \
+    "config put back: a dockerd answers on $RUN/docker.sock but was not started with the pid file" "$out"
+check_eq "daemon.json is as it was" "$(cat "$T/daemon.json.orig")" "$(cat "$DCONF")"
+rawpid=$(cat "$T/raw.pid" 2>/dev/null)
+kill "$rawpid" 2>/dev/null
+for _ in $(seq 300); do kill -0 "$rawpid" 2>/dev/null || break; sleep 0.1; done
+check "the foreign dockerd is gone before the real setup" bash -c "! $D version >/dev/null 2>&1"
 
 out=$("$H" containers setup --pool "$POOL" "${O[@]}" 2>&1); rc=$?
 check_eq "setup exits 0" 0 "$rc"
@@ -93,6 +121,12 @@ verify_all() {  # verify_all WHEN POOL
     echo "$out" | sed 's/^/# /'
 }
 verify_all "first start" "$POOL"
+# the pool's directory is a field of --mount: a ',' in its path would split it
+COMMA=$(pool "comma,pool" ext4 16M) || skip_all "cannot make a loop-mounted ext4 here"
+out=$("$H" containers verify --pool "$COMMA" "${O[@]}" 2>&1); rc=$?
+check_eq "verify refuses a pool path with a ',' (exit 3)" 3 "$rc"
+check_contains "and says why" "$COMMA/containers/verify contains ',', which would split the --mount option" "$out"
+check_eq "and runs no container" "" "$($D ps -aq)"
 out=$("$H" containers verify --pool "$POOL" "${O[@]}" --memory 96M --cpus 0.25 --exit-code 3 2>&1)
 limits_seen "$out"
 check_contains "the rootfs is an overlay whose upper dir is in the pool's docker root" \

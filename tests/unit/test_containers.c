@@ -1,18 +1,24 @@
-/* containers/: the config edits that must keep an operator's settings, and
- * the readers verify relies on. Pure functions; no runtime needed. */
+/* containers/: the config edits that must keep an operator's settings, the
+ * readers verify relies on, and the guard of umount_below. No runtime needed
+ * (umount_below's own mount is made only when the test runs as root). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include "containers/containerd.h"
 #include "containers/others.h"
 #include "containers/place.h"
 #include "containers/toml.h"
 #include "containers/verify.h"
+#include "lib/fileio.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 
@@ -203,6 +209,41 @@ static void judge_fails_each_wrong_value(void **state) {
         assert_false(checks_ok(&c));
 }
 
+static void verify_refuses_a_comma_in_the_bind_source(void **state) {
+        struct error e = { 0 };
+        assert_int_equal(verify_check_bind_source("/srv/pool/containers/verify", &e), 0);
+        assert_int_equal(verify_check_bind_source("/srv/a,b/containers/verify", &e), ERROR_REFUSED);
+        assert_non_null(strstr(e.msg, "/srv/a,b/containers/verify contains ','"));
+}
+
+static void umount_below_refuses_the_whole_host(void **state) {
+        const char *refused[] = { "", "/", "//", "run/docker", "./x" };
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+                struct error e = { 0 };
+                assert_int_equal(umount_below(refused[i], &e), ERROR_REFUSED);
+                assert_non_null(strstr(e.msg, "refusing to unmount everything below"));
+                assert_non_null(strstr(e.msg, "not an absolute directory below /"));
+        }
+        struct error e = { 0 };
+        assert_int_equal(umount_below(NULL, &e), ERROR_REFUSED);
+}
+
+static void umount_below_unmounts_what_is_below(void **state) {
+        char dir[] = "/tmp/hostd-test-umount.XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        _cleanup_free_ char *sub = strdup_printf("%s/a/b", dir);
+        struct error e = { 0 };
+        assert_int_equal(mkdir_p(sub, 0755, &e), 0);
+        bool mounted = geteuid() == 0 && mount("tmpfs", sub, "tmpfs", 0, "size=1m") == 0;
+        assert_int_equal(umount_below(dir, &e), 0);
+        if (mounted)
+                assert_false(path_is_mounted(sub));
+        assert_int_equal(rmdir(sub), 0);
+        _cleanup_free_ char *a = strdup_printf("%s/a", dir);
+        assert_int_equal(rmdir(a), 0);
+        assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(import_is_one_line_before_the_first_table),
@@ -221,6 +262,9 @@ int main(void) {
                 cmocka_unit_test(rootfs_native_bind_checks_device_and_path),
                 cmocka_unit_test(rootfs_runc_bundle_is_a_dir_of_the_pool),
                 cmocka_unit_test(judge_fails_each_wrong_value),
+                cmocka_unit_test(verify_refuses_a_comma_in_the_bind_source),
+                cmocka_unit_test(umount_below_refuses_the_whole_host),
+                cmocka_unit_test(umount_below_unmounts_what_is_below),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

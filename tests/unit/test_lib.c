@@ -86,6 +86,11 @@ static void strv_grows_and_joins(void **state) {
         assert_false(strv_contains(v, "b"));
         _cleanup_free_ char *j = strv_join(v, ", ");
         assert_string_equal(j, "a, b c");
+        const char *more[] = { "d", "e", NULL };
+        assert_int_equal(strv_extend(&v, more), 0);
+        assert_int_equal(strv_extend(&v, NULL), 0);
+        _cleanup_free_ char *j2 = strv_join(v, ",");
+        assert_string_equal(j2, "a,b c,d,e");
 }
 
 static void program_output_becomes_sorted_lines(void **state) {
@@ -107,6 +112,16 @@ static void trim_and_prefixes(void **state) {
         assert_null(startswith("ID_WWN=x", "ID_SERIAL="));
         assert_true(endswith("disk.img", ".img"));
         assert_false(endswith("g", ".img"));
+}
+
+static void paths_below_root_only(void **state) {
+        assert_true(path_is_below_root("/run/docker"));
+        assert_true(path_is_below_root("/srv/pool/"));
+        assert_true(path_is_below_root("/a/./b"));
+        const char *refused[] = { NULL, "", "/", "//", "/.", "/./", "run/docker", "./docker", "docker.pid",
+                                  "/..", "/run/..", "/run/../etc" };
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++)
+                assert_false(path_is_below_root(refused[i]));
 }
 
 static void files_write_atomically_and_read_back(void **state) {
@@ -260,6 +275,7 @@ int main(void) {
                 cmocka_unit_test(strv_grows_and_joins),
                 cmocka_unit_test(program_output_becomes_sorted_lines),
                 cmocka_unit_test(trim_and_prefixes),
+                cmocka_unit_test(paths_below_root_only),
                 cmocka_unit_test(files_write_atomically_and_read_back),
                 cmocka_unit_test(json_errors_say_where),
                 cmocka_unit_test(json_null_for_unknown_and_safe_strings),
