@@ -42,8 +42,8 @@ scrape() {
         fail "$1: promtool check metrics"; sed 's/^/#   /' "$H_TMP/lint"
     fi
 }
-value() {  # value STATE 'name{labels}'
-    awk -v k="$2" '$1 == k { print $2 }' "$H_TMP/$1.prom"
+value() {  # value STATE 'name{labels}' (through the environment: awk -v would eat backslashes)
+    K=$2 awk '$1 == ENVIRON["K"] { print $2 }' "$H_TMP/$1.prom"
 }
 D='array="data",device="md126"'
 
@@ -59,6 +59,14 @@ check_eq "requests are counted by status: two 200s" "2" \
 check_eq "... and one 404" "1" "$(value whole 'hostd_http_request_duration_seconds_count{code="404"}')"
 check_eq "hostd_build_info says the version" "1" \
     "$(value whole "hostd_build_info{version=\"$("$HOSTD" --version | awk '{print $NF}')\"}")"
+
+# names from the system are label values like any other: a quote, a
+# backslash in an array's name is escaped, not cut into the syntax
+md md125 'we"ird\name' raid1 clean 2 0 sdg1 sdh1
+scrape odd-name
+check_eq "an array name with a quote and a backslash is escaped" "0" \
+    "$(value odd-name 'hostd_array_health{array="we\"ird\\name",device="md125"}')"
+rm -rf "${SYS:?}/block/md125"
 
 md md126 data raid5 clean 3 1 sdc1 sdd1 sde1:faulty
 scrape degraded
