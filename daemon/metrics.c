@@ -72,17 +72,24 @@ static void write_arrays(FILE *f, const struct arrays_snap *a, char (*lab)[ARRAY
         family(f, "hostd_array_disks_required", "gauge", "Members the array is made of (md/raid_disks).");
         for (size_t i = 0; i < a->n; i++)
                 fprintf(f, "hostd_array_disks_required{%s} %d\n", lab[i], a->v[i]->raid_disks);
-        family(f, "hostd_array_disks", "gauge", "Member devices by state: active (in sync or rebuilding), failed, spare.");
+        family(f, "hostd_array_disks", "gauge",
+               "Member devices by state: active (in sync), failed (faulty or gone), spare (no slot); a member being rebuilt is in none.");
         for (size_t i = 0; i < a->n; i++) {
                 int active = 0, failed = 0, spare = 0;
                 for (size_t m = 0; m < a->v[i]->n_members; m++) {
+                        /* as node_exporter's node_md_disks reads mdstat: active is the
+                         * members in sync ([3/2]: raid_disks - degraded), failed is (F),
+                         * spare is (S), a member without a slot; the spare md is
+                         * rebuilding into a slot (state "spare" with a slot) is a "_"
+                         * of [UU_] and counted in none until it is in sync */
                         const struct md_member *mm = &a->v[i]->members[m];
-                        if (mm->missing || strstr(mm->state ? mm->state : "", "faulty"))
+                        const char *st = mm->state ? mm->state : "";
+                        if (mm->missing || strstr(st, "faulty"))
                                 failed++;
-                        else if (mm->slot < 0 || streq(mm->state, "spare"))
-                                spare++;
-                        else
+                        else if (strstr(st, "in_sync"))
                                 active++;
+                        else if (mm->slot < 0)
+                                spare++;
                 }
                 fprintf(f, "hostd_array_disks{%s,state=\"active\"} %d\n", lab[i], active);
                 fprintf(f, "hostd_array_disks{%s,state=\"failed\"} %d\n", lab[i], failed);

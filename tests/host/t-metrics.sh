@@ -73,7 +73,8 @@ scrape degraded
 check_eq "degraded: one member missing" "1" "$(value degraded "hostd_array_degraded{$D}")"
 check_eq "degraded: one failed member" "1" "$(value degraded "hostd_array_disks{$D,state=\"failed\"}")"
 
-md md126 data raid5 clean 3 1 sdc1 sdd1 sde1:faulty sdf1
+# sdf1 is being rebuilt into sde1's place, sdg1 waits as a hot spare
+md md126 data raid5 clean 3 1 sdc1 sdd1 sde1:faulty sdf1:rebuilding sdg1:spare
 md_sync md126 recover 1000 4000 51200
 scrape rebuild-a
 md_sync md126 recover 2000 4000 51200
@@ -82,6 +83,18 @@ check_eq "rebuilding: the state is recovering" "1" "$(value rebuild-b "hostd_arr
 check_eq "rebuilding: half done" "0.5000" "$(value rebuild-b "hostd_array_sync_ratio{$D}")"
 check_eq "rebuilding: the speed in bytes per second" "52428800" \
     "$(value rebuild-b "hostd_array_sync_speed_bytes_per_second{$D}")"
+# node_exporter's node_md_disks: active is mdstat's [3/2], the members in
+# sync (raid_disks - degraded); the member being rebuilt is a "_" there, in
+# none of active, failed, spare; spare is a member without a slot, (S)
+check_eq "rebuilding: the member being rebuilt is not active" "2" \
+    "$(value rebuild-b "hostd_array_disks{$D,state=\"active\"}")"
+check_eq "rebuilding: active is disks_required - degraded" \
+    "$(( $(value rebuild-b "hostd_array_disks_required{$D}") - $(value rebuild-b "hostd_array_degraded{$D}") ))" \
+    "$(value rebuild-b "hostd_array_disks{$D,state=\"active\"}")"
+check_eq "rebuilding: the member being rebuilt is no spare, the hot spare is" "1" \
+    "$(value rebuild-b "hostd_array_disks{$D,state=\"spare\"}")"
+check_eq "rebuilding: the faulty member is failed" "1" \
+    "$(value rebuild-b "hostd_array_disks{$D,state=\"failed\"}")"
 
 md md126 data raid5 inactive 3 0 sdc1 sdd1 sde1
 scrape failed
