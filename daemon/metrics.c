@@ -9,7 +9,9 @@
 
 #include "api.h"
 #include "auth.h"
+#include "containers/place.h"
 #include "daemon.h"
+#include "lib/fileio.h"
 #include "lib/strutil.h"
 #include "state.h"
 #include "stats.h"
@@ -112,10 +114,14 @@ static void write_arrays(FILE *f, const struct arrays_snap *a, char (*lab)[ARRAY
                         (long long)a->v[i]->mismatch_cnt);
 }
 
-/* The pool's filesystem, as node_exporter's node_filesystem_{size,avail}_bytes */
+/* The pool's filesystem, as node_exporter's node_filesystem_{size,avail}_bytes:
+ * containers.pool, or the containers' default pool when unset. Only when a
+ * filesystem is mounted right there: an unmounted pool is a directory of the
+ * filesystem beneath it (the root's), whose size is not the pool's. */
 static void write_pool(FILE *f, const char *path) {
+        char real[PATH_MAX];
         struct statvfs st;
-        if (!path || statvfs(path, &st) < 0)
+        if (!realpath(path, real) || !path_is_mounted(real) || statvfs(real, &st) < 0)
                 return;
         char p[2 * PATH_MAX];
         stats_escape_label(p, sizeof p, path);
@@ -145,8 +151,7 @@ void api_metrics(struct hostd *h, const struct api_request *req, struct api_resp
         family(f, "hostd_disks", "gauge", "Block disks in the inventory.");
         fprintf(f, "hostd_disks %zu\n", d->list ? d->list->n : 0);
         write_arrays(f, a, lab);
-        if (req && req->cfg && req->cfg->containers_pool)
-                write_pool(f, req->cfg->containers_pool);
+        write_pool(f, req && req->cfg && req->cfg->containers_pool ? req->cfg->containers_pool : PLACE_DEFAULT_POOL);
         uint64_t failures = 0, throttled = 0;
         if (h->auth)
                 auth_login_counts(h->auth, &failures, &throttled);

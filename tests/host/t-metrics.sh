@@ -109,6 +109,40 @@ else
     skip "full pool" "needs root to mount a small tmpfs as the pool"
 fi
 
+# the pool only where a filesystem is mounted: a pool not mounted is a
+# directory of the filesystem beneath it, whose size is not the pool's
+mkdir -p "$H_TMP/nopool"
+printf 'containers:\n  pool: %s\n' "$H_TMP/nopool" >"$H_TMP/hostd.conf"
+scrape unmounted
+check_eq "a pool that is not mounted: no pool series (not the size of the filesystem beneath)" "" \
+    "$(grep '^hostd_pool_' "$H_TMP/unmounted.prom")"
+if [ "$have_pool" = 1 ]; then
+    # named through a symlink (its real path is the mount point), the name a label value to escape
+    ln -s "$POOL" "$H_TMP/po\"ol"
+    printf 'containers:\n  pool: %s\n' "$H_TMP/po\"ol" >"$H_TMP/hostd.conf"
+    scrape linked
+    check_eq "a pool named through a symlink to its mount, its path escaped" "4194304" \
+        "$(value linked "hostd_pool_size_bytes{path=\"$H_TMP/po\\\"ol\"}")"
+else
+    skip "pool through a symlink" "needs root to mount a small tmpfs as the pool"
+fi
+# containers.pool unset: the containers' default pool, /srv/pool. hostd runs
+# in a mount namespace of its own where /srv is a tmpfs holding a 2 MiB
+# tmpfs on /srv/pool: the host's /srv is not touched, nor seen
+if [ "$have_pool" = 1 ] && [ -d /srv ] && command -v unshare >/dev/null; then
+    printf '%s\n' '#!/bin/sh' \
+        'exec unshare -m --propagation private sh -c '\''mount -t tmpfs -o size=1m hostd-test-srv /srv &&
+            mkdir /srv/pool && mount -t tmpfs -o size=2m hostd-test-default-pool /srv/pool && exec "$0" "$@"'\'' \
+            "$REAL_HOSTD" "$@"' >"$H_TMP/hostd-ns"
+    chmod +x "$H_TMP/hostd-ns"
+    : >"$H_TMP/hostd.conf"
+    REAL_HOSTD=$HOSTD HOSTD=$H_TMP/hostd-ns scrape default-pool
+    check_eq "containers.pool unset: the default pool /srv/pool, when it is mounted" "2097152" \
+        "$(value default-pool 'hostd_pool_size_bytes{path="/srv/pool"}')"
+else
+    skip "the default pool" "needs root, /srv and unshare(1)"
+fi
+
 # ---- the rules over a timeline of those scrapes (one sample a minute) ---------------
 # minutes 0-9 whole, 10-19 degraded, 20-24 rebuilding, 25-69 rebuilding without
 # progress, 70-79 whole, 80-89 failed, 90-109 pool full, 110-119 hostd down
