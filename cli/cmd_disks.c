@@ -176,23 +176,17 @@ static int disks_option(struct cli_ctx *ctx, int opt, const char *arg, void *use
 }
 
 static int load(const struct cli_ctx *ctx, const struct disks_args *a, struct disk_list **ret, struct error *e) {
-        if (!a->from && !ctx->host)
+        if (a->from)
+                return disk_list_read_json_file(a->from, ret, e);
+        if (!ctx->host)
                 return inventory_scan(&a->inv, ret, e);
-        _cleanup_json_ json_object *o = NULL;
-        _cleanup_(disk_list_freep) struct disk_list *l = NULL;
         /* a running hostd: its inventory, as it would print it (its own --all setting: disks_all) */
-        int k = ctx->host && !a->from ? client_get_json(ctx->host, "/redfish/v1/Systems/host/Storage/md/Oem/Hostd/Inventory", &o, e)
-                                      : json_read_file(a->from, &o, e);
+        _cleanup_json_ json_object *o = NULL;
+        int k = client_get_json(ctx->host, "/redfish/v1/Systems/host/Storage/md/Oem/Hostd/Inventory", &o, e);
         if (k < 0)
                 return k;
-        k = disk_list_from_json(o, &l, e);
-        if (k < 0)
-                return error_prefix(e, "%s", a->from ? a->from : ctx->host);
-        for (size_t i = 0; i < l->n; i++)
-                if (disk_compute_in_use(&l->disks[i]) < 0)
-                        return error_set(e, -ENOMEM, "out of memory");
-        *ret = TAKE_PTR(l);
-        return 0;
+        k = disk_list_from_inventory_json(o, ret, e);
+        return k < 0 ? error_prefix(e, "%s", ctx->host) : 0;
 }
 
 static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {

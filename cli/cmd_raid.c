@@ -49,11 +49,8 @@ int raid_load_inventory(const char *path, struct disk_list **ret, struct error *
                 struct inventory_opts opts = { 0 };
                 return inventory_scan(&opts, ret, e);
         }
-        _cleanup_json_ json_object *doc = NULL;
-        int k = json_read_file(path, &doc, e);
-        if (k >= 0)
-                k = disk_list_from_json(doc, ret, e);
-        return k < 0 ? error_prefix(e, "--inventory %s", path) : 0;
+        int k = disk_list_read_json_file(path, ret, e);
+        return k < 0 ? error_prefix(e, "--inventory") : 0;
 }
 
 static void print_disks(FILE *out, const struct plan_disk *v, size_t n) {

@@ -56,17 +56,22 @@ double stats_now(void) {
         return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* A label value as the text format wants it: backslash, quote and newline escaped. */
-static void escape(char *out, size_t size, const char *s) {
+bool stats_escape_label(char *out, size_t size, const char *s) {
         size_t n = 0;
-        for (; s && *s && n + 3 < size; s++) {
-                if (*s == '\\' || *s == '"' || *s == '\n') {
+        if (size == 0)
+                return !s || !*s;
+        for (; s && *s; s++) {
+                bool esc = *s == '\\' || *s == '"' || *s == '\n';
+                if (n + (esc ? 2 : 1) >= size)
+                        break;
+                if (esc) {
                         out[n++] = '\\';
                         out[n++] = *s == '\n' ? 'n' : *s;
                 } else
                         out[n++] = *s;
         }
         out[n] = '\0';
+        return !s || !*s;
 }
 
 static void observe(struct family *f, const char *labels, double value) {
@@ -99,8 +104,8 @@ void stats_http_request(int status, double seconds) {
 
 void stats_event(const char *kind, const char *severity) {
         char k[80], s[32], labels[192];
-        escape(k, sizeof k, kind);
-        escape(s, sizeof s, severity);
+        stats_escape_label(k, sizeof k, kind);
+        stats_escape_label(s, sizeof s, severity);
         snprintf(labels, sizeof labels, "kind=\"%s\",severity=\"%s\"", k, s);
         observe(&events, labels, 1);
 }
@@ -113,8 +118,8 @@ void stats_event_undelivered(void) {
 
 void stats_task_done(const char *kind, const char *state, double seconds) {
         char k[64], s[32], labels[192];
-        escape(k, sizeof k, kind);
-        escape(s, sizeof s, state);
+        stats_escape_label(k, sizeof k, kind);
+        stats_escape_label(s, sizeof s, state);
         snprintf(labels, sizeof labels, "kind=\"%s\",state=\"%s\"", k, s);
         observe(&tasks, labels, seconds);
 }

@@ -6,10 +6,19 @@
  * hostd_stats_dropped_total instead of growing without bound). */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #define STATS_MAX_SERIES 64
 
+/* A label value as Prometheus' text format wants it between its quotes:
+ * backslash, double quote and newline escaped (\\, \", \n). Every label
+ * value of /metrics goes through here, whether hostd's own word or a name
+ * from the system (an array, a device, a path). Writes at most size bytes
+ * with the NUL and never cuts an escape in half; false when the value was
+ * cut to fit. */
+bool stats_escape_label(char *out, size_t size, const char *s);
 /* A monotonic clock in seconds, to time with. */
 double stats_now(void);
 void stats_http_request(int status, double seconds);

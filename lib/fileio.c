@@ -171,7 +171,11 @@ bool path_is_mounted(const char *mountpoint) {
         char *save = NULL;
         for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char mp[4096];
-                if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && streq(mp, mountpoint))
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+                        continue;
+                /* a blank or a backslash in a mount point is \040, \134 there */
+                _cleanup_free_ char *plain = unescape_octal(mp, strlen(mp));
+                if (plain && streq(plain, mountpoint))
                         return true;
         }
         return false;

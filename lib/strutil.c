@@ -238,3 +238,20 @@ char *url_redacted(const char *url) {
                 return strdup(url);
         return strdup_printf("%.*s%s", (int)(authority - url), url, at + 1);
 }
+
+char *unescape_octal(const char *s, size_t len) {
+        char *out = malloc(len + 1), *p = out;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] == '\\' && i + 3 < len &&
+                    s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+                    s[i + 3] >= '0' && s[i + 3] <= '7') {
+                        *p++ = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+                        i += 3;
+                } else
+                        *p++ = s[i];
+        }
+        *p = '\0';
+        return out;
+}

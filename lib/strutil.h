@@ -47,6 +47,9 @@ int strv_split_lines_sorted(char *text, char ***ret);
 /* Quote one argument for a POSIX shell, for display and logs only: hostd
  * never hands a string to a shell. */
 char *shell_quote(const char *arg);
+/* The first len bytes of s with \ooo (octal) escapes decoded, as mountinfo
+ * writes a blank, a newline or a backslash; NULL when out of memory. */
+char *unescape_octal(const char *s, size_t len);
 /* The whole argv, quoted and joined by spaces. */
 char *argv_to_display(const char *const *argv);
 

@@ -175,3 +175,10 @@ json_object *disk_to_json(const struct disk *d, unsigned flags);
 json_object *disk_list_to_json(const struct disk_list *l, unsigned flags);
 int disk_from_json(json_object *o, struct disk *ret, struct error *e);
 int disk_list_from_json(json_object *o, struct disk_list **ret, struct error *e);
+/* An offline inventory (`hostctl disks --json`, hostd's Inventory): the list
+ * as the scan would give it, whether each disk is in use (and why) worked out
+ * again from the mounts, holders and swap it records, not taken on its word.
+ * The one reader of every --from, --host, --inventory and test inventory. */
+int disk_list_from_inventory_json(json_object *o, struct disk_list **ret, struct error *e);
+/* The same from a file; the messages name the file. */
+int disk_list_read_json_file(const char *path, struct disk_list **ret, struct error *e);

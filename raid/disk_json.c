@@ -1,6 +1,7 @@
 /* struct disk <-> JSON: the schema of `hostctl disks --json` (man/hostctl-disks.8).
  * Unknown values are JSON null; sizes are bytes. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,4 +365,25 @@ int disk_list_from_json(json_object *o, struct disk_list **ret, struct error *e)
         }
         *ret = TAKE_PTR(l);
         return 0;
+}
+
+int disk_list_from_inventory_json(json_object *o, struct disk_list **ret, struct error *e) {
+        _cleanup_(disk_list_freep) struct disk_list *l = NULL;
+        int k = disk_list_from_json(o, &l, e);
+        if (k < 0)
+                return k;
+        for (size_t i = 0; i < l->n; i++)
+                if (disk_compute_in_use(&l->disks[i]) < 0)
+                        return error_set(e, -ENOMEM, "out of memory");
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int disk_list_read_json_file(const char *path, struct disk_list **ret, struct error *e) {
+        _cleanup_json_ json_object *doc = NULL;
+        int k = json_read_file(path, &doc, e); /* its messages name the file */
+        if (k < 0)
+                return k;
+        k = disk_list_from_inventory_json(doc, ret, e);
+        return k < 0 ? error_prefix(e, "%s", path) : 0;
 }

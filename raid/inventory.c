@@ -548,11 +548,8 @@ void inventory_set_test_file(const char *path) {
 }
 
 static int read_test_file(struct disk_list **ret, struct error *e) {
-        _cleanup_json_ json_object *doc = NULL;
-        int k = json_read_file(test_file, &doc, e);
-        if (k >= 0)
-                k = disk_list_from_json(doc, ret, e);
-        return k < 0 ? error_prefix(e, "test inventory %s", test_file) : 0;
+        int k = disk_list_read_json_file(test_file, ret, e);
+        return k < 0 ? error_prefix(e, "test inventory") : 0;
 }
 
 int inventory_scan(const struct inventory_opts *opts, struct disk_list **ret, struct error *e) {

@@ -21,7 +21,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct hostd h;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-        json_object *o = NULL;
         struct disk_list *l = NULL;
         struct error e = { 0 };
         /* hostd's defaults: no file */
@@ -29,9 +28,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                 __builtin_trap();
         /* a fuzzed Reset of the host is recorded, never run */
         h.cfg->host_reset_record = strdup("/dev/null");
-        if (json_read_file("tests/fixtures/inventory/r630-2ssd-6hdd.json", &o, &e) >= 0 && disk_list_from_json(o, &l, &e) >= 0)
+        if (disk_list_read_json_file("tests/fixtures/inventory/r630-2ssd-6hdd.json", &l, &e) >= 0)
                 state_publish_disks(l);
-        json_object_put(o);
         /* sessions with no users: every login fails, the code path runs */
         auth_new(NULL, 60, &h.auth, &e);
         return 0;

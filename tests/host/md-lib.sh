@@ -16,7 +16,9 @@ export FAKE_MDADM_EXPORT=$H_TMP/export
 
 # md KNAME NAME LEVEL ARRAY_STATE RAID_DISKS DEGRADED MEMBER...: one array
 # as sysfs shows it, with a UUID of its own; a member is a partition (sda1)
-# or a whole disk (sda); "sdX1:faulty" is marked failed
+# or a whole disk (sda); "sdX1:faulty" is marked failed, "sdX1:spare" is a
+# spare (state spare, slot none), "sdX1:rebuilding" is a spare md is
+# rebuilding into the array (state spare, as md says it, and a slot)
 md() {
     local k=$1 name=$2 level=$3 state=$4 disks=$5 degraded=$6; shift 6
     local d=$SYS/block/$k/md
@@ -28,13 +30,17 @@ md() {
         "$level" "$disks" "${k#md}" "$name" >"$H_TMP/export/$k"
     local slot=0 m
     for m in "$@"; do
-        local dev=${m%%:*} st=in_sync at
+        local dev=${m%%:*} st=in_sync at sl=$slot
         [ "$dev" != "$m" ] && st=${m#*:}
+        case $st in
+            spare) sl=none ;;
+            rebuilding) st=spare ;;
+        esac
         at=${dev%%[0-9]*}/$dev; [ "${dev%%[0-9]*}" = "$dev" ] && at=$dev
         mkdir -p "$d/dev-$dev" "$SYS/block/$at"
-        echo "$st" >"$d/dev-$dev/state"; echo "$slot" >"$d/dev-$dev/slot"
+        echo "$st" >"$d/dev-$dev/state"; echo "$sl" >"$d/dev-$dev/slot"
         ln -s "../../../$at" "$d/dev-$dev/block"
-        slot=$((slot + 1))
+        [ "$sl" = none ] || slot=$((slot + 1))
     done
 }
 

@@ -42,8 +42,8 @@ scrape() {
         fail "$1: promtool check metrics"; sed 's/^/#   /' "$H_TMP/lint"
     fi
 }
-value() {  # value STATE 'name{labels}'
-    awk -v k="$2" '$1 == k { print $2 }' "$H_TMP/$1.prom"
+value() {  # value STATE 'name{labels}' (through the environment: awk -v would eat backslashes)
+    K=$2 awk '$1 == ENVIRON["K"] { print $2 }' "$H_TMP/$1.prom"
 }
 D='array="data",device="md126"'
 
@@ -60,12 +60,21 @@ check_eq "... and one 404" "1" "$(value whole 'hostd_http_request_duration_secon
 check_eq "hostd_build_info says the version" "1" \
     "$(value whole "hostd_build_info{version=\"$("$HOSTD" --version | awk '{print $NF}')\"}")"
 
+# names from the system are label values like any other: a quote, a
+# backslash in an array's name is escaped, not cut into the syntax
+md md125 'we"ird\name' raid1 clean 2 0 sdg1 sdh1
+scrape odd-name
+check_eq "an array name with a quote and a backslash is escaped" "0" \
+    "$(value odd-name 'hostd_array_health{array="we\"ird\\name",device="md125"}')"
+rm -rf "${SYS:?}/block/md125"
+
 md md126 data raid5 clean 3 1 sdc1 sdd1 sde1:faulty
 scrape degraded
 check_eq "degraded: one member missing" "1" "$(value degraded "hostd_array_degraded{$D}")"
 check_eq "degraded: one failed member" "1" "$(value degraded "hostd_array_disks{$D,state=\"failed\"}")"
 
-md md126 data raid5 clean 3 1 sdc1 sdd1 sde1:faulty sdf1
+# sdf1 is being rebuilt into sde1's place, sdg1 waits as a hot spare
+md md126 data raid5 clean 3 1 sdc1 sdd1 sde1:faulty sdf1:rebuilding sdg1:spare
 md_sync md126 recover 1000 4000 51200
 scrape rebuild-a
 md_sync md126 recover 2000 4000 51200
@@ -74,6 +83,18 @@ check_eq "rebuilding: the state is recovering" "1" "$(value rebuild-b "hostd_arr
 check_eq "rebuilding: half done" "0.5000" "$(value rebuild-b "hostd_array_sync_ratio{$D}")"
 check_eq "rebuilding: the speed in bytes per second" "52428800" \
     "$(value rebuild-b "hostd_array_sync_speed_bytes_per_second{$D}")"
+# node_exporter's node_md_disks: active is mdstat's [3/2], the members in
+# sync (raid_disks - degraded); the member being rebuilt is a "_" there, in
+# none of active, failed, spare; spare is a member without a slot, (S)
+check_eq "rebuilding: the member being rebuilt is not active" "2" \
+    "$(value rebuild-b "hostd_array_disks{$D,state=\"active\"}")"
+check_eq "rebuilding: active is disks_required - degraded" \
+    "$(( $(value rebuild-b "hostd_array_disks_required{$D}") - $(value rebuild-b "hostd_array_degraded{$D}") ))" \
+    "$(value rebuild-b "hostd_array_disks{$D,state=\"active\"}")"
+check_eq "rebuilding: the member being rebuilt is no spare, the hot spare is" "1" \
+    "$(value rebuild-b "hostd_array_disks{$D,state=\"spare\"}")"
+check_eq "rebuilding: the faulty member is failed" "1" \
+    "$(value rebuild-b "hostd_array_disks{$D,state=\"failed\"}")"
 
 md md126 data raid5 inactive 3 0 sdc1 sdd1 sde1
 scrape failed
@@ -86,6 +107,40 @@ if [ "$have_pool" = 1 ]; then
     check_eq "full pool: its size" "4194304" "$(value full "hostd_pool_size_bytes{path=\"$POOL\"}")"
 else
     skip "full pool" "needs root to mount a small tmpfs as the pool"
+fi
+
+# the pool only where a filesystem is mounted: a pool not mounted is a
+# directory of the filesystem beneath it, whose size is not the pool's
+mkdir -p "$H_TMP/nopool"
+printf 'containers:\n  pool: %s\n' "$H_TMP/nopool" >"$H_TMP/hostd.conf"
+scrape unmounted
+check_eq "a pool that is not mounted: no pool series (not the size of the filesystem beneath)" "" \
+    "$(grep '^hostd_pool_' "$H_TMP/unmounted.prom")"
+if [ "$have_pool" = 1 ]; then
+    # named through a symlink (its real path is the mount point), the name a label value to escape
+    ln -s "$POOL" "$H_TMP/po\"ol"
+    printf 'containers:\n  pool: %s\n' "$H_TMP/po\"ol" >"$H_TMP/hostd.conf"
+    scrape linked
+    check_eq "a pool named through a symlink to its mount, its path escaped" "4194304" \
+        "$(value linked "hostd_pool_size_bytes{path=\"$H_TMP/po\\\"ol\"}")"
+else
+    skip "pool through a symlink" "needs root to mount a small tmpfs as the pool"
+fi
+# containers.pool unset: the containers' default pool, /srv/pool. hostd runs
+# in a mount namespace of its own where /srv is a tmpfs holding a 2 MiB
+# tmpfs on /srv/pool: the host's /srv is not touched, nor seen
+if [ "$have_pool" = 1 ] && [ -d /srv ] && command -v unshare >/dev/null; then
+    printf '%s\n' '#!/bin/sh' \
+        'exec unshare -m --propagation private sh -c '\''mount -t tmpfs -o size=1m hostd-test-srv /srv &&
+            mkdir /srv/pool && mount -t tmpfs -o size=2m hostd-test-default-pool /srv/pool && exec "$0" "$@"'\'' \
+            "$REAL_HOSTD" "$@"' >"$H_TMP/hostd-ns"
+    chmod +x "$H_TMP/hostd-ns"
+    : >"$H_TMP/hostd.conf"
+    REAL_HOSTD=$HOSTD HOSTD=$H_TMP/hostd-ns scrape default-pool
+    check_eq "containers.pool unset: the default pool /srv/pool, when it is mounted" "2097152" \
+        "$(value default-pool 'hostd_pool_size_bytes{path="/srv/pool"}')"
+else
+    skip "the default pool" "needs root, /srv and unshare(1)"
 fi
 
 # ---- the rules over a timeline of those scrapes (one sample a minute) ---------------

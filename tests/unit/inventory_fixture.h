@@ -11,10 +11,9 @@
 static inline struct disk_list *fixture(const char *name) {
         const char *top = getenv("TOP");
         _cleanup_free_ char *path = strdup_printf("%s/tests/fixtures/inventory/%s.json", top ? top : ".", name);
-        _cleanup_json_ json_object *o = NULL;
         struct error e = { 0 };
         struct disk_list *l = NULL;
-        if (json_read_file(path, &o, &e) < 0 || disk_list_from_json(o, &l, &e) < 0)
+        if (disk_list_read_json_file(path, &l, &e) < 0)
                 fail_msg("fixture %s: %s", name, e.msg);
         return l;
 }

@@ -79,6 +79,32 @@ static void label_values_are_escaped(void **state) {
         free(t);
 }
 
+/* the one escaper of every label value of /metrics (events, tasks, arrays, paths) */
+static void escape_label_escapes_backslash_quote_newline(void **state) {
+        char out[64];
+        assert_true(stats_escape_label(out, sizeof out, "plain-md0_1.x"));
+        assert_string_equal(out, "plain-md0_1.x");
+        assert_true(stats_escape_label(out, sizeof out, "a\"b\\c\nd"));
+        assert_string_equal(out, "a\\\"b\\\\c\\nd");
+        assert_true(stats_escape_label(out, sizeof out, ""));
+        assert_string_equal(out, "");
+        assert_true(stats_escape_label(out, sizeof out, NULL));
+        assert_string_equal(out, "");
+}
+
+/* cut to fit, an escape is never cut in half (a lone backslash would escape the closing quote) */
+static void escape_label_never_cuts_an_escape(void **state) {
+        char out[4];
+        assert_false(stats_escape_label(out, sizeof out, "ab\"c"));
+        assert_string_equal(out, "ab");
+        assert_false(stats_escape_label(out, sizeof out, "a\\bc"));
+        assert_string_equal(out, "a\\\\");
+        assert_true(stats_escape_label(out, sizeof out, "abc"));
+        assert_string_equal(out, "abc");
+        assert_false(stats_escape_label(out, 1, "a"));
+        assert_string_equal(out, "");
+}
+
 /* past STATS_MAX_SERIES label sets, observations are dropped and counted */
 static void label_sets_are_bounded(void **state) {
         stats_reset();
@@ -99,6 +125,8 @@ int main(void) {
                 cmocka_unit_test(events_are_counted_by_kind_and_severity),
                 cmocka_unit_test(task_durations_by_kind_and_state),
                 cmocka_unit_test(label_values_are_escaped),
+                cmocka_unit_test(escape_label_escapes_backslash_quote_newline),
+                cmocka_unit_test(escape_label_never_cuts_an_escape),
                 cmocka_unit_test(label_sets_are_bounded),
         };
         return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
