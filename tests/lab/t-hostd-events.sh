@@ -63,6 +63,13 @@ cp /tmp/messages $O/messages
 cat /sys/block/md0/md/degraded > $O/degraded
 hostctl --host unix:///run/hostd/hostd.sock raid status > $O/status-api-degraded.txt
 hostctl raid status > $O/status-local-degraded.txt
+# a rebuild onto hdd6, as a person at the console sees it; then frozen: the
+# rest needs no rebuild competing with it under emulation
+mdadm /dev/md0 --add "$(lab_disk hdd6)" > $O/add-spare.txt 2>&1
+i=0; while ! grep -q recover /sys/block/md0/md/sync_action && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 3
+hostctl status > $O/status-rebuild.txt 2>&1
+echo frozen > /sys/block/md0/md/sync_action
 sleep 2   # the retry to the refusing receiver comes 1 s after its 503
 # a task stopped by SIGTERM between two steps, resumed after a restart
 S=/run/hostd/hostd.sock
@@ -171,6 +178,9 @@ check_contains "... which shows the RAID 5" '"level":"raid5"' "$(tr -d ' \n' < "
 check_eq "after the pull, hostctl --host raid status prints the same text" "$(cat "$O/status-local-degraded.txt" 2>/dev/null)" \
     "$(cat "$O/status-api-degraded.txt" 2>/dev/null)"
 check_contains "... DEGRADED" "DEGRADED (1 missing)" "$(cat "$O/status-api-degraded.txt" 2>/dev/null)"
+sed 's/^/# /' "$O/status-rebuild.txt" 2> /dev/null
+check_contains "hostctl status during the rebuild onto hdd6: the array, degraded" "DEGRADED" "$(cat "$O/status-rebuild.txt" 2>/dev/null)"
+check "... with md's recovery and its progress bar" grep -Eq 'recover +\[#*\.*\] +[0-9.]+%' "$O/status-rebuild.txt"
 log=$(cat "$O/webhook.log" 2>/dev/null)
 check_contains "the webhook received MemberFailed" '"MessageId":"Hostd.1.0.MemberFailed"' "$log"
 check_contains "and ArrayDegraded" '"MessageId":"Hostd.1.0.ArrayDegraded"' "$log"
