@@ -132,7 +132,7 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         json_add_string(st, "HealthRollup", md_health_name(health));   /* its drives: no health of their own */
         json_object_object_add(o, "Status", st);
         json_object *ops = json_object_new_array();
-        if (s->sync_action && !streq(s->sync_action, "idle") && s->sync_percent >= 0) {
+        if (md_sync_action_runs(s->sync_action) && s->sync_percent >= 0) {
                 json_object *op = json_object_new_object();
                 json_add_string(op, "OperationName", streq(s->sync_action, "recover") ? "Rebuild"
                                                      : streq(s->sync_action, "resync") ? "Resync"

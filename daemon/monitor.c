@@ -93,9 +93,11 @@ static void attr_changed(struct monitor *m, struct watch *w, const char *old) {
                 else if (now == 0 && before > 0)
                         events_emit(m->ev, "ArrayRecovered", "OK", origin, "array %s is no longer degraded", w->md);
         } else if (streq(w->attr, "sync_action")) {
-                if (streq(old, "idle") && !streq(w->val, "idle"))
+                /* idle -> frozen (mdadm --add) -> recover: the recovery is what started;
+                 * recover -> frozen is a pause, not an end */
+                if (!md_sync_action_runs(old) && md_sync_action_runs(w->val))
                         events_emit(m->ev, "RebuildStarted", "OK", origin, "array %s: %s started", w->md, w->val);
-                else if (!streq(old, "idle") && streq(w->val, "idle"))
+                else if (md_sync_action_runs(old) && streq(w->val, "idle"))
                         events_emit(m->ev, "RebuildFinished", "OK", origin, "array %s: %s finished", w->md, old);
         } else if (startswith(w->attr, "dev-") && strstr(w->val, "faulty") && !strstr(old, "faulty")) {
                 char member[40];
@@ -189,7 +191,7 @@ static void refresh(struct monitor *m, bool disks, bool arrays) {
 static void progress(struct monitor *m) {
         for (size_t i = 0; i < m->n && i < ELEMENTSOF(m->last_pct); i++) {
                 struct watch *w = &m->w[i];
-                if (!streq(w->attr, "sync_action") || streq(w->val, "idle")) {
+                if (!streq(w->attr, "sync_action") || !md_sync_action_runs(w->val)) {
                         m->last_pct[i] = -1;
                         continue;
                 }
@@ -216,7 +218,7 @@ static void *monitor_main(void *userdata) {
                         pfd[n++] = (struct pollfd){ .fd = m->w[i].fd, .events = POLLPRI | POLLERR };
                 bool syncing = false;
                 for (size_t i = 0; i < m->n; i++)
-                        syncing |= streq(m->w[i].attr, "sync_action") && !streq(m->w[i].val, "idle");
+                        syncing |= streq(m->w[i].attr, "sync_action") && md_sync_action_runs(m->w[i].val);
                 int64_t t = now_ms(), due = syncing ? (next_progress ? next_progress : t) : 0;
                 if (due_disks && (!due || due_disks < due))
                         due = due_disks;

@@ -40,9 +40,14 @@ void md_status_free(struct md_status *s) {
         free(s);
 }
 
+bool md_sync_action_runs(const char *action) {
+        /* "frozen": nothing progresses until someone thaws it; mdadm --add
+         * freezes md while it adds a disk, before the recovery starts */
+        return action && *action && !streq(action, "idle") && !streq(action, "frozen");
+}
+
 bool md_sync_idle(const struct md_status *s) {
-        /* "frozen": nothing progresses until someone thaws it, so waiting is pointless */
-        return !s->sync_action || streq(s->sync_action, "idle") || streq(s->sync_action, "frozen");
+        return !md_sync_action_runs(s->sync_action);
 }
 
 bool md_recovery_pending(const struct md_status *s) {

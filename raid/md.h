@@ -42,6 +42,8 @@ static inline void md_status_freep(struct md_status **s) {
 }
 
 /* No sync runs or waits to run (a delayed resync is not idle). */
+/* md's sync_action names work that progresses (resync, recover, check, repair, reshape) */
+bool md_sync_action_runs(const char *action);
 bool md_sync_idle(const struct md_status *s);
 /* A degraded array holding a spare that md has not started rebuilding onto yet:
  * right after `mdadm --add` the kernel starts recovery asynchronously. */

@@ -184,6 +184,9 @@ check "... with md's recovery and its progress bar" grep -Eq 'recover +\[#*\.*\]
 log=$(cat "$O/webhook.log" 2>/dev/null)
 check_contains "the webhook received MemberFailed" '"MessageId":"Hostd.1.0.MemberFailed"' "$log"
 check_contains "and ArrayDegraded" '"MessageId":"Hostd.1.0.ArrayDegraded"' "$log"
+check_contains "the spare's recovery: RebuildStarted says recover" '"Message":"array md0: recover started"' "$log"
+check "... and no freeze (mdadm --add's, or the test's) is called a rebuild that started" \
+    sh -c "! grep -q 'frozen started' '$O/webhook.log'"
 check_contains "syslog has the MemberFailed event" "event MemberFailed" "$(cat "$O/messages" 2>/dev/null)"
 refusing=$(cat "$O/webhook-refusing.log" 2>/dev/null)
 check_contains "a receiver that answered 503 ..." "REFUSED " "$refusing"

@@ -78,10 +78,24 @@ static void a_spare_in_a_degraded_array_means_recovery_is_coming(void **state) {
         assert_true(md_sync_idle(&s));
 }
 
+/* What hostd's monitor calls a rebuild that started: mdadm --add writes
+ * "frozen" first, and a freeze is neither a start nor an end */
+static void frozen_is_no_sync_that_runs(void **state) {
+        (void)state;
+        const char *runs[] = { "resync", "recover", "check", "repair", "reshape" };
+        for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
+                assert_true(md_sync_action_runs(runs[i]));
+        assert_false(md_sync_action_runs("idle"));
+        assert_false(md_sync_action_runs("frozen"));
+        assert_false(md_sync_action_runs(""));
+        assert_false(md_sync_action_runs(NULL));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(detail_export_members_and_roles),
                 cmocka_unit_test(a_spare_in_a_degraded_array_means_recovery_is_coming),
+                cmocka_unit_test(frozen_is_no_sync_that_runs),
         };
         return cmocka_run_group_tests_name("md", tests, NULL, NULL);
 }
