@@ -14,6 +14,7 @@
 #include "events.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "raid/md.h"
 #include "state.h"
 
 #define MAX_WATCH 128
@@ -153,29 +154,47 @@ static void rewatch(struct monitor *m) {
         }
 }
 
-/* A disk went away: if it held a member, that member failed now. */
+/* A disk went away: if it held a member, that member failed now. md notices
+ * a member whose device is gone only when it next does I/O to it (an idle
+ * array: never); udev's mdadm rule tells it on "remove" where that rule is
+ * installed, and hostd does not count on it. In the order an operator wants:
+ * the event; md's own count of missing members (a sysfs write, at once: the
+ * ArrayDegraded event follows from it); then mdadm's bookkeeping, which
+ * starts a program (slow on a busy machine) and so comes last. */
 static void disk_removed(struct monitor *m, const char *name) {
         _cleanup_(disks_snap_putp) struct disks_snap *ds = state_disks_get();
         _cleanup_(arrays_snap_putp) struct arrays_snap *as = state_arrays_get();
         const struct disk *d = ds->list ? disk_list_find(ds->list, name) : NULL;
-        bool member = false;
+        _cleanup_strv_free_ char **gone = NULL;   /* the members that were on it */
         for (size_t i = 0; i < as->n; i++)
                 for (size_t j = 0; j < as->v[i]->n_members; j++) {
-                        const char *dev = as->v[i]->members[j].dev;
+                        const char *md = as->v[i]->kernel_name, *dev = as->v[i]->members[j].dev;
                         bool mine = streq(dev, name);
                         for (size_t p = 0; d && !mine && p < d->n_partitions; p++)
                                 mine = streq(d->partitions[p].name, dev);
                         if (!mine && !d && disk_name_is_partition_of(dev, name))
                                 mine = true;   /* sdb1 on sdb, when the inventory did not list sdb */
-                        if (mine) {
-                                member = true;
-                                member_failed(m, as->v[i]->kernel_name, dev, "its disk was removed");
-                        }
+                        if (!mine)
+                                continue;
+                        member_failed(m, md, dev, "its disk was removed");
+                        struct error e = { 0 };
+                        if (md_mark_member_faulty(md, dev, &e) < 0)
+                                log_debug("%s", e.msg);   /* md or udev's rule was first */
+                        else
+                                log_warning("array %s: member %s is gone: md was told", md, dev);
+                        (void)strv_push(&gone, dev);
                 }
         _cleanup_free_ char *origin = d ? strdup_printf("/redfish/v1/Systems/host/Storage/md/Drives/%s",
                                                          d->serial ? d->serial : d->name) : NULL;
-        events_emit(m->ev, "DiskRemoved", member ? "Critical" : "Warning", origin, "disk %s%s%s%s was removed", name,
+        events_emit(m->ev, "DiskRemoved", gone ? "Critical" : "Warning", origin, "disk %s%s%s%s was removed", name,
                     d && d->serial ? " (serial " : "", d && d->serial ? d->serial : "", d && d->serial ? ")" : "");
+        for (char **member = gone; member && *member; member++) {
+                struct error e = { 0 };
+                if (md_fail_gone_member(*member, &e) < 0)
+                        log_debug("member %s: %s", *member, e.msg);   /* udev's rule was first */
+                else
+                        log_info("member %s: mdadm --incremental --fail took it out of its array", *member);
+        }
 }
 
 static void refresh(struct monitor *m, bool disks, bool arrays) {

@@ -1,11 +1,14 @@
 #include "md.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/exec.h"
 #include "lib/fileio.h"
@@ -258,6 +261,38 @@ int md_stop(const char *dev, struct error *e) {
 
 int md_fail_member(const char *dev, const char *member, struct error *e) {
         return mdadm_simple((const char *[]){ "mdadm", dev, "--fail", member, NULL }, e);
+}
+
+/* names from a uevent: a kernel name only, so that one can only name a
+ * device of /dev or a file of the array's sysfs directory, and never reads
+ * as one of mdadm's options */
+static int check_kernel_name(const char *name, struct error *e) {
+        if (!name || !name[0] || name[0] == '-' || name[0] == '.' ||
+            strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:!") != strlen(name))
+                return error_set(e, -EINVAL, "'%s' is not a block device's kernel name", name ? name : "");
+        return 0;
+}
+
+int md_mark_member_faulty(const char *md, const char *member, struct error *e) {
+        int k = check_kernel_name(md, e);
+        if (k < 0 || (k = check_kernel_name(member, e)) < 0)
+                return k;
+        _cleanup_free_ char *path = strdup_printf("%s/block/%s/md/dev-%s/state", sysfs_root, md, member);
+        if (!path)
+                return error_set(e, -ENOMEM, "out of memory");
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return error_set(e, -errno, "array %s has no member %s any more", md, member);
+        if (write(fd, "faulty", 6) != 6)
+                return error_set(e, -errno, "array %s: md refused to mark %s faulty: %s", md, member, strerror(errno));
+        return 0;
+}
+
+int md_fail_gone_member(const char *member, struct error *e) {
+        int k = check_kernel_name(member, e);
+        if (k < 0)
+                return k;
+        return mdadm_simple((const char *[]){ "mdadm", "--incremental", "--fail", member, NULL }, e);
 }
 
 int md_remove_member(const char *dev, const char *member, struct error *e) {

@@ -82,6 +82,14 @@ int md_create(char *const *plan_argv, struct error *e);   /* the planner's mdadm
 int md_assemble(const char *name, char *const *members, struct error *e);
 int md_stop(const char *dev, struct error *e);
 int md_fail_member(const char *dev, const char *member, struct error *e);
+/* A member's block device is gone. md_mark_member_faulty() tells md at once
+ * (its sysfs dev-<member>/state, no program to start): the array counts it
+ * missing. md_fail_gone_member() then does what udev's rule runs on "remove",
+ * `mdadm --incremental --fail`: the member leaves the array and mdadm's map.
+ * md, member: kernel names ("md127", "sdb1"), not paths; -EINVAL otherwise;
+ * -ENOENT from md_mark_member_faulty() when md no longer has that member. */
+int md_mark_member_faulty(const char *md, const char *member, struct error *e);
+int md_fail_gone_member(const char *member, struct error *e);
 int md_remove_member(const char *dev, const char *member, struct error *e);
 int md_add_member(const char *dev, const char *member, struct error *e);
 int md_grow_devices(const char *dev, int raid_devices, struct error *e);

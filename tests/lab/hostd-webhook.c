@@ -5,6 +5,9 @@
  *         POST <ms> <body>          a webhook POST from hostd
  *         REFUSED <ms> <body>       one of the first REFUSE POSTs, answered 503
  *                                   (a receiver that is restarting)
+ *   hostd-webhook stamp OUTFILE WORD...  append "WORD <ms> REST..." to OUTFILE:
+ *       an action's moment on the same clock (before `mdadm --fail`; as
+ *       `mdadm --monitor --program`, which passes EVENT MD [MEMBER]).
  *   hostd-webhook subscribe SOCKET URL  POST an EventService subscription to
  *       hostd's Unix socket (the guest has no curl).
  *   hostd-webhook request SOCKET METHOD PATH [BODY]  any request; prints
@@ -146,7 +149,21 @@ static int request(const char *sock, const char *method, const char *path, const
         return r == CURLE_OK && status >= 200 && status < 300 ? 0 : 1;
 }
 
+static int stamp(const char *path, int argc, char **argv) {
+        double t = now_ms();
+        FILE *f = fopen(path, "a");
+        if (!f)
+                return perror(path), 1;
+        fprintf(f, "%s %.1f", argv[0], t);
+        for (int i = 1; i < argc; i++)
+                fprintf(f, " %s", argv[i]);
+        fputc('\n', f);
+        return fclose(f) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+        if (argc >= 4 && !strcmp(argv[1], "stamp"))
+                return stamp(argv[2], argc - 3, argv + 3);
         if ((argc == 4 || argc == 5) && !strcmp(argv[1], "listen")) {
                 refuse = argc == 5 ? atoi(argv[4]) : 0;
                 return listen_main(atoi(argv[2]), argv[3]);
