@@ -84,6 +84,8 @@ static double sync_percent(const char *md) {
         return 100.0 * (double)done / (double)total;
 }
 
+static void reread(struct monitor *m, const char *md, const char *attr);
+
 static void attr_changed(struct monitor *m, struct watch *w, const char *old) {
         _cleanup_free_ char *origin = origin_of(w->md);
         if (streq(w->attr, "degraded")) {
@@ -104,6 +106,23 @@ static void attr_changed(struct monitor *m, struct watch *w, const char *old) {
                 char member[40];
                 snprintf(member, sizeof member, "%.*s", (int)(strchr(w->attr, '/') - w->attr - 4), w->attr + 4);
                 member_failed(m, w->md, member, "md marked it faulty");
+                reread(m, w->md, "degraded");
+        }
+}
+
+/* md counts a failed member at once but tells pollers of "degraded" only
+ * when its own thread gets round to it (seconds, on a busy array): once a
+ * member is known to have failed, read the count instead of waiting */
+static void reread(struct monitor *m, const char *md, const char *attr) {
+        for (size_t i = 0; i < m->n; i++) {
+                struct watch *w = &m->w[i];
+                if (!streq(w->md, md) || !streq(w->attr, attr))
+                        continue;
+                char old[sizeof w->val];
+                snprintf(old, sizeof old, "%s", w->val);
+                if (read_attr(w->fd, w->val, sizeof w->val) == 0 && !streq(old, w->val))
+                        attr_changed(m, w, old);
+                return;
         }
 }
 
@@ -182,6 +201,7 @@ static void disk_removed(struct monitor *m, const char *name) {
                                 log_debug("%s", e.msg);   /* md or udev's rule was first */
                         else
                                 log_warning("array %s: member %s is gone: md was told", md, dev);
+                        reread(m, md, "degraded");
                         (void)strv_push(&gone, dev);
                 }
         _cleanup_free_ char *origin = d ? strdup_printf("/redfish/v1/Systems/host/Storage/md/Drives/%s",
