@@ -5,12 +5,13 @@
 #   fail     `mdadm --fail` of a member of an idle RAID 5 (md0)
 #   idle     a member of an idle RAID 5 (md1) unplugged through QMP
 #   loaded   a member of a mounted RAID 1 (md2) under write load, unplugged
-# From the kernel's event (the "remove" uevent of the disk; for `fail`, the
-# moment before mdadm ran) to the webhook receiver's receipt of hostd's
+# From the kernel's event (the "remove" uevent of the disk; for `fail`, md's
+# notification that the member's state changed) to the webhook receiver's receipt of hostd's
 # MemberFailed and ArrayDegraded POSTs, and to mdadm --monitor's program call
 # (one clock: CLOCK_MONOTONIC in the guest). Goal: MemberFailed <= 100 ms and
 # ArrayDegraded <= 150 ms, never later than mdadm --monitor. Not a test: no
 # verdict. Under TCG emulation every figure is several times a real server's.
+# BENCH_KEEP=DIR keeps the guest's logs (the receiver's, hostd's) there.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/lab/lab.sh"
@@ -47,14 +48,19 @@ printf '#!/bin/sh\nexec hostd-webhook stamp %s MDMON "$@"\n' "$R" > /tmp/mdmon-p
 chmod +x /tmp/mdmon-program
 mdadm --monitor --scan --delay=1 --program=/tmp/mdmon-program > $O/mdmon.out 2>&1 &
 hostd-webhook listen 8099 $R > /dev/null 2> $O/webhook.err &
-hostd --state-dir /tmp/hostd --socket /run/hostd/hostd.sock --pid-file /run/hostd/hostd.pid > $O/hostd.out 2>&1 &
+hostd -f --state-dir /tmp/hostd --socket /run/hostd/hostd.sock --pid-file /run/hostd/hostd.pid > $O/hostd.out 2>&1 &
 i=0; while [ ! -S /run/hostd/hostd.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 1
 hostd-webhook subscribe /run/hostd/hostd.sock http://127.0.0.1:8099/hook > $O/subscribe.txt || exit 12
 sleep 2
 hostd-webhook stamp $R CASE fail md0
+# the kernel's event of a --fail: md's dev-X/state, which hostd polls too
+hostd-webhook watch $R "/sys/block/md0/md/dev-$(basename "$(readlink -f "$(lab_disk hdd1)")")/state" &
+watcher=$!
+sleep 1
 mdadm /dev/md0 --fail "$(lab_disk hdd1)" > /dev/null 2>&1
 sleep 3
+kill $watcher
 hostd-webhook stamp $R CASE idle md1
 lab_ready idle
 lab_wait_signal unplugged-idle 120 || exit 13
@@ -80,22 +86,23 @@ lab_wait_marker "@@LAB-READY loaded@@" 120 && lab_unplug ssd1 && lab_signal unpl
 rc=0; lab_wait > "$T/guest.txt" 2>&1 || rc=$?
 [ "$rc" = 0 ] || { sed 's/^/  /' "$T/guest.txt" | tail -n 30; echo "bench-md-events: the guest failed ($rc)"; exit 1; }
 W=$LAB_SHARE/out/webhook.log
-echo "from the kernel's event (the fail case: mdadm's start) to the receipt, ms (TCG emulation):"
+[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp -r "$LAB_SHARE/out/." "$BENCH_KEEP/"
+echo "from the kernel's event (remove uevent; for fail, md's dev-X/state change) to the receipt, ms (TCG emulation):"
 printf '  %-8s %14s %14s %16s\n' case MemberFailed ArrayDegraded "mdadm --monitor"
 for c in fail:md0:hdd1 idle:md1:hdd4 loaded:md2:ssd1; do
     IFS=: read -r name md disk <<< "$c"
     dev=$(awk -v d="$disk" '$1 == d { print $2 }' "$LAB_SHARE/out/names.txt")
     awk -v name="$name" -v md="$md" -v dev="$dev" '
-        $1 == "CASE" && $3 == name { t0 = $2; on = 1; next }
+        $1 == "CASE" && $3 == name { on = 1; next }
         $1 == "CASE" && on { exit }
         !on { next }
         $1 == "REMOVE" && $3 == dev && !k { k = $2 }
+        $1 == "CHANGE" && name == "fail" && !k { k = $2 }
         $1 == "POST" && /MemberFailed/ && index($0, "array " md ":") && !mf { mf = $2 }
         $1 == "POST" && /ArrayDegraded/ && index($0, "array " md " ") && !ad { ad = $2 }
         $1 == "MDMON" && ($4 == "/dev/" md || $4 == "/dev/md/" substr(md, 3)) && $3 ~ /Fail|Degraded/ && !mm { mm = $2 }
         function d(t) { return t ? sprintf("%.0f", t - k) : "none" }
         END {
-            if (name == "fail") k = t0
             if (!k) { printf "  %-8s no kernel event seen\n", name; exit }
             printf "  %-8s %14s %14s %16s\n", name, d(mf), d(ad), d(mm)
         }' "$W"

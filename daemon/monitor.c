@@ -37,6 +37,15 @@ struct monitor {
         size_t n;
         char **announced;         /* "md127/sdb1": failures already reported */
         int last_pct[32];         /* per watch slot of sync_action: last progress step */
+        /* Reading the disks and arrays starts programs (mdadm --detail) and
+         * takes long on a busy machine: a thread of its own does it, so that
+         * the monitor reads every uevent and sysfs notification the moment it
+         * comes. It pokes `refreshed` when new arrays are published. */
+        pthread_t refresher;
+        pthread_mutex_t rlock;
+        pthread_cond_t rcond;
+        bool want_disks, want_arrays, rstop;
+        int refreshed;            /* eventfd */
 };
 
 static int64_t now_ms(void) {
@@ -217,14 +226,42 @@ static void disk_removed(struct monitor *m, const char *name) {
         }
 }
 
-static void refresh(struct monitor *m, bool disks, bool arrays) {
+static void refresh_state(bool disks, bool arrays) {
         struct error e = { 0 };
         if (disks && state_refresh_disks(&e) < 0)
                 log_warning("inventory: %s", e.msg);
         if (arrays && state_refresh_arrays(&e) < 0)
                 log_warning("arrays: %s", e.msg);
-        if (arrays)
-                rewatch(m);
+}
+
+static void *refresher_main(void *userdata) {
+        struct monitor *m = userdata;
+        pthread_mutex_lock(&m->rlock);
+        while (!m->rstop) {
+                if (!m->want_disks && !m->want_arrays) {
+                        pthread_cond_wait(&m->rcond, &m->rlock);
+                        continue;
+                }
+                bool disks = m->want_disks, arrays = m->want_arrays;
+                m->want_disks = m->want_arrays = false;
+                pthread_mutex_unlock(&m->rlock);
+                refresh_state(disks, arrays);
+                uint64_t one = 1;
+                if (arrays && write(m->refreshed, &one, sizeof one) < 0)
+                        log_debug("monitor: %s", strerror(errno));
+                pthread_mutex_lock(&m->rlock);
+        }
+        pthread_mutex_unlock(&m->rlock);
+        return NULL;
+}
+
+/* what is asked while a refresh runs is done once, after it */
+static void ask_refresh(struct monitor *m, bool disks, bool arrays) {
+        pthread_mutex_lock(&m->rlock);
+        m->want_disks |= disks;
+        m->want_arrays |= arrays;
+        pthread_cond_signal(&m->rcond);
+        pthread_mutex_unlock(&m->rlock);
 }
 
 static void progress(struct monitor *m) {
@@ -244,15 +281,23 @@ static void progress(struct monitor *m) {
         }
 }
 
+/* An array that is written to goes clean -> write-pending -> active ->
+ * clean many times a second: worth a refresh of what is shown, not one each */
+static bool routine(const char *attr, const char *old, const char *now) {
+        static const char *const busy[] = { "clean", "active", "write-pending", "active-idle", NULL };
+        return streq(attr, "array_state") && strv_contains((char *const *)busy, old) && strv_contains((char *const *)busy, now);
+}
+
 static void *monitor_main(void *userdata) {
         struct monitor *m = userdata;
         int64_t due_disks = 0, due_arrays = 0, next_progress = 0;
         while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
-                struct pollfd pfd[MAX_WATCH + 3];
+                struct pollfd pfd[MAX_WATCH + 4];
                 size_t n = 0;
                 pfd[n++] = (struct pollfd){ .fd = m->wake, .events = POLLIN };
                 pfd[n++] = (struct pollfd){ .fd = udev_monitor_get_fd(m->kmon), .events = POLLIN };
                 pfd[n++] = (struct pollfd){ .fd = udev_monitor_get_fd(m->umon), .events = POLLIN };
+                pfd[n++] = (struct pollfd){ .fd = m->refreshed, .events = POLLIN };
                 for (size_t i = 0; i < m->n; i++)
                         pfd[n++] = (struct pollfd){ .fd = m->w[i].fd, .events = POLLPRI | POLLERR };
                 bool syncing = false;
@@ -292,10 +337,18 @@ static void *monitor_main(void *userdata) {
                                 udev_device_unref(d);
                         }
                 }
-                for (size_t i = 3; r > 0 && i < n; i++) {
+                bool rewatched = false;
+                if (r > 0 && pfd[3].revents) {
+                        uint64_t v;
+                        if (read(m->refreshed, &v, sizeof v) == sizeof v) {
+                                rewatch(m);   /* (compares too: what changed meanwhile is announced) */
+                                rewatched = true;
+                        }
+                }
+                for (size_t i = 4; r > 0 && !rewatched && i < n; i++) {
                         if (!pfd[i].revents)
                                 continue;
-                        struct watch *w = &m->w[i - 3];
+                        struct watch *w = &m->w[i - 4];
                         char old[64];
                         snprintf(old, sizeof old, "%s", w->val);
                         if (read_attr(w->fd, w->val, sizeof w->val) < 0) {
@@ -304,7 +357,10 @@ static void *monitor_main(void *userdata) {
                         }
                         if (!streq(old, w->val)) {
                                 attr_changed(m, w, old);
-                                due_arrays = now_ms() + 20;
+                                if (!routine(w->attr, old, w->val))
+                                        due_arrays = now_ms() + 20;
+                                else if (!due_arrays)
+                                        due_arrays = now_ms() + 1000;
                         }
                 }
                 t = now_ms();
@@ -315,7 +371,7 @@ static void *monitor_main(void *userdata) {
                         next_progress = 0;
                 bool dd = due_disks && t >= due_disks, da = due_arrays && t >= due_arrays;
                 if (dd || da) {
-                        refresh(m, dd, da || dd);
+                        ask_refresh(m, dd, da || dd);
                         if (dd)
                                 due_disks = 0;
                         due_arrays = 0;
@@ -332,11 +388,14 @@ int monitor_start(struct events *ev, struct monitor **ret, struct error *e) {
         for (size_t i = 0; i < ELEMENTSOF(m->last_pct); i++)
                 m->last_pct[i] = -1;
         m->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        m->refreshed = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        pthread_mutex_init(&m->rlock, NULL);
+        pthread_cond_init(&m->rcond, NULL);
         m->udev = udev_new();
         m->kmon = m->udev ? udev_monitor_new_from_netlink(m->udev, "kernel") : NULL;
         m->umon = m->udev ? udev_monitor_new_from_netlink(m->udev, "udev") : NULL;
         int k = 0;
-        if (m->wake < 0 || !m->kmon || !m->umon)
+        if (m->wake < 0 || m->refreshed < 0 || !m->kmon || !m->umon)
                 k = error_set(e, -EIO, "cannot watch uevents (netlink)");
         if (k >= 0) {
                 udev_monitor_filter_add_match_subsystem_devtype(m->kmon, "block", NULL);
@@ -347,9 +406,14 @@ int monitor_start(struct events *ev, struct monitor **ret, struct error *e) {
                         k = error_set(e, -EIO, "cannot receive uevents");
         }
         if (k >= 0) {
-                refresh(m, true, true);
-                int r = pthread_create(&m->thread, NULL, monitor_main, m);
-                if (r)
+                refresh_state(true, true);
+                rewatch(m);
+                int r = pthread_create(&m->refresher, NULL, refresher_main, m);
+                if (r) {
+                        m->refresher = 0;
+                        k = error_set(e, -r, "cannot start the monitor: %s", strerror(r));
+                }
+                else if ((r = pthread_create(&m->thread, NULL, monitor_main, m)))
                         k = error_set(e, -r, "cannot start the monitor: %s", strerror(r));
         }
         if (k < 0) {
@@ -376,6 +440,17 @@ void monitor_stop(struct monitor *m) {
                 monitor_poke(m);
                 pthread_join(m->thread, NULL);
         }
+        if (m->refresher) {
+                pthread_mutex_lock(&m->rlock);
+                m->rstop = true;
+                pthread_cond_signal(&m->rcond);
+                pthread_mutex_unlock(&m->rlock);
+                pthread_join(m->refresher, NULL);
+        }
+        pthread_cond_destroy(&m->rcond);
+        pthread_mutex_destroy(&m->rlock);
+        if (m->refreshed >= 0)
+                close(m->refreshed);
         for (size_t i = 0; i < m->n; i++)
                 close(m->w[i].fd);
         udev_monitor_unref(m->kmon);

@@ -8,6 +8,9 @@
  *   hostd-webhook stamp OUTFILE WORD...  append "WORD <ms> REST..." to OUTFILE:
  *       an action's moment on the same clock (before `mdadm --fail`; as
  *       `mdadm --monitor --program`, which passes EVENT MD [MEMBER]).
+ *   hostd-webhook watch OUTFILE ATTR  wait (POLLPRI) for a sysfs attribute to
+ *       change, as hostd does; append "CHANGE <ms> ATTR VALUE rt=<s.ms>" at each
+ *       change (rt: the wall clock, as in hostd's EventTimestamp).
  *   hostd-webhook subscribe SOCKET URL  POST an EventService subscription to
  *       hostd's Unix socket (the guest has no curl).
  *   hostd-webhook request SOCKET METHOD PATH [BODY]  any request; prints
@@ -15,6 +18,7 @@
  *       set, goes as the X-Hostd-Confirm header (DELETE of a Volume).
  * Build: cc -o hostd-webhook hostd-webhook.c -lmicrohttpd -ludev -lcurl */
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <libudev.h>
 #include <microhttpd.h>
 #include <poll.h>
@@ -24,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static FILE *out;
 static int refuse;               /* POSTs still to answer with 503 */
@@ -161,7 +166,32 @@ static int stamp(const char *path, int argc, char **argv) {
         return fclose(f) == 0 ? 0 : 1;
 }
 
+static int watch(const char *path, const char *attr) {
+        int fd = open(attr, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return perror(attr), 1;
+        char buf[128];
+        for (;;) {
+                ssize_t n = pread(fd, buf, sizeof buf - 1, 0);   /* (re)arms the notification */
+                if (n < 0)
+                        return perror(attr), 1;
+                struct pollfd p = { .fd = fd, .events = POLLPRI | POLLERR };
+                if (poll(&p, 1, -1) <= 0)
+                        continue;
+                double t = now_ms();
+                n = pread(fd, buf, sizeof buf - 1, 0);
+                buf[n > 0 ? n - (buf[n - 1] == '\n') : 0] = '\0';
+                FILE *f = fopen(path, "a");
+                if (!f)
+                        return perror(path), 1;
+                struct timespec rt; clock_gettime(CLOCK_REALTIME, &rt); fprintf(f, "CHANGE %.1f %s %s rt=%ld.%03ld\n", t, attr, buf, (long)rt.tv_sec, rt.tv_nsec / 1000000);
+                fclose(f);
+        }
+}
+
 int main(int argc, char **argv) {
+        if (argc == 4 && !strcmp(argv[1], "watch"))
+                return watch(argv[2], argv[3]);
         if (argc >= 4 && !strcmp(argv[1], "stamp"))
                 return stamp(argv[2], argc - 3, argv + 3);
         if ((argc == 4 || argc == 5) && !strcmp(argv[1], "listen")) {
