@@ -114,6 +114,7 @@ demo: deps
 	@$(TEST_ENV) tests/lab/demo.sh
 
 bench: $(BINS)
+	@scripts/install-deps.sh $(DEB_BENCH)
 	@$(TEST_ENV) bench/run-all.sh
 
 # ---- install ---------------------------------------------------------------

@@ -34,6 +34,10 @@ DEB_PLAYBOOKS  := ansible ansible-lint
 # debian/: make deb (dpkg-buildpackage, lintian); contrib/: promtool for the alerting rules
 DEB_PACKAGING  := debhelper dpkg-dev lintian prometheus
 
+# bench/ only (make bench installs them; make check does not need them):
+# fio for the RAID 5 write benchmark
+DEB_BENCH      := fio
+
 DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON) $(DEB_OS) $(DEB_PLAYBOOKS) \
                   $(DEB_PACKAGING)
 # opened on first use instead of linked: see lib/lazy.h

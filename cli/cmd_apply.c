@@ -222,8 +222,12 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
         _cleanup_(disk_list_freep) struct disk_list *inv = NULL;
         if (spec->storage && (k = raid_load_inventory(a.inventory, &inv, e)) < 0)
                 return k;
+        /* a captured inventory is another machine's: its memory and CPUs are not known here */
+        struct md_host host;
+        if (!a.inventory && (k = md_host_read(&host, e)) < 0)
+                return k;
         _cleanup_(apply_plan_freep) struct apply_plan *p = NULL;
-        if ((k = apply_plan_make(spec, inv, phase, wipe, a.assume_clean, &p, e)) < 0)
+        if ((k = apply_plan_make(spec, inv, a.inventory ? NULL : &host, phase, wipe, a.assume_clean, &p, e)) < 0)
                 return k;
         _cleanup_free_ struct apply_step_result *res = calloc(p->n_steps + 1, sizeof *res);
         if (!res)

@@ -120,6 +120,9 @@ static int raid_plan_run(struct cli_ctx *ctx, int argc, char **argv, struct erro
         _cleanup_(plan_freep) struct plan *p = plan_make(inv, spec, wipe);
         if (!p)
                 return error_set(e, -ENOMEM, "out of memory while planning");
+        /* an inventory from a file is another machine's: its memory and CPUs are not known here */
+        if (!a.inventory && (k = plan_tune_here(p, e)) < 0)
+                return k;
         if (ctx->json) {
                 _cleanup_json_ json_object *o = plan_to_json(p);
                 cli_print_json(ctx, o);

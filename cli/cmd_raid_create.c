@@ -100,6 +100,8 @@ static int raid_create_run(struct cli_ctx *ctx, int argc, char **argv, struct er
         _cleanup_(plan_freep) struct plan *p = plan_make(inv, spec, wipe);
         if (!p || (a.assume_clean && plan_set_assume_clean(p) < 0))
                 return error_set(e, -ENOMEM, "out of memory while planning");
+        if ((k = plan_tune_here(p, e)) < 0)
+                return k;
         if (p->errors) {
                 if (ctx->json) {
                         _cleanup_json_ json_object *o = plan_to_json(p);

@@ -123,6 +123,10 @@ int jobs_plan_create(const char *body, struct plan **ret, struct error *e) {
         struct plan *p = plan_make(inv, spec, NULL);
         if (!p)
                 return error_set(e, -ENOMEM, "out of memory while planning");
+        if ((k = plan_tune_here(p, e)) < 0) {
+                plan_free(p);
+                return k;
+        }
         *ret = p;
         return 0;
 }

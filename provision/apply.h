@@ -70,8 +70,11 @@ static inline void apply_plan_freep(struct apply_plan **p) {
         apply_plan_free(*p);
 }
 
-/* Pure: no I/O. wipe: disks the command line allows to be wiped. */
-int apply_plan_make(const struct host_spec *spec, const struct disk_list *inv, enum apply_phase phase,
+/* Pure: no I/O. wipe: disks the command line allows to be wiped. host: the
+ * machine the plan is for (its arrays' tuning), or NULL when not known (a
+ * captured inventory): then no tuning is planned. */
+int apply_plan_make(const struct host_spec *spec, const struct disk_list *inv, const struct md_host *host,
+                    enum apply_phase phase,
                     char *const *wipe, bool assume_clean, struct apply_plan **ret, struct error *e);
 
 /* The os array's member disks (stable paths) and its ESP array, from the raid plan. */

@@ -149,14 +149,16 @@ static int firstboot_steps(struct apply_plan *p, const struct host_spec *spec) {
         return 0;
 }
 
-int apply_plan_make(const struct host_spec *spec, const struct disk_list *inv, enum apply_phase phase,
+int apply_plan_make(const struct host_spec *spec, const struct disk_list *inv, const struct md_host *host,
+                    enum apply_phase phase,
                     char *const *wipe, bool assume_clean, struct apply_plan **ret, struct error *e) {
         _cleanup_(apply_plan_freep) struct apply_plan *p = calloc(1, sizeof *p);
         if (!p)
                 return error_set(e, -ENOMEM, "out of memory");
         p->phase = phase;
         if (spec->storage) {
-                if (!(p->raid = plan_make(inv, spec->storage, wipe)) || (assume_clean && plan_set_assume_clean(p->raid) < 0))
+                if (!(p->raid = plan_make(inv, spec->storage, wipe)) || (assume_clean && plan_set_assume_clean(p->raid) < 0) ||
+                    (host && plan_tune(p->raid, host) < 0))
                         return error_set(e, -ENOMEM, "out of memory while planning");
                 for (char **x = p->raid->errors; x && *x; x++)
                         if (strv_push(&p->errors, *x) < 0)

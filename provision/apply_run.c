@@ -130,10 +130,10 @@ static int raid_record(struct runner *r, char *msg, size_t n, struct error *e) {
                 return snprintf(msg, n, "cannot look before " OS_TARGET " is mounted (apply mounts it)"), OUTCOME_CHANGED;
         size_t changed = 0;
         struct apply_opts ro = { .dry = r->o->dry, .root = OS_TARGET,
-                                 .only_kinds = (1u << STEP_MDADM_CONF) | (1u << STEP_FSTAB) };
+                                 .only_kinds = (1u << STEP_MDADM_CONF) | (1u << STEP_FSTAB) | (1u << STEP_TUNE) };
         if (raid_apply(r->p->raid, &ro, &changed, e) < 0)
                 return e->code;
-        snprintf(msg, n, changed ? "ARRAY lines and the pool's fstab line written into " OS_TARGET
+        snprintf(msg, n, changed ? "ARRAY lines, the pool's fstab line and md's tuning rule written into " OS_TARGET
                                  : OS_TARGET " lists every array and the pool");
         return changed > 0 ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }

@@ -14,6 +14,7 @@
 #include "look.h"
 #include "md.h"
 #include "plan_select.h"
+#include "tuning.h"
 
 struct ctx {
         const struct plan *p;
@@ -198,6 +199,42 @@ static int do_mdadm_conf(struct ctx *c, const struct plan_step *s, struct error 
         return changed ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }
 
+/* md's tuning now, and the udev rule that sets it at each start of the array */
+static int do_tune(struct ctx *c, const struct plan_step *s, struct error *e) {
+        const struct plan_array *a = array_of(c, s->array);
+        if (!a || !a->tuned)
+                return error_set(e, -EINVAL, "step for array %s: no tuning planned", s->array);
+        _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", a->name), *kname = NULL, *brief = NULL;
+        struct error ignore = { 0 };
+        if (c->o->dry && md_resolve(dev, &kname, &ignore) < 0)
+                return OUTCOME_CHANGED;   /* the array is yet to be made */
+        if (!kname && md_resolve(dev, &kname, e) < 0)
+                return e->code;
+        bool changed = false;
+        if (md_tuning_write(kname, &a->tuning, c->o->dry, &changed, e) < 0 || md_detail_brief(dev, &brief, e) < 0)
+                return e->code;
+        const char *at = strstr(brief, "UUID=");
+        _cleanup_free_ char *uuid = at ? strndup(at + 5, strcspn(at + 5, " \t\n")) : NULL;
+        if (!uuid || !*uuid)
+                return error_set(e, -EIO, "%s: mdadm gave no UUID", dev);
+        _cleanup_free_ char *rules = etc_path(c, MD_TUNING_RULES), *line = md_tuning_udev_rule(uuid, &a->tuning);
+        _cleanup_free_ char *key = strdup_printf("ENV{MD_UUID}==\"%s\"", uuid);
+        if (!rules || !line || !key)
+                return error_set(e, -ENOMEM, "out of memory");
+        bool has_rule = file_contains(rules, line);
+        if (!has_rule && !c->o->dry) {
+                /* an earlier tuning of the same array gives way to this one */
+                if (file_remove_lines(rules, key, e) < 0 ||
+                    file_ensure_line(rules, line, line, "# written by hostd: md's tuning of its parity arrays, each by its UUID\n", e) < 0)
+                        return e->code;
+        }
+        if (!changed && has_rule)
+                return snprintf(c->msg, sizeof c->msg, "%s is tuned already", kname), OUTCOME_UNCHANGED;
+        snprintf(c->msg, sizeof c->msg, "%s: stripe_cache_size %u, group_thread_cnt %u, sync_speed_min %u; %s",
+                 kname, a->tuning.stripe_cache_size, a->tuning.group_thread_cnt, a->tuning.sync_speed_min, rules);
+        return OUTCOME_CHANGED;
+}
+
 static int do_fstab(struct ctx *c, const struct plan_step *s, struct error *e) {
         const struct plan_array *a = array_of(c, s->array);
         _cleanup_free_ char *dev = strdup_printf("/dev/md/%s", s->array), *fstab = etc_path(c, "etc/fstab");
@@ -244,7 +281,7 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
         static int (*const run[])(struct ctx *, const struct plan_step *, struct error *) = {
                 [STEP_WIPE] = do_wipe,           [STEP_PARTITION] = do_partition, [STEP_CREATE_ARRAY] = do_create,
                 [STEP_WAIT] = do_wait,           [STEP_MKFS] = do_mkfs,           [STEP_MDADM_CONF] = do_mdadm_conf,
-                [STEP_FSTAB] = do_fstab,         [STEP_MOUNT] = do_mount,         [STEP_INITRAMFS] = do_initramfs,
+                [STEP_FSTAB] = do_fstab,         [STEP_MOUNT] = do_mount,         [STEP_INITRAMFS] = do_initramfs, [STEP_TUNE] = do_tune,
         };
         for (size_t i = 0; i < p->n_steps; i++) {
                 const struct plan_step *s = &p->steps[i];

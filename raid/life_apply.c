@@ -15,6 +15,7 @@
 #include "lifecycle.h"
 #include "look.h"
 #include "plan_select.h"
+#include "tuning.h"
 
 int raid_facts_read(const char *array, struct raid_facts *ret, struct error *e) {
         struct raid_facts f = { 0 };
@@ -240,7 +241,14 @@ static int do_conf(struct ctx *c, const struct life_step *s, struct error *e) {
         int k = drop_lines(c, s, "etc/mdadm/mdadm.conf", e);
         if (k == OUTCOME_CHANGED)
                 c->conf_changed = true;
-        return k;
+        if (k < 0)
+                return k;
+        /* the array's tuning rule (raid/tuning.h) names it by the same UUID */
+        char said[sizeof c->msg];
+        snprintf(said, sizeof said, "%s", c->msg);
+        int t = drop_lines(c, s, MD_TUNING_RULES, e);
+        snprintf(c->msg, sizeof c->msg, "%s", said);
+        return t < 0 ? t : t == OUTCOME_CHANGED ? OUTCOME_CHANGED : k;
 }
 
 static int do_fstab(struct ctx *c, const struct life_step *s, struct error *e) {

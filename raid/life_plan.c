@@ -279,7 +279,7 @@ static int plan_destroy(struct life_plan *p, const struct raid_request *rq, cons
                 if (!z || !(z->label = strdup(rq->array)))
                         return OOM(e);
         }
-        if (uuid && !add_step(p, LIFE_CONF, strdup(uuid), "drop the ARRAY line of UUID=%s from mdadm.conf", uuid))
+        if (uuid && !add_step(p, LIFE_CONF, strdup(uuid), "drop the ARRAY line of UUID=%s from mdadm.conf (and its tuning rule)", uuid))
                 return OOM(e);
         if (f->fs_uuid && !add_step(p, LIFE_FSTAB, fstab_key(f->fs_uuid), "drop the line of UUID=%s from fstab", f->fs_uuid))
                 return OOM(e);

@@ -25,6 +25,10 @@ void md_set_sysfs_root(const char *root) {
         sysfs_root = root && *root ? root : "/sys";
 }
 
+const char *md_sysfs_root(void) {
+        return sysfs_root;
+}
+
 void md_status_free(struct md_status *s) {
         if (!s)
                 return;
@@ -164,6 +168,7 @@ int md_status_read(const char *id, struct md_status **ret, struct error *e) {
         s->raid_disks = (int)md_attr_int(kname, "raid_disks");
         s->degraded = (int)md_attr_int(kname, "degraded");
         s->mismatch_cnt = md_attr_int(kname, "mismatch_cnt");
+        s->stripe_cache_size = md_attr_int(kname, "stripe_cache_size");
         s->sync_speed_kib = -1;
         s->sync_left_bytes = -1;
         s->sync_percent = -1;

@@ -31,6 +31,7 @@ struct md_status {
         int64_t sync_speed_kib;   /* -1 when idle */
         int64_t sync_left_bytes;  /* per member, still to sync; -1 when idle */
         int64_t mismatch_cnt;
+        int64_t stripe_cache_size;  /* -1: no parity, no stripe cache (raid/tuning.h) */
         int64_t size_bytes;
         struct md_member *members;
         size_t n_members;
@@ -65,6 +66,7 @@ const char *md_health_name(enum md_health h);
 /* Read md state from this directory instead of /sys (tests: a copy of the
  * md part of sysfs); NULL or "" restores /sys. Not thread-safe: call first. */
 void md_set_sysfs_root(const char *root);
+const char *md_sysfs_root(void);
 
 /* "/dev/md/data", "data", "md127" or "/dev/md127" -> "md127"; -ENOENT when
  * no such array runs. */

@@ -21,6 +21,8 @@ json_object *md_status_to_json(const struct md_status *s) {
         json_object_object_add(o, "sync_percent", s->sync_percent >= 0 ? json_object_new_double(s->sync_percent) : NULL);
         json_object_object_add(o, "sync_speed_kib", s->sync_speed_kib >= 0 ? json_object_new_int64(s->sync_speed_kib) : NULL);
         json_add_int(o, "mismatch_cnt", s->mismatch_cnt);
+        json_object_object_add(o, "stripe_cache_size",
+                               s->stripe_cache_size >= 0 ? json_object_new_int64(s->stripe_cache_size) : NULL);
         json_add_int(o, "size_bytes", s->size_bytes);
         json_add_string(o, "uuid", s->uuid);
         json_add_string(o, "metadata", s->metadata);

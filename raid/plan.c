@@ -15,7 +15,7 @@
 
 static const char *const step_names[] = {
         [STEP_WIPE] = "wipe", [STEP_PARTITION] = "partition", [STEP_CREATE_ARRAY] = "create-array",
-        [STEP_WAIT] = "wait", [STEP_MKFS] = "mkfs", [STEP_MDADM_CONF] = "mdadm-conf",
+        [STEP_WAIT] = "wait", [STEP_MKFS] = "mkfs", [STEP_MDADM_CONF] = "mdadm-conf", [STEP_TUNE] = "tune",
         [STEP_FSTAB] = "fstab", [STEP_MOUNT] = "mount", [STEP_INITRAMFS] = "initramfs",
 };
 

@@ -10,6 +10,7 @@
 
 #include "disk.h"
 #include "spec.h"
+#include "tuning.h"
 
 enum step_kind {
         STEP_WIPE,                /* wipefs --all on a disk listed under wipe */
@@ -21,6 +22,7 @@ enum step_kind {
         STEP_FSTAB,               /* the filesystem in fstab, by UUID */
         STEP_MOUNT,
         STEP_INITRAMFS,           /* update-initramfs when the system has it */
+        STEP_TUNE,                /* md's tuning of a parity array, and its udev rule */
 };
 const char *step_kind_name(enum step_kind k);
 
@@ -41,6 +43,8 @@ struct plan_array {
         bool bitmap;
         char *consistency_policy;
         char *fs_type, *fs_mount, *fs_label;
+        bool tuned;               /* plan_tune() sized a tuning for it */
+        struct md_tuning tuning;
 };
 
 struct plan_step {
@@ -75,5 +79,12 @@ struct plan *plan_make(const struct disk_list *inventory, const struct storage_s
 /* The operator's promise that every member is all zeroes (brand-new or
  * freshly made disks): mdadm skips the initial sync (--assume-clean). */
 int plan_set_assume_clean(struct plan *p);
+
+/* Size md's tuning of each parity array to the machine it will run on, and
+ * add the step that sets it (right after the array exists). Pure: the
+ * machine's facts come in like the inventory does. */
+int plan_tune(struct plan *p, const struct md_host *h);
+/* plan_tune() for this machine, which the plan is to be applied on. */
+int plan_tune_here(struct plan *p, struct error *e);
 
 json_object *plan_to_json(const struct plan *p);

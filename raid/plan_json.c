@@ -45,6 +45,14 @@ static json_object *array_json(const struct plan_array *a) {
                 json_add_string(fs, "label", a->fs_label);
         }
         json_object_object_add(o, "filesystem", fs);
+        json_object *tuning = NULL;
+        if (a->tuned) {
+                tuning = json_object_new_object();
+                json_add_int(tuning, "stripe_cache_size", a->tuning.stripe_cache_size);
+                json_add_int(tuning, "group_thread_cnt", a->tuning.group_thread_cnt);
+                json_add_int(tuning, "sync_speed_min_kib_s", a->tuning.sync_speed_min);
+        }
+        json_object_object_add(o, "tuning", tuning);
         return o;
 }
 

@@ -216,3 +216,33 @@ int plan_set_assume_clean(struct plan *p) {
                 }
         return 0;
 }
+
+int plan_tune(struct plan *p, const struct md_host *h) {
+        for (size_t i = 0; i < p->n_arrays; i++) {
+                struct plan_array *a = &p->arrays[i];
+                if (a->tuned || !md_tuning_for(a->level, a->n_members, h, &a->tuning))
+                        continue;
+                a->tuned = true;
+                const struct md_tuning *t = &a->tuning;
+                char cache[16], mem[16];
+                format_size(4096ull * a->n_members * t->stripe_cache_size, cache, sizeof cache);
+                format_size(h->mem_bytes, mem, sizeof mem);
+                if (add_step(p, STEP_TUNE, a->name, NULL, NULL,
+                             "tune /dev/md/%s: stripe cache %u (%s of %s memory; md's default %d), %u worker "
+                             "thread(s) for %u CPU(s), sync floor %u KiB/s (md's 1000); a udev rule keeps it",
+                             a->name, t->stripe_cache_size, cache, mem, MD_STRIPE_CACHE_DEFAULT, t->group_thread_cnt,
+                             h->cpus, t->sync_speed_min) < 0)
+                        return -ENOMEM;
+                /* right after the array's wait step: before mkfs and the data */
+                size_t at = p->n_steps - 1;
+                for (size_t j = 0; j + 1 < p->n_steps; j++)
+                        if (p->steps[j].kind == STEP_WAIT && streq(p->steps[j].array, a->name)) {
+                                at = j + 1;
+                                break;
+                        }
+                struct plan_step s = p->steps[p->n_steps - 1];
+                memmove(&p->steps[at + 1], &p->steps[at], (p->n_steps - 1 - at) * sizeof s);
+                p->steps[at] = s;
+        }
+        return 0;
+}

@@ -59,6 +59,9 @@ check_eq "raid plan --inventory: a plan on the disk mounted on / is refused (exi
 check_contains "raid plan --inventory: it says why" "mounted on /" "$plan"
 plan=$("$HOSTCTL" raid plan --inventory "$FX" --json 2>/dev/null); rc=$?
 check_eq "raid plan --inventory: the file as saved plans (exit 0)" 0 "$rc"
+check_eq "... with no md tuning: the file is another machine's, its memory and CPUs unknown" \
+    "data None, tune steps 0" \
+    "$(py 'print("data", [a["tuning"] for a in d["arrays"] if a["name"] == "data"][0], end=", "); print("tune steps", sum(s["kind"] == "tune" for s in d["steps"]))' <<<"$plan")"
 err=$("$HOSTCTL" raid plan --inventory "$H_TMP/other.json" 2>&1 >/dev/null); rc=$?
 check_eq "raid plan --inventory: no inventory, exit 1" 1 "$rc"
 check_contains "raid plan --inventory: the message names the file" "$H_TMP/other.json: not a disk inventory" "$err"

@@ -54,7 +54,7 @@ static void install_order_image_first_bootloader_on_every_disk(void **state) {
         assert_string_equal(s->storage->homehost, "r630-01");
         assert_string_equal(s->os->sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         _cleanup_(apply_plan_freep) struct apply_plan *p = NULL;
-        assert_int_equal(apply_plan_make(s, inv, APPLY_PHASE_INSTALL, NULL, false, &p, &e), 0);
+        assert_int_equal(apply_plan_make(s, inv, NULL, APPLY_PHASE_INSTALL, NULL, false, &p, &e), 0);
         assert_null(p->errors);
         /* the image is checked before the first disk is written */
         assert_string_equal(p->steps[0].id, "os:fetch");
@@ -91,7 +91,7 @@ static void firstboot_runs_pool_runtime_vms_then_records(void **state) {
                               &s, &e),
                          0);
         _cleanup_(apply_plan_freep) struct apply_plan *p = NULL;
-        assert_int_equal(apply_plan_make(s, inv, APPLY_PHASE_FIRSTBOOT, NULL, false, &p, &e), 0);
+        assert_int_equal(apply_plan_make(s, inv, NULL, APPLY_PHASE_FIRSTBOOT, NULL, false, &p, &e), 0);
         size_t pool = index_of(p, "hypervisor:pool"), setup = index_of(p, "containers:setup"),
                verify = index_of(p, "containers:verify"), vms = index_of(p, "hypervisor:vms"),
                done = index_of(p, "host:firstboot-done");
@@ -113,7 +113,7 @@ static void the_os_goes_on_a_raid1_only(void **state) {
                               &s, &e),
                          0);
         _cleanup_(apply_plan_freep) struct apply_plan *p = NULL;
-        assert_int_equal(apply_plan_make(s, inv, APPLY_PHASE_INSTALL, NULL, false, &p, &e), 0);
+        assert_int_equal(apply_plan_make(s, inv, NULL, APPLY_PHASE_INSTALL, NULL, false, &p, &e), 0);
         assert_non_null(p->errors);
         assert_non_null(strstr(p->errors[0], "os.root_array: 'data' is RAID 5"));
 }

@@ -4,7 +4,9 @@
 # puts it among the boot report's hooks (lab-report.d, after the report's own
 # lines, before the power-off).  Output: "@@R <key> <line>@@" as the other
 # hooks; "@@R <key>! ..." when a command failed.  Every boot it also prints
-# how the pool's mount unit ended (pool-unit, pool-journal).
+# how the pool's mount unit ended (pool-unit, pool-journal) and md's tuning
+# of each parity array (md-tuning <mdX> <stripe_cache_size>
+# <group_thread_cnt> <sync_speed_min>), which only udev's rule sets at boot.
 #   destroy-pool  what an operator does to retire the pool: stop the runtime
 #                 that keeps its root there, unmount it, `hostctl raid
 #                 destroy data --yes`; then show the fstab and mdadm.conf
@@ -16,6 +18,11 @@ systemctl show srv-pool.mount -p ActiveState -p Result 2> /dev/null | tr '\n' ' 
 echo
 journalctl -b -o short-monotonic --no-pager -u srv-pool.mount 2> /dev/null | tail -n 5 |
     sed 's|^|@@R pool-journal |; s|$|@@|'
+for md in /sys/block/md*/md; do
+    [ -r "$md/stripe_cache_size" ] || continue
+    echo "@@R md-tuning $(basename "$(dirname "$md")") $(cat "$md/stripe_cache_size") $(cat "$md/group_thread_cnt")" \
+        "$(cut -d' ' -f1 "$md/sync_speed_min")@@"
+done
 raw=/sys/firmware/qemu_fw_cfg/by_name/opt/hostd-lab/action/raw
 modprobe qemu_fw_cfg 2> /dev/null
 [ -r "$raw" ] || { echo "@@R action none@@"; exit 0; }
@@ -38,6 +45,8 @@ case $action in
         run destroy hostctl raid destroy data --yes --json
         grep -E '^[^#].*[[:space:]]/srv/pool[[:space:]]' /etc/fstab | sed 's|^|@@R fstab-pool |; s|$|@@|'
         grep -c '^ARRAY' /etc/mdadm/mdadm.conf | sed 's|^|@@R mdadm-arrays |; s|$|@@|'
+        { grep -c 'MD_UUID' /etc/udev/rules.d/64-hostd-md-tuning.rules 2> /dev/null || true; } |
+            sed 's|^|@@R tuning-rules |; s|$|@@|'
         sync
         ;;
     *) echo "@@R action! unknown action '$action'@@" ;;
