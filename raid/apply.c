@@ -46,7 +46,7 @@ static int look_before_write(struct ctx *c, const struct plan_disk *d, struct er
         const char *id = d->serial ? d->serial : d->wwn;
         if (strv_contains(c->looked, id))
                 return 0;
-        int k = disk_still_as_planned(d, e);
+        int k = disk_still_as_planned(d->path, id, d->seen, e);
         if (k < 0)
                 return k;
         return strv_push(&c->looked, id) < 0 ? error_set(e, -ENOMEM, "out of memory") : 0;

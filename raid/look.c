@@ -65,21 +65,20 @@ bool has_any_signature(const char *dev) {
         return type || pt;
 }
 
-int disk_still_as_planned(const struct plan_disk *d, struct error *e) {
-        const char *id = d->serial ? d->serial : d->wwn;
+int disk_still_as_planned(const char *path, const char *id, const char *seen, struct error *e) {
         _cleanup_(disk_done) struct disk now = { 0 };
-        int k = inventory_probe_contents(d->path, &now, e);
+        int k = inventory_probe_contents(path, &now, e);
         if (k < 0)
                 return error_prefix(e, "disk %s", id);
         _cleanup_free_ char *key = disk_contents_key(&now);
         if (!key)
                 return error_set(e, -ENOMEM, "out of memory");
-        if (streq(key, d->seen))
+        if (streq(key, seen))
                 return 0;
         return error_set(e, ERROR_REFUSED,
                          "disk %s (%s) changed since the plan was made: the plan saw %s, it now carries %s; "
                          "nothing was written to it (look at it, then plan again)",
-                         id, d->path, d->seen ? d->seen : "?", key);
+                         id, path, seen ? seen : "?", key);
 }
 
 bool file_contains(const char *path, const char *needle) {
