@@ -15,7 +15,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(PKGS_LAZY),$(PKGS)) 2>/dev/null)
 soname_of   = $(shell objdump -p "$$(pkg-config --variable=libdir $(1))/$(2).so" 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 SONAMES    := CURL=$(call soname_of,libcurl,libcurl) VIRT=$(call soname_of,libvirt,libvirt) \
-              XML2=$(call soname_of,libxml-2.0,libxml2)
+              XML2=$(call soname_of,libxml-2.0,libxml2) CRYPTO=$(call soname_of,libcrypto,libcrypto)
 SONAME_CFLAGS := $(foreach s,$(SONAMES),$(if $(word 2,$(subst =, ,$(s))),-DSONAME_$(subst =,='"',$(s))'"'))
 
 CFLAGS     ?= -O2 -g

@@ -24,7 +24,8 @@ DEB_DAEMON     := libmicrohttpd-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev 
                   wrk openssl curl busybox-static
 PKGS_DAEMON    := libmicrohttpd sqlite3 libcurl libcrypt
 
-# lib/download: the OS image over HTTP(S) (libcurl), checked by its sha256 (libcrypto)
+# lib/download: the OS image over HTTP(S) (libcurl), checked by its sha256 (libcrypto, which
+# lib/download opens on first use: lib/lazy_crypto.h; hostd links it for its logins)
 DEB_OS         := libcurl4-openssl-dev libssl-dev
 PKGS_OS        := libcurl libcrypto
 

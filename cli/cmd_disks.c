@@ -1,4 +1,4 @@
-/* hostctl disks [--all] [--no-udev] [--from FILE] [show ID]: the disk inventory. */
+/* hostctl disks [--all] [--no-udev] [--probe] [--from FILE] [show ID]: the disk inventory. */
 #include "cmd_disks.h"
 
 #include <stdlib.h>
@@ -168,6 +168,9 @@ static int disks_option(struct cli_ctx *ctx, int opt, const char *arg, void *use
         case 'U':
                 a->inv.no_udev = true;
                 return 0;
+        case 'P':
+                a->inv.probe = true;
+                return 0;
         case 'f':
                 a->from = arg;
                 return 0;
@@ -193,6 +196,7 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
         static const struct option longopts[] = {
                 { "all", no_argument, NULL, 'a' },
                 { "no-udev", no_argument, NULL, 'U' },
+                { "probe", no_argument, NULL, 'P' },
                 { "from", required_argument, NULL, 'f' },
                 {},
         };
@@ -245,18 +249,22 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
 
 const struct command cmd_disks = {
         .name = "disks",
-        .args = "[--all] [--no-udev] [--from FILE] [show ID]",
+        .args = "[--all] [--no-udev] [--probe] [--from FILE] [show ID]",
         .summary = "List the block disks: identity, size, SSD/HDD, contents, and whether each is in use",
         .help = "Options:\n"
                 "  -a, --all         also loop, ram, zram, md and dm devices\n"
                 "      --no-udev     ignore the udev database: identity from sysfs only\n"
+                "      --probe       read each disk's contents from the disk (libblkid), not from\n"
+                "                    udev's record of them (a write udev did not see shows)\n"
                 "      --from FILE   read an inventory saved with 'hostctl disks --json'\n"
                 "\n"
                 "Verbs:\n"
                 "  show ID           one disk; ID is a name (sda), /dev path, serial, WWN,\n"
                 "                    or by-id path or link name\n"
                 "\n"
-                "With --debug, says where each identity field came from (udev or sysfs).\n"
+                "What each disk carries comes from udev's database when udev has seen the\n"
+                "disk, as lsblk reads it; disks udev has not processed are probed.\n"
+                "With --debug, says where each field came from (udev, sysfs or libblkid).\n"
                 "The JSON schema is in hostctl-disks(8).\n",
         .run = disks_run,
         .remote = true,

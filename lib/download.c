@@ -123,9 +123,9 @@ static int fetch(const struct download_opts *o, const char *want, char **ret_pat
         if (fchmod(fd, 0600) < 0)
                 return error_set(e, -errno, "cannot chmod %s: %s", part_path, strerror(errno));
         _cleanup_md_ EVP_MD_CTX *md = NULL;
-        int k = dl_md_new(&md);
+        int k = dl_md_new(&md, e);
         if (k < 0)
-                return error_set(e, k, "cannot set up sha256: %s", strerror(-k));
+                return k;
         struct dl_part p = { .fd = fd, .path = part_path, .md = md };
         /* a leftover from an earlier run: its digest so far, then resume after it */
         if ((k = dl_hash_fd(fd, part_path, md, &p.size, e)) < 0)

@@ -10,13 +10,16 @@
 
 #define HASH_BUF (1024 * 1024)
 
-int dl_md_new(EVP_MD_CTX **ret) {
+int dl_md_new(EVP_MD_CTX **ret, struct error *e) {
+        int k = lazy_open(&lazy_libcrypto, e);
+        if (k < 0)
+                return error_prefix(e, "cannot set up sha256");
         EVP_MD_CTX *md = EVP_MD_CTX_new();
         if (!md)
-                return -ENOMEM;
+                return error_set(e, -ENOMEM, "cannot set up sha256: out of memory");
         if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
                 EVP_MD_CTX_free(md);
-                return -EIO;
+                return error_set(e, -EIO, "cannot set up sha256: libcrypto refused");
         }
         *ret = md;
         return 0;
@@ -61,9 +64,9 @@ int dl_hash_fd(int fd, const char *path, EVP_MD_CTX *md, int64_t *ret_size, stru
 
 int dl_sha256_fd(int fd, const char *path, char out[static 65], int64_t *ret_size, struct error *e) {
         _cleanup_md_ EVP_MD_CTX *md = NULL;
-        int k = dl_md_new(&md);
+        int k = dl_md_new(&md, e);
         if (k < 0)
-                return error_set(e, k, "cannot set up sha256: %s", strerror(-k));
+                return k;
         if ((k = dl_hash_fd(fd, path, md, ret_size, e)) < 0)
                 return k;
         if (dl_md_final_hex(md, out) < 0)

@@ -2,17 +2,18 @@
  * download_http.c (the transfer). */
 #pragma once
 
-#include <openssl/evp.h>
-
 #include "download.h"
+#include "lazy_crypto.h"
 
 static inline void evp_md_ctx_freep(EVP_MD_CTX **p) {
-        EVP_MD_CTX_free(*p);
+        if (*p)   /* NULL when libcrypto could not be opened: do not open it to free nothing */
+                EVP_MD_CTX_free(*p);
 }
 #define _cleanup_md_ _cleanup_(evp_md_ctx_freep)
 
-/* A fresh sha256 context: 0 or -ENOMEM/-EIO. */
-int dl_md_new(EVP_MD_CTX **ret);
+/* A fresh sha256 context (libcrypto opened on first use): 0, or a negative
+ * errno with a message. */
+int dl_md_new(EVP_MD_CTX **ret, struct error *e);
 /* Finish md into 64 lowercase hex characters: 0 or -EIO. */
 int dl_md_final_hex(EVP_MD_CTX *md, char out[static 65]);
 /* Feed the whole file behind fd, from its start, to md; its size in *ret_size. */

@@ -21,6 +21,7 @@ struct ctx {
         const struct apply_opts *o;
         size_t changed;
         char **created;           /* arrays mdadm --create made in this run */
+        char **looked;            /* disks looked at before this run's first write to them */
         char msg[512];
 };
 
@@ -40,16 +41,35 @@ static const struct plan_disk *disk_of(const struct plan_array *a, const char *s
         return NULL;
 }
 
+/* Before the run's first write to a disk: is it still what the plan saw?
+ * After that the run's own writes are what changes it. */
+static int look_before_write(struct ctx *c, const struct plan_disk *d, struct error *e) {
+        const char *id = d->serial ? d->serial : d->wwn;
+        if (strv_contains(c->looked, id))
+                return 0;
+        int k = disk_still_as_planned(d->path, id, d->seen, e);
+        if (k < 0)
+                return k;
+        return strv_push(&c->looked, id) < 0 ? error_set(e, -ENOMEM, "out of memory") : 0;
+}
+
 /* ---- one function per step kind: an enum outcome, or a negative errno ------ */
 
 static int do_wipe(struct ctx *c, const struct plan_step *s, struct error *e) {
         const char *dev = s->argv[2];
+        const struct plan_array *a = array_of(c, s->array);
+        const struct plan_disk *d = a ? disk_of(a, s->disk) : NULL;
+        if (!d)
+                return error_set(e, -EINVAL, "step for disk %s: not in array %s", s->disk, s->array);
         if (!has_any_signature(dev))
                 return snprintf(c->msg, sizeof c->msg, "%s carries no signature", dev), OUTCOME_UNCHANGED;
         if (c->o->dry)
                 return snprintf(c->msg, sizeof c->msg, "%s carries a signature: wipe it", dev), OUTCOME_CHANGED;
+        int k = look_before_write(c, d, e);
+        if (k < 0)
+                return k;
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        int k = run_checked((const char *const *)s->argv, NULL, &r, e);
+        k = run_checked((const char *const *)s->argv, NULL, &r, e);
         return k < 0 ? k : OUTCOME_CHANGED;
 }
 
@@ -64,8 +84,11 @@ static int do_partition(struct ctx *c, const struct plan_step *s, struct error *
         }
         if (c->o->dry)
                 return OUTCOME_CHANGED;
+        int k = look_before_write(c, d, e);
+        if (k < 0)
+                return k;
         _cleanup_(run_result_free) struct run_result r = { 0 };
-        int k = run_checked((const char *const *)s->argv, NULL, &r, e);
+        k = run_checked((const char *const *)s->argv, NULL, &r, e);
         if (k < 0)
                 return k;
         udev_settle();
@@ -95,6 +118,11 @@ static int do_create(struct ctx *c, const struct plan_step *s, struct error *e) 
         _cleanup_strv_free_ char **members = NULL;
         if (!a || member_paths(a, &members) < 0)
                 return error_set(e, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < a->n_members + a->n_spares; i++) {
+                int k = look_before_write(c, i < a->n_members ? &a->members[i] : &a->spares[i - a->n_members], e);
+                if (k < 0)
+                        return k;
+        }
         /* superblocks of this array on its members: an earlier run created it */
         _cleanup_free_ char *found = NULL;
         if (md_examine_name(members[0], &found, e) < 0)
@@ -289,6 +317,7 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                         continue;
                 if (o.cancelled && o.cancelled(o.userdata)) {
                         strv_free(c.created);
+                        strv_free(c.looked);
                         return error_set(e, -ECANCELED, "stopped before step %zu (%s): asked to stop", i + 1,
                                          s->description);
                 }
@@ -298,6 +327,7 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                 int k = run[s->kind](&c, s, e);
                 if (k < 0) {
                         strv_free(c.created);
+                        strv_free(c.looked);
                         return error_prefix(e, "step %zu (%s)", i + 1, s->description);
                 }
                 if (k == OUTCOME_CHANGED)
@@ -306,6 +336,7 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                         o.progress(o.userdata, i, s, false, (enum outcome)k, c.msg[0] ? c.msg : NULL);
         }
         strv_free(c.created);
+        strv_free(c.looked);
         if (ret_changed)
                 *ret_changed = c.changed;
         return 0;

@@ -14,7 +14,7 @@ static const char *const source_fields[_DISK_SRC_MAX] = {
         [DISK_SRC_SERIAL] = "serial",       [DISK_SRC_WWN] = "wwn",
         [DISK_SRC_FIRMWARE] = "firmware",   [DISK_SRC_HCTL] = "hctl",
         [DISK_SRC_TRANSPORT] = "transport", [DISK_SRC_BY_ID] = "by_id",
-        [DISK_SRC_BY_PATH] = "by_path",
+        [DISK_SRC_BY_PATH] = "by_path",    [DISK_SRC_CONTENTS] = "contents",
 };
 
 const char *disk_source_field(enum disk_source s) {

@@ -52,6 +52,7 @@ enum disk_source {
         DISK_SRC_TRANSPORT,
         DISK_SRC_BY_ID,
         DISK_SRC_BY_PATH,
+        DISK_SRC_CONTENTS,        /* "udev:ID_FS_*,ID_PART_*" or "libblkid" */
         _DISK_SRC_MAX,
 };
 const char *disk_source_field(enum disk_source s);   /* "vendor", "model", ... */

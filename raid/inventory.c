@@ -18,6 +18,8 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "disk_props.h"
+#include "inventory_udev.h"
 
 static void udev_unrefp(struct udev **p) {
         if (*p)
@@ -111,28 +113,6 @@ static int dir_names(int dirfd, const char *rel, char ***ret) {
 
 /* ---- identity --------------------------------------------------------------------- */
 
-/* udev's \x20-style encoding (ID_MODEL_ENC) back to bytes, then cleaned. */
-static char *udev_decode(const char *enc) {
-        _cleanup_free_ char *raw = malloc(strlen(enc) + 1);
-        if (!raw)
-                return NULL;
-        size_t n = 0;
-        for (const char *s = enc; *s; s++) {
-                unsigned v;
-                if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &v) == 1 && s[2] && s[3]) {
-                        raw[n++] = (char)v;
-                        s += 3;
-                } else
-                        raw[n++] = *s;
-        }
-        char *clean = disk_clean_string(raw, n);
-        if (clean && !*clean) {
-                free(clean);
-                return NULL;
-        }
-        return clean;
-}
-
 struct probe_ctx {
         struct udev_device *dev;
         bool udev;                 /* the udev database knows the device */
@@ -160,7 +140,7 @@ static int from_udev(struct probe_ctx *c, char **field, enum disk_source src, co
         _cleanup_free_ char *origin = strdup_printf("udev:%s", prop);
         if (!origin)
                 return -ENOMEM;
-        char *value = encoded ? udev_decode(v) : disk_clean_string(v, strlen(v));
+        char *value = encoded ? disk_udev_decode(v) : disk_clean_string(v, strlen(v));
         return take(c->d, field, src, value, origin);
 }
 
@@ -377,12 +357,7 @@ static int partition_from_blkid(struct disk *d, blkid_partition bp) {
         return p->type ? 0 : -ENOMEM;
 }
 
-static int read_contents(struct disk *d) {
-        _cleanup_close_ int fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-        if (fd < 0) {
-                log_debug("%s: cannot open for probing: %s", d->path, strerror(errno));
-                return 0;   /* no medium, no node: contents unknown */
-        }
+static int read_contents_fd(int fd, struct disk *d) {
         /* libblkid reads many small pieces, each a synchronous I/O once the
          * last close dropped the device's page cache: ask for the regions
          * most signatures live in (the first 256K, the last 512K) up front,
@@ -419,11 +394,34 @@ static int read_contents(struct disk *d) {
                     probe_signatures(fd, p->start, p->size, &p->signatures, &p->n_signatures) < 0)
                         return -ENOMEM;
         }
-        return 0;
+        return (d->sources[DISK_SRC_CONTENTS] = strdup("libblkid")) ? 0 : -ENOMEM;
+}
+
+static int read_contents(struct disk *d) {
+        _cleanup_close_ int fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) {
+                log_debug("%s: cannot open for probing: %s", d->path, strerror(errno));
+                return 0;   /* no medium, no node: contents unknown */
+        }
+        return read_contents_fd(fd, d);
 }
 
 static int partition_cmp(const void *a, const void *b) {
         return ((const struct disk_partition *)a)->number - ((const struct disk_partition *)b)->number;
+}
+
+int inventory_probe_contents(const char *path, struct disk *ret, struct error *e) {
+        _cleanup_(disk_done) struct disk d = { .size_bytes = -1 };
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0)
+                return error_set(e, -errno, "cannot open %s to look at it: %s", path, strerror(errno));
+        if (!(d.path = strdup(path)) || read_contents_fd(fd, &d) < 0)
+                return error_set(e, -ENOMEM, "%s: cannot probe its contents", path);
+        if (d.n_partitions > 1)
+                qsort(d.partitions, d.n_partitions, sizeof *d.partitions, partition_cmp);
+        *ret = d;
+        d = (struct disk){ 0 };
+        return 0;
 }
 
 /* ---- one disk, all disks ---------------------------------------------------------- */
@@ -452,7 +450,7 @@ static int read_disk_identity(struct udev_device *dev, bool use_udev, struct dis
 }
 
 /* Geometry, partitions, holders, contents: sysfs and libblkid only. */
-static int read_disk_rest(struct disk *d, const char *syspath, struct error *e) {
+static int read_disk_rest(struct disk *d, const char *syspath, bool probe, struct error *e) {
         _cleanup_close_ int dirfd = open(syspath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirfd < 0)
                 return error_set(e, -errno, "cannot open %s: %s", syspath, strerror(errno));
@@ -460,7 +458,7 @@ static int read_disk_rest(struct disk *d, const char *syspath, struct error *e) 
         read_geometry(&c);
         if (dir_names(dirfd, "holders", &d->holders) < 0 || read_kernel_partitions(&c) < 0)
                 return error_set(e, -ENOMEM, "%s: cannot read its partitions and holders", d->name);
-        if (d->size_bytes > 0 && read_contents(d) < 0)
+        if (probe && d->size_bytes > 0 && read_contents(d) < 0)
                 return error_set(e, -ENOMEM, "%s: cannot probe its contents", d->name);
         if (d->n_partitions > 1)
                 qsort(d->partitions, d->n_partitions, sizeof *d->partitions, partition_cmp);
@@ -472,6 +470,7 @@ static int read_disk_rest(struct disk *d, const char *syspath, struct error *e) 
 struct rest_job {
         struct disk_list *l;
         char **syspaths;
+        const bool *probe;        /* per disk: contents from the disk itself, not udev */
         atomic_size_t next;
         pthread_mutex_t lock;
         struct error e;           /* the first failure */
@@ -481,7 +480,7 @@ static void *rest_worker(void *userdata) {
         struct rest_job *job = userdata;
         for (size_t i; (i = atomic_fetch_add(&job->next, 1)) < job->l->n;) {
                 struct error e = { 0 };
-                if (read_disk_rest(&job->l->disks[i], job->syspaths[i], &e) < 0) {
+                if (read_disk_rest(&job->l->disks[i], job->syspaths[i], job->probe[i], &e) < 0) {
                         pthread_mutex_lock(&job->lock);
                         if (!job->e.code)
                                 job->e = e;
@@ -491,8 +490,8 @@ static void *rest_worker(void *userdata) {
         return NULL;
 }
 
-static int read_disks_rest(struct disk_list *l, char **syspaths, struct error *e) {
-        struct rest_job job = { .l = l, .syspaths = syspaths, .lock = PTHREAD_MUTEX_INITIALIZER };
+static int read_disks_rest(struct disk_list *l, char **syspaths, const bool *probe, struct error *e) {
+        struct rest_job job = { .l = l, .syspaths = syspaths, .probe = probe, .lock = PTHREAD_MUTEX_INITIALIZER };
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         size_t n = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
         if (n > l->n)
@@ -552,6 +551,59 @@ static int read_test_file(struct disk_list **ret, struct error *e) {
         return k < 0 ? error_prefix(e, "test inventory") : 0;
 }
 
+/* The udev devices of the disks whose contents come from udev's database,
+ * beside l->disks (NULL: probe the disk). */
+struct udev_devs {
+        struct udev_device **v;
+        bool *probe;
+        size_t n;
+};
+
+static void udev_devs_done(struct udev_devs *u) {
+        for (size_t i = 0; i < u->n; i++)
+                udev_device_unrefp(&u->v[i]);
+        free(u->v);
+        free(u->probe);
+}
+
+static int udev_devs_push(struct udev_devs *u, struct udev_device *dev_or_null) {
+        struct udev_device **v = realloc(u->v, (u->n + 1) * sizeof *v);
+        if (v)
+                u->v = v;
+        bool *p = v ? realloc(u->probe, (u->n + 1) * sizeof *p) : NULL;
+        if (!p)
+                return -ENOMEM;
+        u->probe = p;
+        u->v[u->n] = dev_or_null ? udev_device_ref(dev_or_null) : NULL;
+        u->probe[u->n++] = !dev_or_null;
+        return 0;
+}
+
+/* udev's record of what the disk carries, as lsblk reads it, unless asked to
+ * probe (--probe, --no-udev) or udev has not processed the disk; loop, md
+ * and dm devices are probed: udev's rules run blkid on them only sometimes,
+ * and they cost no seek. */
+static bool contents_from_udev(const struct inventory_opts *o, struct udev_device *dev) {
+        return !o->probe && !o->no_udev && !disk_name_is_virtual(udev_device_get_sysname(dev)) &&
+               udev_device_get_is_initialized(dev) > 0;
+}
+
+/* After the threads: contents from udev's record, or from the disk when
+ * udev lacks a partition. One thread: libudev is not thread-safe. */
+static int read_contents_from_udev(struct udev *u, struct disk_list *l, const struct udev_devs *devs, struct error *e) {
+        for (size_t i = 0; i < l->n; i++) {
+                struct disk *d = &l->disks[i];
+                int k = devs->v[i] ? inventory_contents_from_udev(u, devs->v[i], d) : 1;
+                if (k == 0 && d->size_bytes > 0)
+                        k = read_contents(d);
+                if (k < 0)
+                        return error_set(e, -ENOMEM, "%s: cannot read its contents", d->name);
+                if (d->n_partitions > 1)
+                        qsort(d->partitions, d->n_partitions, sizeof *d->partitions, partition_cmp);
+        }
+        return 0;
+}
+
 int inventory_scan(const struct inventory_opts *opts, struct disk_list **ret, struct error *e) {
         if (test_file)
                 return read_test_file(ret, e);
@@ -564,6 +616,7 @@ int inventory_scan(const struct inventory_opts *opts, struct disk_list **ret, st
                 return error_set(e, -EIO, "cannot list block devices (is /sys mounted?)");
         _cleanup_(disk_list_freep) struct disk_list *l = calloc(1, sizeof *l);
         _cleanup_strv_free_ char **syspaths = NULL;   /* beside l->disks, same order */
+        _cleanup_(udev_devs_done) struct udev_devs devs = { 0 };
         if (!l)
                 return error_set(e, -ENOMEM, "out of memory");
         struct udev_list_entry *le;
@@ -575,14 +628,15 @@ int inventory_scan(const struct inventory_opts *opts, struct disk_list **ret, st
                 if (!opts->all && disk_name_is_virtual(udev_device_get_sysname(dev)))
                         continue;
                 struct disk *d = disk_list_add(l);
-                if (!d || strv_push(&syspaths, udev_device_get_syspath(dev)) < 0)
+                if (!d || strv_push(&syspaths, udev_device_get_syspath(dev)) < 0 ||
+                    udev_devs_push(&devs, contents_from_udev(opts, dev) ? dev : NULL) < 0)
                         return error_set(e, -ENOMEM, "out of memory");
                 int k = read_disk_identity(dev, !opts->no_udev, d, e);
                 if (k < 0)
                         return k;
         }
-        int k = l->n > 0 ? read_disks_rest(l, syspaths, e) : 0;
-        if (k < 0)
+        int k = l->n > 0 ? read_disks_rest(l, syspaths, devs.probe, e) : 0;
+        if (k < 0 || (k = read_contents_from_udev(u, l, &devs, e)) < 0)
                 return k;
         disk_list_sort(l);
         _cleanup_(mount_table_done) struct mount_table t = { 0 };

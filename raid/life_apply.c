@@ -93,8 +93,19 @@ struct ctx {
         const struct life_opts *o;
         const char *kname;        /* "md127", of a running array */
         bool conf_changed;
+        bool looked;              /* at the new disk, before this run's first write to it */
         char msg[512];
 };
+
+/* Before the run's first write to the new disk: is it still what the plan
+ * saw? After that the run's own writes are what changes it. */
+static int look_before_write(struct ctx *c, const struct life_step *s, struct error *e) {
+        if (c->looked || !s->seen)
+                return 0;
+        int k = disk_still_as_planned(s->target, s->target, s->seen, e);
+        c->looked = k >= 0;
+        return k;
+}
 
 /* /sys/block/<array>/md/dev-<member's kernel name>: is it a member now? */
 static char *member_dir(const struct ctx *c, const char *member) {
@@ -113,7 +124,10 @@ static int run_simple(const char *const *argv, struct error *e) {
 static int do_wipe(struct ctx *c, const struct life_step *s, struct error *e) {
         if (!has_any_signature(s->target))
                 return snprintf(c->msg, sizeof c->msg, "%s carries no signature", s->target), OUTCOME_UNCHANGED;
-        return c->o->dry ? OUTCOME_CHANGED : run_simple((const char *[]){ "wipefs", "--all", s->target, NULL }, e);
+        if (c->o->dry)
+                return OUTCOME_CHANGED;
+        int k = look_before_write(c, s, e);
+        return k < 0 ? k : run_simple((const char *[]){ "wipefs", "--all", s->target, NULL }, e);
 }
 
 static int do_partition(struct ctx *c, const struct life_step *s, struct error *e) {
@@ -127,7 +141,9 @@ static int do_partition(struct ctx *c, const struct life_step *s, struct error *
         _cleanup_free_ char *replicate = strdup_printf("--replicate=%s", s->target);
         if (!replicate)
                 return error_set(e, -ENOMEM, "out of memory");
-        int k = run_simple((const char *[]){ "sgdisk", replicate, s->source, NULL }, e);
+        int k = look_before_write(c, s, e);
+        if (k >= 0)
+                k = run_simple((const char *[]){ "sgdisk", replicate, s->source, NULL }, e);
         if (k >= 0)
                 k = run_simple((const char *[]){ "sgdisk", "--randomize-guids", s->target, NULL }, e);
         if (k < 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disk_props.h"
 #include "lib/strutil.h"
 #include "lifecycle.h"
 #include "look.h"
@@ -44,6 +45,7 @@ void life_plan_free(struct life_plan *p) {
                 free(p->steps[i].target);
                 free(p->steps[i].source);
                 free(p->steps[i].label);
+                free(p->steps[i].seen);
                 strv_free(p->steps[i].members);
                 free(p->steps[i].description);
         }
@@ -159,11 +161,15 @@ static int add_disk_steps(struct life_plan *p, const struct raid_request *rq, co
         _cleanup_free_ char *partition = plan_partition_path(fresh->path, part->number);
         if (!partition)
                 return OOM(e);
-        if (!ours && rq->wipe && !add_step(p, LIFE_WIPE, strdup(fresh->path), "wipe %s (%s)", disk_label(fresh), fresh->path))
+        struct life_step *ws = NULL;
+        if (!ours && rq->wipe &&
+            (!(ws = add_step(p, LIFE_WIPE, strdup(fresh->path), "wipe %s (%s)", disk_label(fresh), fresh->path)) ||
+             !(ws->seen = disk_contents_key(fresh))))
                 return OOM(e);
         struct life_step *ps = add_step(p, LIFE_PARTITION, strdup(fresh->path), "copy the partitions of %s onto %s (%s)",
                                         disk_label(src), disk_label(fresh), fresh->path);
-        if (!ps || !(ps->source = strdup(src->path)) || (part->label && !(ps->label = strdup(part->label))))
+        if (!ps || !(ps->source = strdup(src->path)) || (part->label && !(ps->label = strdup(part->label))) ||
+            !(ps->seen = disk_contents_key(fresh)))
                 return OOM(e);
         ps->number = part->number;
         if (!add_step(p, LIFE_ADD, strdup(partition), "add %s to %s", partition, p->device))

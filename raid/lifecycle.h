@@ -76,6 +76,7 @@ struct life_step {
         char *target;             /* the device, partition, key or count the step acts on */
         char *source;             /* LIFE_PARTITION: the disk whose layout is copied */
         char *label;              /* LIFE_PARTITION: the partition's GPT name; LIFE_ZERO: the array */
+        char *seen;               /* LIFE_WIPE, LIFE_PARTITION: what the disk carried when planned */
         int number;               /* LIFE_PARTITION: the member partition's number; LIFE_GROW: devices */
         char **members;           /* LIFE_ASSEMBLE */
         char *description;        /* for people */

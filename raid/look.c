@@ -10,6 +10,8 @@
 #include "lib/exec.h"
 #include "lib/fileio.h"
 #include "lib/probe.h"
+#include "disk_props.h"
+#include "inventory.h"
 #include "lib/strutil.h"
 #include "md.h"
 
@@ -61,6 +63,22 @@ bool has_partition(const char *dev, int n, const char *label) {
 bool has_any_signature(const char *dev) {
         _cleanup_free_ char *type = probe_value(dev, "TYPE"), *pt = probe_value(dev, "PTTYPE");
         return type || pt;
+}
+
+int disk_still_as_planned(const char *path, const char *id, const char *seen, struct error *e) {
+        _cleanup_(disk_done) struct disk now = { 0 };
+        int k = inventory_probe_contents(path, &now, e);
+        if (k < 0)
+                return error_prefix(e, "disk %s", id);
+        _cleanup_free_ char *key = disk_contents_key(&now);
+        if (!key)
+                return error_set(e, -ENOMEM, "out of memory");
+        if (streq(key, seen))
+                return 0;
+        return error_set(e, ERROR_REFUSED,
+                         "disk %s (%s) changed since the plan was made: the plan saw %s, it now carries %s; "
+                         "nothing was written to it (look at it, then plan again)",
+                         id, path, seen ? seen : "?", key);
 }
 
 bool file_contains(const char *path, const char *needle) {

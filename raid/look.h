@@ -18,6 +18,13 @@ bool has_partition(const char *dev, int n, const char *label);
 /* A filesystem, RAID member or partition table on dev (libblkid). */
 bool has_any_signature(const char *dev);
 bool file_contains(const char *path, const char *needle);
+/* The look right before a step writes to a disk the plan chose (path, named
+ * id for people): what the disk carries now, probed from the disk (libblkid,
+ * O_RDONLY; never udev's record, which a write behind udev's back leaves
+ * stale), against what the plan saw (disk_contents_key). 0 when the same;
+ * ERROR_REFUSED naming the disk and both when not; or a negative errno when
+ * the disk cannot be read. */
+int disk_still_as_planned(const char *path, const char *id, const char *seen, struct error *e);
 /* The running array with this md name: 1 with its kernel name ("md127"), else 0. */
 int find_array(const char *name, char **ret_kname);
 /* root ("/" when NULL) joined with rel ("etc/fstab"); NULL on ENOMEM. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disk_props.h"
 #include "lib/strutil.h"
 #include "plan_select.h"
 
@@ -27,6 +28,7 @@ static void plan_disk_done(struct plan_disk *d) {
         free(d->serial);
         free(d->wwn);
         free(d->path);
+        free(d->seen);
 }
 
 static void plan_array_done(struct plan_array *a) {
@@ -90,8 +92,9 @@ static int plan_disk_from(const struct disk *d, struct plan_disk *ret) {
                 .wwn = d->wwn ? strdup(d->wwn) : NULL,
                 .path = stable_path(d),
                 .size_bytes = d->size_bytes,
+                .seen = disk_contents_key(d),
         };
-        return (d->serial && !ret->serial) || (d->wwn && !ret->wwn) || !ret->path ? -ENOMEM : 0;
+        return (d->serial && !ret->serial) || (d->wwn && !ret->wwn) || !ret->path || !ret->seen ? -ENOMEM : 0;
 }
 
 static bool listed_for_wipe(char *const *wipe, const struct disk *d) {

@@ -29,6 +29,7 @@ const char *step_kind_name(enum step_kind k);
 struct plan_disk {
         char *serial, *wwn, *path;   /* path: the stable /dev/disk/by-id name when there is one */
         int64_t size_bytes;
+        char *seen;               /* what the disk carried when planned (disk_contents_key) */
 };
 
 struct plan_array {

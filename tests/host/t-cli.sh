@@ -58,12 +58,14 @@ check_eq "a kernel EPERM (not the file's owner) is a failure (exit 1), not a ref
 check_contains "... and --json names it EPERM" '"errno": "EPERM"' "$out"
 check_contains "... with the kernel's message" "Operation not permitted" "$out"
 
-# libvirt and libcurl (with some 50 libraries of their own) load on first
-# use only: `disks` and `raid` start without them
-loaded=$(LD_DEBUG=files "$H" --version 2>&1 >/dev/null | grep -oE 'file=lib(virt|curl|xml2)[^ ]*' | sort -u | tr '\n' ' ')
-check_eq "hostctl --version loads neither libvirt, libcurl nor libxml2" "" "$loaded"
+# libvirt and libcurl (with some 50 libraries of their own) and libcrypto
+# (only an image's sha256 needs it) load on first use only: `disks` and
+# `raid` start without them
+loaded=$(LD_DEBUG=files "$H" --version 2>&1 >/dev/null | grep -oE 'file=lib(virt|curl|xml2|crypto)[^ ]*' | sort -u | tr '\n' ' ')
+check_eq "hostctl --version loads neither libvirt, libcurl, libxml2 nor libcrypto" "" "$loaded"
 loaded=$(LD_DEBUG=files "$H" vm create --help 2>&1 >/dev/null | grep -c 'file=libvirt')
 check_eq "... nor does the help of a VM command" 0 "$loaded"
 out=$(readelf -p .hostd_dlopen "$H" | grep -oE 'lib[a-z0-9]+\.so\.[0-9]+' | sort | tr '\n' ' ')
-check_eq "the binary names what it opens on first use (.hostd_dlopen)" "libcurl.so.4 libvirt.so.0 libxml2.so.2 " "$out"
+check_eq "the binary names what it opens on first use (.hostd_dlopen)" \
+    "libcrypto.so.3 libcurl.so.4 libvirt.so.0 libxml2.so.2 " "$out"
 tap_done

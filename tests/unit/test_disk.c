@@ -13,6 +13,7 @@
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "raid/disk.h"
+#include "raid/disk_props.h"
 
 /* An R630 mid-life: sda/sdb md members of "data" (whole disks, assembled),
  * sdc a GPT with sdc2 mounted on /srv and sdc3 active swap, sdd an ext4 on the
@@ -330,9 +331,69 @@ static void mountinfo_is_parsed_with_escapes(void **state) {
         mount_table_done(&t);
 }
 
+/* udev's record, as its blkid builtin stores it: NAME=value pairs */
+static const char *props_get(void *ud, const char *name) {
+        for (const char *const *p = ud; *p; p += 2)
+                if (streq(p[0], name))
+                        return p[1];
+        return NULL;
+}
+
+static void contents_from_udev_props_match_a_probe(void **state) {
+        (void)state;
+        static const char *const disk_props[] = { "ID_PART_TABLE_TYPE", "gpt", "ID_PART_TABLE_UUID", "1b9d", NULL };
+        static const char *const part_props[] = {
+                "ID_PART_ENTRY_TYPE", "a19d880f-05fc-4d3b-a006-743f0f84911e",
+                "ID_PART_ENTRY_UUID", "5d1e2c3b-0000-4000-8000-000000000001",
+                "ID_PART_ENTRY_NAME", "my\\x20data",
+                "ID_FS_TYPE", "linux_raid_member", "ID_FS_USAGE", "raid",
+                "ID_FS_UUID", "3e1c0c39-1111-2222-3333-444455556666",
+                "ID_FS_LABEL", "r630:data", "ID_FS_LABEL_ENC", "r630:data", "ID_FS_VERSION", "1.2", NULL,
+        };
+        struct disk d = { .size_bytes = -1 };
+        struct disk_partition *p = disk_add_partition(&d);
+        assert_non_null(p);
+        p->number = 1;
+        assert_int_equal(disk_table_from_props(props_get, (void *)disk_props, &d), 0);
+        assert_int_equal(disk_partition_from_props(props_get, (void *)part_props, &d.partitions[0]), 0);
+        assert_string_equal(d.partition_table, "gpt");
+        assert_int_equal(d.n_signatures, 0);
+        p = &d.partitions[0];
+        assert_string_equal(p->type_name, "Linux RAID");
+        assert_string_equal(p->label, "my data");   /* decoded, as libblkid reads it */
+        assert_int_equal(p->n_signatures, 1);
+        assert_string_equal(p->signatures[0].usage, "raid");
+        assert_string_equal(p->signatures[0].array_uuid, "3e1c0c39:11112222:33334444:55556666");
+        assert_string_equal(p->signatures[0].array_name, "data");
+        char *key = disk_contents_key(&d);
+        assert_string_equal(key, "gpt; partition 1 a19d880f-05fc-4d3b-a006-743f0f84911e linux_raid_member "
+                                 "3e1c0c39-1111-2222-3333-444455556666");
+        free(key);
+        disk_done(&d);
+}
+
+static void contents_key_of_a_blank_disk_and_a_kernel_only_partition(void **state) {
+        (void)state;
+        struct disk d = { .size_bytes = -1 };
+        struct disk_partition *p = disk_add_partition(&d);
+        assert_non_null(p);
+        p->number = 1;   /* no type: the kernel's, not on the disk */
+        char *key = disk_contents_key(&d);
+        assert_string_equal(key, "nothing");
+        free(key);
+        struct disk_signature *s = disk_signatures_add(&d.signatures, &d.n_signatures);
+        s->type = strdup("ext4");
+        key = disk_contents_key(&d);
+        assert_string_equal(key, "ext4");
+        free(key);
+        disk_done(&d);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(in_use_says_why),
+                cmocka_unit_test(contents_from_udev_props_match_a_probe),
+                cmocka_unit_test(contents_key_of_a_blank_disk_and_a_kernel_only_partition),
                 cmocka_unit_test(in_use_from_fields_alone),
                 cmocka_unit_test(classifies_names_transports_ids),
                 cmocka_unit_test(kinds_and_contents),
