@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_unix.h"
-
 #include "lib/json.h"
 #include "lib/strutil.h"
 
@@ -46,12 +44,14 @@ int client_get_json(const char *host, const char *path, json_object **ret, struc
         return client_request_json(host, "GET", path, NULL, NULL, ret, e);
 }
 
-/* The request over HTTP(S) with libcurl: status and body (allocated). */
-static int curl_request(const char *host, const char *method, const char *path, const char *body_text,
-                        const char *confirm, long *ret_status, char **ret_body, size_t *ret_n, struct error *e) {
+int client_request_json(const char *host, const char *method, const char *path, const char *body_text, const char *confirm,
+                        json_object **ret, struct error *e) {
+        const char *sock = startswith(host, "unix://");
+        if (!sock && !startswith(host, "https://") && !startswith(host, "http://"))
+                return error_set(e, -EINVAL, "--host %s: use unix:///PATH or https://HOST:PORT", host);
         if (lazy_curl_ready(e) < 0)
                 return e->code;
-        _cleanup_free_ char *url = strdup_printf("%s%s", host, path);
+        _cleanup_free_ char *url = sock ? strdup_printf("http://localhost%s", path) : strdup_printf("%s%s", host, path);
         CURL *c = curl_easy_init();
         if (!c || !url) {
                 if (c)
@@ -60,8 +60,10 @@ static int curl_request(const char *host, const char *method, const char *path, 
         }
         struct buf b = { 0 };
         curl_easy_setopt(c, CURLOPT_URL, url);
+        if (sock)
+                curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
         const char *user = getenv("HOSTCTL_USER"), *pw = getenv("HOSTCTL_PASSWORD"), *ca = getenv("HOSTCTL_CACERT");
-        if (user && pw) {
+        if (!sock && user && pw) {
                 curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
                 curl_easy_setopt(c, CURLOPT_USERNAME, user);
                 curl_easy_setopt(c, CURLOPT_PASSWORD, pw);
@@ -87,31 +89,12 @@ static int curl_request(const char *host, const char *method, const char *path, 
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_cleanup(c);
         curl_slist_free_all(headers);
-        if (r != CURLE_OK) {
-                free(b.p);
+        _cleanup_free_ char *body = b.p;
+        if (r != CURLE_OK)
                 return error_set(e, -ECONNREFUSED, "cannot reach hostd at %s: %s", host, curl_easy_strerror(r));
-        }
-        *ret_status = status;
-        *ret_body = b.p;
-        *ret_n = b.n;
-        return 0;
-}
-
-int client_request_json(const char *host, const char *method, const char *path, const char *body_text, const char *confirm,
-                        json_object **ret, struct error *e) {
-        const char *sock = startswith(host, "unix://");
-        if (!sock && !startswith(host, "https://") && !startswith(host, "http://"))
-                return error_set(e, -EINVAL, "--host %s: use unix:///PATH or https://HOST:PORT", host);
-        long status = 0;
-        _cleanup_free_ char *body = NULL;
-        size_t n = 0;
-        int k = sock ? client_unix_request(sock, method, path, body_text, confirm, &status, &body, &n, e)
-                     : curl_request(host, method, path, body_text, confirm, &status, &body, &n, e);
-        if (k < 0)
-                return k;
         json_object *o = NULL;
         struct error pe = { 0 };
-        k = body && n ? json_parse(body, n, &o, &pe) : error_set(&pe, -EBADMSG, "empty answer");
+        int k = body ? json_parse(body, b.n, &o, &pe) : error_set(&pe, -EBADMSG, "empty answer");
         if (status < 200 || status > 299) {
                 json_object *err = NULL;
                 const char *msg = NULL, *id = NULL;

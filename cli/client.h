@@ -1,6 +1,5 @@
 /* hostctl as a client of a running hostd: GET (or POST, DELETE) a path and parse the JSON
- * (libcurl; over the Unix socket a plain HTTP/1.1 request of our own).
- * host: "unix:///run/hostd/hostd.sock" or "https://HOST:PORT";
+ * (libcurl). host: "unix:///run/hostd/hostd.sock" or "https://HOST:PORT";
  * for https, HOSTCTL_USER and HOSTCTL_PASSWORD (environment, never argv)
  * give HTTP Basic credentials and HOSTCTL_CACERT a CA file. */
 #pragma once
