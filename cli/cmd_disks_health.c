@@ -17,7 +17,7 @@ const char *disks_health_word(const struct disk *d) {
 
 static void count_line(FILE *out, const char *key, int64_t v, const char *unit) {
         if (v >= 0)
-                fprintf(out, "  %-20s %lld%s\n", key, (long long)v, unit);
+                fprintf(out, "  %-19s %lld%s\n", key, (long long)v, unit);
 }
 
 void disks_print_health(FILE *out, const struct disk *d) {
@@ -27,9 +27,9 @@ void disks_print_health(FILE *out, const struct disk *d) {
                 return;
         _cleanup_free_ char *reason = h->reason ? disk_clean_string(h->reason, strlen(h->reason)) : NULL;
         if (reason)
-                fprintf(out, "  %-20s %s\n", "because", reason);
+                fprintf(out, "  %-19s %s\n", "because", reason);
         if (h->protocol)
-                fprintf(out, "  %-20s %s\n", "protocol", h->protocol);
+                fprintf(out, "  %-19s %s\n", "protocol", h->protocol);
         count_line(out, "temperature", h->temperature_c, " C");
         count_line(out, "power_on_hours", h->power_on_hours, "");
         count_line(out, "reallocated_sectors", h->reallocated_sectors, "");
