@@ -17,7 +17,8 @@ static char *safe(const char *s) {
 }
 
 enum { COL_NAME, COL_SIZE, COL_TYPE, COL_TRAN, COL_MODEL, COL_SERIAL, COL_HEALTH, COL_CONTENTS, COL_INUSE, N_COLS };
-static const char *const col_titles[N_COLS] = { "NAME", "SIZE", "TYPE", "TRAN", "MODEL", "SERIAL", "HEALTH", "CONTENTS", "IN USE" };
+static const char *const col_titles[N_COLS] = { "NAME",   "SIZE",   "TYPE",     "TRAN",  "MODEL",
+                                                "SERIAL", "HEALTH", "CONTENTS", "IN USE" };
 
 static void row_free(char **row) {
         for (size_t i = 0; i < N_COLS; i++)

@@ -33,7 +33,8 @@ static const struct {
           offsetof(struct disk_health, temperature_c), 1 },
         { "hostd_disk_power_on_seconds", "How long the disk has been powered on (SMART power-on hours).",
           offsetof(struct disk_health, power_on_hours), 3600 },
-        { "hostd_disk_life_left_ratio", "SSD media life left, 1 new, 0 worn out (Redfish PredictedMediaLifeLeftPercent / 100).",
+        { "hostd_disk_life_left_ratio",
+          "SSD media life left, 1 new, 0 worn out (Redfish PredictedMediaLifeLeftPercent / 100).",
           offsetof(struct disk_health, life_left_percent), 0.01 },
         { "hostd_disk_reallocated_sectors", "ATA: sectors the disk has reallocated (attribute 5).",
           offsetof(struct disk_health, reallocated_sectors), 1 },
@@ -81,7 +82,8 @@ void metrics_write_disks(FILE *f, const struct disk_list *l) {
                         if (!known(d) || gauge_value(d->health, g) < 0)
                                 continue;
                         disk_labels(lab, d);
-                        fprintf(f, "%s{%s} %.15g\n", gauges[g].name, lab, (double)gauge_value(d->health, g) * gauges[g].scale);
+                        fprintf(f, "%s{%s} %.15g\n", gauges[g].name, lab,
+                                (double)gauge_value(d->health, g) * gauges[g].scale);
                 }
         }
 }
