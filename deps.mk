@@ -6,6 +6,9 @@ DEB_LAB        := qemu-system-x86 linux-image-amd64 busybox-static mdadm gdisk x
                   e2fsprogs dosfstools udev kmod cpio xz-utils binutils python3 util-linux debootstrap ovmf qemu-utils
 PKGS           := json-c libudev blkid yaml-0.1
 
+# raid/: the disks' SMART health (smartctl; the host tests use a stand-in that replays its JSON)
+DEB_DISKS      := smartmontools
+
 # ipmi/: the BMC (Redfish over libcurl, IPMI through ipmitool)
 DEB_BMC        := libcurl4-openssl-dev ipmitool openipmi openssl
 PKGS_BMC       := libcurl
@@ -39,7 +42,7 @@ DEB_PACKAGING  := debhelper dpkg-dev lintian prometheus
 # fio for the RAID 5 write benchmark
 DEB_BENCH      := fio
 
-DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON) $(DEB_OS) $(DEB_PLAYBOOKS) \
+DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_DISKS) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON) $(DEB_OS) $(DEB_PLAYBOOKS) \
                   $(DEB_PACKAGING)
 # opened on first use instead of linked: see lib/lazy.h
 PKGS_LAZY      := libvirt libxml-2.0 libcurl

@@ -1,4 +1,4 @@
-/* hostctl disks [--all] [--no-udev] [--probe] [--from FILE] [show ID]: the disk inventory. */
+/* hostctl disks [--all] [--no-udev] [--probe] [--health [--wake]] [--from FILE] [show ID]: the disk inventory. */
 #include "cmd_disks.h"
 
 #include <stdlib.h>
@@ -16,8 +16,9 @@ static char *safe(const char *s) {
         return s ? disk_clean_string(s, strlen(s)) : strdup("-");
 }
 
-enum { COL_NAME, COL_SIZE, COL_TYPE, COL_TRAN, COL_MODEL, COL_SERIAL, COL_CONTENTS, COL_INUSE, N_COLS };
-static const char *const col_titles[N_COLS] = { "NAME", "SIZE", "TYPE", "TRAN", "MODEL", "SERIAL", "CONTENTS", "IN USE" };
+enum { COL_NAME, COL_SIZE, COL_TYPE, COL_TRAN, COL_MODEL, COL_SERIAL, COL_HEALTH, COL_CONTENTS, COL_INUSE, N_COLS };
+static const char *const col_titles[N_COLS] = { "NAME",   "SIZE",   "TYPE",     "TRAN",  "MODEL",
+                                                "SERIAL", "HEALTH", "CONTENTS", "IN USE" };
 
 static void row_free(char **row) {
         for (size_t i = 0; i < N_COLS; i++)
@@ -38,6 +39,7 @@ static void disk_row(const struct disk *d, char **row) {
         row[COL_TRAN] = safe(d->transport);
         row[COL_MODEL] = safe(d->model);
         row[COL_SERIAL] = safe(d->serial);
+        row[COL_HEALTH] = safe(disks_health_word(d));
         row[COL_CONTENTS] = safe(disk_contents(d, contents, sizeof contents));
         row[COL_INUSE] = safe(in_use);
 }
@@ -146,6 +148,7 @@ void disks_print_disk(FILE *out, const struct disk *d, bool sources) {
         kv(out, "in_use", d->in_use ? "yes" : "no");
         for (size_t i = 0; d->in_use_reasons && d->in_use_reasons[i]; i++)
                 kv(out, "  because", d->in_use_reasons[i]);
+        disks_print_health(out, d);
         if (sources) {
                 fprintf(out, "identity sources:\n");
                 print_sources(out, d, "  ");
@@ -157,6 +160,7 @@ void disks_print_disk(FILE *out, const struct disk *d, bool sources) {
 struct disks_args {
         struct inventory_opts inv;
         const char *from;
+        bool health, wake;        /* --health [--wake]: ask SMART now */
 };
 
 static int disks_option(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {
@@ -173,6 +177,12 @@ static int disks_option(struct cli_ctx *ctx, int opt, const char *arg, void *use
                 return 0;
         case 'f':
                 a->from = arg;
+                return 0;
+        case 'H':
+                a->health = true;
+                return 0;
+        case 'W':
+                a->wake = a->health = true;
                 return 0;
         }
         return cli_usage_error(ctx, e, "unknown option");
@@ -198,6 +208,8 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                 { "no-udev", no_argument, NULL, 'U' },
                 { "probe", no_argument, NULL, 'P' },
                 { "from", required_argument, NULL, 'f' },
+                { "health", no_argument, NULL, 'H' },
+                { "wake", no_argument, NULL, 'W' },
                 {},
         };
         struct disks_args a = { 0 };
@@ -219,9 +231,16 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
         } else if (argc > 1)
                 return cli_usage_error(ctx, e, "unknown verb '%s' (only 'show ID')", argv[1]);
 
+        if (a.health && (ctx->host || a.from))
+                return cli_usage_error(ctx, e, "--health asks this machine's disks; with %s, HEALTH is %s",
+                                       ctx->host ? "--host" : "--from",
+                                       ctx->host ? "hostd's last check (disk_health_interval in hostd.conf)"
+                                                 : "what the file recorded");
         bool sources = log_get_max_level() >= LOG_LEVEL_DEBUG;
         _cleanup_(disk_list_freep) struct disk_list *l = NULL;
         k = load(ctx, &a, &l, e);
+        if (k >= 0 && a.health)
+                k = disks_check_health(l, a.wake, e);
         if (k < 0)
                 return k;
         if (id) {
@@ -249,7 +268,7 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
 
 const struct command cmd_disks = {
         .name = "disks",
-        .args = "[--all] [--no-udev] [--probe] [--from FILE] [show ID]",
+        .args = "[--all] [--no-udev] [--probe] [--health [--wake]] [--from FILE] [show ID]",
         .summary = "List the block disks: identity, size, SSD/HDD, contents, and whether each is in use",
         .help = "Options:\n"
                 "  -a, --all         also loop, ram, zram, md and dm devices\n"
@@ -257,6 +276,9 @@ const struct command cmd_disks = {
                 "      --probe       read each disk's contents from the disk (libblkid), not from\n"
                 "                    udev's record of them (a write udev did not see shows)\n"
                 "      --from FILE   read an inventory saved with 'hostctl disks --json'\n"
+                "      --health      ask each disk's SMART now (smartctl); a sleeping disk is\n"
+                "                    left asleep and shows 'standby'\n"
+                "      --wake        with --health, ask sleeping disks too (spins them up)\n"
                 "\n"
                 "Verbs:\n"
                 "  show ID           one disk; ID is a name (sda), /dev path, serial, WWN,\n"
@@ -264,7 +286,8 @@ const struct command cmd_disks = {
                 "\n"
                 "What each disk carries comes from udev's database when udev has seen the\n"
                 "disk, as lsblk reads it; disks udev has not processed are probed.\n"
-                "With --debug, says where each field came from (udev, sysfs or libblkid).\n"
+                "HEALTH is '-' until --health asks the disks; with --host it is hostd's last\n"
+                "periodic check. With --debug, says where each field came from (udev, sysfs or libblkid).\n"
                 "The JSON schema is in hostctl-disks(8).\n",
         .run = disks_run,
         .remote = true,

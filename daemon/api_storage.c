@@ -9,25 +9,15 @@
 #include "jobs.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "raid/disk_health.h"
 #include "state.h"
 
 #define STORAGE "/redfish/v1/Systems/host/Storage"
 #define MD STORAGE "/md"
 
-/* A drive's id: its serial when that is URL-safe, else its kernel name. */
-static const char *drive_id(const struct disk *d) {
-        const char *s = d->serial;
-        if (!s || !*s || strlen(s) > 64)
-                return d->name;
-        for (const char *c = s; *c; c++)
-                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *c))
-                        return d->name;
-        return s;
-}
-
 static const struct disk *find_drive(const struct disk_list *l, const char *id) {
         for (size_t i = 0; l && i < l->n; i++)
-                if (streq(drive_id(&l->disks[i]), id))
+                if (streq(state_drive_id(&l->disks[i]), id))
                         return &l->disks[i];
         return NULL;
 }
@@ -46,12 +36,26 @@ static char *link_of(const char *base, const char *id) {
         return strdup_printf("%s/%s", base, id);
 }
 
+/* Status of a Drive: Health from its last SMART check; null (not known)
+ * when never checked, without SMART, or asleep; StandbyOffline when asleep */
+static json_object *drive_status(const struct disk_health *h) {
+        json_object *st = json_object_new_object();
+        bool asleep = h && h->state == DISK_HEALTH_STANDBY;
+        json_add_string(st, "State", asleep ? "StandbyOffline" : "Enabled");
+        const char *health = !h ? NULL
+                             : h->state == DISK_HEALTH_OK ? "OK"
+                             : h->state == DISK_HEALTH_WARNING ? "Warning"
+                             : h->state == DISK_HEALTH_FAILED ? "Critical" : NULL;
+        json_add_string(st, "Health", health);
+        return st;
+}
+
 static json_object *drive_json(const struct disk *d, const struct arrays_snap *a, const struct disk_list *l) {
-        _cleanup_free_ char *odata = link_of(MD "/Drives", drive_id(d));
+        _cleanup_free_ char *odata = link_of(MD "/Drives", state_drive_id(d));
         json_object *o = json_object_new_object();
         json_add_string(o, "@odata.id", odata);
         json_add_string(o, "@odata.type", "#Drive.v1_17_0.Drive");
-        json_add_string(o, "Id", drive_id(d));
+        json_add_string(o, "Id", state_drive_id(d));
         json_add_string(o, "Name", d->name);
         if (d->size_bytes >= 0)
                 json_add_int(o, "CapacityBytes", d->size_bytes);
@@ -71,10 +75,11 @@ static json_object *drive_json(const struct disk *d, const struct arrays_snap *a
                 json_object_array_add(ids, i);
         }
         json_object_object_add(o, "Identifiers", ids);
-        json_object *st = json_object_new_object();
-        json_add_string(st, "State", "Enabled");
-        json_add_string(st, "Health", "OK");
-        json_object_object_add(o, "Status", st);
+        json_object_object_add(o, "Status", drive_status(d->health));
+        if (d->health && d->health->state != DISK_HEALTH_UNKNOWN && d->health->state != DISK_HEALTH_STANDBY)
+                json_add_bool(o, "FailurePredicted", d->health->failure_predicted);
+        if (d->health && d->health->life_left_percent >= 0)
+                json_add_int(o, "PredictedMediaLifeLeftPercent", d->health->life_left_percent);
         json_object *links = json_object_new_object(), *vols = json_object_new_array();
         for (size_t i = 0; i < a->n; i++)
                 for (size_t m = 0; m < a->v[i]->n_members; m++)
@@ -147,7 +152,7 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
         for (size_t m = 0; m < s->n_members; m++) {
                 const struct disk *d = disk_list_holder(l, s->members[m].dev, NULL);
                 if (d) {
-                        _cleanup_free_ char *dl = link_of(MD "/Drives", drive_id(d));
+                        _cleanup_free_ char *dl = link_of(MD "/Drives", state_drive_id(d));
                         json_object_array_add(drives, api_link(dl));
                 }
                 json_object *mo = json_object_new_object();
@@ -177,7 +182,7 @@ static json_object *volume_json(const struct md_status *s, const struct disk_lis
 static json_object *drive_links(const struct disk_list *l) {
         json_object *drives = json_object_new_array();
         for (size_t i = 0; l && i < l->n; i++) {
-                _cleanup_free_ char *d = link_of(MD "/Drives", drive_id(&l->disks[i]));
+                _cleanup_free_ char *d = link_of(MD "/Drives", state_drive_id(&l->disks[i]));
                 json_object_array_add(drives, api_link(d));
         }
         return drives;
@@ -259,7 +264,7 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
                         return api_method_not_allowed(r, "GET");
                 json_object *c = api_collection(MD "/Drives", "#DriveCollection.DriveCollection", "Drives");
                 for (size_t i = 0; l && i < l->n; i++) {
-                        _cleanup_free_ char *d = link_of(MD "/Drives", drive_id(&l->disks[i]));
+                        _cleanup_free_ char *d = link_of(MD "/Drives", state_drive_id(&l->disks[i]));
                         api_collection_add(c, d);
                 }
                 return api_json(r, 200, c);

@@ -182,6 +182,7 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
                 { "max_connections_per_client", 1, 16384, offsetof(struct daemon_config, max_connections_per_client) },
                 { "header_timeout", 1, 300, offsetof(struct daemon_config, header_timeout_s) },
                 { "idle_timeout", 1, 3600, offsetof(struct daemon_config, idle_timeout_s) },
+                { "disk_health_interval", 0, 7 * 86400, offsetof(struct daemon_config, disk_health_interval_s) },
         };
         for (size_t i = 0; i < ELEMENTSOF(limits); i++)
                 if (streq(key, limits[i].key)) {
@@ -202,8 +203,8 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
         return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, tls_priorities, users_file, "
                                      "session_timeout, sessions_per_user, subscriptions_per_user, subscriptions_max, "
                                      "socket_group, socket_mode, disks_all, max_body, threads, max_connections, "
-                                     "max_connections_per_client, header_timeout, idle_timeout, hypervisor, "
-                                     "containers)", key);
+                                     "max_connections_per_client, header_timeout, idle_timeout, disk_health_interval, "
+                                     "hypervisor, containers)", key);
 }
 
 int daemon_config_load(const char *path, struct daemon_config **ret, struct error *e) {
@@ -222,6 +223,7 @@ int daemon_config_load(const char *path, struct daemon_config **ret, struct erro
                 .max_connections_per_client = 16,
                 .header_timeout_s = 10,
                 .idle_timeout_s = 60,
+                .disk_health_interval_s = 1800,
         };
         if (!c.socket_group)
                 return error_set(e, -ENOMEM, "out of memory");

@@ -34,6 +34,7 @@ struct daemon_config {
         char *socket_group;       /* group allowed on the Unix socket (default "hostd") */
         mode_t socket_mode;       /* default 0660 */
         bool disks_all;           /* Drives lists loop/ram/... devices too (like disks --all) */
+        int disk_health_interval_s;   /* SMART check of every disk this often (default 1800); 0: never */
         size_t max_body;          /* request bodies larger than this: 413 (default 64 KiB) */
         int threads;              /* server threads (default 2) */
         /* TCP connection policy (the Unix socket has its own, untouched slots) */

@@ -24,6 +24,7 @@
 #include "lib/store.h"
 #include "lib/strutil.h"
 #include "monitor.h"
+#include "disk_watch.h"
 #include "raid/inventory.h"
 #include "server.h"
 #include "state.h"
@@ -138,6 +139,7 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o, struct error
 
 static struct server *server;
 static struct monitor *monitor;
+static struct disk_watch *disk_watch;
 /* The configuration hostd started with: the listeners, the threads and the
  * hypervisor connection (whose settings point into it) keep it until the
  * next start, whatever SIGHUP swaps in. */
@@ -198,6 +200,8 @@ static int start(struct hostd *h, const struct daemon_opts *o, struct error *e) 
                 if (state_refresh_disks(&me) < 0 || state_refresh_arrays(&me) < 0)
                         log_warning("%s", me.msg);
         }
+        if (disk_watch_start(h, &disk_watch, &me) < 0)
+                log_warning("no disk health checks: %s", me.msg);
         if ((k = server_start(h, o->socket, &server, e)) < 0)
                 return k;
         return write_pid_file(o->pid_file, e);
@@ -227,13 +231,15 @@ static void reload(struct hostd *h) {
         state_set_disks_all(c->disks_all);
         hostd_config_swap(h, TAKE_PTR(c));
         monitor_poke(monitor);
+        disk_watch_poke(disk_watch);
         log_info("SIGHUP: reloaded %s (users, session timeout, session and subscription limits, disks_all, "
-                 "max_body, containers)", h->config_path);
+                 "disk_health_interval, max_body, containers)", h->config_path);
 }
 
 static void stop(struct hostd *h) {
         server_stop(TAKE_PTR(server));
         monitor_stop(TAKE_PTR(monitor));
+        disk_watch_stop(TAKE_PTR(disk_watch));
         jobs_free(h->jobs);      /* running jobs are journaled as Interrupted */
         hv_close(TAKE_PTR(h->hv));   /* no more VM events */
         events_free(h->events);

@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "lib/fileio.h"
 #include "lib/strutil.h"
+#include "metrics_disks.h"
 #include "state.h"
 #include "stats.h"
 
@@ -150,6 +151,7 @@ void api_metrics(struct hostd *h, const struct api_request *req, struct api_resp
         fprintf(f, "hostd_build_info{version=\"%s\"} 1\n", version);
         family(f, "hostd_disks", "gauge", "Block disks in the inventory.");
         fprintf(f, "hostd_disks %zu\n", d->list ? d->list->n : 0);
+        metrics_write_disks(f, d->list);
         write_arrays(f, a, lab);
         write_pool(f, req && req->cfg && req->cfg->containers_pool ? req->cfg->containers_pool : PLACE_DEFAULT_POOL);
         uint64_t failures = 0, throttled = 0;

@@ -3,14 +3,65 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/strutil.h"
+#include "raid/disk_health.h"
 #include "raid/inventory.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct disks_snap *cur_disks;
 static struct arrays_snap *cur_arrays;
 static bool disks_all;     /* set by SIGHUP on the main thread, read by the monitor and requests */
+/* The last SMART check (daemon/disk_watch.c): a list of the disks it asked,
+ * with their health; each new inventory snapshot takes its disks' health
+ * from here, by kernel name and serial, so a rescan keeps it and a disk
+ * swapped into the same bay does not inherit it. Under lock. */
+static struct disk_list *health_checked;
+
+const char *state_drive_id(const struct disk *d) {
+        const char *s = d->serial;
+        if (!s || !*s || strlen(s) > 64)
+                return d->name;
+        for (const char *c = s; *c; c++)
+                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *c))
+                        return d->name;
+        return s;
+}
+
+static const struct disk *checked_disk(const struct disk_list *checked, const struct disk *d) {
+        for (size_t i = 0; checked && i < checked->n; i++)
+                if (streq(checked->disks[i].name, d->name) && streq_ptr(checked->disks[i].serial, d->serial))
+                        return &checked->disks[i];
+        return NULL;
+}
+
+struct disk_health *state_disk_health(const struct disk *d) {
+        pthread_mutex_lock(&lock);
+        const struct disk *c = checked_disk(health_checked, d);
+        struct disk_health *h = c && c->health ? disk_health_dup(c->health) : NULL;
+        pthread_mutex_unlock(&lock);
+        return h;
+}
+
+void state_set_disk_health(struct disk_list *checked) {
+        pthread_mutex_lock(&lock);
+        struct disk_list *old = health_checked;
+        health_checked = checked;
+        pthread_mutex_unlock(&lock);
+        disk_list_free(old);
+}
+
+/* Each disk's health from the last check; a disk it did not ask has none. */
+static void attach_health(struct disk_list *l) {
+        pthread_mutex_lock(&lock);
+        for (size_t i = 0; i < l->n; i++) {
+                const struct disk *c = checked_disk(health_checked, &l->disks[i]);
+                if (c && c->health && !l->disks[i].health)
+                        l->disks[i].health = disk_health_dup(c->health);
+        }
+        pthread_mutex_unlock(&lock);
+}
 
 void state_set_disks_all(bool all) {
         __atomic_store_n(&disks_all, all, __ATOMIC_RELAXED);
@@ -71,6 +122,7 @@ int state_refresh_disks(struct error *e) {
         int k = inventory_scan(&o, &l, e);
         if (k < 0)
                 return k;
+        attach_health(l);
         state_publish_disks(l);
         return 0;
 }

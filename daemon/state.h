@@ -39,8 +39,16 @@ static inline void arrays_snap_putp(struct arrays_snap **s) {
 }
 /* The worst health of the arrays in the snapshot (OK without arrays): the
  * rollup of Storage and of Systems/host, and /metrics' hostd_health. hostd
- * reads no drive health (no SMART), so the arrays are all it can judge. */
+ * rolls up the arrays only: a drive's SMART health is the Drive's own. */
 enum md_health state_arrays_health(const struct arrays_snap *a);
+/* A drive's id in the API (Drives/<id>): its serial when URL-safe, else its kernel name. */
+const char *state_drive_id(const struct disk *d);
+/* The SMART check's results (ownership taken): every snapshot published
+ * from now on gives its disks their health from these, matched by kernel
+ * name and serial. Publishes nothing itself: refresh the disks after. */
+void state_set_disk_health(struct disk_list *checked);
+/* The health the last check gave this disk (a new copy), or NULL. */
+struct disk_health *state_disk_health(const struct disk *d);
 /* Test and fuzz seams: publish given lists (ownership taken). */
 void state_publish_disks(struct disk_list *l);
 void state_publish_arrays(struct md_status **v, size_t n);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "disk_health.h"
 #include "lib/strutil.h"
 
 static const char *const source_fields[_DISK_SRC_MAX] = {
@@ -67,6 +68,7 @@ void disk_done(struct disk *d) {
         strv_free(d->holders);
         strv_free(d->mountpoints);
         strv_free(d->in_use_reasons);
+        disk_health_free(d->health);
         *d = (struct disk){ 0 };
 }
 

@@ -12,6 +12,8 @@
 
 #include "lib/error.h"
 
+struct disk_health;
+
 /* One signature found by libblkid: a filesystem, swap, an md or LVM member. */
 struct disk_signature {
         char *type;               /* "ext4", "swap", "linux_raid_member", "LVM2_member" */
@@ -79,6 +81,8 @@ struct disk {
         bool in_use;
         char **in_use_reasons;
         char *sources[_DISK_SRC_MAX];
+        /* SMART (raid/smart.h): NULL when not asked, the plain listing's case */
+        struct disk_health *health;
 };
 
 struct disk_list {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "disk.h"
+#include "disk_health.h"
 #include "lib/json.h"
 #include "lib/spec_read.h"
 #include "lib/strutil.h"
@@ -87,6 +88,7 @@ json_object *disk_to_json(const struct disk *d, unsigned flags) {
         json_add_bool(o, "swap_in_use", d->swap_in_use);
         json_add_bool(o, "in_use", d->in_use);
         json_add_strv(o, "in_use_reasons", d->in_use_reasons);
+        json_object_object_add(o, "health", d->health ? disk_health_to_json(d->health) : NULL);
         if (flags & DISK_JSON_SOURCES) {
                 json_object *src = json_object_new_object();
                 for (size_t i = 0; i < _DISK_SRC_MAX; i++)
@@ -264,6 +266,10 @@ static int disk_fill_from_json(json_object *o, struct disk *d) {
         TRY(get_bool(o, "in_use", &b));
         d->in_use = b > 0;
         TRY(get_strv(o, "in_use_reasons", &d->in_use_reasons));
+        json_object *health = json_get(o, "health");
+        struct error he = { 0 };
+        if (health && disk_health_from_json(health, &d->health, &he) < 0)
+                return he.code;
         json_object *src;
         if (json_object_object_get_ex(o, "sources", &src) && json_object_is_type(src, json_type_object))
                 for (size_t i = 0; i < _DISK_SRC_MAX; i++)

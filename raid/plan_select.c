@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "disk_health.h"
 #include "lib/strutil.h"
 
 bool disk_selectable(const struct disk *d, const char **why) {
@@ -119,10 +120,21 @@ static void sort_indexes(const struct disk_list *inv, size_t *v, size_t n, enum 
         qsort_r(v, n, sizeof *v, cmp_ours_first, &o);
 }
 
-/* Free, or already ours for this array (a run that stopped half way). */
-static bool available_for(const struct disk *d, const char *array) {
+/* A disk SMART says is failing, or predicts will: never picked on the
+ * planner's own choice, only where the array's spec allows it. */
+static bool health_refuses(const struct disk *d, bool allow_failing) {
+        return !allow_failing && disk_health_refuses(d->health);
+}
+
+static const char *health_reason(const struct disk *d) {
+        return d->health && d->health->reason ? d->health->reason : "SMART predicts a failure";
+}
+
+/* Free, or already ours for this array (a run that stopped half way), and
+ * healthy unless allowed otherwise. */
+static bool available_for(const struct disk *d, const char *array, bool allow_failing) {
         const char *why;
-        if (!disk_selectable(d, &why))
+        if (!disk_selectable(d, &why) || health_refuses(d, allow_failing))
                 return false;
         const char *owner = disk_hostd_array(d);
         if (owner)
@@ -143,7 +155,7 @@ static bool selector_accepts(const struct disk_selector *s, const struct disk *d
 }
 
 static int select_named(const struct disk_list *inv, const struct array_spec *a, size_t **ret, size_t *ret_n,
-                        char ***errors) {
+                        char ***errors, char ***warnings) {
         const struct disk_selector *s = &a->disks;
         char **ids = s->serials ? s->serials : s->wwns ? s->wwns : s->by_path;
         const char *kind = s->serials ? "serial" : s->wwns ? "WWN" : "by-path";
@@ -165,6 +177,17 @@ static int select_named(const struct disk_list *inv, const struct array_spec *a,
                                 return -ENOMEM;
                         continue;
                 }
+                const struct disk *d = &inv->disks[found];
+                if (disk_health_refuses(d->health)) {
+                        if (strv_push_printf(s->allow_failing ? warnings : errors,
+                                             "array %s: disk %s (%s) fails its health check (%s)%s", a->name, ids[i],
+                                             d->name, health_reason(d),
+                                             s->allow_failing ? ": used all the same, as disks.allow_failing says"
+                                                              : "; set disks.allow_failing: true to use it anyway") < 0)
+                                return -ENOMEM;
+                        if (!s->allow_failing)
+                                continue;
+                }
                 size_t *nv = realloc(*ret, (*ret_n + 1) * sizeof *nv);
                 if (!nv)
                         return -ENOMEM;
@@ -178,7 +201,7 @@ int select_disks(const struct disk_list *inv, const struct array_spec *a, const 
                  size_t *ret_n, char ***errors, char ***warnings) {
         const struct disk_selector *s = &a->disks;
         if (s->serials || s->wwns || s->by_path)
-                return select_named(inv, a, ret, ret_n, errors);
+                return select_named(inv, a, ret, ret_n, errors, warnings);
 
         _cleanup_free_ size_t *cand = calloc(inv->n + 1, sizeof *cand);
         size_t n = 0;
@@ -189,8 +212,15 @@ int select_disks(const struct disk_list *inv, const struct array_spec *a, const 
                 /* in-use disks can never be written, so choosing them would
                  * only make an error; disks with data stay candidates and are
                  * refused unless wiped, so the choice does not silently move */
-                if (taken[i] || !available_for(d, a->name) || !selector_accepts(s, d))
+                if (taken[i] || !selector_accepts(s, d))
                         continue;
+                if (!available_for(d, a->name, s->allow_failing)) {
+                        if (available_for(d, a->name, true) &&
+                            strv_push_printf(warnings, "array %s: disk %s (%s) is not chosen: its health check fails (%s)",
+                                             a->name, disk_label(d), d->name, health_reason(d)) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
                 cand[n++] = i;
         }
         sort_indexes(inv, cand, n, s->pick, a->name);
@@ -205,7 +235,6 @@ int select_disks(const struct disk_list *inv, const struct array_spec *a, const 
                         return -ENOMEM;
                 return 0;
         }
-        (void)warnings;
         *ret = malloc(take * sizeof **ret);
         if (!*ret)
                 return -ENOMEM;
@@ -227,7 +256,7 @@ void default_choice_done(struct default_choice *c) {
  * those that pass want(); ties go to smaller (os) or larger (data) sizes. */
 static bool in_size_group(const struct disk_list *inv, const bool *taken, size_t i, int rotational, const char *array) {
         const struct disk *d = &inv->disks[i];
-        return !taken[i] && available_for(d, array) && (rotational < 0 || d->rotational == rotational);
+        return !taken[i] && available_for(d, array, false) && (rotational < 0 || d->rotational == rotational);
 }
 
 static size_t group_by_size(const struct disk_list *inv, const bool *taken, int rotational, bool prefer_small,
@@ -289,6 +318,10 @@ int default_choose(const struct disk_list *inv, struct default_choice ret[2], si
                 if (!disk_selectable(d, &why)) {
                         if (!disk_name_is_virtual(d->name) &&
                             strv_push_printf(warnings, "disk %s (%s) is never chosen: %s", disk_label(d), d->name, why) < 0)
+                                return -ENOMEM;
+                } else if (health_refuses(d, false)) {
+                        if (strv_push_printf(warnings, "disk %s (%s) is not chosen: its health check fails (%s)",
+                                             disk_label(d), d->name, health_reason(d)) < 0)
                                 return -ENOMEM;
                 } else if (d->in_use && !disk_hostd_array(d)) {
                         _cleanup_free_ char *reasons = strv_join(d->in_use_reasons, "; ");

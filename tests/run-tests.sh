@@ -18,7 +18,7 @@ LOGS=$BUILD/test-logs
 mkdir -p "$LOGS"
 rm -f "$LOGS"/*.sum "$LOGS"/*.report
 PARALLEL_SAFE=" t-cli t-layers t-fuzz t-download t-bmc-bad t-bmc-ipmi t-bmc-redfish t-vm-cli t-hostd t-hostd-api "
-PARALLEL_SAFE+=" t-hostd-dsp0266 t-hostd-schemas t-hostd-logins t-hostd-subscriptions t-hostd-health t-bmc-awkward t-hostd-auth t-hostd-clients t-hostd-hostile t-hostd-state t-hostd-vms t-json-errors t-hostd-dell t-disks-from "
+PARALLEL_SAFE+=" t-hostd-dsp0266 t-hostd-schemas t-hostd-logins t-hostd-subscriptions t-hostd-health t-bmc-awkward t-hostd-auth t-hostd-clients t-hostd-hostile t-hostd-state t-hostd-vms t-json-errors t-hostd-dell t-disks-from t-disks-health "
 passed=0 failed=0 skipped=0
 failures=()
 

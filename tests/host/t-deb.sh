@@ -39,7 +39,8 @@ fi
 check_eq "the package is named for the Makefile's version" "hostd_${version}_amd64.deb" "$(basename "$deb")"
 check_contains "Depends has the programs the core runs" "mdadm, gdisk, e2fsprogs, xfsprogs, dosfstools" \
     "$(dpkg-deb -f "$deb" Depends)"
-check_eq "the lazily opened libraries are recommended" "libcurl4, libvirt0, libxml2, ipmitool" \
+check_eq "the lazily opened libraries and the optional programs (ipmitool, smartctl) are recommended" \
+    "libcurl4, libvirt0, libxml2, ipmitool, smartmontools" \
     "$(dpkg-deb -f "$deb" Recommends)"
 check_eq "/etc/hostd/hostd.conf is the one conffile" "/etc/hostd/hostd.conf" \
     "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # /metrics and the alerting rules on it: hostd runs on the fake md layer
 # (md-lib.sh) in each state an operator must hear about (arrays whole,
-# degraded, rebuilding, rebuild stalled, failed; the pool nearly full;
-# hostd gone), promtool lints every scrape, and `promtool test rules` runs
+# degraded, rebuilding, rebuild stalled, failed; the pool nearly full; a
+# disk SMART predicts will fail; hostd gone), promtool lints every scrape, and `promtool test rules` runs
 # contrib/prometheus/hostd-rules.yml over a timeline made of those real
 # scrapes: each alert fires in its state and in no other.
 set -uo pipefail
@@ -10,6 +10,10 @@ set -uo pipefail
 . "$(dirname "$0")/hostd-lib.sh"
 . "$(dirname "$0")/md-lib.sh"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# the disks: the R630's inventory, each healthy to a stand-in smartctl (smart-lib.sh)
+. "$(dirname "$0")/smart-lib.sh"
+smart_disk default ata-hdd-healthy.json
+export HOSTD_TEST_INVENTORY=$TOP/tests/fixtures/inventory/r630-2ssd-6hdd.json
 RULES=$TOP/contrib/prometheus/hostd-rules.yml
 
 command -v promtool >/dev/null || { skip "alerting rules" "promtool is not installed (Debian prometheus; make deps)"; tap_done; exit 0; }
@@ -28,9 +32,18 @@ fi
 printf 'containers:\n  pool: %s\n' "$POOL" >"$H_TMP/hostd.conf"
 
 # scrape NAME: start hostd on the md tree as it is now, keep its /metrics in
-# $H_TMP/NAME.prom after a few API requests (200 and 404), stop it
+# $H_TMP/NAME.prom after a few API requests (200 and 404) and its first
+# check of the disks' health, stop it
 scrape() {
-    HOSTD_TEST_SYSFS_ROOT=$SYS PATH=$BIN:$PATH h_start --config "$H_TMP/hostd.conf" || { fail "hostd starts ($1)"; return; }
+    HOSTD_TEST_SYSFS_ROOT=$SYS PATH=$BIN:$SMART_BIN:$PATH h_start --config "$H_TMP/hostd.conf" ||
+        { fail "hostd starts ($1)"; return; }
+    local i
+    for i in $(seq 50); do
+        h_req GET /metrics
+        case $H_BODY in *hostd_disk_health\{*) break ;; esac
+        sleep 0.1
+    done
+    echo "$i" >"$H_TMP/$1.polls"   # GETs of /metrics (200s) while waiting
     h_req GET /redfish/v1
     h_req GET /redfish/v1/no-such-thing
     h_req GET /metrics
@@ -54,7 +67,7 @@ check_eq "whole: the data array is active" "1" "$(value whole "hostd_array_state
 check_eq "whole: 3 active members" "3" "$(value whole "hostd_array_disks{$D,state=\"active\"}")"
 check_eq "whole: sync ratio 1 when idle" "1.0000" "$(value whole "hostd_array_sync_ratio{$D}")"
 check_eq "whole: size in bytes" "1073741824" "$(value whole "hostd_array_size_bytes{$D}")"
-check_eq "requests are counted by status: two 200s" "2" \
+check_eq "requests are counted by status: two 200s (and those of the wait)" "$((2 + $(cat "$H_TMP/whole.polls")))" \
     "$(value whole 'hostd_http_request_duration_seconds_count{code="200"}')"
 check_eq "... and one 404" "1" "$(value whole 'hostd_http_request_duration_seconds_count{code="404"}')"
 check_eq "hostd_build_info says the version" "1" \
@@ -143,9 +156,19 @@ else
     skip "the default pool" "needs root, /srv and unshare(1)"
 fi
 
+# sdd's SMART says it is failing
+smart_disk sdd ata-hdd-failing.json
+scrape disk-failing
+check_eq "disk-failing: sdd's failure is predicted" "1" \
+    "$(value disk-failing 'hostd_disk_failure_predicted{disk="sdd",serial="WFK01ABC"}')"
+check_eq "disk-failing: and no other disk's" "0" \
+    "$(value whole 'hostd_disk_failure_predicted{disk="sdd",serial="WFK01ABC"}')"
+smart_disk sdd ata-hdd-healthy.json
+
 # ---- the rules over a timeline of those scrapes (one sample a minute) ---------------
 # minutes 0-9 whole, 10-19 degraded, 20-24 rebuilding, 25-69 rebuilding without
-# progress, 70-79 whole, 80-89 failed, 90-109 pool full, 110-119 hostd down
+# progress, 70-79 whole, 80-89 failed, 90-109 pool full, 110-119 a disk
+# predicted to fail, 120-129 hostd down
 # rules_test RULES WRONG: the test file; WRONG=1 also expects a stalled rebuild at
 # minute 40, where the rebuild moved 15 minutes before
 rules_test() {
@@ -153,12 +176,12 @@ python3 - "$H_TMP" "$have_pool" "$1" "$2" <<'EOF'
 import json, re, sys
 tmp, have_pool, rules, wrong = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4] == "1"
 timeline = [("whole", 10), ("degraded", 10), ("rebuild-a", 5), ("rebuild-b", 45), ("whole", 10), ("failed", 10),
-            ("full" if have_pool else "whole", 20), (None, 10)]
+            ("full" if have_pool else "whole", 20), ("disk-failing", 10), (None, 10)]
 extra = 'instance="r630",job="hostd"'
 def load(state):
     out = {}
     for line in open(f"{tmp}/{state}.prom"):
-        m = re.match(r'^(hostd_(?:array|pool)_[a-z_]+)(?:\{(.*)\})? (\S+)$', line.strip())
+        m = re.match(r'^(hostd_(?:array|pool|disk)_[a-z_]+)(?:\{(.*)\})? (\S+)$', line.strip())
         if m:
             labels = m.group(2) + "," + extra if m.group(2) else extra
             out[f"{m.group(1)}{{{labels}}}"] = m.group(3)
@@ -193,13 +216,19 @@ if have_pool:
     full = [{"exp_labels": {"path": path, "instance": "r630", "job": "hostd", "severity": "warning"},
              "exp_annotations": {"summary": f"The pool {path} on r630 is nearly full",
                                  "description": "{:.4g}% of the pool is free.".format(float(avail) / float(size) * 100)}}]
-names = ["HostdArrayDegraded", "HostdArrayFailed", "HostdRebuildStalled", "HostdPoolNearlyFull", "HostdDown"]
+disk = {"exp_labels": {"disk": "sdd", "serial": "WFK01ABC", "instance": "r630", "job": "hostd", "severity": "critical"},
+        "exp_annotations": {"summary": "Disk sdd (serial WFK01ABC) on r630 is predicted to fail",
+                            "description": "SMART predicts a failure (hostctl disks --health says why): replace the disk "
+                                           "before its array loses it (hostctl raid replace)."}}
+names = ["HostdArrayDegraded", "HostdArrayFailed", "HostdRebuildStalled", "HostdPoolNearlyFull", "HostdDiskFailurePredicted",
+         "HostdDown"]
 def at(minute, **firing):
     return [{"eval_time": f"{minute}m", "alertname": n, "exp_alerts": firing.get(n, [])} for n in names]
 at40 = dict(HostdArrayDegraded=[degraded()], HostdRebuildStalled=[stalled] if wrong else [])
 alerts = (at(9) + at(15, HostdArrayDegraded=[degraded()]) + at(40, **at40)
           + at(68, HostdArrayDegraded=[degraded()], HostdRebuildStalled=[stalled]) + at(79) + at(88, HostdArrayFailed=[failed])
-          + at(108, HostdPoolNearlyFull=full) + at(118, HostdDown=[down]))
+          + at(108, HostdPoolNearlyFull=full) + at(116, HostdDiskFailurePredicted=[disk]) + at(119, HostdDiskFailurePredicted=[disk])
+          + at(128, HostdDown=[down]))
 print(json.dumps({"rule_files": [rules], "evaluation_interval": "1m",
                   "tests": [{"interval": "1m", "input_series": inputs, "alert_rule_test": alerts}]}, indent=1))
 EOF

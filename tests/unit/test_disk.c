@@ -216,11 +216,12 @@ static void json_round_trip_is_exact(void **state) {
                                "transport", "by_id", "by_path", "size_bytes", "logical_sector_size",
                                "physical_sector_size", "rotational", "removable", "read_only",
                                "partition_table", "partitions", "signatures", "holders", "mountpoints",
-                               "swap_in_use", "in_use", "in_use_reasons", "sources" };
+                               "swap_in_use", "in_use", "in_use_reasons", "health", "sources" };
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 assert_true(json_object_object_get_ex(d0, keys[i], &v));
         assert_true(json_object_object_get_ex(d0, "vendor", &v) && v == NULL);
         assert_true(json_object_object_get_ex(d0, "logical_sector_size", &v) && v == NULL);
+        assert_true(json_object_object_get_ex(d0, "health", &v) && v == NULL);   /* SMART not asked */
         assert_int_equal(json_object_object_length(d0), ELEMENTSOF(keys));
         /* without --debug there are no sources */
         char *plain = to_text(l, 0);

@@ -11,6 +11,7 @@
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "lib/yaml_json.h"
+#include "raid/disk_health.h"
 #include "raid/plan.h"
 #include "inventory_fixture.h"
 
@@ -215,6 +216,58 @@ static void member_of_a_running_array_is_left_alone(void **state) {
                                           "to it; free it first");
 }
 
+/* sde's SMART says it is failing (as hostd's check or `disks --health` records it) */
+static void fail_health(struct disk *d) {
+        d->health = calloc(1, sizeof *d->health);
+        assert_non_null(d->health);
+        disk_health_init(d->health);
+        d->health->state = DISK_HEALTH_FAILED;
+        d->health->failure_predicted = true;
+        d->health->reason = strdup("SMART overall-health self-assessment: FAILED");
+}
+
+static void failing_disk_is_not_chosen_unless_the_spec_allows(void **state) {
+        _cleanup_(disk_list_freep) struct disk_list *inv = fixture("r630-2ssd-6hdd");
+        fail_health(&inv->disks[4]);
+        _cleanup_(plan_freep) struct plan *p = plan_make(inv, NULL, NULL);
+        assert_null(p->errors);
+        assert_true(any_contains(p->warnings, "disk WFK02ABC (sde) is not chosen: its health check fails "
+                                              "(SMART overall-health self-assessment: FAILED)"));
+        const struct plan_array *data = array(p, "data");
+        assert_members(data->members, data->n_members,
+                       (const char *[]){ "WFK00ABC", "WFK01ABC", "WFK03ABC", "WFK04ABC", NULL });
+        assert_members(data->spares, data->n_spares, (const char *[]){ "WFK05ABC", NULL });
+
+        /* a selector: left out, with a warning */
+        _cleanup_(storage_spec_freep) struct storage_spec *sel =
+                spec_yaml("storage:\n  arrays:\n    - {name: data, level: raid5, disks: {rotational: true}}\n");
+        _cleanup_(plan_freep) struct plan *q = plan_make(inv, sel, NULL);
+        assert_null(q->errors);
+        assert_true(any_contains(q->warnings, "array data: disk WFK02ABC (sde) is not chosen: its health check fails"));
+        assert_int_equal(array(q, "data")->n_members, 5);
+        /* named: refused, and the message says how to override */
+        _cleanup_(storage_spec_freep) struct storage_spec *named = spec_yaml(
+                "storage:\n  arrays:\n    - {name: data, level: raid1, disks: {serials: [WFK01ABC, WFK02ABC]}}\n");
+        _cleanup_(plan_freep) struct plan *r = plan_make(inv, named, NULL);
+        assert_true(any_contains(r->errors, "array data: disk WFK02ABC (sde) fails its health check (SMART "
+                                            "overall-health self-assessment: FAILED); set disks.allow_failing: true"));
+        /* the override: used, and still warned about */
+        _cleanup_(storage_spec_freep) struct storage_spec *allowed = spec_yaml(
+                "storage:\n  arrays:\n    - {name: data, level: raid1, disks: {serials: [WFK01ABC, WFK02ABC], "
+                "allow_failing: true}}\n");
+        _cleanup_(plan_freep) struct plan *t = plan_make(inv, allowed, NULL);
+        assert_null(t->errors);
+        assert_true(any_contains(t->warnings, "used all the same, as disks.allow_failing says"));
+        assert_members(array(t, "data")->members, array(t, "data")->n_members,
+                       (const char *[]){ "WFK01ABC", "WFK02ABC", NULL });
+        /* a warning of SMART (bad sectors) is no reason to refuse */
+        inv->disks[4].health->state = DISK_HEALTH_WARNING;
+        inv->disks[4].health->failure_predicted = false;
+        _cleanup_(plan_freep) struct plan *u = plan_make(inv, NULL, NULL);
+        assert_int_equal(array(u, "data")->n_members, 5);
+        assert_null(u->warnings);
+}
+
 static void usb_stick_is_never_chosen(void **state) {
         _cleanup_(disk_list_freep) struct disk_list *inv = fixture("r630-usb-stick");
         _cleanup_(plan_freep) struct plan *p = plan_make(inv, NULL, NULL);
@@ -401,6 +454,7 @@ int main(void) {
                 cmocka_unit_test(nvme_only),
                 cmocka_unit_test(disk_with_filesystem_is_refused_unless_wiped),
                 cmocka_unit_test(member_of_a_running_array_is_left_alone),
+                cmocka_unit_test(failing_disk_is_not_chosen_unless_the_spec_allows),
                 cmocka_unit_test(usb_stick_is_never_chosen),
                 cmocka_unit_test(disk_without_identity_is_never_chosen),
                 cmocka_unit_test(spec_selects_and_checks),
