@@ -20,6 +20,7 @@ struct ctx {
         const struct plan *p;
         const struct apply_opts *o;
         size_t changed;
+        size_t changed_boot;      /* of those, what the initramfs carries (not md's tuning) */
         char **created;           /* arrays mdadm --create made in this run */
         char **looked;            /* disks looked at before this run's first write to them */
         char msg[512];
@@ -294,7 +295,7 @@ static int do_mount(struct ctx *c, const struct plan_step *s, struct error *e) {
 }
 
 static int do_initramfs(struct ctx *c, const struct plan_step *s, struct error *e) {
-        if (c->changed == 0)
+        if (c->changed_boot == 0)
                 return snprintf(c->msg, sizeof c->msg, "no array changed"), OUTCOME_UNCHANGED;
         return initramfs_refresh(c->o->root, c->o->dry, c->msg, sizeof c->msg, e);
 }
@@ -332,6 +333,10 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                 }
                 if (k == OUTCOME_CHANGED)
                         c.changed++;
+                /* md's tuning and its udev rule live in the running system,
+                 * not in the initramfs: no rebuild of it (minutes) for them */
+                if (k == OUTCOME_CHANGED && s->kind != STEP_TUNE)
+                        c.changed_boot++;
                 if (o.progress)
                         o.progress(o.userdata, i, s, false, (enum outcome)k, c.msg[0] ? c.msg : NULL);
         }

@@ -119,6 +119,8 @@ check_contains "containerd's image is there" "localhost/hostd-busybox:1" "$(repo
 # is not the installer's; the boots after it get it from udev's rule alone)
 tuning() { report "$1" md-tuning | awk '$1 == "md-tuning" { print $3, $4, $5 }'; }
 booted_tuning=$(tuning disks)
+check_contains "disks: the first-boot apply sized md's tuning anew but left the initramfs alone (minutes under emulation)" \
+    "no array changed" "$(report disks 'no array changed')"
 check "disks: md's tuning of the pool: a stripe cache above md's 256, no threads on 2 CPUs, the sync floor ($booted_tuning)" \
     awk -v t="$booted_tuning" 'BEGIN { split(t, v, " "); exit !(v[1] > 256 && v[2] == 0 && v[3] == 50000) }'
 check_contains "the first-boot log shows the container ran" "a container ran from" "$(report disks "a container ran from")"
