@@ -49,3 +49,23 @@ h_tls_conf() {
 h_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # jq-less JSON field: h_json 'expr' reads JSON on stdin, prints python's eval of expr on d
 h_json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# h_webhook FILE: a webhook receiver on a free port of 127.0.0.1 that writes
+# each POSTed body as one line of FILE; sets R_PORT and R_PID (the caller
+# kills it)
+h_webhook() {
+    R_PORT=$(h_free_port)
+    : >"$1"
+    python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(sys.argv[2], "ab") as f:
+            f.write(body.replace(b"\n", b" ") + b"\n")
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+' "$R_PORT" "$1" &
+    R_PID=$!
+}

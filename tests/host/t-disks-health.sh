@@ -72,25 +72,12 @@ smart_disk sdf ata-hdd-healthy.json
 smart_sleep sdf
 smart_disk sdg scsi-sas-defects.json
 smart_disk sdh nvme-media-errors.json
-rport=$(h_free_port)
-python3 -c '
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        with open(sys.argv[2], "ab") as f:
-            f.write(body.replace(b"\n", b" ") + b"\n")
-        self.send_response(204); self.end_headers()
-    def log_message(self, *a): pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-' "$rport" "$H_TMP/received" &
-R_PID=$!
+h_webhook "$H_TMP/received"
 trap 'kill $R_PID 2>/dev/null; h_cleanup' EXIT
-: >"$H_TMP/received"
 printf 'disk_health_interval: 1\n' >"$H_TMP/hostd.conf"
 HOSTD_TEST_INVENTORY=$FX PATH=$SMART_BIN:$PATH h_start --config "$H_TMP/hostd.conf" ||
     { fail "hostd starts"; tap_done; exit 1; }
-h_req POST /redfish/v1/EventService/Subscriptions -d "{\"Destination\": \"http://127.0.0.1:$rport/hook\", \"Context\": \"t\"}"
+h_req POST /redfish/v1/EventService/Subscriptions -d "{\"Destination\": \"http://127.0.0.1:$R_PORT/hook\", \"Context\": \"t\"}"
 check_eq "a webhook subscribes" 201 "$H_STATUS"
 D=/redfish/v1/Systems/host/Storage/md/Drives
 drive() {  # drive SERIAL EXPR: python's eval of EXPR on the Drive

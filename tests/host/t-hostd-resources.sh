@@ -24,21 +24,9 @@ h_tls_conf "$port" "facts_root: $FACTS" "host_reset_record: $H_TMP/resets"
 h_start --config "$H_TMP/hostd.conf" || { fail "hostd starts"; tap_done; exit 1; }
 
 # a webhook receiver: each POSTed event body as one line of $H_TMP/received
-rport=$(h_free_port)
-$PY -c '
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        with open(sys.argv[2], "ab") as f:
-            f.write(body.replace(b"\n", b" ") + b"\n")
-        self.send_response(204); self.end_headers()
-    def log_message(self, *a): pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-' "$rport" "$H_TMP/received" &
-R_PID=$!
+h_webhook "$H_TMP/received"
 trap 'kill $R_PID 2>/dev/null; h_cleanup' EXIT
-h_req POST /redfish/v1/EventService/Subscriptions -d "{\"Destination\": \"http://127.0.0.1:$rport/hook\", \"Context\": \"t\"}"
+h_req POST /redfish/v1/EventService/Subscriptions -d "{\"Destination\": \"http://127.0.0.1:$R_PORT/hook\", \"Context\": \"t\"}"
 check_eq "a subscriber for the test event" 201 "$H_STATUS"
 
 if $PY -c 'import sushy' 2>/dev/null; then
