@@ -90,6 +90,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LAYER_LIBS)
 $(BUILD)/tests/helpers/%: $(BUILD)/obj/tests/helpers/%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
+# the one helper that drives a layer's code: an OS step on a test root
+$(BUILD)/tests/helpers/os-step: $(BUILD)/obj/tests/helpers/os-step.o $(call lib_of,os) $(call lib_of,lib)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- dependencies: the one list of Debian packages is deps.mk -----------------
 deps:
@@ -105,9 +109,14 @@ check-host: $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
 	@$(TEST_ENV) tests/run-tests.sh host
 check-lab: $(BINS)
 	@$(TEST_ENV) tests/run-tests.sh lab
+# the package, built once for the tests that need it (t-deb, t-os-package, t-firstboot);
+# a failed build leaves no file, and those tests say so
+DEB_FILE = $(DEB_DIR)/hostd_$(VERSION)_amd64.deb
 check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
-	@$(TEST_ENV) tests/run-tests.sh unit host lab
+	@echo "make-deb: $(DEB_FILE)"; scripts/make-deb.sh $(VERSION) $(DEB_DIR) > $(DEB_DIR).log 2>&1 || \
+		{ tail -n 20 $(DEB_DIR).log; echo "make-deb failed: the tests that need the package will fail"; }
+	@$(TEST_ENV) HOSTD_DEB=$(abspath $(DEB_FILE)) tests/run-tests.sh unit host lab
 
 demo: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BINS)

@@ -18,11 +18,22 @@
 #define DEFAULT_STATE_DIR "/var/lib/hostd"
 
 struct apply_args {
-        const char *inventory, *phase, *state_dir;
+        const char *inventory, *phase, *state_dir, *package;
         char **wipe;
         bool plan, yes, assume_clean, journal;
         int limit;
 };
+
+/* --package FILE: a hostd .deb that exists; what is in it, the package step reads. */
+static int package_option(struct cli_ctx *ctx, struct apply_args *a, const char *arg, struct error *e) {
+        struct stat st;
+        if (!endswith(arg, ".deb") || strpbrk(arg, "\n\r"))
+                return cli_usage_error(ctx, e, "--package: a Debian package file (hostd_VERSION_amd64.deb), not '%s'", arg);
+        if (stat(arg, &st) < 0 || !S_ISREG(st.st_mode))
+                return cli_usage_error(ctx, e, "--package %s: no such file", arg);
+        a->package = arg;
+        return 0;
+}
 
 static int apply_option(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {
         struct apply_args *a = userdata;
@@ -32,6 +43,7 @@ static int apply_option(struct cli_ctx *ctx, int opt, const char *arg, void *use
         case 'i': a->inventory = arg; return 0;
         case 'P': a->phase = arg; return 0;
         case 'S': a->state_dir = arg; return 0;
+        case 'k': return package_option(ctx, a, arg, e);
         case 'C': a->assume_clean = true; return 0;
         case 'J': a->journal = true; return 0;
         case 'n': a->limit = atoi(arg); return a->limit > 0 ? 0 : cli_usage_error(ctx, e, "--limit: a number above 0");
@@ -199,7 +211,8 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
                 { "inventory", required_argument, NULL, 'i' }, { "phase", required_argument, NULL, 'P' },
                 { "state-dir", required_argument, NULL, 'S' }, { "assume-clean", no_argument, NULL, 'C' },
                 { "wipe", required_argument, NULL, 'w' },  { "journal", no_argument, NULL, 'J' },
-                { "limit", required_argument, NULL, 'n' }, { 0 },
+                { "limit", required_argument, NULL, 'n' }, { "package", required_argument, NULL, 'k' },
+                { 0 },
         };
         struct apply_args a = { .state_dir = DEFAULT_STATE_DIR };
         int first = 0;
@@ -264,6 +277,7 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
         _cleanup_free_ char *self = self_dir();
         struct ui u = { .ctx = ctx, .n = p->n_steps, .tty = isatty(STDERR_FILENO), .last_tenth = -1 };
         struct apply_run_opts ro = { .spec = spec, .dry = a.plan, .state_dir = a.state_dir, .self_dir = self,
+                                     .package_path = a.package,
                                      .progress = a.plan ? NULL : on_step, .bytes = on_bytes, .userdata = &u };
         size_t changed = 0, pending = 0;
         k = apply_run(p, &ro, res, &changed, &pending, e);
@@ -292,7 +306,7 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
 
 const struct command cmd_apply = {
         .name = "apply",
-        .args = "SPEC [--plan [--inventory FILE]] [--yes] [--phase install|firstboot] [--json] | --journal",
+        .args = "SPEC [--plan [--inventory FILE]] [--yes] [--phase install|firstboot] [--package DEB] [--json] | --journal",
         .summary = "Make this machine what a host spec says: RAID, OS on the RAID 1, boot loader, pool, runtime, VMs",
         .help = "Plans first, then converges step by step; each step looks before it changes anything, so a\n"
                 "second run changes nothing and a run that was stopped, run again, finishes.\n"
@@ -312,6 +326,9 @@ const struct command cmd_apply = {
                 "  --wipe ID           this disk may be wiped although it holds data (repeatable)\n"
                 "  --assume-clean      the disks are brand-new (all zeroes): skip the initial RAID sync\n"
                 "  --phase P           install or firstboot\n"
+                "  --package DEB       install: put hostd into the target with its own apt from this package\n"
+                "                      (hostd_VERSION_amd64.deb, `make deb`), so apt upgrades it there; without\n"
+                "                      it, hostctl and hostd are copied from where this hostctl runs\n"
                 "  --state-dir DIR     the step journal's place (default " DEFAULT_STATE_DIR "/hostd.db)\n"
                 "  --journal [--limit N]  show what earlier runs did, when\n"
                 "\n"

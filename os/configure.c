@@ -11,25 +11,31 @@
 #include "lib/strutil.h"
 #include "target.h"
 
-const char os_firstboot_unit[] =
-        "# Installed by hostctl apply: the part of the host spec that needs the\n"
-        "# installed system (pool, container runtime, VMs), once.\n"
-        "[Unit]\n"
-        "Description=hostd first boot: finish the host spec\n"
-        "Wants=network-online.target containerd.service\n"
-        "After=network-online.target local-fs.target containerd.service libvirtd.service\n"
-        "ConditionPathExists=!" OS_FIRSTBOOT_DONE "\n"
-        "\n"
-        "[Service]\n"
-        "Type=oneshot\n"
-        "RemainAfterExit=yes\n"
-        "ExecStart=/usr/local/sbin/hostctl apply /etc/hostd/host.yaml --phase firstboot --yes\n"
-        "StandardOutput=append:/var/lib/hostd/firstboot.log\n"
-        "StandardError=append:/var/lib/hostd/firstboot.log\n"
-        "TimeoutStartSec=3600\n"
-        "\n"
-        "[Install]\n"
-        "WantedBy=multi-user.target\n";
+/* the package's hostctl, or the one the configure step copies */
+#define HOSTCTL_PACKAGED "/usr/bin/hostctl"
+#define HOSTCTL_COPIED "/usr/local/sbin/hostctl"
+
+char *os_firstboot_unit(const char *hostctl_path) {
+        return strdup_printf(
+                "# Installed by hostctl apply: the part of the host spec that needs the\n"
+                "# installed system (pool, container runtime, VMs), once.\n"
+                "[Unit]\n"
+                "Description=hostd first boot: finish the host spec\n"
+                "Wants=network-online.target containerd.service\n"
+                "After=network-online.target local-fs.target containerd.service libvirtd.service\n"
+                "ConditionPathExists=!" OS_FIRSTBOOT_DONE "\n"
+                "\n"
+                "[Service]\n"
+                "Type=oneshot\n"
+                "RemainAfterExit=yes\n"
+                "ExecStart=%s apply /etc/hostd/host.yaml --phase firstboot --yes\n"
+                "StandardOutput=append:/var/lib/hostd/firstboot.log\n"
+                "StandardError=append:/var/lib/hostd/firstboot.log\n"
+                "TimeoutStartSec=3600\n"
+                "\n"
+                "[Install]\n"
+                "WantedBy=multi-user.target\n", hostctl_path);
+}
 
 struct edits {
         const char *mnt;
@@ -122,13 +128,24 @@ static int fstab_lines(struct edits *x, const struct os_target *t) {
         return want_line(x, "etc/fstab", ekey, eline);
 }
 
-static int firstboot_files(struct edits *x, const struct os_target *t) {
+/* hostctl and hostd copied from where this hostctl runs: a build without a
+ * package (the package step installs them otherwise). */
+static int copy_binaries(struct edits *x, const struct os_target *t) {
         _cleanup_free_ char *ctl = strdup_printf("%s/hostctl", t->self_dir), *d = strdup_printf("%s/hostd", t->self_dir);
+        int k = want_copy(x, ctl, &HOSTCTL_COPIED[1], 0755);
+        if (k >= 0 && access(d, X_OK) == 0)
+                k = want_copy(x, d, "usr/local/sbin/hostd", 0755);
+        return k;
+}
+
+static int firstboot_files(struct edits *x, const struct os_target *t) {
+        _cleanup_free_ char *unit = os_firstboot_unit(t->package_path ? HOSTCTL_PACKAGED : HOSTCTL_COPIED);
+        if (!unit)
+                return error_set(x->e, -ENOMEM, "out of memory");
         int k;
-        if ((k = want_copy(x, ctl, "usr/local/sbin/hostctl", 0755)) < 0 ||
-            (access(d, X_OK) == 0 && (k = want_copy(x, d, "usr/local/sbin/hostd", 0755)) < 0) ||
+        if ((!t->package_path && (k = copy_binaries(x, t)) < 0) ||
             (k = want_copy(x, t->spec_path, "etc/hostd/host.yaml", 0600)) < 0 ||
-            (k = want_content(x, "etc/systemd/system/" OS_FIRSTBOOT_UNIT, os_firstboot_unit, 0644)) < 0)
+            (k = want_content(x, "etc/systemd/system/" OS_FIRSTBOOT_UNIT, unit, 0644)) < 0)
                 return k;
         _cleanup_free_ char *link = target_path(t->mnt, "etc/systemd/system/multi-user.target.wants/" OS_FIRSTBOOT_UNIT);
         char have[256] = "";
@@ -168,6 +185,6 @@ int step_configure(struct os_target *t, bool dry, char *msg, size_t n, struct er
         snprintf(msg, n, x.changed ? "hostname %s, fstab by UUID%s%s" : "hostname, fstab, logins and the first-boot "
                                                                         "unit are as specified",
                  t->hostname, t->spec->root_password_hash || t->spec->ssh_authorized_keys ? ", root login" : "",
-                 t->spec->firstboot ? ", hostctl and " OS_FIRSTBOOT_UNIT : "");
+                 !t->spec->firstboot ? "" : t->package_path ? ", " OS_FIRSTBOOT_UNIT : ", hostctl and " OS_FIRSTBOOT_UNIT);
         return x.changed ? OUTCOME_CHANGED : OUTCOME_UNCHANGED;
 }

@@ -13,7 +13,7 @@
 const char *os_step_name(enum os_step_kind k) {
         static const char *const names[] = {
                 [OS_FETCH] = "fetch",         [OS_MOUNT_ROOT] = "mount-root", [OS_UNPACK] = "unpack",
-                [OS_MOUNT_ESP] = "mount-esp", [OS_CONFIGURE] = "configure",   [OS_INITRAMFS] = "initramfs",
+                [OS_MOUNT_ESP] = "mount-esp", [OS_PACKAGE] = "package",   [OS_CONFIGURE] = "configure",   [OS_INITRAMFS] = "initramfs",
                 [OS_GRUB_BIOS] = "grub-bios", [OS_GRUB_EFI] = "grub-efi",     [OS_EFI_ENTRIES] = "efi-entries",
                 [OS_GRUB_CONFIG] = "grub-config", [OS_FINISH] = "finish",
         };
@@ -63,6 +63,7 @@ int os_step_run(enum os_step_kind kind, struct os_target *t, const char *disk, b
                         return error_set(e, -EINVAL, "no checked image: the fetch step did not run");
                 return step_unpack(t, dry, msg, n, e);
         case OS_MOUNT_ESP: return mount_step(t->esp_dev, esp_dir, "vfat", dry, msg, n, e);
+        case OS_PACKAGE: return step_package(t, dry, msg, n, e);
         case OS_CONFIGURE: return step_configure(t, dry, msg, n, e);
         case OS_INITRAMFS: return step_initramfs(t, dry, msg, n, e);
         case OS_GRUB_BIOS: return step_grub_bios(t, disk, dry, msg, n, e);

@@ -18,6 +18,7 @@ enum os_step_kind {
         OS_MOUNT_ROOT,            /* the root array on the target directory */
         OS_UNPACK,                /* the image into the root */
         OS_MOUNT_ESP,             /* the ESP array on <target>/boot/efi */
+        OS_PACKAGE,               /* the hostd package (--package) into the target with the target's apt */
         OS_CONFIGURE,             /* hostname, fstab for / and /boot/efi, root login, first-boot unit */
         OS_INITRAMFS,             /* update-initramfs in the target: mdadm and the ARRAY lines */
         OS_GRUB_BIOS,             /* grub-install i386-pc on one member disk */
@@ -37,7 +38,8 @@ struct os_target {
         char *const *boot_disks;      /* whole member disks, stable paths */
         const char *hostname;
         const char *spec_path;        /* copied into the target for the first boot */
-        const char *self_dir;         /* where hostctl and hostd are, copied into the target */
+        const char *self_dir;         /* where hostctl and hostd are, copied into the target without a package */
+        const char *package_path;     /* hostd_<version>_amd64.deb installed into the target, or NULL */
         char *image_path;             /* set by OS_FETCH: the checked local image */
         void (*progress)(void *userdata, long long done, long long total);
         void *userdata;
@@ -50,7 +52,8 @@ int os_step_run(enum os_step_kind kind, struct os_target *t, const char *disk, b
 /* Unmount whatever is mounted under the target (after a failure). */
 void os_target_release(const struct os_target *t);
 
-/* The unit that runs `hostctl apply` once in the installed system. */
-extern const char os_firstboot_unit[];
+/* The unit that runs `hostctl apply` once in the installed system, with
+ * the hostctl at hostctl_path (the package's, or the copied one). */
+char *os_firstboot_unit(const char *hostctl_path);
 #define OS_FIRSTBOOT_UNIT "hostd-firstboot.service"
 #define OS_FIRSTBOOT_DONE "/var/lib/hostd/firstboot.done"

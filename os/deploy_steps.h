@@ -6,6 +6,7 @@
 
 int step_fetch(struct os_target *t, bool dry, char *msg, size_t n, struct error *e);
 int step_unpack(struct os_target *t, bool dry, char *msg, size_t n, struct error *e);
+int step_package(struct os_target *t, bool dry, char *msg, size_t n, struct error *e);
 int step_configure(struct os_target *t, bool dry, char *msg, size_t n, struct error *e);
 int step_initramfs(struct os_target *t, bool dry, char *msg, size_t n, struct error *e);
 int step_grub_bios(struct os_target *t, const char *disk, bool dry, char *msg, size_t n, struct error *e);

@@ -110,6 +110,9 @@ static int install_steps(struct apply_plan *p, const struct host_spec *spec) {
                 return k;
         if (esp && add_os(p, OS_MOUNT_ESP, NULL, "mount the ESP mirror on " OS_TARGET "/boot/efi") < 0)
                 return -ENOMEM;
+        /* before the arrays are recorded: apt may bring in packages whose scripts write mdadm.conf */
+        if (add_os(p, OS_PACKAGE, NULL, "hostd in the target: the package given with --package, through the target's apt") < 0)
+                return -ENOMEM;
         if (!add(p, ACT_RAID_RECORD, "raid", "raid:record", "record the arrays in the target's mdadm.conf and fstab (by UUID)"))
                 return -ENOMEM;
         k = add_os(p, OS_CONFIGURE, NULL, os->firstboot ? "hostname, fstab for / and /boot/efi, root login, hostctl and "

@@ -249,6 +249,7 @@ static void target_init(struct runner *r, char ***boot_disks, char **root_dev, c
         r->target = (struct os_target){ .spec = spec->os, .mnt = OS_TARGET, .root_dev = *root_dev, .esp_dev = *esp_dev,
                                         .esp_partition = esp ? esp->partition : 0, .boot_disks = *boot_disks,
                                         .hostname = spec->name, .spec_path = spec->path, .self_dir = r->o->self_dir,
+                                        .package_path = r->o->package_path,
                                         .progress = r->o->bytes, .userdata = r->o->userdata };
 }
 

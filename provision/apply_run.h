@@ -22,7 +22,8 @@ struct apply_run_opts {
         const struct host_spec *spec;
         bool dry;                     /* --plan: only look */
         const char *state_dir;        /* the journal: <state_dir>/hostd.db; NULL: no journal */
-        const char *self_dir;         /* where this hostctl lives (copied into the target) */
+        const char *self_dir;         /* where this hostctl lives (copied into the target without a package) */
+        const char *package_path;     /* --package: the hostd .deb installed into the target, or NULL */
         /* before (pending, message empty) and after each step */
         void (*progress)(void *userdata, size_t i, const struct apply_step *s, const struct apply_step_result *r,
                          bool starting);

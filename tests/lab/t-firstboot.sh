@@ -36,10 +36,19 @@ T_ROOTFS=$((SECONDS - t))
 echo "# rootfs: $ROOTFS ($(du -h "$ROOTFS" | cut -f1)) in $T_ROOTFS s"
 [ -s "$ROOTFS" ] || { fail "build-rootfs.sh made a root filesystem tarball"; tap_done; exit 1; }
 SHA=$(sha256sum "$ROOTFS" | cut -d' ' -f1)
+# the package the install puts into the target (make check builds it once)
+DEB=${HOSTD_DEB:-}
+if [ -z "$DEB" ] || [ ! -f "$DEB" ]; then
+    DEB=$("$LAB_REPO/scripts/make-deb.sh" "$(dpkg-parsechangelog -l "$LAB_REPO/debian/changelog" -S Version)" \
+        "$LAB_REPO/build/lab/deb" 2> "$LAB_REPO/build/lab/make-deb.log" | tail -n1) || true
+fi
+[ -f "$DEB" ] || { fail "the hostd package is built (log: build/lab/make-deb.log)"; tap_done; exit 1; }
+DEB_VERSION=$(dpkg-deb -f "$DEB" Version)
 
 lab_init
 lab_stage "$HOSTCTL:/usr/local/bin/hostctl" "$HOSTD:/usr/local/bin/hostd"
 lab_share "$ROOTFS" rootfs.tar
+lab_share "$DEB" hostd.deb
 lab_share "$HERE/guest/lab-action.sh" lab-action
 # the project's example spec, with this image
 sed -e "s|^\(  image: \).*|\1file:///mnt/host/rootfs.tar|" -e "s|^\(  sha256: \).*|\1\"$SHA\"|" \
@@ -90,6 +99,12 @@ check_contains "... the pool by UUID" " /srv/pool xfs " "$(cat "$O/target-fstab"
 check_eq "target mdadm.conf: the three arrays by UUID" 3 "$(grep -c '^ARRAY .*UUID=' "$O/target-mdadm.conf" 2> /dev/null || true)"
 check_eq "target hostname" r630-01 "$(cat "$O/target-hostname" 2> /dev/null)"
 check_contains "the first-boot unit is enabled" "hostd-firstboot.service" "$(cat "$O/target-wants" 2> /dev/null)"
+check_eq "hostd is installed in the target as the package, by dpkg" "ii $DEB_VERSION" "$(cat "$O/target-hostd-package" 2> /dev/null)"
+check_contains "... and its service is enabled" "hostd.service" "$(cat "$O/target-wants" 2> /dev/null)"
+check_eq "... and no copied hostctl or hostd sits beside it" "" \
+    "$(grep -xE 'hostctl|hostd' "$O/target-local-sbin" 2> /dev/null || true)"
+check_contains "the install says it installed the package with the target's apt" \
+    "installed hostd $DEB_VERSION from /mnt/host/hostd.deb (apt in the target)" "$(err apply)"
 check_eq "GRUB in the MBR of both OS disks" "1 1" "$(cat "$O/mbr-ssd0" 2> /dev/null) $(cat "$O/mbr-ssd1" 2> /dev/null)"
 
 # ---- boot 2: from its own disks; the first-boot unit finishes the spec ------------------
@@ -124,6 +139,9 @@ check_contains "disks: the first-boot apply sized md's tuning anew but left the 
 check "disks: md's tuning of the pool: a stripe cache above md's 256, no threads on 2 CPUs, the sync floor ($booted_tuning)" \
     awk -v t="$booted_tuning" 'BEGIN { split(t, v, " "); exit !(v[1] > 256 && v[2] == 0 && v[3] == 50000) }'
 check_contains "the first-boot log shows the container ran" "a container ran from" "$(report disks "a container ran from")"
+check_eq "the package's hostd.service runs on the installed system" "active" \
+    "$(report disks hostd-service | awk '$1 == "hostd-service" { print $2 }')"
+check_eq "... and answers: hostd lists the 9 disks" "9" "$(report disks hostd-answers | awk '$1 == "hostd-answers" { print $2 }')"
 check_contains "... and the record was written" "firstboot.done" "$(report disks firstboot.done)"
 
 rc=0
@@ -172,6 +190,9 @@ fi
     echo "OS: $(marker disks BOOTED | head -1), root $(marker disks ROOT), $(marker disks STATE)"
     echo "runtime: $(report disks "a container ran from" | tail -1)"
     echo "seconds per phase: rootfs $T_ROOTFS"
+    echo "the install's steps of 5 s or more (the apply after the kill):"
+    err apply | awk '/^\[ *[0-9]+\/[0-9]+\]/ { step = $0; sub(/ \.\.\.$/, "", step) }
+        match($0, /\(([0-9.]+) s\)$/) { s = substr($0, RSTART + 1, RLENGTH - 4); if (s + 0 >= 5) printf "  %6.1f s  %s\n", s, step }'
     lab_report
     echo "total: $((SECONDS - T0)) s"
 } | sed 's/^/# /'

@@ -162,6 +162,29 @@ static void configure_writes_what_the_installed_system_reads(void **state) {
         assert_string_equal(fstab, fstab2);
 }
 
+/* With a package, the package step has put hostctl in /usr/bin: the unit
+ * runs that one, and nothing is copied beside it. */
+static void configure_with_a_package_copies_no_binaries(void **state) {
+        struct fixture *f = *state;
+        char msg[512];
+        f->t.package_path = "/srv/hostd_0.1.0_amd64.deb";
+        assert_int_equal(step(f, OS_UNPACK, false, msg), OUTCOME_CHANGED);
+        assert_int_equal(step(f, OS_CONFIGURE, false, msg), OUTCOME_CHANGED);
+        assert_null(strstr(msg, "hostctl"));
+        _cleanup_free_ char *unit = get(f->mnt, "etc/systemd/system/" OS_FIRSTBOOT_UNIT),
+                            *ctl = get(f->mnt, "usr/local/sbin/hostctl");
+        assert_non_null(strstr(unit, "ExecStart=/usr/bin/hostctl apply /etc/hostd/host.yaml --phase firstboot --yes"));
+        assert_null(ctl);
+        assert_int_equal(step(f, OS_CONFIGURE, false, msg), OUTCOME_UNCHANGED);
+        /* the same target without the package: the copy comes back, and the unit runs it */
+        f->t.package_path = NULL;
+        assert_int_equal(step(f, OS_CONFIGURE, false, msg), OUTCOME_CHANGED);
+        _cleanup_free_ char *unit2 = get(f->mnt, "etc/systemd/system/" OS_FIRSTBOOT_UNIT),
+                            *ctl2 = get(f->mnt, "usr/local/sbin/hostctl");
+        assert_non_null(strstr(unit2, "ExecStart=/usr/local/sbin/hostctl apply"));
+        assert_non_null(ctl2);
+}
+
 static void no_kernel_no_initramfs(void **state) {
         struct fixture *f = *state;
         char msg[512];
@@ -174,6 +197,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(unpack_once_and_refuse_foreign_files, setup, teardown),
                 cmocka_unit_test_setup_teardown(configure_writes_what_the_installed_system_reads, setup, teardown),
+                cmocka_unit_test_setup_teardown(configure_with_a_package_copies_no_binaries, setup, teardown),
                 cmocka_unit_test_setup_teardown(no_kernel_no_initramfs, setup, teardown),
         };
         return cmocka_run_group_tests_name("os", tests, NULL, NULL);

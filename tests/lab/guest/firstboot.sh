@@ -9,6 +9,8 @@
 H=/usr/local/bin/hostctl
 O=${LAB_OUT:-/mnt/host/out}
 SPEC=/mnt/host/host.yaml
+# hostd goes into the target as the Debian package, with the target's apt
+PKG="--package /mnt/host/hostd.deb"
 
 run() {  # run NAME CMD...: record output and exit status
     local name=$1
@@ -30,12 +32,12 @@ if [ "${LAB_SCENARIO:-full}" = full ]; then
     signatures > "$O/bad-sha.signatures"
 fi
 
-run plan "$H" apply "$SPEC" --plan --json
+run plan "$H" apply "$SPEC" $PKG --plan --json
 signatures > "$O/plan.signatures"
 
 if [ "${LAB_SCENARIO:-full}" = full ]; then
     # killed while the image is unpacked, with its tar: as a crash would
-    "$H" apply "$SPEC" --yes --assume-clean > "$O/killed.out" 2> "$O/killed.err" &
+    "$H" apply "$SPEC" $PKG --yes --assume-clean > "$O/killed.out" 2> "$O/killed.err" &
     pid=$!
     n=0
     while ! grep -q "unpack the image" "$O/killed.err" && [ $n -lt 3000 ]; do sleep 0.1; n=$((n + 1)); done
@@ -48,10 +50,10 @@ if [ "${LAB_SCENARIO:-full}" = full ]; then
 fi
 
 lab_t_start apply
-run apply "$H" apply "$SPEC" --yes --assume-clean
+run apply "$H" apply "$SPEC" $PKG --yes --assume-clean
 lab_t_end apply
-run again "$H" apply "$SPEC" --yes --json
-run plan-after "$H" apply "$SPEC" --plan --json
+run again "$H" apply "$SPEC" $PKG --yes --json
+run plan-after "$H" apply "$SPEC" $PKG --plan --json
 run journal "$H" apply --journal
 # what the installed system will find
 mount /dev/md/os /target
@@ -62,6 +64,8 @@ ls /target/boot > "$O/target-boot"
 grep -c 'root=UUID=' /target/boot/grub/grub.cfg > "$O/target-grub-linux-lines"
 blkid -s UUID -o value /dev/md/os > "$O/root-uuid"
 ls /target/etc/systemd/system/multi-user.target.wants/ > "$O/target-wants"
+chroot /target dpkg-query -W -f '${db:Status-Abbrev}${Version}' hostd > "$O/target-hostd-package" 2>&1
+ls /target/usr/local/sbin > "$O/target-local-sbin" 2>&1
 # the errand a later boot may be given (lab-action.sh: the destroy boot);
 # busybox has no install(1)
 cp /mnt/host/lab-action /target/usr/local/lib/lab-report.d/zz-lab-action

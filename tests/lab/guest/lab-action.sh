@@ -6,7 +6,9 @@
 # hooks; "@@R <key>! ..." when a command failed.  Every boot it also prints
 # how the pool's mount unit ended (pool-unit, pool-journal) and md's tuning
 # of each parity array (md-tuning <mdX> <stripe_cache_size>
-# <group_thread_cnt> <sync_speed_min>), which only udev's rule sets at boot.
+# <group_thread_cnt> <sync_speed_min>), which only udev's rule sets at boot,
+# and whether hostd.service runs and answers (hostd-service, hostd-answers:
+# how many disks hostd lists).
 #   destroy-pool  what an operator does to retire the pool: stop the runtime
 #                 that keeps its root there, unmount it, `hostctl raid
 #                 destroy data --yes`; then show the fstab and mdadm.conf
@@ -23,6 +25,9 @@ for md in /sys/block/md*/md; do
     echo "@@R md-tuning $(basename "$(dirname "$md")") $(cat "$md/stripe_cache_size") $(cat "$md/group_thread_cnt")" \
         "$(cut -d' ' -f1 "$md/sync_speed_min")@@"
 done
+# every boot: hostd's own unit (the package's) and whether it answers
+echo "@@R hostd-service $(systemctl is-active hostd.service 2> /dev/null)@@"
+echo "@@R hostd-answers $(hostctl --host unix:///run/hostd/hostd.sock --json disks 2> /dev/null | grep -c '"serial"')@@"
 raw=/sys/firmware/qemu_fw_cfg/by_name/opt/hostd-lab/action/raw
 modprobe qemu_fw_cfg 2> /dev/null
 [ -r "$raw" ] || { echo "@@R action none@@"; exit 0; }
