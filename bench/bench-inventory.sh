@@ -6,7 +6,11 @@
 # lab disks, then for 256 more made by scsi_debug.
 # Prints the times, the ratios to lsblk (goals: local <= 1.0, through hostd
 # <= 0.2) and the time per disk (goal: flat, i.e. time linear in the number
-# of disks). Not a test: no verdict.
+# of disks). Also the floor under "through hostd": `hostctl --version`, the
+# start of the same program with no work (its libraries loaded and
+# relocated), beside `lsblk --version`; what "through hostd" costs above
+# that floor is the request (libcurl's loading, the HTTP exchange, the JSON
+# printed). Not a test: no verdict.
 #   BENCH_ROUNDS_SMALL (default 7) rounds of BENCH_BATCH (default 10) runs each
 #   BENCH_ROUNDS_LARGE (default 5) runs with 265 disks
 set -uo pipefail
@@ -38,6 +42,8 @@ batch() {
             hostctl) hostctl disks --json > /dev/null ;;
             hostd) hostctl --host $H disks --json > /dev/null ;;
             lsblk) lsblk -J -O -b > /dev/null ;;
+            hostctl-start) hostctl --version > /dev/null ;;
+            lsblk-start) lsblk --version > /dev/null ;;
         esac || echo "$2 failed" >&2
         _i=$((_i + 1))
     done
@@ -61,6 +67,8 @@ while [ $r -lt "$ROUNDS_SMALL" ]; do
     batch "$n" hostctl "$BATCH"
     batch "$n" hostd "$BATCH"
     batch "$n" lsblk "$BATCH"
+    batch "$n" hostctl-start "$BATCH"
+    batch "$n" lsblk-start "$BATCH"
     r=$((r + 1))
 done
 lab_t_start scsi_debug
@@ -121,6 +129,13 @@ for d in sorted(runs):
     print(f"{d:>6} {h:>11.1f} {v:>13.1f} {l:>9.1f} {h / l:>6.2f} {v / l:>12.2f}"
           f" {h / d:>16.2f} {l / d:>14.2f}  {len(runs[d]['hostctl'])}")
 print("goals: ratio (local / lsblk) <= 1.0, hostd ratio (through hostd / lsblk) <= 0.2")
+for d in sorted(runs):
+    if not runs[d].get("hostctl-start"):
+        continue
+    s, ls = statistics.median(runs[d]["hostctl-start"]), statistics.median(runs[d]["lsblk-start"])
+    l, v = statistics.median(runs[d]["lsblk"]), statistics.median(runs[d]["hostd"])
+    print(f"floor ({d} disks): hostctl --version {s:.1f} ms = {s / l:.2f}x lsblk (lsblk --version {ls:.1f} ms); "
+          f"through hostd above that floor: {v - s:.1f} ms = {(v - s) / l:.2f}x lsblk")
 for tag in ("9", "large"):
     hn, hf = fields(f"{out}/hostctl-{tag}.json", "disks")
     vn, _ = fields(f"{out}/hostd-{tag}.json", "disks")
