@@ -35,7 +35,8 @@ static void disk_row(const struct disk *d, char **row) {
         _cleanup_free_ char *in_use = d->in_use ? strdup_printf("yes: %s", reasons ? reasons : "") : strdup("no");
         row[COL_NAME] = safe(d->name);
         row[COL_SIZE] = strdup(size);
-        row[COL_TYPE] = strdup(disk_kind(d));
+        /* a RAID controller's virtual disk: what it is matters more than what it spins on */
+        row[COL_TYPE] = strdup(d->controller_volume == 1 ? "RAID-VD" : disk_kind(d));
         row[COL_TRAN] = safe(d->transport);
         row[COL_MODEL] = safe(d->model);
         row[COL_SERIAL] = safe(d->serial);
@@ -125,6 +126,24 @@ void disks_print_disk(FILE *out, const struct disk *d, bool sources) {
         kv(out, "transport", d->transport);
         kv_strv(out, "by_id", d->by_id);
         kv(out, "by_path", d->by_path);
+        if (d->controller.pci_slot) {
+                _cleanup_free_ char *ctl = strdup_printf("%s%s%s (%s, PCI %s)", d->controller.pci_slot,
+                                                         d->controller.model ? " " : "",
+                                                         d->controller.model ? d->controller.model : "",
+                                                         d->controller.driver ? d->controller.driver : "no driver",
+                                                         d->controller.pci_id ? d->controller.pci_id : "?");
+                kv(out, "controller", ctl);
+        }
+        kv(out, "controller_volume", d->controller_volume < 0 ? NULL
+                                     : d->controller_volume ? "yes: a virtual disk of a hardware RAID controller"
+                                                            : "no");
+        if (d->nvme.controller) {
+                _cleanup_free_ char *ns = strdup_printf("%s namespace %lld", d->nvme.controller, (long long)d->nvme.nsid);
+                kv(out, "nvme", ns);
+                kv(out, "nvme_eui64", d->nvme.eui64);
+                kv(out, "nvme_nguid", d->nvme.nguid);
+                kv(out, "nvme_uuid", d->nvme.uuid);
+        }
         kv(out, "size", d->size_bytes >= 0 ? format_size((uint64_t)d->size_bytes, buf, sizeof buf) : NULL);
         kv_int(out, "size_bytes", d->size_bytes);
         kv_int(out, "logical_sector_size", d->logical_sector_size);

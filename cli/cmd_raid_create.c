@@ -114,6 +114,10 @@ static int raid_create_run(struct cli_ctx *ctx, int argc, char **argv, struct er
                 raid_print_plan(stderr, p);
                 if ((k = raid_confirm(ctx, "\nThe steps above write to the disks they name.", e)) < 0)
                         return k;
+        } else if (!ctx->json) {
+                /* not asked, but told: a disk used against the planner's own judgement */
+                for (char **w = p->warnings; w && *w; w++)
+                        fprintf(stderr, "warning: %s\n", *w);
         }
         _cleanup_json_ json_object *steps = json_object_new_array();
         struct progress prog = { .ctx = ctx, .n = p->n_steps, .steps = steps };

@@ -61,6 +61,10 @@ void disk_done(struct disk *d) {
         for (size_t i = 0; i < _DISK_SRC_MAX; i++)
                 free(d->sources[i]);
         strv_free(d->by_id);
+        char **more[] = { &d->controller.pci_slot, &d->controller.pci_id, &d->controller.driver, &d->controller.model,
+                          &d->nvme.controller, &d->nvme.eui64, &d->nvme.nguid, &d->nvme.uuid };
+        for (size_t i = 0; i < ELEMENTSOF(more); i++)
+                free(*more[i]);
         for (size_t i = 0; i < d->n_partitions; i++)
                 disk_partition_done(&d->partitions[i]);
         free(d->partitions);
@@ -98,6 +102,8 @@ struct disk *disk_list_add(struct disk_list *l) {
         if (d) {
                 d->size_bytes = d->logical_sector_size = d->physical_sector_size = -1;
                 d->rotational = d->removable = d->read_only = -1;
+                d->controller_volume = -1;
+                d->nvme.nsid = -1;
         }
         return d;
 }
@@ -319,4 +325,14 @@ bool disk_name_is_partition_of(const char *part, const char *disk) {
         if (disk[n - 1] >= '0' && disk[n - 1] <= '9' && *rest++ != 'p')
                 return false;
         return *rest && strspn(rest, "0123456789") == strlen(rest);
+}
+
+int disk_controller_volume(const char *driver, const char *hctl, const char *vendor, const char *model) {
+        unsigned h, channel, t, l;
+        bool scsi = hctl && sscanf(hctl, "%u:%u:%u:%u", &h, &channel, &t, &l) == 4;
+        if (streq(driver, "megaraid_sas") && scsi)
+                return channel >= 2;
+        if ((streq(vendor, "DELL") && model && startswith(model, "PERC ")) || streq(model, "LOGICAL VOLUME"))
+                return 1;
+        return driver || scsi ? 0 : -1;
 }

@@ -59,12 +59,33 @@ enum disk_source {
 };
 const char *disk_source_field(enum disk_source s);   /* "vendor", "model", ... */
 
+/* The PCI function a disk hangs from: its HBA, RAID controller or NVMe
+ * controller. Every field NULL when the disk hangs from no PCI device. */
+struct disk_controller {
+        char *pci_slot;           /* "0000:03:00.0" */
+        char *pci_id;             /* vendor:device, "1000:005d" */
+        char *driver;             /* "megaraid_sas", "mpt3sas", "ahci", "nvme", "virtio-pci" */
+        char *model;              /* from the PCI ids database (udev's hwdb), or NULL */
+};
+
+/* An NVMe namespace's identity (transport nvme only; else controller NULL). */
+struct disk_nvme {
+        char *controller;         /* "nvme0" */
+        int64_t nsid;             /* the namespace id; -1 unknown */
+        char *eui64, *nguid, *uuid;   /* as sysfs prints them, or NULL */
+};
+
 struct disk {
         /* identity */
         char *name, *path, *maj_min;
         char *vendor, *model, *serial, *wwn, *firmware, *hctl, *transport;
         char **by_id;
         char *by_path;
+        struct disk_controller controller;
+        /* 1: a virtual disk a hardware RAID controller makes of its disks (a
+         * PERC's "virtual disk"), 0: a disk itself, -1 unknown */
+        int controller_volume;
+        struct disk_nvme nvme;
         /* geometry; -1 unknown */
         int64_t size_bytes, logical_sector_size, physical_sector_size;
         int rotational, removable, read_only;     /* 1, 0, or -1 unknown */
@@ -107,6 +128,13 @@ struct disk_signature *disk_signatures_add(struct disk_signature **v, size_t *n)
 void disk_list_sort(struct disk_list *l);
 
 /* ---- classification ----------------------------------------------------- */
+
+/* Is the disk at hctl ("H:C:T:L") a hardware RAID controller's virtual
+ * disk? megaraid_sas (PERC) puts its logical drives on channels 2 and 3 and
+ * the disks it passes through (HBA mode, non-RAID) on 0 and 1; a PERC's
+ * virtual disk also says so in its model ("PERC H730 Mini"); HPE's Smart
+ * Array calls it "LOGICAL VOLUME". 1, 0, or -1 when nothing is known. */
+int disk_controller_volume(const char *driver, const char *hctl, const char *vendor, const char *model);
 
 /* loop, ram, zram, md and dm devices: shown only with --all. */
 bool disk_name_is_virtual(const char *name);

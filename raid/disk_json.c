@@ -57,6 +57,29 @@ static json_object *partition_to_json(const struct disk_partition *p) {
         return o;
 }
 
+static json_object *controller_to_json(const struct disk_controller *c) {
+        if (!c->pci_slot)
+                return NULL;
+        json_object *o = json_object_new_object();
+        json_add_string(o, "pci_slot", c->pci_slot);
+        json_add_string(o, "pci_id", c->pci_id);
+        json_add_string(o, "driver", c->driver);
+        json_add_string(o, "model", c->model);
+        return o;
+}
+
+static json_object *nvme_to_json(const struct disk_nvme *nv) {
+        if (!nv->controller)
+                return NULL;
+        json_object *o = json_object_new_object();
+        json_add_string(o, "controller", nv->controller);
+        add_int_or_null(o, "nsid", nv->nsid);
+        json_add_string(o, "eui64", nv->eui64);
+        json_add_string(o, "nguid", nv->nguid);
+        json_add_string(o, "uuid", nv->uuid);
+        return o;
+}
+
 json_object *disk_to_json(const struct disk *d, unsigned flags) {
         json_object *o = json_object_new_object();
         json_add_string(o, "name", d->name);
@@ -71,6 +94,9 @@ json_object *disk_to_json(const struct disk *d, unsigned flags) {
         json_add_string(o, "transport", d->transport);
         json_add_strv(o, "by_id", d->by_id);
         json_add_string(o, "by_path", d->by_path);
+        json_object_object_add(o, "controller", controller_to_json(&d->controller));
+        add_tristate(o, "controller_volume", d->controller_volume);
+        json_object_object_add(o, "nvme", nvme_to_json(&d->nvme));
         add_int_or_null(o, "size_bytes", d->size_bytes);
         add_int_or_null(o, "logical_sector_size", d->logical_sector_size);
         add_int_or_null(o, "physical_sector_size", d->physical_sector_size);
@@ -224,6 +250,41 @@ static int partition_from_json(json_object *o, struct disk_partition *p) {
         return 0;
 }
 
+/* The object at key, NULL when missing or null: 0 or -EBADMSG. */
+static int get_object(json_object *o, const char *key, json_object **ret) {
+        json_object *v;
+        *ret = NULL;
+        if (!json_object_object_get_ex(o, key, &v) || !v)
+                return 0;
+        if (!json_object_is_type(v, json_type_object))
+                return -EBADMSG;
+        *ret = v;
+        return 0;
+}
+
+static int controller_from_json(json_object *o, struct disk_controller *c) {
+        json_object *co;
+        TRY(get_object(o, "controller", &co));
+        if (!co)
+                return 0;
+        TRY(get_str(co, "pci_slot", &c->pci_slot));
+        TRY(get_str(co, "pci_id", &c->pci_id));
+        TRY(get_str(co, "driver", &c->driver));
+        return get_str(co, "model", &c->model);
+}
+
+static int nvme_from_json(json_object *o, struct disk_nvme *nv) {
+        json_object *no;
+        TRY(get_object(o, "nvme", &no));
+        if (!no)
+                return 0;
+        TRY(get_str(no, "controller", &nv->controller));
+        TRY(get_int(no, "nsid", &nv->nsid));
+        TRY(get_str(no, "eui64", &nv->eui64));
+        TRY(get_str(no, "nguid", &nv->nguid));
+        return get_str(no, "uuid", &nv->uuid);
+}
+
 static int disk_fill_from_json(json_object *o, struct disk *d) {
         int b;
         if (!json_object_is_type(o, json_type_object))
@@ -244,6 +305,9 @@ static int disk_fill_from_json(json_object *o, struct disk *d) {
         if (!d->name)
                 return -EBADMSG;
         TRY(get_strv(o, "by_id", &d->by_id));
+        TRY(controller_from_json(o, &d->controller));
+        TRY(get_bool(o, "controller_volume", &d->controller_volume));
+        TRY(nvme_from_json(o, &d->nvme));
         TRY(get_int(o, "size_bytes", &d->size_bytes));
         TRY(get_int(o, "logical_sector_size", &d->logical_sector_size));
         TRY(get_int(o, "physical_sector_size", &d->physical_sector_size));

@@ -18,6 +18,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "disk_controller.h"
 #include "disk_props.h"
 #include "inventory_udev.h"
 
@@ -204,6 +205,13 @@ static int read_identity(struct probe_ctx *c, const char *syspath) {
         }
         if (k < 0)
                 return -ENOMEM;
+
+        /* the controller (PCI), and whether the disk is a RAID controller's virtual disk */
+        if (disk_read_controller(&d->controller, syspath, c->udev ? udev_device_get_udev(c->dev) : NULL) < 0 ||
+            disk_read_nvme(&d->nvme, c->dirfd) < 0)
+                return -ENOMEM;
+        d->controller_volume = disk_controller_volume(d->controller.driver ? d->controller.driver : driver, d->hctl,
+                                                      d->vendor, d->model);
 
         const char *tran = disk_transport(syspath, driver);
         if (take(d, &d->transport, DISK_SRC_TRANSPORT, tran ? strdup(tran) : NULL,

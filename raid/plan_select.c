@@ -130,11 +130,27 @@ static const char *health_reason(const struct disk *d) {
         return d->health && d->health->reason ? d->health->reason : "SMART predicts a failure";
 }
 
+/* A hardware RAID controller's virtual disk (a PERC in RAID mode): md on it
+ * stacks two RAIDs, and the controller's hides its disks' failures from md
+ * (and from hostd's replace). */
+static bool controller_refuses(const struct disk *d, bool allow_hardware_raid) {
+        return !allow_hardware_raid && d->controller_volume == 1;
+}
+
+#define HW_RAID_ADVICE                                                                                          \
+        "switch the controller to HBA mode or set its disks to non-RAID (the BMC can: hostctl bmc storage), " \
+        "so that md sees the disks themselves"
+
+static const char *controller_name(const struct disk *d) {
+        return d->controller.model ? d->controller.model : d->controller.driver ? d->controller.driver : d->model;
+}
+
 /* Free, or already ours for this array (a run that stopped half way), and
- * healthy unless allowed otherwise. */
-static bool available_for(const struct disk *d, const char *array, bool allow_failing) {
+ * healthy and no controller's virtual disk unless allowed otherwise. */
+static bool available_for(const struct disk *d, const char *array, const struct disk_selector *s) {
         const char *why;
-        if (!disk_selectable(d, &why) || health_refuses(d, allow_failing))
+        if (!disk_selectable(d, &why) || health_refuses(d, s->allow_failing) ||
+            controller_refuses(d, s->allow_hardware_raid))
                 return false;
         const char *owner = disk_hostd_array(d);
         if (owner)
@@ -178,6 +194,17 @@ static int select_named(const struct disk_list *inv, const struct array_spec *a,
                         continue;
                 }
                 const struct disk *d = &inv->disks[found];
+                if (d->controller_volume == 1) {
+                        if (strv_push_printf(s->allow_hardware_raid ? warnings : errors,
+                                             "array %s: disk %s (%s) is a virtual disk of the RAID controller %s%s", a->name,
+                                             ids[i], d->name, controller_name(d),
+                                             s->allow_hardware_raid ? ": used all the same, as disks.allow_hardware_raid says"
+                                                                    : ": md on hardware RAID hides the disks' failures; "
+                                                                      HW_RAID_ADVICE) < 0)
+                                return -ENOMEM;
+                        if (!s->allow_hardware_raid)
+                                continue;
+                }
                 if (disk_health_refuses(d->health)) {
                         if (strv_push_printf(s->allow_failing ? warnings : errors,
                                              "array %s: disk %s (%s) fails its health check (%s)%s", a->name, ids[i],
@@ -214,8 +241,17 @@ int select_disks(const struct disk_list *inv, const struct array_spec *a, const 
                  * refused unless wiped, so the choice does not silently move */
                 if (taken[i] || !selector_accepts(s, d))
                         continue;
-                if (!available_for(d, a->name, s->allow_failing)) {
-                        if (available_for(d, a->name, true) &&
+                if (!available_for(d, a->name, s)) {
+                        struct disk_selector lenient = *s;
+                        lenient.allow_hardware_raid = true;
+                        if (controller_refuses(d, s->allow_hardware_raid) && available_for(d, a->name, &lenient) &&
+                            strv_push_printf(warnings, "array %s: disk %s (%s) is not chosen: it is a virtual disk of the "
+                                             "RAID controller %s; " HW_RAID_ADVICE, a->name, disk_label(d), d->name,
+                                             controller_name(d)) < 0)
+                                return -ENOMEM;
+                        lenient = *s;
+                        lenient.allow_failing = true;
+                        if (health_refuses(d, s->allow_failing) && available_for(d, a->name, &lenient) &&
                             strv_push_printf(warnings, "array %s: disk %s (%s) is not chosen: its health check fails (%s)",
                                              a->name, disk_label(d), d->name, health_reason(d)) < 0)
                                 return -ENOMEM;
@@ -256,7 +292,8 @@ void default_choice_done(struct default_choice *c) {
  * those that pass want(); ties go to smaller (os) or larger (data) sizes. */
 static bool in_size_group(const struct disk_list *inv, const bool *taken, size_t i, int rotational, const char *array) {
         const struct disk *d = &inv->disks[i];
-        return !taken[i] && available_for(d, array, false) && (rotational < 0 || d->rotational == rotational);
+        static const struct disk_selector strict = { .rotational = -1 };
+        return !taken[i] && available_for(d, array, &strict) && (rotational < 0 || d->rotational == rotational);
 }
 
 static size_t group_by_size(const struct disk_list *inv, const bool *taken, int rotational, bool prefer_small,
@@ -318,6 +355,10 @@ int default_choose(const struct disk_list *inv, struct default_choice ret[2], si
                 if (!disk_selectable(d, &why)) {
                         if (!disk_name_is_virtual(d->name) &&
                             strv_push_printf(warnings, "disk %s (%s) is never chosen: %s", disk_label(d), d->name, why) < 0)
+                                return -ENOMEM;
+                } else if (controller_refuses(d, false)) {
+                        if (strv_push_printf(warnings, "disk %s (%s) is not chosen: it is a virtual disk of the RAID "
+                                             "controller %s; " HW_RAID_ADVICE, disk_label(d), d->name, controller_name(d)) < 0)
                                 return -ENOMEM;
                 } else if (health_refuses(d, false)) {
                         if (strv_push_printf(warnings, "disk %s (%s) is not chosen: its health check fails (%s)",

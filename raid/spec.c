@@ -55,7 +55,8 @@ int raid_level_data_disks(int level, int members) {
 
 static int read_selector(json_object *o, const char *path, struct disk_selector *d, struct error *e) {
         static const char *const known[] = { "count", "min", "rotational", "pick", "serials", "wwns",
-                                             "by_path", "size", "model", "allow_failing", NULL };
+                                             "by_path", "size", "model", "allow_failing",
+                                             "allow_hardware_raid", NULL };
         if (!json_object_is_type(o, json_type_object))
                 return error_set(e, -EINVAL, "%s: must be a mapping such as {rotational: true, min: 3}", path);
         int k = spec_check_keys(o, path, known, e);
@@ -93,6 +94,8 @@ static int read_selector(json_object *o, const char *path, struct disk_selector 
                 k = spec_read_string(o, "model", path, &d->model, e);
         if (k >= 0 && json_object_object_get_ex(o, "allow_failing", &v) && v)
                 k = spec_read_bool(o, "allow_failing", path, &d->allow_failing, e);
+        if (k >= 0 && json_object_object_get_ex(o, "allow_hardware_raid", &v) && v)
+                k = spec_read_bool(o, "allow_hardware_raid", path, &d->allow_hardware_raid, e);
         if (k >= 0 && json_object_object_get_ex(o, "size", &v) && v) {
                 static const char *const size_keys[] = { "min", "max", NULL };
                 _cleanup_free_ char *sub = strdup_printf("%s.size", path);

@@ -20,6 +20,7 @@ struct disk_selector {
         uint64_t size_min, size_max;         /* bytes; 0: not given */
         char *model;              /* glob, e.g. "ST1200*" */
         bool allow_failing;       /* may take a disk whose SMART health check fails */
+        bool allow_hardware_raid; /* may take a hardware RAID controller's virtual disk */
 };
 
 struct fs_spec {

@@ -90,6 +90,12 @@
 #   LAB_TIMEOUT   seconds per boot, enforced with timeout -k (default 600)
 #   LAB_HBA       virtio-scsi-pci (default) | megasas-gen2 (PERC's
 #                 megaraid_sas driver) | mptsas1068 (SAS, 8 phys)
+#   LAB_HBA_OPTS  its QEMU properties, e.g. use_jbod=on (megasas-gen2:
+#                 the disks passed through as in HBA mode; off, QEMU's
+#                 default, makes each one a logical drive)
+#   LAB_QEMU_EXTRA  more QEMU arguments for a provisioning boot, words
+#                 separated by blanks (no blanks inside one): more
+#                 controllers and disks, NVMe
 #   LAB_UDEV      1 = run systemd-udevd in the guest (default 1)
 #   LAB_OMIT_DISKS  ids left out of this boot, e.g. "ssd0" (degraded boot)
 #   LAB_SSD_SIZE LAB_HDD_SIZE  other disk sizes than the table's 8G / 16G,
@@ -420,7 +426,7 @@ lab__qemu_base() {
 lab__disk_args() {
     local omit=" $1 " boot=${2:-} hba=${LAB_HBA:-virtio-scsi-pci} id img bootidx
     LAB__NDISKS=0
-    LAB__ARGS+=(-device "$hba,id=hba0")
+    LAB__ARGS+=(-device "$hba,id=hba0${LAB_HBA_OPTS:+,$LAB_HBA_OPTS}")
     # mptsas1068 has 8 phys (targets 0-7): bay 8 goes on a second HBA
     [ "$hba" = mptsas1068 ] && LAB__ARGS+=(-device "$hba,id=hba1")
     for id in "${LAB_DISKS[@]}"; do
@@ -458,6 +464,9 @@ lab__qemu_args() {
     LAB__ARGS+=(-kernel "$kernel" -initrd "$LAB__INITRD"
         -virtfs "local,path=$LAB_SHARE,mount_tag=hostshare,security_model=none,id=hostshare")
     lab__disk_args "${LAB_OMIT_DISKS:-}"
+    local extra=()
+    [ -z "${LAB_QEMU_EXTRA:-}" ] || read -r -d "" -a extra <<< "$LAB_QEMU_EXTRA" || true
+    LAB__ARGS+=("${extra[@]}")
     LAB__ARGS+=(-append "console=ttyS0 panic=-1 edd=off quiet lab.phase=$phase lab.run=/mnt/host/run-$phase.sh lab.udev=${LAB_UDEV:-1} lab.disks=$LAB__NDISKS lab.shell=${LAB_SHELL:-0} lab.sysroot=$([ "${LAB_SYSROOT:-cpio}" = 9p ] && echo 1 || echo 0)${LAB_APPEND:+ $LAB_APPEND}")
 }
 

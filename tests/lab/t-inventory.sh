@@ -6,7 +6,15 @@
 # array's name and UUID and are in use ("member of md127 (os)"); before the
 # array is assembled they carry the signature but are not in use. A
 # scsi_debug disk whose model is $(reboot);"<x> is printed and serialized
-# safely.
+# safely. Behind the PERC's driver (megaraid_sas, QEMU's megasas-gen2): a
+# disk passed through (HBA mode) is a disk, with its serial and by-path
+# name; the logical drives of a controller in RAID mode are the
+# controller's virtual disks: the planner refuses them, saying what to do,
+# and builds a RAID 1 on them only when the spec says allow_hardware_raid.
+# (QEMU's megasas passes through only the disk at SCSI id 0: it numbers
+# pass-through disks id << 8 | lun, beyond the 256 the driver takes.) Two
+# NVMe namespaces show their controller and namespace id, and a RAID 1 is
+# built on their partitions.
 set -u
 . "$(dirname "$0")/../host/tap.sh"
 . "$(dirname "$0")/lab.sh"
@@ -70,12 +78,56 @@ cat $O/noudev.txt
 exit 0
 EOF
 
+# ---- boot 3: the PERC in HBA mode, a PERC logical drive, two NVMe namespaces
+cat > "$T/perc.sh" << 'EOF'
+. /lab/lib.sh
+O=/mnt/host/out
+i=0
+while [ "$(ls -d /sys/block/nvme*n1 2> /dev/null | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+lab_settle
+hostctl disks --json > $O/perc.json
+hostctl disks > $O/perc.txt
+cat $O/perc.txt
+printf 'storage:\n  arrays:\n    - {name: vd, level: raid1, disks: {serials: [LDSERIAL0, PDSERIAL0]}}\n' > /tmp/vd.yaml
+hostctl raid plan --spec /tmp/vd.yaml > $O/perc-vd.out 2>&1
+echo $? > $O/perc-vd.rc
+printf 'storage:\n  arrays:\n    - {name: vds, level: raid1, disks: {serials: [LDSERIAL0, LDSERIAL1], allow_hardware_raid: true}}\n' \
+    > /tmp/vds.yaml
+hostctl raid create --spec /tmp/vds.yaml --yes --assume-clean > $O/perc-vds.out 2>&1
+echo $? > $O/perc-vds.rc
+printf 'storage:\n  arrays:\n    - {name: fast, level: raid1, disks: {serials: [NVME0000A, NVME0000B]}}\n' > /tmp/nvme.yaml
+hostctl raid create --spec /tmp/nvme.yaml --yes --assume-clean > $O/perc-nvme.out 2>&1
+echo $? > $O/perc-nvme.rc
+lab_settle
+cat /proc/mdstat > $O/perc-mdstat
+hostctl disks --json > $O/perc-md.json
+exit 0
+EOF
+# perc0 in HBA mode (use_jbod) with one disk, perc1 in RAID mode with two
+# logical drives, two NVMe controllers of one namespace each
+disk_args() {   # disk_args NAME BUS SCSI-ID SERIAL
+    truncate -s 1G "$T/$1.img"
+    echo "-blockdev driver=file,node-name=$1f,filename=$T/$1.img -blockdev driver=raw,node-name=$1,file=$1f
+          -device scsi-hd,bus=$2.0,scsi-id=$3,drive=$1,serial=$4"
+}
+PERC_EXTRA="-device megasas-gen2,id=perc0,use_jbod=on $(disk_args pd0 perc0 0 PDSERIAL0)
+ -device megasas-gen2,id=perc1 $(disk_args ld0 perc1 0 LDSERIAL0) $(disk_args ld1 perc1 1 LDSERIAL1)"
+for n in 0 1; do
+    truncate -s 1G "$T/nvme$n.img"
+    PERC_EXTRA+=" -blockdev driver=file,node-name=nv${n}f,filename=$T/nvme$n.img
+ -blockdev driver=raw,node-name=nv$n,file=nv${n}f -device nvme,id=nvme$n,serial=NVME0000$([ $n = 0 ] && echo A || echo B)
+ -device nvme-ns,bus=nvme$n,drive=nv$n,nsid=1"
+done
+
 rc=0
 LAB_UDEV=1 lab_boot inv-udev "$T/udev.sh" || rc=$?
 check_eq "boot with udevd: the guest script ran to the end" 0 "$rc"
 rc=0
 LAB_UDEV=0 lab_boot inv-noudev "$T/noudev.sh" || rc=$?
 check_eq "boot without udevd: the guest script ran to the end" 0 "$rc"
+rc=0
+LAB_UDEV=1 LAB_QEMU_EXTRA=$PERC_EXTRA lab_boot inv-perc "$T/perc.sh" || rc=$?
+check_eq "boot behind the PERC's driver, with NVMe: the guest script ran to the end" 0 "$rc"
 
 # ---- the checks, on the host, against r630-disks.txt
 cat > "$T/check.py" << 'EOF'
@@ -99,6 +151,7 @@ def load(name):
         return e
 
 def report(ok, desc, why=""):
+    why = str(why).replace("\n", " | ")
     print(("PASS " if ok else "FAIL ") + desc + ("" if ok else f" ::: {why}"))
 
 def by_wwn(disks, wwn):
@@ -227,6 +280,68 @@ check_md("udev, RAID 1 built", load("udev-md.json"), True)
 check_md("no udev, before assembly", load("noudev.json"), False)
 check_md("no udev, assembled", load("noudev-md.json"), True)
 check_hostile()
+
+def channel(d):
+    return int(d["hctl"].split(":")[1]) if d.get("hctl") else None
+
+def check_perc():
+    disks = load("perc.json")
+    if isinstance(disks, Exception):
+        report(False, "PERC: valid inventory JSON", disks)
+        return
+    def with_serial(s):
+        return next((d for d in disks if d.get("serial") == s), {})
+    pd = with_serial("PDSERIAL0")
+    got = ((pd.get("controller") or {}).get("driver"), pd.get("controller_volume"), channel(pd),
+           (pd.get("by_path") or "").startswith("/dev/disk/by-path/pci-"))
+    report(got == ("megaraid_sas", False, 0, True), "PERC in HBA mode: the disk it passes through is a disk, "
+           f"on channel 0, with its serial and by-path name ({pd.get('name')}, {pd.get('by_path')})", got)
+    for s in ("LDSERIAL0", "LDSERIAL1"):
+        ld = with_serial(s)
+        got = ((ld.get("controller") or {}).get("driver"), ld.get("controller_volume"), (channel(ld) or 0) >= 2,
+               (ld.get("by_path") or "").startswith("/dev/disk/by-path/pci-"))
+        report(got == ("megaraid_sas", True, True, True), f"PERC in RAID mode: logical drive {s} is a controller "
+               f"volume, on channel 2 or 3 ({ld.get('name')}, hctl {ld.get('hctl')}, {ld.get('by_path')})", got)
+    try:
+        rows = {l.split()[5]: l.split()[2] for l in open(f"{out}/perc.txt") if len(l.split()) > 5}
+    except OSError as e:
+        rows = {"error": str(e)}
+    got = (rows.get("LDSERIAL0"), rows.get("LDSERIAL1"), rows.get("PDSERIAL0"))
+    report(got == ("RAID-VD", "RAID-VD", "HDD"), "the table's TYPE: RAID-VD for the logical drives, HDD for the "
+           "disk passed through", got)
+    for n, serial in ((0, "NVME0000A"), (1, "NVME0000B")):
+        d = with_serial(serial)
+        nv = d.get("nvme") or {}
+        # the kernel ignores QEMU's namespace ids (its NVME_QUIRK_BOGUS_NID): the wwid is the
+        # vendor-serial-model-namespace form, the serial in hex
+        hexserial = serial.encode().hex()
+        got = (d.get("transport"), (d.get("wwn") or "").startswith(f"nvme.1b36-{hexserial}-"),
+               (d.get("wwn") or "").endswith("-00000001"), nv.get("controller"), nv.get("nsid"),
+               (d.get("controller") or {}).get("driver"), d.get("controller_volume"), d.get("rotational"))
+        want = ("nvme", True, True, f"nvme{n}", 1, "nvme", False, False)
+        report(got == want, f"NVMe {serial} ({d.get('name')}): transport nvme, the namespace's wwid as WWN "
+               f"({d.get('wwn')}), controller nvme{n}, namespace 1, driver nvme, SSD", f"want {want} got {got}")
+    def outcome(name):
+        try:
+            return open(f"{out}/{name}.rc").read().strip(), open(f"{out}/{name}.out").read()
+        except OSError as e:
+            return "missing", str(e)
+    rc, text = outcome("perc-vd")
+    report(rc == "3" and "LDSERIAL0 (" in text and "is a virtual disk of the RAID controller" in text
+           and "HBA mode" in text, "raid plan naming a logical drive: refused for safety (exit 3), saying to "
+           "switch the PERC to HBA mode", f"rc {rc}: {text[-600:]}")
+    try:
+        mdstat = open(f"{out}/perc-mdstat").read()
+    except OSError as e:
+        mdstat = str(e)
+    rc, text = outcome("perc-vds")
+    report(rc == "0" and "used all the same, as disks.allow_hardware_raid says" in text,
+           "raid create on the logical drives with allow_hardware_raid: built, and warned about", f"rc {rc}: {text[-600:]}")
+    rc, text = outcome("perc-nvme")
+    report(rc == "0" and "nvme0n1p1" in mdstat and "nvme1n1p1" in mdstat,
+           "raid create: a RAID 1 on the two NVMe namespaces' partitions (nvme0n1p1, nvme1n1p1)", f"rc {rc}: {mdstat}")
+
+check_perc()
 EOF
 
 while read -r verdict desc; do

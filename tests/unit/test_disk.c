@@ -213,7 +213,8 @@ static void json_round_trip_is_exact(void **state) {
         /* the fields the schema promises, null where unknown */
         json_object *d0 = json_object_array_get_idx(json_object_object_get(o, "disks"), 0), *v;
         const char *keys[] = { "name", "path", "maj_min", "vendor", "model", "serial", "wwn", "firmware", "hctl",
-                               "transport", "by_id", "by_path", "size_bytes", "logical_sector_size",
+                               "transport", "by_id", "by_path", "controller", "controller_volume", "nvme",
+                               "size_bytes", "logical_sector_size",
                                "physical_sector_size", "rotational", "removable", "read_only",
                                "partition_table", "partitions", "signatures", "holders", "mountpoints",
                                "swap_in_use", "in_use", "in_use_reasons", "health", "sources" };
@@ -278,6 +279,47 @@ static void inventory_paths_that_would_reach_argv_are_refused(void **state) {
                 if (!startswith(e.msg, bad[i].msg))
                         fail_msg("%zu: got '%s'", i, e.msg);
         }
+}
+
+/* PERC in RAID mode, PERC in HBA mode (or non-RAID disks), other HBAs, NVMe. */
+static void controller_volumes_are_told_from_disks(void **state) {
+        /* megaraid_sas: logical drives on channels 2 and 3, passed-through disks on 0 and 1 */
+        assert_int_equal(disk_controller_volume("megaraid_sas", "0:2:0:0", "DELL", "PERC H730 Mini"), 1);
+        assert_int_equal(disk_controller_volume("megaraid_sas", "0:3:1:0", "QEMU", "QEMU HARDDISK"), 1);
+        assert_int_equal(disk_controller_volume("megaraid_sas", "0:0:4:0", "SEAGATE", "ST1200MM0099"), 0);
+        assert_int_equal(disk_controller_volume("megaraid_sas", "0:1:4:0", "ATA", "SSDSC2KG480G8R"), 0);
+        /* the model says it wherever the driver is not known */
+        assert_int_equal(disk_controller_volume(NULL, "2:2:0:0", "DELL", "PERC H330 Adp"), 1);
+        assert_int_equal(disk_controller_volume("hpsa", "1:1:0:0", "HP", "LOGICAL VOLUME"), 1);
+        assert_int_equal(disk_controller_volume("mpt3sas", "1:0:3:0", "SEAGATE", "ST1200MM0099"), 0);
+        assert_int_equal(disk_controller_volume("nvme", NULL, NULL, "Dell Express Flash PM1725a"), 0);
+        assert_int_equal(disk_controller_volume(NULL, NULL, NULL, NULL), -1);
+}
+
+static void controller_and_nvme_round_trip(void **state) {
+        struct disk_list *l = load_fixture();
+        struct disk *d = &l->disks[0];
+        d->controller = (struct disk_controller){ strdup("0000:02:00.0"), strdup("1000:005d"), strdup("megaraid_sas"),
+                                                  strdup("MegaRAID SAS-3 3108 [Invader]") };
+        d->controller_volume = 0;
+        d->nvme = (struct disk_nvme){ strdup("nvme0"), 1, strdup("0025388b71b0a0b1"), NULL, NULL };
+        char *first = to_text(l, 0);
+        assert_non_null(strstr(first, "\"driver\": \"megaraid_sas\""));
+        assert_non_null(strstr(first, "\"controller_volume\": false"));
+        assert_non_null(strstr(first, "\"nsid\": 1"));
+        _cleanup_json_ json_object *o = NULL;
+        struct disk_list *back = NULL;
+        struct error e = { 0 };
+        assert_int_equal(json_parse(first, strlen(first), &o, &e), 0);
+        assert_int_equal(disk_list_from_json(o, &back, &e), 0);
+        char *second = to_text(back, 0);
+        assert_string_equal(first, second);
+        assert_int_equal(back->disks[0].controller_volume, 0);
+        assert_int_equal(back->disks[1].controller_volume, -1);   /* unknown stays unknown */
+        free(first);
+        free(second);
+        disk_list_free(back);
+        disk_list_free(l);
 }
 
 static void hostile_model_is_shown_and_serialized_safely(void **state) {
@@ -403,6 +445,8 @@ int main(void) {
                 cmocka_unit_test(json_round_trip_is_exact),
                 cmocka_unit_test(json_refuses_what_is_no_inventory),
                 cmocka_unit_test(inventory_paths_that_would_reach_argv_are_refused),
+                cmocka_unit_test(controller_volumes_are_told_from_disks),
+                cmocka_unit_test(controller_and_nvme_round_trip),
                 cmocka_unit_test(hostile_model_is_shown_and_serialized_safely),
                 cmocka_unit_test(mountinfo_is_parsed_with_escapes),
         };

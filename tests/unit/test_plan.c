@@ -226,6 +226,47 @@ static void fail_health(struct disk *d) {
         d->health->reason = strdup("SMART overall-health self-assessment: FAILED");
 }
 
+/* A PERC in RAID mode: the OS sees the controller's virtual disks. */
+static void make_perc_volume(struct disk *d) {
+        d->controller_volume = 1;
+        free(d->controller.driver);
+        free(d->controller.model);
+        d->controller.driver = strdup("megaraid_sas");
+        d->controller.model = strdup("MegaRAID SAS-3 3108 [Invader]");
+}
+
+static void hardware_raid_volume_is_refused_unless_the_spec_allows(void **state) {
+        _cleanup_(disk_list_freep) struct disk_list *inv = fixture("r630-2ssd-6hdd");
+        for (size_t i = 0; i < inv->n; i++)
+                make_perc_volume(&inv->disks[i]);
+        /* the default layout: nothing to build on, and every disk says why */
+        _cleanup_(plan_freep) struct plan *p = plan_make(inv, NULL, NULL);
+        assert_non_null(p->errors);
+        assert_true(any_contains(p->warnings, "disk WFK02ABC (sde) is not chosen: it is a virtual disk of the RAID "
+                                              "controller MegaRAID SAS-3 3108 [Invader]; switch the controller to HBA "
+                                              "mode or set its disks to non-RAID"));
+        /* named: refused, saying what to do */
+        _cleanup_(storage_spec_freep) struct storage_spec *named = spec_yaml(
+                "storage:\n  arrays:\n    - {name: data, level: raid1, disks: {serials: [WFK01ABC, WFK02ABC]}}\n");
+        _cleanup_(plan_freep) struct plan *r = plan_make(inv, named, NULL);
+        assert_true(any_contains(r->errors, "array data: disk WFK01ABC (sdd) is a virtual disk of the RAID controller "
+                                            "MegaRAID SAS-3 3108 [Invader]: md on hardware RAID hides the disks' "
+                                            "failures; switch the controller to HBA mode"));
+        /* the override: used, and warned about */
+        _cleanup_(storage_spec_freep) struct storage_spec *allowed = spec_yaml(
+                "storage:\n  arrays:\n    - {name: data, level: raid1, disks: {serials: [WFK01ABC, WFK02ABC], "
+                "allow_hardware_raid: true}}\n");
+        _cleanup_(plan_freep) struct plan *t = plan_make(inv, allowed, NULL);
+        assert_null(t->errors);
+        assert_true(any_contains(t->warnings, "used all the same, as disks.allow_hardware_raid says"));
+        /* the same controller in HBA mode: its disks are disks */
+        for (size_t i = 0; i < inv->n; i++)
+                inv->disks[i].controller_volume = 0;
+        _cleanup_(plan_freep) struct plan *u = plan_make(inv, NULL, NULL);
+        assert_null(u->errors);
+        assert_int_equal(array(u, "data")->n_members, 5);
+}
+
 static void failing_disk_is_not_chosen_unless_the_spec_allows(void **state) {
         _cleanup_(disk_list_freep) struct disk_list *inv = fixture("r630-2ssd-6hdd");
         fail_health(&inv->disks[4]);
@@ -454,6 +495,7 @@ int main(void) {
                 cmocka_unit_test(nvme_only),
                 cmocka_unit_test(disk_with_filesystem_is_refused_unless_wiped),
                 cmocka_unit_test(member_of_a_running_array_is_left_alone),
+                cmocka_unit_test(hardware_raid_volume_is_refused_unless_the_spec_allows),
                 cmocka_unit_test(failing_disk_is_not_chosen_unless_the_spec_allows),
                 cmocka_unit_test(usb_stick_is_never_chosen),
                 cmocka_unit_test(disk_without_identity_is_never_chosen),
