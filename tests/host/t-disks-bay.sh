@@ -9,48 +9,34 @@ set -uo pipefail
 . "$(dirname "$0")/tap.sh"
 H=${HOSTCTL:?HOSTCTL must name the hostctl binary}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SVC=$TOP/tests/bmc/redfish-service.sh LOGQ=$TOP/tests/bmc/reqlog.py
-FX=$TOP/tests/fixtures/inventory/r630-2ssd-6hdd.json
 command -v openssl >/dev/null || { skip "bays through Redfish" "openssl not installed"; tap_done; exit; }
-T=$(mktemp -d)
-trap 'for s in new old none paged; do "$SVC" stop "$T/$s"; done; rm -rf "$T"' EXIT
-export HOSTD_BMC_CONFIG_DIR=$T/bmc.d
-mkdir -p "$HOSTD_BMC_CONFIG_DIR"
+. "$(dirname "$0")/bay-lib.sh"
+trap b_cleanup EXIT
+T=$B_TMP
 py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
-# start NAME OPTIONS...: a service and the BMC config NAME that names it
-start() {
-    local name=$1 port; shift
-    port=$("$SVC" start "$T/$name" --idrac "$@") || { fail "service $name starts"; return 1; }
-    printf 'address: https://127.0.0.1:%s\nuser: root\npassword: calvin\nca_file: %s\n' \
-        "$port" "$T/$name/cert.pem" > "$HOSTD_BMC_CONFIG_DIR/$name.yaml"
-    chmod 600 "$HOSTD_BMC_CONFIG_DIR/$name.yaml"
-}
 # the R630's disks (a saved inventory), their bays from the BMC now
 hc() { "$H" "$@" --from "$FX" 2>"$T/stderr"; }
-col() { awk -v c="$(head -n 1 <<<"$1" | awk -v t="$2" '{ print index($0, t) }')" \
-        'NR > 1 { split(substr($0, c), f, " "); printf "%s=%s ", $1, f[1] }' <<<"$1"; }
 
-start new --drives storage --drive-led location || { tap_done; exit; }
-start old --drives storage --drive-led indicator
-start none --drives storage --drive-led none
-start paged --drives chassis --drive-led location
+b_start new --drives storage --drive-led location || { tap_done; exit; }
+b_start old --drives storage --drive-led indicator
+b_start none --drives storage --drive-led none
+b_start paged --drives chassis --drive-led location
 
 # ---- the bay map ----------------------------------------------------------------
 table=$(hc disks --bmc new); rc=$?
 check_eq "disks --bmc: exit 0" 0 "$rc"
 check_contains "disks: a BAY column" "NAME  BAY  SIZE" "$(head -n 1 <<<"$table")"
-want="sda=0 sdb=1 sdc=7 sdd=6 sde=5 sdf=4 sdg=3 sdh=2 "
-check_eq "each disk in the bay the BMC places its serial in (sdf's serial padded by the BMC)" "$want" "$(col "$table" BAY)"
+check_eq "each disk in the bay the BMC places its serial in (sdf's serial padded by the BMC)" "$B_WANT" "$(b_bays "$table" BAY)"
 check_eq "disks --json: bay" "0 7 4" "$(hc disks --bmc new --json | py 'b={x["name"]: x["bay"] for x in d["disks"]}; print(b["sda"], b["sdc"], b["sdf"])')"
 check_eq "disks show: bay" "bay                   7" "$(hc disks show sdc --bmc new | grep '^bay ')"
-check_eq "an older iDRAC: the bay from Dell's Disk.Bay.N" "$want" "$(col "$(hc disks --bmc old)" BAY)"
-check_eq "drives listed only in the chassis' collection, two a page: all eight found" "$want" \
-    "$(col "$(hc disks --bmc paged)" BAY)"
+check_eq "an older iDRAC: the bay from Dell's Disk.Bay.N" "$B_WANT" "$(b_bays "$(hc disks --bmc old)" BAY)"
+check_eq "drives listed only in the chassis' collection, two a page: all eight found" "$B_WANT" \
+    "$(b_bays "$(hc disks --bmc paged)" BAY)"
 check_eq "... every page was read, by the link the service gave" \
-    "GET /redfish/v1/Chassis/1U/Drives?\$skip=6 200" "$("$LOGQ" "$T/paged/requests.log" lines | grep 'Drives?' | tail -n 1)"
+    "GET /redfish/v1/Chassis/1U/Drives?\$skip=6 200" "$(b_log paged | grep 'Drives?' | tail -n 1)"
 check_eq "no path asked that the service had not linked" "" \
     "$(cat "$T"/{new,old,paged}/requests.log > "$T/all.log"; "$LOGQ" "$T/all.log" unlinked)"
-check_eq "without --bmc, BAY is -" "sda=- sdb=- sdc=- sdd=- sde=- sdf=- sdg=- sdh=- " "$(col "$(hc disks)" BAY)"
+check_eq "without --bmc, BAY is -" "sda=- sdb=- sdc=- sdd=- sde=- sdf=- sdg=- sdh=- " "$(b_bays "$(hc disks)" BAY)"
 check_eq "... and bay null in --json" "None" "$(hc disks --json | py 'print(d["disks"][0]["bay"])')"
 hc disks --bmc new --json > "$T/inv.json"
 check_eq "an inventory saved with its bays keeps them" "7" \
@@ -63,24 +49,23 @@ out=$("$H" --host "unix://$T/none.sock" disks --bmc new 2>&1); rc=$?
 check_eq "--bmc with --host: usage error (hostd asks its own BMC)" 2 "$rc"
 
 # ---- locate ----------------------------------------------------------------------
-led() { "$LOGQ" "$T/$1/requests.log" bodies PATCH | tail -n 1; }
 out=$(hc disks locate sdc --bmc new); rc=$?
 check_eq "locate: exit 0, the bay named" "0 sdc: bay 7 is blinking" "$rc $out"
 check_eq "... LocationIndicatorActive true on bay 7's drive, with If-Match" \
     "PATCH /redfish/v1/Systems/System.Embedded.1/Storage/RAID.Integrated.1-1/Drives/Disk.Bay.7:Enclosure.Internal.0-1:RAID.Integrated.1-1 200 {\"LocationIndicatorActive\": true}" \
-    "$("$LOGQ" "$T/new/requests.log" lines | grep PATCH) $(led new)"
+    "$(b_log new | grep PATCH) $(b_led new)"
 out=$(hc disks locate PHYG0010480BGN --off --bmc new --json); rc=$?
 check_eq "locate --off by serial, --json" '0 sdb 1 False' "$rc $(py 'print(d["disk"], d["bay"], d["blinking"])' <<<"$out")"
-check_eq "... LocationIndicatorActive false" '{"LocationIndicatorActive": false}' "$(led new)"
+check_eq "... LocationIndicatorActive false" '{"LocationIndicatorActive": false}' "$(b_led new)"
 check_eq "an older iDRAC: IndicatorLED Blinking" '0 {"IndicatorLED": "Blinking"}' \
-    "$(hc disks locate sdf --bmc old >/dev/null; echo $?) $(led old)"
-check_eq "... and Off" '0 {"IndicatorLED": "Off"}' "$(hc disks locate sdf --off --bmc old >/dev/null; echo $?) $(led old)"
+    "$(hc disks locate sdf --bmc old >/dev/null; echo $?) $(b_led old)"
+check_eq "... and Off" '0 {"IndicatorLED": "Off"}' "$(hc disks locate sdf --off --bmc old >/dev/null; echo $?) $(b_led old)"
 check_eq "every PATCH carried If-Match and was taken" "" \
     "$(cat "$T"/{new,old}/requests.log > "$T/all.log"; "$LOGQ" "$T/all.log" patches | grep -v '^W/"[0-9]*" 200$')"
 out=$(hc disks locate sdc --bmc none); rc=$?
 check_eq "a BMC without drive LEDs: exit 1" 1 "$rc"
 check_contains "... says so plainly" "this BMC offers no drive LED control (the drive WFK00ABC is in bay 7)" "$(cat "$T/stderr")"
-check_eq "... and sent nothing" "" "$("$LOGQ" "$T/none/requests.log" lines | grep PATCH)"
+check_eq "... and sent nothing" "" "$(b_log none | grep PATCH)"
 out=$(hc disks locate sdc --bmc none --json); rc=$?
 check_contains "... --json: one document, the message in it" "no drive LED control" \
     "$(py 'print(d["error"]["message"])' <<<"$out")"
