@@ -76,6 +76,15 @@ check_eq "locate an unknown disk: exit 1" "1" "$rc"
 check_contains "... named" "disk sdz not found" "$(cat "$T/stderr")"
 out=$(hc disks --off); rc=$?
 check_eq "--off without locate: usage error" 2 "$rc"
+printf 'address: ipmi://127.0.0.1:9\nuser: root\npassword: "calvin"\n' > "$HOSTD_BMC_CONFIG_DIR/ipmi.yaml"
+chmod 600 "$HOSTD_BMC_CONFIG_DIR/ipmi.yaml"
+out=$(hc disks locate sdc --bmc ipmi); rc=$?
+check_eq "an IPMI BMC: exit 1" 1 "$rc"
+check_contains "... no drive LED control either" "BMC ipmi: this BMC offers no drive LED control" "$(cat "$T/stderr")"
+out=$(hc disks --bmc ipmi); rc=$?
+check_eq "... nor bays: disks --bmc fails (exit 1)" 1 "$rc"
+check_contains "... saying to use its Redfish address" "the IPMI driver shows no drive bays (use the Redfish address" \
+    "$(cat "$T/stderr")"
 for s in new old paged; do
     check_eq "$s: every session deleted" "$("$LOGQ" "$T/$s/requests.log" sessions | awk '{ print "created", $2, "deleted", $2 }')" \
         "$("$LOGQ" "$T/$s/requests.log" sessions)"

@@ -94,6 +94,9 @@ check_eq "without bmc: no PhysicalLocation" "False" "$(h_json '"PhysicalLocation
 check_eq "... BAY is -" "sdc=-" "$(b_bays "$(hc disks)" | tr ' ' '\n' | grep sdc)"
 h_req PATCH "$DRIVE/WFK00ABC" -d '{"LocationIndicatorActive": true}'
 check_eq "... a PATCH: 400, naming the setting" "400 True" "$H_STATUS $(h_json '"bmc: NAME in hostd.conf" in d["error"]["message"]' <<<"$H_BODY")"
+printf 'bmc: new\n' >> "$H_TMP/hostd.conf"
+kill -HUP "$H_PID"
+check "bmc: added and SIGHUP: the Drives get their bays" wait_bays
 printf 'bmc: "../x"\n' > "$H_TMP/bad.conf"
 err=$(timeout 10 "$HOSTD" --foreground --config "$H_TMP/bad.conf" --socket "$H_TMP/bad.sock" \
     --state-dir "$H_TMP/bad-state" --pid-file "$H_TMP/bad.pid" 2>&1); rc=$?
