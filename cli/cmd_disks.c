@@ -253,7 +253,8 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                 if (k < 0)
                         return k;
                 if (argc - 1 - optind_ != 1)
-                        return cli_usage_error(ctx, e, "'disks %s' takes one disk: a name, serial, WWN or by-id path", verb);
+                        return cli_usage_error(ctx, e, "'disks %s' takes one disk: a name, serial, WWN or by-id path",
+                                               verb);
                 id = argv[1 + optind_];
                 a.inv.all = true;   /* any block disk may be named */
         } else if (verb)
@@ -307,7 +308,8 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
 
 const struct command cmd_disks = {
         .name = "disks",
-        .args = "[--all] [--no-udev] [--probe] [--health [--wake]] [--bmc NAME] [--from FILE] [show ID | locate ID [--off]]",
+        .args = "[--all] [--no-udev] [--probe] [--health [--wake]] [--bmc NAME] [--from FILE] "
+                "[show ID | locate ID [--off]]",
         .summary = "List the block disks: identity, size, SSD/HDD, contents, and whether each is in use",
         .help = "Options:\n"
                 "  -a, --all         also loop, ram, zram, md and dm devices\n"

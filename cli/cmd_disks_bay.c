@@ -22,7 +22,8 @@ int disks_join_bays(struct disk_list *l, const struct bmc_bays *bays) {
         for (size_t i = 0; i < bays->n; i++) {
                 int k = disk_list_set_bay(l, bays->v[i].serial, bays->v[i].bay);
                 if (k == -ENOMEM)
-                        return k;   /* a drive no disk here has (another host's, or hidden by the PERC): no bay to show */
+                        return k;
+                /* -ENOENT: a drive no disk here has (behind the PERC's RAID, say): no bay to show */
         }
         return 0;
 }
@@ -49,8 +50,9 @@ static int locate_result(const struct disk *d, const char *bay, const char *bmc_
         json_add_bool(o, "blinking", on);
         _cleanup_free_ char *name = disk_clean_string(d->name, strlen(d->name));
         _cleanup_free_ char *shown = bay ? disk_clean_string(bay, strlen(bay)) : strdup("?");
-        char *text = name && shown ? strdup_printf("%s: bay %s %s\n", name, shown, on ? "is blinking" : "no longer blinks")
-                                   : NULL;
+        char *text = name && shown
+                             ? strdup_printf("%s: bay %s %s\n", name, shown, on ? "is blinking" : "no longer blinks")
+                             : NULL;
         if (!text)
                 return error_set(e, -ENOMEM, "out of memory");
         *ret = TAKE_PTR(o);
