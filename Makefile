@@ -156,7 +156,7 @@ build/fuzz/fuzz_redfish: tests/fuzz/fuzz_redfish.c $(wildcard ipmi/*.c lib/*.c)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 fuzz: build/fuzz/fuzz_api
 FUZZ_API_SRCS := $(filter-out daemon/hostd.c,$(wildcard daemon/*.c)) \
-                 $(wildcard raid/*.c hypervisor/*.c containers/*.c os/*.c lib/*.c)
+                 $(wildcard raid/*.c hypervisor/*.c containers/*.c ipmi/*.c os/*.c lib/*.c)
 build/fuzz/fuzz_api: tests/fuzz/fuzz_api.c $(FUZZ_API_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread

@@ -1,4 +1,5 @@
-/* hostctl disks [--all] [--no-udev] [--probe] [--health [--wake]] [--from FILE] [show ID]: the disk inventory. */
+/* hostctl disks [--all] [--no-udev] [--probe] [--health [--wake]] [--bmc NAME] [--from FILE]
+ * [show ID | locate ID [--off]]: the disk inventory. */
 #include "cmd_disks.h"
 
 #include <stdlib.h>
@@ -16,9 +17,10 @@ static char *safe(const char *s) {
         return s ? disk_clean_string(s, strlen(s)) : strdup("-");
 }
 
-enum { COL_NAME, COL_SIZE, COL_TYPE, COL_TRAN, COL_MODEL, COL_SERIAL, COL_HEALTH, COL_CONTENTS, COL_INUSE, N_COLS };
-static const char *const col_titles[N_COLS] = { "NAME",   "SIZE",   "TYPE",     "TRAN",  "MODEL",
-                                                "SERIAL", "HEALTH", "CONTENTS", "IN USE" };
+enum { COL_NAME, COL_BAY, COL_SIZE, COL_TYPE, COL_TRAN, COL_MODEL, COL_SERIAL, COL_HEALTH, COL_CONTENTS, COL_INUSE,
+       N_COLS };
+static const char *const col_titles[N_COLS] = { "NAME",  "BAY",    "SIZE",   "TYPE",     "TRAN",
+                                                "MODEL", "SERIAL", "HEALTH", "CONTENTS", "IN USE" };
 
 static void row_free(char **row) {
         for (size_t i = 0; i < N_COLS; i++)
@@ -34,6 +36,7 @@ static void disk_row(const struct disk *d, char **row) {
         _cleanup_free_ char *reasons = d->in_use_reasons ? strv_join(d->in_use_reasons, "; ") : NULL;
         _cleanup_free_ char *in_use = d->in_use ? strdup_printf("yes: %s", reasons ? reasons : "") : strdup("no");
         row[COL_NAME] = safe(d->name);
+        row[COL_BAY] = safe(d->bay);
         row[COL_SIZE] = strdup(size);
         /* a RAID controller's virtual disk: what it is matters more than what it spins on */
         row[COL_TYPE] = strdup(d->controller_volume == 1 ? "RAID-VD" : disk_kind(d));
@@ -126,6 +129,7 @@ void disks_print_disk(FILE *out, const struct disk *d, bool sources) {
         kv(out, "transport", d->transport);
         kv_strv(out, "by_id", d->by_id);
         kv(out, "by_path", d->by_path);
+        kv(out, "bay", d->bay);
         if (d->controller.pci_slot) {
                 _cleanup_free_ char *ctl = strdup_printf("%s%s%s (%s, PCI %s)", d->controller.pci_slot,
                                                          d->controller.model ? " " : "",
@@ -180,6 +184,8 @@ struct disks_args {
         struct inventory_opts inv;
         const char *from;
         bool health, wake;        /* --health [--wake]: ask SMART now */
+        const char *bmc;          /* --bmc NAME: the bays from this BMC */
+        bool off;                 /* locate --off */
 };
 
 static int disks_option(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {
@@ -203,6 +209,12 @@ static int disks_option(struct cli_ctx *ctx, int opt, const char *arg, void *use
         case 'W':
                 a->wake = a->health = true;
                 return 0;
+        case 'b':
+                a->bmc = arg;
+                return 0;
+        case 'o':
+                a->off = true;
+                return 0;
         }
         return cli_usage_error(ctx, e, "unknown option");
 }
@@ -221,6 +233,20 @@ static int load(const struct cli_ctx *ctx, const struct disks_args *a, struct di
         return k < 0 ? error_prefix(e, "%s", ctx->host) : 0;
 }
 
+static int locate(struct cli_ctx *ctx, const struct disk *d, const struct disks_args *a, struct error *e) {
+        _cleanup_json_ json_object *o = NULL;
+        _cleanup_free_ char *text = NULL;
+        int k = ctx->host ? disks_locate_remote(ctx->host, d, !a->off, &o, &text, e)
+                          : disks_locate(d, a->bmc, !a->off, &o, &text, e);
+        if (k < 0)
+                return k;
+        if (ctx->json)
+                cli_print_json(ctx, o);
+        else
+                fputs(text, ctx->out);
+        return 0;
+}
+
 static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) {
         static const struct option longopts[] = {
                 { "all", no_argument, NULL, 'a' },
@@ -229,6 +255,8 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                 { "from", required_argument, NULL, 'f' },
                 { "health", no_argument, NULL, 'H' },
                 { "wake", no_argument, NULL, 'W' },
+                { "bmc", required_argument, NULL, 'b' },
+                { "off", no_argument, NULL, 'o' },
                 {},
         };
         struct disks_args a = { 0 };
@@ -238,17 +266,25 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                 return k;
         argc -= optind_ - 1;
         argv += optind_ - 1;   /* argv[0]: the verb, or the noun again */
-        const char *id = NULL;
-        if (argc > 1 && streq(argv[1], "show")) {
+        const char *id = NULL, *verb = argc > 1 ? argv[1] : NULL;
+        if (streq(verb, "show") || streq(verb, "locate")) {
                 k = cli_parse_options(ctx, argc - 1, argv + 1, "a", longopts, disks_option, &a, &optind_, e);
                 if (k < 0)
                         return k;
                 if (argc - 1 - optind_ != 1)
-                        return cli_usage_error(ctx, e, "'disks show' takes one disk: a name, serial, WWN or by-id path");
+                        return cli_usage_error(ctx, e, "'disks %s' takes one disk: a name, serial, WWN or by-id path",
+                                               verb);
                 id = argv[1 + optind_];
                 a.inv.all = true;   /* any block disk may be named */
-        } else if (argc > 1)
-                return cli_usage_error(ctx, e, "unknown verb '%s' (only 'show ID')", argv[1]);
+        } else if (verb)
+                return cli_usage_error(ctx, e, "unknown verb '%s' (show ID, locate ID)", verb);
+        if (a.off && !streq(verb, "locate"))
+                return cli_usage_error(ctx, e, "--off belongs to 'disks locate ID'");
+        if (a.bmc && ctx->host)
+                return cli_usage_error(ctx, e, "--bmc asks this machine's BMC; with --host, BAY is hostd's "
+                                               "(bmc: in hostd.conf)");
+        if (streq(verb, "locate") && !ctx->host && !a.bmc)
+                return cli_usage_error(ctx, e, "which BMC blinks the bay? give --bmc NAME (or --host, for hostd's)");
 
         if (a.health && (ctx->host || a.from))
                 return cli_usage_error(ctx, e, "--health asks this machine's disks; with %s, HEALTH is %s",
@@ -260,6 +296,8 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
         k = load(ctx, &a, &l, e);
         if (k >= 0 && a.health)
                 k = disks_check_health(l, a.wake, e);
+        if (k >= 0 && a.bmc && !streq(verb, "locate"))
+                k = disks_read_bays(a.bmc, l, e);
         if (k < 0)
                 return k;
         if (id) {
@@ -270,6 +308,8 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                         d = disk_list_find(l, real);
                 if (!d)
                         return error_set(e, -ENOENT, "disk %s not found", id);
+                if (streq(verb, "locate"))
+                        return locate(ctx, d, &a, e);
                 if (ctx->json) {
                         _cleanup_json_ json_object *o = disk_to_json(d, sources ? DISK_JSON_SOURCES : 0);
                         cli_print_json(ctx, o);
@@ -287,7 +327,8 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
 
 const struct command cmd_disks = {
         .name = "disks",
-        .args = "[--all] [--no-udev] [--probe] [--health [--wake]] [--from FILE] [show ID]",
+        .args = "[--all] [--no-udev] [--probe] [--health [--wake]] [--bmc NAME] [--from FILE] "
+                "[show ID | locate ID [--off]]",
         .summary = "List the block disks: identity, size, SSD/HDD, contents, and whether each is in use",
         .help = "Options:\n"
                 "  -a, --all         also loop, ram, zram, md and dm devices\n"
@@ -298,13 +339,19 @@ const struct command cmd_disks = {
                 "      --health      ask each disk's SMART now (smartctl); a sleeping disk is\n"
                 "                    left asleep and shows 'standby'\n"
                 "      --wake        with --health, ask sleeping disks too (spins them up)\n"
+                "      --bmc NAME    the bay of each disk from this BMC's drives (its settings in\n"
+                "                    /etc/hostd/bmc.d/NAME.yaml, as for 'hostctl bmc'), by serial;\n"
+                "                    with --from, the saved disks' bays now\n"
                 "\n"
                 "Verbs:\n"
                 "  show ID           one disk; ID is a name (sda), /dev path, serial, WWN,\n"
                 "                    or by-id path or link name\n"
+                "  locate ID [--off] blink the LED of the disk's bay through the BMC (--bmc NAME,\n"
+                "                    or hostd's with --host); --off stops it\n"
                 "\n"
                 "What each disk carries comes from udev's database when udev has seen the\n"
                 "disk, as lsblk reads it; disks udev has not processed are probed.\n"
+                "BAY is '-' unless --bmc names the BMC; with --host it is hostd's (bmc: in hostd.conf).\n"
                 "HEALTH is '-' until --health asks the disks; with --host it is hostd's last\n"
                 "periodic check. With --debug, says where each field came from (udev, sysfs or libblkid).\n"
                 "The JSON schema is in hostctl-disks(8).\n",

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "ipmi/bmc.h"
 #include "raid/disk.h"
 
 /* The table of `hostctl disks`; with sources, each disk's identity sources after it. */
@@ -17,3 +18,15 @@ const char *disks_health_word(const struct disk *d);
 void disks_print_health(FILE *out, const struct disk *d);
 /* --health [--wake]: ask each disk's SMART now (smartctl, in parallel) */
 int disks_check_health(struct disk_list *l, bool wake, struct error *e);
+
+/* cli/cmd_disks_bay.c: the bays (the BMC named by its config, as `hostctl bmc --bmc NAME`) */
+int disks_open_bmc(const char *name, struct bmc **ret, struct error *e);
+/* Each disk of l whose serial the BMC shows gets that drive's bay. */
+int disks_join_bays(struct disk_list *l, const struct bmc_bays *bays);
+int disks_read_bays(const char *bmc_name, struct disk_list *l, struct error *e);
+/* Blink (on) or stop the bay LED of d; *ret the --json document, *ret_text the line. */
+int disks_locate(const struct disk *d, const char *bmc_name, bool on, json_object **ret, char **ret_text,
+                 struct error *e);
+/* The same through a running hostd: PATCH of its Drive's LocationIndicatorActive. */
+int disks_locate_remote(const char *host, const struct disk *d, bool on, json_object **ret, char **ret_text,
+                        struct error *e);

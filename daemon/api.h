@@ -85,6 +85,7 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
 void api_task_accepted(struct api_response *r, int64_t id);
 /* api_volume_actions.c: DELETE of a Volume (destroy) and its actions, each a
  * task running raid/lifecycle.h; running: the array's state, NULL when stopped. */
+struct disk;
 struct disk_list;
 struct md_status;
 void api_volume_delete(struct hostd *h, const struct api_request *req, struct api_response *r, const char *name,
@@ -118,6 +119,10 @@ json_object *api_host_actions_json(void);
 void api_chassis(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
 /* Links to every drive of Storage/md, as Chassis/host contains them (api_storage.c). */
 json_object *api_drive_links(void);
+/* daemon/api_drive_bay.c: a Drive's PhysicalLocation and LocationIndicatorActive */
+void api_drive_bay_json(json_object *o, const struct disk *d);
+/* PATCH of a Drive: 0 when the BMC blinked (or stopped) its bay, else -1 with r the error */
+int api_drive_patch(const struct api_request *req, const struct disk *d, struct api_response *r);
 /* Managers[/hostd[/NetworkProtocol|/LogServices/...]] (api_managers.c). */
 void api_managers(struct hostd *h, const struct api_request *req, const struct api_path *p, struct api_response *r);
 /* AccountService, its Roles and Accounts (api_accounts.c). */

@@ -32,7 +32,7 @@ static const struct route {
         { "/redfish/v1/Systems/host/Storage", "GET" },
         { "/redfish/v1/Systems/host/Storage/md", "GET" },
         { "/redfish/v1/Systems/host/Storage/md/Drives", "GET" },
-        { "/redfish/v1/Systems/host/Storage/md/Drives/*", "GET" },
+        { "/redfish/v1/Systems/host/Storage/md/Drives/*", "GET, PATCH" },
         { "/redfish/v1/Systems/host/Storage/md/Volumes", "GET, POST" },
         { "/redfish/v1/Systems/host/Storage/md/Volumes/*", "GET, DELETE" },
         { "/redfish/v1/Systems/host/Storage/md/Volumes/*/Actions/*", "POST" },

@@ -76,6 +76,7 @@ static json_object *drive_json(const struct disk *d, const struct arrays_snap *a
         }
         json_object_object_add(o, "Identifiers", ids);
         json_object_object_add(o, "Status", drive_status(d->health));
+        api_drive_bay_json(o, d);
         if (d->health && d->health->state != DISK_HEALTH_UNKNOWN && d->health->state != DISK_HEALTH_STANDBY)
                 json_add_bool(o, "FailurePredicted", d->health->failure_predicted);
         if (d->health && d->health->life_left_percent >= 0)
@@ -285,7 +286,11 @@ void api_storage(struct hostd *h, const struct api_request *req, const struct ap
                 const struct disk *d = find_drive(l, p->segs[5]);
                 if (!d)
                         return api_not_found(r, req->path);
-                return get ? api_json(r, 200, drive_json(d, as, l)) : api_method_not_allowed(r, "GET");
+                if (streq(req->method, "PATCH") && api_drive_patch(req, d, r) < 0)
+                        return;
+                if (!get && !streq(req->method, "PATCH"))
+                        return api_method_not_allowed(r, "GET, PATCH");
+                return api_json(r, 200, drive_json(d, as, l));
         }
         for (size_t i = 0; i < as->n; i++)
                 if (streq(volume_id(as->v[i]), p->segs[5])) {

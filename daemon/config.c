@@ -22,6 +22,7 @@ static void config_done(struct daemon_config *c) {
         free(c->containers_config);
         free(c->containers_run_dir);
         free(c->facts_root);
+        free(c->bmc);
         free(c->host_reset_record);
         json_object_put(c->hypervisor);
         memset(c, 0, sizeof *c);
@@ -200,11 +201,20 @@ static int apply_key(struct daemon_config *c, const char *key, json_object *v, s
         }
         if (streq(key, "containers"))
                 return get_containers(c, v, e);
+        if (streq(key, "bmc")) {
+                k = get_string(v, key, &c->bmc, e);
+                if (k >= 0 && (!c->bmc[0] || c->bmc[0] == '.' || strlen(c->bmc) > 127 ||
+                               strspn(c->bmc, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+                                       strlen(c->bmc)))
+                        return error_set(e, -EINVAL, "bmc: '%s' is no BMC config name (letters, digits, '.', '_', '-')",
+                                         c->bmc);
+                return k;
+        }
         return error_set(e, -EINVAL, "%s: unknown key (listen, tls, tls_cert, tls_key, tls_priorities, users_file, "
                                      "session_timeout, sessions_per_user, subscriptions_per_user, subscriptions_max, "
                                      "socket_group, socket_mode, disks_all, max_body, threads, max_connections, "
                                      "max_connections_per_client, header_timeout, idle_timeout, disk_health_interval, "
-                                     "hypervisor, containers)", key);
+                                     "hypervisor, containers, bmc)", key);
 }
 
 int daemon_config_load(const char *path, struct daemon_config **ret, struct error *e) {

@@ -47,6 +47,9 @@ struct daemon_config {
         /* `containers: {pool, config, run_dir}`: what `hostctl containers` takes as
          * --pool, --config, --run-dir; NULL: the same defaults */
         char *containers_pool, *containers_config, *containers_run_dir;
+        /* `bmc: NAME`: this machine's BMC, its config as `hostctl bmc --bmc NAME` finds it
+         * (/etc/hostd/bmc.d/NAME.yaml): the Drives' bays and their LEDs; NULL: none */
+        char *bmc;
         /* For tests: read the host's facts (DMI, /proc, /sys/class/net) under
          * this directory instead of /; NULL: this machine */
         char *facts_root;

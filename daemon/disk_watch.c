@@ -87,6 +87,33 @@ static void check_all(struct disk_watch *w) {
                 log_warning("inventory: %s", e.msg);
 }
 
+/* The bays of the BMC that hostd.conf names (bmc:), for the Drives and
+ * `hostctl --host disks`; without one (or after a reload took it away),
+ * none. A BMC that does not answer leaves the bays as they were and says so
+ * in the log. */
+static void read_bays(struct disk_watch *w) {
+        struct daemon_config *c = hostd_config(w->h);
+        _cleanup_free_ char *name = c->bmc ? strdup(c->bmc) : NULL;
+        daemon_config_unref(c);
+        struct error e = { 0 };
+        _cleanup_free_ struct bmc_bays *bays = NULL;
+        if (name) {
+                _cleanup_(bmc_closep) struct bmc *b = NULL;
+                struct bmc_config *cfg = NULL;
+                bays = calloc(1, sizeof *bays);
+                if (!bays || bmc_config_load(NULL, name, &cfg, &e) < 0 || bmc_open(cfg, &b, &e) < 0 ||
+                    bmc_bays_read(b, bays, &e) < 0) {
+                        log_warning("bays: %s", bays ? e.msg : "out of memory");
+                        if (bays)
+                                bmc_bays_done(bays);
+                        return;
+                }
+        }
+        state_set_bays(TAKE_PTR(bays));
+        if (state_refresh_disks(&e) < 0)   /* the snapshot's disks take their bays */
+                log_warning("inventory: %s", e.msg);
+}
+
 static int interval_s(struct disk_watch *w) {
         struct daemon_config *c = hostd_config(w->h);
         int s = c->disk_health_interval_s;
@@ -96,8 +123,12 @@ static int interval_s(struct disk_watch *w) {
 
 static void *disk_watch_main(void *userdata) {
         struct disk_watch *w = userdata;
+        bool poked = true;   /* the first round, as after a poke */
         while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
                 int s = interval_s(w);
+                /* the bays at start, after a SIGHUP (a poke) and with each check */
+                if (s > 0 || poked)
+                        read_bays(w);
                 if (s > 0)
                         check_all(w);
                 struct pollfd p = { .fd = w->wake, .events = POLLIN };
@@ -105,6 +136,7 @@ static void *disk_watch_main(void *userdata) {
                 uint64_t v;
                 if (r > 0 && read(w->wake, &v, sizeof v) < 0)
                         log_debug("disk health: wake: %s", strerror(errno));
+                poked = r > 0;
         }
         return NULL;
 }

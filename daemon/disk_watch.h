@@ -2,7 +2,9 @@
  * a thread asks every disk of the inventory (raid/smart.h: in parallel,
  * never waking a sleeping disk), keeps the results for the inventory
  * snapshots (the Drives' health, /metrics, `hostctl --host disks`) and
- * sends DiskFailurePredicted and DiskHealthChanged events. */
+ * sends DiskFailurePredicted and DiskHealthChanged events. The same thread
+ * reads the bays of the BMC that hostd.conf names (bmc:) at start, after a
+ * SIGHUP and with each check (the Drives' PhysicalLocation). */
 #pragma once
 
 #include "daemon.h"

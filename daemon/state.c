@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "raid/disk_health.h"
 #include "raid/inventory.h"
@@ -18,6 +19,9 @@ static bool disks_all;     /* set by SIGHUP on the main thread, read by the moni
  * from here, by kernel name and serial, so a rescan keeps it and a disk
  * swapped into the same bay does not inherit it. Under lock. */
 static struct disk_list *health_checked;
+/* The BMC's drives (daemon/disk_watch.c reads them): each snapshot's disks
+ * take their bays from here, by serial. Under lock. */
+static struct bmc_bays *bay_map;
 
 const char *state_drive_id(const struct disk *d) {
         const char *s = d->serial;
@@ -60,6 +64,41 @@ static void attach_health(struct disk_list *l) {
                 if (c && c->health && !l->disks[i].health)
                         l->disks[i].health = disk_health_dup(c->health);
         }
+        pthread_mutex_unlock(&lock);
+}
+
+void state_set_bays(struct bmc_bays *bays) {
+        pthread_mutex_lock(&lock);
+        struct bmc_bays *old = bay_map;
+        bay_map = bays;
+        pthread_mutex_unlock(&lock);
+        if (old)
+                bmc_bays_done(old);
+        free(old);
+}
+
+int state_bay_blinking(const char *serial) {
+        pthread_mutex_lock(&lock);
+        const struct bmc_bay *b = bay_map ? bmc_bay_by_serial(bay_map, serial) : NULL;
+        int r = !b || b->led == BMC_DRIVE_LED_NONE ? -1 : b->blinking;
+        pthread_mutex_unlock(&lock);
+        return r;
+}
+
+void state_set_bay_blinking(const char *serial, bool on) {
+        pthread_mutex_lock(&lock);
+        struct bmc_bay *b = bay_map ? (struct bmc_bay *)bmc_bay_by_serial(bay_map, serial) : NULL;
+        if (b)
+                b->blinking = on;
+        pthread_mutex_unlock(&lock);
+}
+
+/* Each disk's bay from the bay map; a drive no disk here has is left out. */
+static void attach_bays(struct disk_list *l) {
+        pthread_mutex_lock(&lock);
+        for (size_t i = 0; bay_map && i < bay_map->n; i++)
+                if (disk_list_set_bay(l, bay_map->v[i].serial, bay_map->v[i].bay) == -ENOMEM)
+                        log_warning("bays: out of memory");
         pthread_mutex_unlock(&lock);
 }
 
@@ -123,6 +162,7 @@ int state_refresh_disks(struct error *e) {
         if (k < 0)
                 return k;
         attach_health(l);
+        attach_bays(l);
         state_publish_disks(l);
         return 0;
 }

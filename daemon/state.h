@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ipmi/bmc.h"
 #include "lib/error.h"
 #include "raid/disk.h"
 #include "raid/md.h"
@@ -49,6 +50,15 @@ const char *state_drive_id(const struct disk *d);
 void state_set_disk_health(struct disk_list *checked);
 /* The health the last check gave this disk (a new copy), or NULL. */
 struct disk_health *state_disk_health(const struct disk *d);
+/* The BMC's bay map (ownership taken; NULL: none): every snapshot published
+ * from now on gives its disks their bays, joined by serial. Publishes
+ * nothing itself: refresh the disks after. */
+void state_set_bays(struct bmc_bays *bays);
+/* Is the drive with this serial's bay LED blinking, as the BMC last said:
+ * 1, 0, or -1 when the BMC does not place it or cannot blink it. */
+int state_bay_blinking(const char *serial);
+/* The BMC took a blink (or its end) of this drive's bay. */
+void state_set_bay_blinking(const char *serial, bool on);
 /* Test and fuzz seams: publish given lists (ownership taken). */
 void state_publish_disks(struct disk_list *l);
 void state_publish_arrays(struct md_status **v, size_t n);

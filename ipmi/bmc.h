@@ -51,6 +51,23 @@ struct bmc_inventory {
         struct bmc_drive *drives; size_t n_drives;
 };
 
+/* How a BMC blinks a drive's bay: Redfish's LocationIndicatorActive, the
+ * IndicatorLED of older services (iDRAC 8), or not at all. */
+enum bmc_drive_led { BMC_DRIVE_LED_NONE, BMC_DRIVE_LED_LOCATION_INDICATOR, BMC_DRIVE_LED_INDICATOR };
+
+/* A drive where the BMC sees it: the front bay it sits in and its LED. */
+struct bmc_bay {
+        char *serial;                 /* the drive's SerialNumber: what joins it to the OS's disk */
+        char *bay;                    /* "3": PhysicalLocation's ordinal, else the N of Dell's Disk.Bay.N */
+        char *drive;                  /* the Drive's @odata.id */
+        enum bmc_drive_led led;
+        bool blinking;
+};
+struct bmc_bays {
+        struct bmc_bay *v;
+        size_t n;
+};
+
 struct bmc_sel_entry {
         char *id, *severity, *message;
         char *created;                /* ISO 8601; NULL when the BMC's clock was not set */
@@ -75,6 +92,9 @@ struct bmc_ops {
         int (*sel_read)(struct bmc *b, struct bmc_sel *ret, struct error *e);
         int (*sel_clear)(struct bmc *b, struct error *e);
         int (*identify)(struct bmc *b, bool on, struct error *e);
+        int (*bays)(struct bmc *b, struct bmc_bays *ret, struct error *e);
+        /* bay->led is not NONE here */
+        int (*bay_blink)(struct bmc *b, const struct bmc_bay *bay, bool on, struct error *e);
         void (*close)(struct bmc *b);     /* logs out (Redfish session) */
 };
 
@@ -116,7 +136,17 @@ int bmc_sel_read(struct bmc *b, struct bmc_sel *ret, struct error *e);
 int bmc_sel_clear(struct bmc *b, struct error *e);
 int bmc_identify(struct bmc *b, bool on, struct error *e);
 
+/* Every drive the BMC places in a bay (those without a serial or a bay are left out). */
+int bmc_bays_read(struct bmc *b, struct bmc_bays *ret, struct error *e);
+/* Blink (on) or stop blinking the LED of the bay that holds the drive with
+ * this serial. -ENOENT: the BMC shows no such drive; -EOPNOTSUPP: the BMC
+ * offers no drive LED control. *ret_bay (may be NULL): the bay, new. */
+int bmc_drive_locate(struct bmc *b, const char *serial, bool on, char **ret_bay, struct error *e);
+/* The bay of the drive with this serial, or NULL. */
+const struct bmc_bay *bmc_bay_by_serial(const struct bmc_bays *bays, const char *serial);
+
 void bmc_vmedia_done(struct bmc_vmedia *v);
+void bmc_bays_done(struct bmc_bays *bays);
 void bmc_inventory_done(struct bmc_inventory *inv);
 void bmc_sel_done(struct bmc_sel *s);
 

@@ -385,6 +385,8 @@ static const struct bmc_ops redfish_ops = {
         .sel_read = rf_sel_read,
         .sel_clear = rf_sel_clear,
         .identify = rf_identify,
+        .bays = rf_bays,
+        .bay_blink = rf_bay_blink,
         .close = rf_close,
 };
 

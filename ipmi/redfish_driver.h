@@ -22,6 +22,9 @@ int rf_oom(struct error *e);
 int rf_collect_members(struct bmc *b, const char *path, char ***ret, struct error *e);
 int rf_get_system(struct bmc *b, json_object **ret, char **ret_etag, struct error *e);
 
+int rf_bays(struct bmc *b, struct bmc_bays *ret, struct error *e);
+int rf_bay_blink(struct bmc *b, const struct bmc_bay *bay, bool on, struct error *e);
+
 int rf_vmedia_insert(struct bmc *b, const char *url, struct error *e);
 int rf_vmedia_eject(struct bmc *b, struct error *e);
 int rf_vmedia_status(struct bmc *b, struct bmc_vmedia *ret, struct error *e);

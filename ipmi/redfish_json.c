@@ -165,8 +165,12 @@ int rf_read_storage(json_object *o, struct bmc_inventory *inv, char ***ret_drive
                     (k = dup_into(&x->model, str(c, "Model") ? str(c, "Model") : str(c, "Name"))) < 0)
                         return k;
         }
+        return rf_storage_drives(o, ret_drives);
+}
+
+int rf_storage_drives(json_object *storage, char ***ret) {
         char **drives = NULL;
-        json_object *d = get(o, "Drives", json_type_array);
+        json_object *d = get(storage, "Drives", json_type_array);
         for (size_t i = 0; d && i < json_object_array_length(d); i++) {
                 const char *id = str(json_object_array_get_idx(d, i), "@odata.id");
                 if (id && strv_push(&drives, id) < 0) {
@@ -174,7 +178,7 @@ int rf_read_storage(json_object *o, struct bmc_inventory *inv, char ***ret_drive
                         return -ENOMEM;
                 }
         }
-        *ret_drives = drives;
+        *ret = drives;
         return 0;
 }
 
@@ -211,6 +215,65 @@ int rf_read_simple_storage(json_object *o, struct bmc_inventory *inv) {
 int rf_read_drive(json_object *o, struct bmc_inventory *inv) {
         return add_drive(inv, str(o, "Id"), str(o, "Model"), str(o, "SerialNumber"), str(o, "MediaType"),
                          num(o, "CapacityBytes", 0));
+}
+
+/* A serial as the BMC gives it, blanks around it dropped (iDRAC pads SAS
+ * serials); NULL when it is empty, too long or not printable ASCII. */
+static char *drive_serial(json_object *drive) {
+        const char *s = str(drive, "SerialNumber");
+        _cleanup_free_ char *copy = s ? strdup(s) : NULL;
+        char *t = copy ? str_trim(copy) : NULL;
+        if (!t || !*t || strlen(t) > 64)
+                return NULL;
+        for (const char *c = t; *c; c++)
+                if (*c < 0x21 || *c > 0x7e)
+                        return NULL;
+        return strdup(t);
+}
+
+/* PhysicalLocation.PartLocation.LocationOrdinalValue (Redfish), else the N
+ * of an Id "Disk.Bay.N:Enclosure..." (Dell, whose older firmware has no
+ * PhysicalLocation); NULL when the drive says neither. */
+static char *drive_bay(json_object *drive) {
+        json_object *part = get(get(drive, "PhysicalLocation", json_type_object), "PartLocation", json_type_object);
+        int64_t ordinal = num(part, "LocationOrdinalValue", -1);
+        if (ordinal >= 0 && ordinal < 10000)
+                return strdup_printf("%d", (int)ordinal);
+        const char *id = str(drive, "Id"), *n = id ? startswith(id, "Disk.Bay.") : NULL;
+        size_t digits = n ? strspn(n, "0123456789") : 0;
+        if (digits == 0 || digits > 4 || (n[digits] && n[digits] != ':'))
+                return NULL;
+        return strndup(n, digits);
+}
+
+static enum bmc_drive_led drive_led(json_object *drive, bool *ret_blinking) {
+        json_object *active = get(drive, "LocationIndicatorActive", json_type_boolean);
+        const char *led = str(drive, "IndicatorLED");
+        if (active) {
+                *ret_blinking = json_object_get_boolean(active);
+                return BMC_DRIVE_LED_LOCATION_INDICATOR;
+        }
+        if (streq(led, "Lit") || streq(led, "Blinking") || streq(led, "Off")) {
+                *ret_blinking = !streq(led, "Off");
+                return BMC_DRIVE_LED_INDICATOR;
+        }
+        *ret_blinking = false;
+        return BMC_DRIVE_LED_NONE;
+}
+
+int rf_read_drive_bay(json_object *drive, struct bmc_bays *bays) {
+        const char *path = str(drive, "@odata.id");
+        _cleanup_free_ char *serial = drive_serial(drive), *bay = drive_bay(drive);
+        if (!serial || !bay || !path || !startswith(path, "/redfish/v1/") || strpbrk(path, " \t\r\n"))
+                return 0;
+        struct bmc_bay *x = bmc_array_add((void **)&bays->v, &bays->n, sizeof *x);
+        if (!x)
+                return -ENOMEM;
+        x->led = drive_led(drive, &x->blinking);
+        x->serial = TAKE_PTR(serial);
+        x->bay = TAKE_PTR(bay);
+        x->drive = strdup(path);
+        return x->drive ? 0 : -ENOMEM;
 }
 
 int rf_read_log_entry(json_object *o, struct bmc_sel *sel) {

@@ -32,6 +32,11 @@ int rf_read_processor(json_object *o, struct bmc_inventory *inv);
 int rf_read_nic(json_object *o, struct bmc_inventory *inv);
 /* A Storage resource: its controllers go to inv, its drive links to *ret_drives. */
 int rf_read_storage(json_object *o, struct bmc_inventory *inv, char ***ret_drives);
+/* The @odata.id of each drive a Storage resource lists (a new strv; NULL when none). */
+int rf_storage_drives(json_object *storage, char ***ret);
+/* A Drive resource: its serial, bay and LED to bays; a drive without a valid
+ * serial, bay or @odata.id is left out (0). */
+int rf_read_drive_bay(json_object *drive, struct bmc_bays *bays);
 int rf_read_simple_storage(json_object *o, struct bmc_inventory *inv);
 int rf_read_drive(json_object *o, struct bmc_inventory *inv);
 int rf_read_log_entry(json_object *o, struct bmc_sel *sel);

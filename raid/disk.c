@@ -55,7 +55,7 @@ void disk_partition_done(struct disk_partition *p) {
 void disk_done(struct disk *d) {
         char **strings[] = { &d->name, &d->path, &d->maj_min, &d->vendor, &d->model, &d->serial,
                              &d->wwn, &d->firmware, &d->hctl, &d->transport, &d->by_path,
-                             &d->partition_table };
+                             &d->partition_table, &d->bay };
         for (size_t i = 0; i < ELEMENTSOF(strings); i++)
                 free(*strings[i]);
         for (size_t i = 0; i < _DISK_SRC_MAX; i++)
@@ -297,6 +297,26 @@ const struct disk *disk_list_find(const struct disk_list *l, const char *id) {
                                 return d;
         }
         return NULL;
+}
+
+bool disk_bay_valid(const char *s) {
+        size_t n = s ? strlen(s) : 0;
+        return n >= 1 && n <= 16 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+int disk_list_set_bay(struct disk_list *l, const char *serial, const char *bay) {
+        if (!disk_bay_valid(bay))
+                return -EINVAL;
+        for (size_t i = 0; serial && i < l->n; i++)
+                if (streq(l->disks[i].serial, serial)) {
+                        char *copy = strdup(bay);
+                        if (!copy)
+                                return -ENOMEM;
+                        free(l->disks[i].bay);
+                        l->disks[i].bay = copy;
+                        return 0;
+                }
+        return -ENOENT;
 }
 
 const struct disk *disk_list_holder(const struct disk_list *l, const char *dev, const struct disk_partition **ret_part) {

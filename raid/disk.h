@@ -104,6 +104,8 @@ struct disk {
         char *sources[_DISK_SRC_MAX];
         /* SMART (raid/smart.h): NULL when not asked, the plain listing's case */
         struct disk_health *health;
+        /* the front bay ("3"), from the BMC's bay map; NULL: not known */
+        char *bay;
 };
 
 struct disk_list {
@@ -181,6 +183,13 @@ int disk_list_compute_use(struct disk_list *l, const struct mount_table *t);
 /* in_use and in_use_reasons from the holders, mountpoints and swap fields
  * already filled in (what disk_list_compute_use ends with). */
 int disk_compute_in_use(struct disk *d);
+
+/* The disk with this serial is in this bay (from a BMC's bay map, which the
+ * top joins by serial): 0, -ENOENT when no disk has the serial, -EINVAL for
+ * a bay that is no short printable name, -ENOMEM. */
+int disk_list_set_bay(struct disk_list *l, const char *serial, const char *bay);
+/* Is s a bay's name as the bay map and the JSON carry it: 1 to 16 of [A-Za-z0-9._-]. */
+bool disk_bay_valid(const char *s);
 
 /* A disk by name, /dev path, serial, WWN (with or without 0x) or by-id path
  * (or its last component); NULL when none matches. */

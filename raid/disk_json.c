@@ -115,6 +115,7 @@ json_object *disk_to_json(const struct disk *d, unsigned flags) {
         json_add_bool(o, "in_use", d->in_use);
         json_add_strv(o, "in_use_reasons", d->in_use_reasons);
         json_object_object_add(o, "health", d->health ? disk_health_to_json(d->health) : NULL);
+        json_add_string(o, "bay", d->bay);
         if (flags & DISK_JSON_SOURCES) {
                 json_object *src = json_object_new_object();
                 for (size_t i = 0; i < _DISK_SRC_MAX; i++)
@@ -299,10 +300,11 @@ static int disk_fill_from_json(json_object *o, struct disk *d) {
                 { "wwn", &d->wwn },           { "firmware", &d->firmware },
                 { "hctl", &d->hctl },         { "transport", &d->transport },
                 { "by_path", &d->by_path },   { "partition_table", &d->partition_table },
+                { "bay", &d->bay },
         };
         for (size_t i = 0; i < ELEMENTSOF(strings); i++)
                 TRY(get_str(o, strings[i].key, strings[i].dst));
-        if (!d->name)
+        if (!d->name || (d->bay && !disk_bay_valid(d->bay)))
                 return -EBADMSG;
         TRY(get_strv(o, "by_id", &d->by_id));
         TRY(controller_from_json(o, &d->controller));

@@ -30,6 +30,19 @@ The awkward services real BMCs are (each found in the field):
 - --session-204: the session POST answers 204 without a token;
 - --stall S: GETs under /Systems/ answer after S seconds (logged on arrival
   with status "stalled").
+
+The drives in the server's front bays (--drives, with --idrac: a PERC
+H730 Mini as iDRAC 8 shows it, eight drives of an R630, the serials those of
+tests/fixtures/inventory/r630-2ssd-6hdd.json in a shuffled order, one padded
+with blanks as iDRAC pads SAS serials):
+- --drives storage: the Storage resource lists them (Drives); --drives
+  chassis: only the chassis' Drives collection does, two a page, linked by
+  Members@odata.nextLink;
+- --drive-led location: LocationIndicatorActive and PhysicalLocation's
+  ordinal (newer firmware); indicator: IndicatorLED only, the bay only in the
+  Id Disk.Bay.N:... (iDRAC 8); none: no LED control at all;
+- a PATCH of a Drive is strict: a property the drive does not have is 400
+  PropertyUnknown, a value outside the allowed ones 400 PropertyValueNotInList.
 An image server (plain HTTP; HEAD or GET of *.iso answers 200, anything else
 404) listens too: its port is in PORT-FILE.images.
 
@@ -66,10 +79,17 @@ P.add_argument("--act-then-fail", action="store_true")
 P.add_argument("--no-sessions", action="store_true")
 P.add_argument("--session-204", action="store_true")
 P.add_argument("--stall", type=float, default=0.0)
+P.add_argument("--drives", choices=["storage", "chassis"])
+P.add_argument("--drive-led", choices=["location", "indicator", "none"], default="location")
 A = P.parse_args()
 LOG_LOCK = threading.Lock()
 ROOT = "/redfish/v1"
 MOCK_SYSTEM = "437XR1138R2"
+PERC = "RAID.Integrated.1-1"
+# bay -> serial, model, media, protocol: sdc..sdh of the R630 fixture in reverse
+BAYS = [("PHYG0000480BGN", "SSDSC2KG480G8R", "SSD", "SATA"), ("PHYG0010480BGN", "SSDSC2KG480G8R", "SSD", "SATA")] + \
+    [(s, "ST1200MM0099", "HDD", "SAS") for s in ("WFK05ABC", "WFK04ABC", "WFK03ABC  ", "WFK02ABC", "WFK01ABC", "WFK00ABC")]
+DRIVE_LED_VALUES = ["Lit", "Blinking", "Off"]
 
 
 def load(root, idrac):
@@ -104,6 +124,8 @@ def load(root, idrac):
                 o["Boot"]["BootSourceOverrideMode"] = "Legacy"
             if A.reset_types:
                 o["Actions"]["#ComputerSystem.Reset"]["ResetType@Redfish.AllowableValues"] = A.reset_types.split(",")
+    if A.drives:
+        add_drives(res)
     if A.no_sessions:
         del res[ROOT]["Links"]["Sessions"]
     if A.vmedia:                              # start with an empty drive
@@ -111,6 +133,63 @@ def load(root, idrac):
             if "MediaTypes" in o:
                 o.update(Image=None, Inserted=False)
     return res
+
+
+def add_drives(res):
+    """--drives: the PERC's Storage and its drives under the system (iDRAC 8's paths)."""
+    sysp = next(p for p, o in res.items() if "/Systems/" in p and "PowerState" in o)
+    system = res[sysp]
+    coll, st = sysp + "/Storage", sysp + "/Storage/" + PERC
+    system["Storage"] = {"@odata.id": coll}
+    res[coll] = {"@odata.id": coll, "@odata.type": "#StorageCollection.StorageCollection", "Name": "Storage",
+                 "Members": [{"@odata.id": st}], "Members@odata.count": 1}
+    drives = []
+    for bay, (serial, model, media, proto) in enumerate(BAYS):
+        did = "Disk.Bay.%d:Enclosure.Internal.0-1:%s" % (bay, PERC)
+        d = {"@odata.id": st + "/Drives/" + did, "@odata.type": "#Drive.v1_9_0.Drive", "Id": did,
+             "Name": "Physical Disk 0:1:%d" % bay, "SerialNumber": serial, "Model": model, "MediaType": media,
+             "Protocol": proto, "CapacityBytes": 1200243695616 if media == "HDD" else 480103981056,
+             "Status": {"Health": "OK", "State": "Enabled"}}
+        if A.drive_led == "location":
+            d["LocationIndicatorActive"] = False
+            d["PhysicalLocation"] = {"PartLocation": {"LocationOrdinalValue": bay, "LocationType": "Slot"}}
+        elif A.drive_led == "indicator":
+            d["@odata.type"] = "#Drive.v1_0_0.Drive"
+            d["IndicatorLED"] = "Off"
+        res[d["@odata.id"]] = d
+        drives.append({"@odata.id": d["@odata.id"]})
+    res[st] = {"@odata.id": st, "@odata.type": "#Storage.v1_7_0.Storage", "Id": PERC, "Name": "PERC H730 Mini",
+               "StorageControllers": [{"MemberId": PERC, "Name": "PERC H730 Mini", "Model": "PERC H730 Mini"}]}
+    if A.drives == "storage":
+        res[st]["Drives"] = drives
+        res[st]["Drives@odata.count"] = len(drives)
+    chp = system["Links"]["Chassis"][0]["@odata.id"]
+    chassis = res.setdefault(chp, {"@odata.id": chp, "@odata.type": "#Chassis.v1_14_0.Chassis",
+                                   "Id": chp.rsplit("/", 1)[1], "Name": "Chassis", "ChassisType": "RackMount"})
+    if A.drives == "chassis":
+        chassis["Drives"] = {"@odata.id": chp + "/Drives"}
+        res[chp + "/Drives"] = {"@odata.id": chp + "/Drives", "@odata.type": "#DriveCollection.DriveCollection",
+                                "Name": "Drives", "Members": drives, "Members@odata.count": len(drives)}
+
+
+def drives_page(coll, query):
+    """--drives chassis: the drive collection two a page."""
+    skip = int(query.get("$skip", "0"))
+    page = dict(coll, Members=coll["Members"][skip:skip + 2])
+    if skip + 2 < len(coll["Members"]):
+        page["Members@odata.nextLink"] = coll["@odata.id"] + "?$skip=%d" % (skip + 2)
+    return page
+
+
+def drive_patch_refusal(obj, body):
+    """A Drive takes only the LED property it has, with an allowed value."""
+    for k, v in body.items():
+        if k not in ("LocationIndicatorActive", "IndicatorLED") or k not in obj:
+            return "PropertyUnknown", "The property %s is not in the list of valid properties for the resource." % k
+        if (k == "LocationIndicatorActive" and not isinstance(v, bool)) or \
+                (k == "IndicatorLED" and v not in DRIVE_LED_VALUES):
+            return "PropertyValueNotInList", "The value %s for the property %s is not in the list of acceptable values." % (json.dumps(v), k)
+    return None
 
 
 def entries_page(coll, query):
@@ -146,9 +225,9 @@ def links_in(o, out):
             links_in(v, out)
 
 
-def error_body(msg):
-    return {"error": {"code": "Base.1.8.GeneralError", "message": msg,
-                      "@Message.ExtendedInfo": [{"MessageId": "Base.1.8.GeneralError", "Message": msg}]}}
+def error_body(msg, mid="GeneralError"):
+    return {"error": {"code": "Base.1.8." + mid, "message": msg,
+                      "@Message.ExtendedInfo": [{"MessageId": "Base.1.8." + mid, "Message": msg}]}}
 
 
 class BMC:
@@ -277,9 +356,11 @@ class Handler(BaseHTTPRequestHandler):
         if m == "GET":
             if path.endswith("/Systems") and bmc.first("systems"):
                 return self.reply(503, error_body("Service temporarily unavailable."))
+            q = dict(kv.partition("=")[::2] for kv in self.path.partition("?")[2].split("&") if kv)
             if A.paging and path.endswith("/Entries") and path in bmc.res:
-                q = dict(kv.partition("=")[::2] for kv in self.path.partition("?")[2].split("&") if kv)
                 return self.reply(200, entries_page(bmc.res[path], q))
+            if A.drives == "chassis" and path.endswith("/Drives") and path in bmc.res:
+                return self.reply(200, drives_page(bmc.res[path], q))
             if "$skiptoken" in self.path:
                 return self.reply(200, {"@odata.id": path, "Members": [], "Members@odata.count": 0})
             obj = bmc.res.get(path)
@@ -311,6 +392,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(400, error_body("Malformed JSON."))
         if "Inserted" in body and self.vmedia_refuses(obj, body["Inserted"]):
             return self.reply(500 if A.vmedia == "fail-insert" else 204)
+        if "#Drive." in obj.get("@odata.type", ""):
+            refusal = drive_patch_refusal(obj, body)
+            if refusal:
+                return self.reply(400, error_body(refusal[1], refusal[0]))
         boot = body.get("Boot", {})
         allowed = obj.get("Boot", {}).get("BootSourceOverrideTarget@Redfish.AllowableValues")
         if allowed and "BootSourceOverrideTarget" in boot and boot["BootSourceOverrideTarget"] not in allowed:

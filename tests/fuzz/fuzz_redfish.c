@@ -24,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct bmc_inventory inv = { 0 };
         struct bmc_sel sel = { 0 };
         struct bmc_vmedia vm = { 0 };
+        struct bmc_bays bays = { 0 };
         enum bmc_power p;
         char **m = NULL, **drives = NULL;
         (void)rf_link(o, "Systems");
@@ -42,6 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 strv_free(drives);
         rf_read_simple_storage(o, &inv);
         rf_read_drive(o, &inv);
+        rf_read_drive_bay(o, &bays);
+        (void)bmc_bay_by_serial(&bays, "WFK00ABC");
+        bmc_bays_done(&bays);
         rf_read_log_entry(o, &sel);
         if (rf_read_vmedia(o, &vm) == 0)
                 bmc_vmedia_done(&vm);

@@ -113,9 +113,9 @@ fi
 # the table
 table=$("$HOSTCTL" disks --all)
 check_contains "table has a header" "NAME" "$table"
-check "table: $g gpt (2 partitions), in use" grep -qE "^$g +64.0M .*gpt \(2 partitions\) +yes: partition ${g}p1 mounted" <<<"$table"
-check "table: $s swap, not in use" grep -qE "^$s +64.0M .* swap +no$" <<<"$table"
-check "table: $z empty, not in use" grep -qE "^$z +64.0M .* - +no$" <<<"$table"
+check "table: $g gpt (2 partitions), in use" grep -qE "^$g +- +64.0M .*gpt \(2 partitions\) +yes: partition ${g}p1 mounted" <<<"$table"
+check "table: $s swap, not in use" grep -qE "^$s +- +64.0M .* swap +no$" <<<"$table"
+check "table: $z empty, not in use" grep -qE "^$z +- +64.0M .* - +no$" <<<"$table"
 
 # show ID
 check_eq "show by name" "$EXT" "$("$HOSTCTL" disks show "$e" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["path"])')"

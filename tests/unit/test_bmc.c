@@ -130,6 +130,63 @@ static void redfish_error_message(void **state) {
         assert_null(rf_error_message("<html>", 6));
 }
 
+/* A Drive as iDRAC shows it: the serial padded, the bay in PhysicalLocation */
+#define DELL_DRIVE(bay, extra)                                                                                  \
+        "{\"@odata.id\":\"/redfish/v1/Systems/System.Embedded.1/Storage/RAID.Integrated.1-1/Drives/Disk.Bay." bay \
+        ":Enclosure.Internal.0-1:RAID.Integrated.1-1\",\"Id\":\"Disk.Bay." bay                                    \
+        ":Enclosure.Internal.0-1:RAID.Integrated.1-1\"" extra "}"
+
+static void read_bay(struct bmc_bays *bays, const char *text) {
+        _cleanup_json_ json_object *o = NULL;
+        struct error e = { 0 };
+        assert_int_equal(json_parse(text, strlen(text), &o, &e), 0);
+        assert_int_equal(rf_read_drive_bay(o, bays), 0);
+}
+
+static void redfish_drive_bays(void **state) {
+        _cleanup_(bmc_bays_done) struct bmc_bays bays = { 0 };
+        read_bay(&bays, DELL_DRIVE("3", ",\"SerialNumber\":\"WFK03ABC  \",\"LocationIndicatorActive\":true,"
+                                        "\"PhysicalLocation\":{\"PartLocation\":{\"LocationOrdinalValue\":5}}"));
+        read_bay(&bays, DELL_DRIVE("7", ",\"SerialNumber\":\"WFK00ABC\",\"IndicatorLED\":\"Off\""));
+        read_bay(&bays, DELL_DRIVE("1", ",\"SerialNumber\":\"PHYG0010480BGN\""));
+        assert_int_equal(bays.n, 3);
+        /* the ordinal rules over the Id; the blanks iDRAC pads SAS serials with go */
+        const struct bmc_bay *b = bmc_bay_by_serial(&bays, "WFK03ABC");
+        assert_non_null(b);
+        assert_string_equal(b->bay, "5");
+        assert_int_equal(b->led, BMC_DRIVE_LED_LOCATION_INDICATOR);
+        assert_true(b->blinking);
+        assert_non_null(strstr(b->drive, "/Drives/Disk.Bay.3:"));
+        /* iDRAC 8: no PhysicalLocation, the bay from Disk.Bay.N, the LED by IndicatorLED */
+        b = bmc_bay_by_serial(&bays, "WFK00ABC");
+        assert_string_equal(b->bay, "7");
+        assert_int_equal(b->led, BMC_DRIVE_LED_INDICATOR);
+        assert_false(b->blinking);
+        assert_int_equal(bmc_bay_by_serial(&bays, "PHYG0010480BGN")->led, BMC_DRIVE_LED_NONE);
+        assert_null(bmc_bay_by_serial(&bays, "WFK03ABC  "));
+        assert_null(bmc_bay_by_serial(&bays, NULL));
+}
+
+static void redfish_drive_bays_left_out(void **state) {
+        _cleanup_(bmc_bays_done) struct bmc_bays bays = { 0 };
+        read_bay(&bays, DELL_DRIVE("2", ""));                                            /* an empty bay: no serial */
+        read_bay(&bays, DELL_DRIVE("2", ",\"SerialNumber\":\"   \""));
+        read_bay(&bays, DELL_DRIVE("2", ",\"SerialNumber\":\"WFK\\u001b[2J\""));       /* terminal control */
+        read_bay(&bays, DELL_DRIVE("2", ",\"SerialNumber\":42"));
+        read_bay(&bays, "{\"@odata.id\":\"/redfish/v1/x/Drives/1\",\"Id\":\"1\",\"SerialNumber\":\"A1\"}");   /* no bay */
+        read_bay(&bays, "{\"@odata.id\":\"/redfish/v1/x/D\",\"Id\":\"Disk.Bay.x\",\"SerialNumber\":\"A2\"}");
+        read_bay(&bays, "{\"@odata.id\":\"/redfish/v1/x/D\",\"Id\":\"Disk.Bay.12345\",\"SerialNumber\":\"A3\"}");
+        read_bay(&bays, "{\"@odata.id\":\"/redfish/v1/x/D\",\"SerialNumber\":\"A4\","
+                        "\"PhysicalLocation\":{\"PartLocation\":{\"LocationOrdinalValue\":-1}}}");
+        read_bay(&bays, "{\"@odata.id\":\"https://evil/x\",\"Id\":\"Disk.Bay.1\",\"SerialNumber\":\"A5\"}");
+        read_bay(&bays, "{\"Id\":\"Disk.Bay.1\",\"SerialNumber\":\"A6\"}");
+        read_bay(&bays, "[]");
+        assert_int_equal(bays.n, 0);
+        /* an LED state outside Drive's allowed values is no LED hostd can drive */
+        read_bay(&bays, DELL_DRIVE("4", ",\"SerialNumber\":\"A7\",\"IndicatorLED\":\"Unknown\""));
+        assert_int_equal(bays.v[0].led, BMC_DRIVE_LED_NONE);
+}
+
 static void config_reads_yaml(void **state) {
         const char *y = "address: https://10.0.0.5:8443\nuser: root\npassword: \"0123\"\nca_file: /etc/ca.pem\n"
                         "auth: basic\ntimeout: 5\n";
@@ -184,6 +241,7 @@ int main(void) {
                 cmocka_unit_test(ipmitool_boot_mode),          cmocka_unit_test(redfish_next_page),
                 cmocka_unit_test(redfish_readers_survive_wrong_types), cmocka_unit_test(redfish_error_message),
                 cmocka_unit_test(redfish_system_pick),
+                cmocka_unit_test(redfish_drive_bays),          cmocka_unit_test(redfish_drive_bays_left_out),
                 cmocka_unit_test(config_reads_yaml),           cmocka_unit_test(config_errors_name_the_setting),
                 cmocka_unit_test(addresses),
         };

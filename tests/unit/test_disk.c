@@ -217,12 +217,13 @@ static void json_round_trip_is_exact(void **state) {
                                "size_bytes", "logical_sector_size",
                                "physical_sector_size", "rotational", "removable", "read_only",
                                "partition_table", "partitions", "signatures", "holders", "mountpoints",
-                               "swap_in_use", "in_use", "in_use_reasons", "health", "sources" };
+                               "swap_in_use", "in_use", "in_use_reasons", "health", "bay", "sources" };
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 assert_true(json_object_object_get_ex(d0, keys[i], &v));
         assert_true(json_object_object_get_ex(d0, "vendor", &v) && v == NULL);
         assert_true(json_object_object_get_ex(d0, "logical_sector_size", &v) && v == NULL);
         assert_true(json_object_object_get_ex(d0, "health", &v) && v == NULL);   /* SMART not asked */
+        assert_true(json_object_object_get_ex(d0, "bay", &v) && v == NULL);      /* no BMC asked */
         assert_int_equal(json_object_object_length(d0), ELEMENTSOF(keys));
         /* without --debug there are no sources */
         char *plain = to_text(l, 0);
@@ -432,9 +433,38 @@ static void contents_key_of_a_blank_disk_and_a_kernel_only_partition(void **stat
         disk_done(&d);
 }
 
+/* The bay map's join: by serial, a bay of the BMC's validated once more */
+static void bays_join_by_serial(void **state) {
+        _cleanup_(disk_list_freep) struct disk_list *l = load_fixture();
+        assert_int_equal(disk_list_set_bay(l, "PHYG0000480BGN", "7"), 0);
+        assert_string_equal(get(l, "sdc")->bay, "7");
+        assert_int_equal(disk_list_set_bay(l, "PHYG0000480BGN", "2"), 0);   /* moved: the BMC's now */
+        assert_string_equal(get(l, "sdc")->bay, "2");
+        assert_int_equal(disk_list_set_bay(l, "NOSUCH", "3"), -ENOENT);
+        assert_int_equal(disk_list_set_bay(l, NULL, "3"), -ENOENT);
+        assert_int_equal(disk_list_set_bay(l, "WFK00ABC", "3\x1b[2J"), -EINVAL);
+        assert_int_equal(disk_list_set_bay(l, "WFK00ABC", ""), -EINVAL);
+        assert_int_equal(disk_list_set_bay(l, "WFK00ABC", "12345678901234567"), -EINVAL);
+        assert_null(get(l, "sda")->bay);
+        assert_null(get(l, "sdd")->bay);        /* no serial: never in the map */
+
+        /* the bay goes into the JSON and comes back; a bay no BMC could give is refused */
+        _cleanup_json_ json_object *o = disk_list_to_json(l, 0);
+        _cleanup_(disk_list_freep) struct disk_list *back = NULL;
+        struct error e = { 0 };
+        assert_int_equal(disk_list_from_json(o, &back, &e), 0);
+        assert_string_equal(get(back, "sdc")->bay, "2");
+        assert_null(get(back, "sda")->bay);
+        json_object *sdc = json_object_array_get_idx(json_object_object_get(o, "disks"), 2);
+        json_object_object_add(sdc, "bay", json_object_new_string("2; rm"));
+        _cleanup_(disk_list_freep) struct disk_list *bad = NULL;
+        assert_true(disk_list_from_json(o, &bad, &e) < 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(in_use_says_why),
+                cmocka_unit_test(bays_join_by_serial),
                 cmocka_unit_test(contents_from_udev_props_match_a_probe),
                 cmocka_unit_test(contents_key_of_a_blank_disk_and_a_kernel_only_partition),
                 cmocka_unit_test(in_use_from_fields_alone),

@@ -1,0 +1,76 @@
+/* daemon/api_drive_bay.c: a Drive's bay (PhysicalLocation) and its LED
+ * (LocationIndicatorActive, PATCH), through the BMC that hostd.conf names
+ * (bmc:): the same ipmi/ call as `hostctl disks locate`. */
+#include <string.h>
+
+#include "api.h"
+#include "daemon.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "state.h"
+
+void api_drive_bay_json(json_object *o, const struct disk *d) {
+        if (!d->bay)
+                return;
+        json_object *loc = json_object_new_object(), *part = json_object_new_object();
+        char *end;
+        long n = strtol(d->bay, &end, 10);
+        if (!*end && n >= 0)
+                json_add_int(part, "LocationOrdinalValue", n);
+        json_add_string(part, "LocationType", "Bay");
+        _cleanup_free_ char *label = strdup_printf("Bay %s", d->bay);
+        json_add_string(part, "ServiceLabel", label);
+        json_object_object_add(loc, "PartLocation", part);
+        json_object_object_add(o, "PhysicalLocation", loc);
+        int blinking = state_bay_blinking(d->serial);
+        if (blinking >= 0)
+                json_add_bool(o, "LocationIndicatorActive", blinking);
+}
+
+/* The status and MessageId of a failed locate, from its errno */
+static unsigned locate_status(int k, const char **ret_id) {
+        if (k == -EOPNOTSUPP)
+                return *ret_id = "ActionNotSupported", 400;
+        if (k == -ENOENT)
+                return *ret_id = "ResourceNotFound", 404;
+        if (k == -EACCES || k == -ETIMEDOUT || k == -ECONNREFUSED || k == -EHOSTUNREACH)
+                return *ret_id = "ServiceTemporarilyUnavailable", 503;
+        return *ret_id = "GeneralError", 500;
+}
+
+/* PATCH {"LocationIndicatorActive": true|false}: blink the drive's bay or stop */
+int api_drive_patch(const struct api_request *req, const struct disk *d, struct api_response *r) {
+        _cleanup_json_ json_object *b = api_body_object(req, r);
+        if (!b)
+                return -1;
+        json_object *v = NULL;
+        json_object_object_foreach(b, key, val) {
+                if (!streq(key, "LocationIndicatorActive"))
+                        return api_error(r, 400, "PropertyNotWritable", "%.64s: not writable (only LocationIndicatorActive)",
+                                         key), -1;
+                v = val;
+        }
+        if (!v || !json_object_is_type(v, json_type_boolean))
+                return api_error(r, 400, "PropertyValueTypeError", "LocationIndicatorActive must be true or false"), -1;
+        if (!req->cfg->bmc)
+                return api_error(r, 400, "ActionNotSupported", "hostd knows no BMC to blink the bay with "
+                                                               "(bmc: NAME in hostd.conf)"), -1;
+        if (!d->serial)
+                return api_error(r, 400, "ActionNotSupported", "%s has no serial: the BMC cannot tell its bay", d->name), -1;
+        struct error e = { 0 };
+        struct bmc_config *cfg = NULL;
+        _cleanup_(bmc_closep) struct bmc *bmc = NULL;
+        bool on = json_object_get_boolean(v);
+        int k = bmc_config_load(NULL, req->cfg->bmc, &cfg, &e);
+        if (k >= 0)
+                k = bmc_open(cfg, &bmc, &e);
+        if (k >= 0)
+                k = bmc_drive_locate(bmc, d->serial, on, NULL, &e);
+        if (k < 0) {
+                const char *id;
+                unsigned status = locate_status(k, &id);
+                return api_error(r, status, id, "%s", e.msg), -1;
+        }
+        state_set_bay_blinking(d->serial, on);
+        return 0;
+}

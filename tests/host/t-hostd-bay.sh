@@ -1,0 +1,106 @@
+#!/bin/bash
+# The bay to pull, through hostd: with `bmc: NAME` in hostd.conf, hostd reads
+# the BMC's drives and gives each Drive its bay (PhysicalLocation) and LED
+# state (LocationIndicatorActive); a PATCH of LocationIndicatorActive blinks
+# the bay through the BMC, as `hostctl --host disks locate` does. The BMC is
+# the test Redfish service as iDRAC shows an R630 (bay-lib.sh), the disks
+# those of the R630 inventory (HOSTD_TEST_INVENTORY).
+set -uo pipefail
+. "$(dirname "$0")/tap.sh"
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+HOSTCTL=${HOSTCTL:?HOSTCTL must name the hostctl binary}
+command -v openssl >/dev/null || { skip "bays through hostd" "openssl not installed"; tap_done; exit; }
+. "$(dirname "$0")/hostd-lib.sh"
+. "$(dirname "$0")/bay-lib.sh"
+trap 'b_cleanup; h_cleanup' EXIT
+hc() { "$HOSTCTL" --host "unix://$H_SOCK" "$@" 2>"$H_TMP/stderr"; }
+DRIVE=/redfish/v1/Systems/host/Storage/md/Drives
+# hostd_with BMC: (re)start hostd over the R630's disks, its hostd.conf naming BMC ("" for none)
+hostd_with() {
+    h_stop 2>/dev/null
+    printf 'disk_health_interval: 0\n' > "$H_TMP/hostd.conf"
+    [ -z "$1" ] || printf 'bmc: %s\n' "$1" >> "$H_TMP/hostd.conf"
+    HOSTD_TEST_INVENTORY=$FX h_start --config "$H_TMP/hostd.conf"
+}
+# wait until hostd shows the bays (it reads the BMC after it starts)
+wait_bays() {
+    local i
+    for i in $(seq 100); do
+        h_req GET "$DRIVE/WFK00ABC"
+        case $H_BODY in *PhysicalLocation*) return 0 ;; esac
+        sleep 0.1
+    done
+    return 1
+}
+
+b_start new --drives storage --drive-led location || { tap_done; exit; }
+b_start none --drives storage --drive-led none
+hostd_with new || { fail "hostd starts"; tap_done; exit; }
+check "hostd reads the bays from the BMC hostd.conf names" wait_bays
+check_eq "hostctl --host disks: the BAY column" "$B_WANT" "$(b_bays "$(hc disks)")"
+check_eq "... bay in --json" "7" "$(hc disks --json | h_json '[x["bay"] for x in d["disks"] if x["name"] == "sdc"][0]')"
+h_req GET "$DRIVE/WFK00ABC"
+check_eq "the Drive: PhysicalLocation and LocationIndicatorActive" "7 Bay 7 False" \
+    "$(h_json 'd["PhysicalLocation"]["PartLocation"]["LocationOrdinalValue"], d["PhysicalLocation"]["PartLocation"]["ServiceLabel"], d["LocationIndicatorActive"]' <<<"$H_BODY" | tr -d "(),'")"
+# schema_ok FILE [--check-error]: the DMTF schema of its @odata.type (or the Base registry) takes it
+schema_ok() {
+    python3 -c 'import jsonschema' 2>/dev/null || return 0
+    python3 "$TOP/tests/helpers/redfish_schema_walk.py" --schemas "$TOP/tests/fixtures/redfish/schemas" \
+        "${2:---check}" "$1" > "$H_TMP/walk.out" 2>&1 || { sed 's/^/#   /' "$H_TMP/walk.out"; return 1; }
+}
+echo "$H_BODY" > "$H_TMP/drive.json"
+check "... as the Drive schema has them" schema_ok "$H_TMP/drive.json"
+h_req PATCH "$DRIVE/WFK00ABC" -d '{"LocationIndicatorActive": true}'
+check_eq "PATCH LocationIndicatorActive true: 200, the Drive says so" "200 True" \
+    "$H_STATUS $(h_json 'd["LocationIndicatorActive"]' <<<"$H_BODY")"
+check_eq "... the BMC's drive in bay 7 was told" \
+    "PATCH /redfish/v1/Systems/System.Embedded.1/Storage/RAID.Integrated.1-1/Drives/Disk.Bay.7:Enclosure.Internal.0-1:RAID.Integrated.1-1 200 {\"LocationIndicatorActive\": true}" \
+    "$(b_log new | grep PATCH | tail -n 1) $(b_led new)"
+h_req GET "$DRIVE/WFK00ABC"
+check_eq "... a GET after says so too" "True" "$(h_json 'd["LocationIndicatorActive"]' <<<"$H_BODY")"
+out=$(hc disks locate sdd); rc=$?
+check_eq "hostctl --host disks locate: the same through hostd" "0 sdd: bay 6 is blinking" "$rc $out"
+check_eq "... the BMC's drive in bay 6 was told" '1 {"LocationIndicatorActive": true}' \
+    "$(b_log new | grep PATCH | tail -n 1 | grep -c '/Drives/Disk.Bay.6:') $(b_led new)"
+out=$(hc disks locate sdd --off --json); rc=$?
+check_eq "... --off, --json" "0 6 False" "$rc $(h_json 'd["bay"], d["blinking"]' <<<"$out" | tr -d "(),'")"
+check_eq "... LocationIndicatorActive false at the BMC" '{"LocationIndicatorActive": false}' "$(b_led new)"
+n=$(b_log new | grep -c PATCH)
+h_req PATCH "$DRIVE/WFK00ABC" -d '{"LocationIndicatorActive": "yes"}'
+check_eq "a value that is no boolean: 400" "400 PropertyValueTypeError" \
+    "$H_STATUS $(h_json 'd["error"]["@Message.ExtendedInfo"][0]["MessageId"].split(".")[-1]' <<<"$H_BODY")"
+h_req PATCH "$DRIVE/WFK00ABC" -d '{"IndicatorLED": "Blinking"}'
+check_eq "another property: 400" "400 PropertyNotWritable" \
+    "$H_STATUS $(h_json 'd["error"]["@Message.ExtendedInfo"][0]["MessageId"].split(".")[-1]' <<<"$H_BODY")"
+echo "$H_BODY" > "$H_TMP/error.json"
+check "... a Base registry message" schema_ok "$H_TMP/error.json" --check-error
+check_eq "... and neither reached the BMC" "$n" "$(b_log new | grep -c PATCH)"
+
+hostd_with none || fail "hostd starts"
+check "hostd with a BMC that has no drive LEDs still shows the bays" wait_bays
+h_req PATCH "$DRIVE/WFK00ABC" -d '{"LocationIndicatorActive": true}'
+check_eq "a BMC without drive LEDs: 400" 400 "$H_STATUS"
+check_contains "... saying so plainly" "this BMC offers no drive LED control" "$H_BODY"
+out=$(hc disks locate sdc); rc=$?
+check_eq "hostctl --host disks locate: exit 1" 1 "$rc"
+check_contains "... with hostd's message" "this BMC offers no drive LED control" "$(cat "$H_TMP/stderr")"
+check_eq "... and nothing was sent to the BMC" "" "$(b_log none | grep PATCH)"
+check_eq "... the Drive has no LocationIndicatorActive" "False" \
+    "$(h_req GET "$DRIVE/WFK00ABC"; h_json '"LocationIndicatorActive" in d' <<<"$H_BODY")"
+
+hostd_with "" || fail "hostd starts"
+h_req GET "$DRIVE/WFK00ABC"
+check_eq "without bmc: no PhysicalLocation" "False" "$(h_json '"PhysicalLocation" in d' <<<"$H_BODY")"
+check_eq "... BAY is -" "sdc=-" "$(b_bays "$(hc disks)" | tr ' ' '\n' | grep sdc)"
+h_req PATCH "$DRIVE/WFK00ABC" -d '{"LocationIndicatorActive": true}'
+check_eq "... a PATCH: 400, naming the setting" "400 True" "$H_STATUS $(h_json '"bmc: NAME in hostd.conf" in d["error"]["message"]' <<<"$H_BODY")"
+printf 'bmc: new\n' >> "$H_TMP/hostd.conf"
+kill -HUP "$H_PID"
+check "bmc: added and SIGHUP: the Drives get their bays" wait_bays
+printf 'bmc: "../x"\n' > "$H_TMP/bad.conf"
+err=$(timeout 10 "$HOSTD" --foreground --config "$H_TMP/bad.conf" --socket "$H_TMP/bad.sock" \
+    --state-dir "$H_TMP/bad-state" --pid-file "$H_TMP/bad.pid" 2>&1); rc=$?
+check_eq "a bmc: that is no config name: hostd does not start" 1 "$rc"
+check_contains "... and names the setting" "bmc: '../x' is no BMC config name" "$err"
+h_stop
+tap_done
