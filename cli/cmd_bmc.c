@@ -199,6 +199,7 @@ static int bmc_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) 
         if (!o.address && !o.names && !getenv("HOSTD_BMC_ADDRESS"))
                 return cli_usage_error(ctx, e, "which BMC? give --bmc NAME or --address URL");
         size_t n = o.names ? strv_length(o.names) : 1;
+        o.rq.progress = n == 1 && !ctx->json ? stderr : NULL;
         _cleanup_free_ struct job *jobs = calloc(n, sizeof *jobs);
         if (!jobs)
                 return error_set(e, -ENOMEM, "out of memory");
@@ -252,7 +253,7 @@ static int bmc_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e) 
 const struct command cmd_bmc = {
         .name = "bmc",
         .args = "[--bmc NAME[,NAME...] | --bmc-file FILE | --address URL] [OPTIONS] VERB [ARGS]",
-        .summary = "Drive the server's BMC (iDRAC) out of band: power, boot, virtual media, inventory, log",
+        .summary = "Drive the server's BMC (iDRAC) out of band: power, boot, virtual media, inventory, log, storage",
         .help = "Verbs:\n"
                 "  power status|on|off|shutdown|cycle|reset   checks the state first, waits until reached\n"
                 "  boot pxe|cd|hdd|bios|none [--once|--persistent] [--uefi|--legacy]\n"
@@ -264,6 +265,12 @@ const struct command cmd_bmc = {
                 "                                              NICs, storage controllers and drives\n"
                 "  sel [list] | sel clear                      the event log (SEL / Redfish LogService)\n"
                 "  identify on|off                             the identify LED\n"
+                "  storage [show]                              the storage controllers (a PERC's mode) and their\n"
+                "                                              drives: bay, serial, RAID status\n"
+                "  storage non-raid DRIVE...                   (iDRAC) turn Ready drives (a serial, a bay or an\n"
+                "                                              id) into non-RAID disks that md can use; waits\n"
+                "                                              for the iDRAC's job (--wait); a drive in a\n"
+                "                                              virtual disk is refused, nothing is sent\n"
                 "\nWhich BMC:\n"
                 "  --bmc NAME[,NAME...]  settings from /etc/hostd/bmc.d/NAME.yaml (mode 0600)\n"
                 "  --bmc-file FILE       names, one per line; several BMCs run in parallel\n"
@@ -279,6 +286,6 @@ const struct command cmd_bmc = {
                 "  --parallel N          BMCs in flight at once (16)\n"
                 "  --timeout S           for all the BMC's requests of the command (20); a request that may\n"
                 "                        have acted (a reset, an insert) is checked by reading, never sent twice\n"
-                "  --wait S              for a power state (300)\n",
+                "  --wait S              for a power state, or the iDRAC's storage job (300)\n",
         .run = bmc_run,
 };

@@ -1,4 +1,4 @@
-/* hostctl bmc VERB on one BMC: power, boot, vmedia, inventory, sel, identify.
+/* hostctl bmc VERB on one BMC: power, boot, vmedia, inventory, sel, identify, storage.
  * Each verb gives a JSON object, a text for a person and a one-line summary. */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +15,7 @@ int bmc_request_check(const struct bmc_request *rq, struct error *e) {
         enum bmc_power_action a;
         enum bmc_boot_target t;
         if (!verb)
-                return error_set(e, -EINVAL, "a verb is missing: power, boot, vmedia, inventory, sel or identify");
+                return error_set(e, -EINVAL, "a verb is missing: power, boot, vmedia, inventory, sel, identify or storage");
         if (streq(verb, "power")) {
                 if (n != 2 || (!streq(arg, "status") && bmc_action_from_string(arg, &a) < 0))
                         return error_set(e, -EINVAL, "power takes one of status, on, off, shutdown, cycle, reset");
@@ -37,8 +37,11 @@ int bmc_request_check(const struct bmc_request *rq, struct error *e) {
         } else if (streq(verb, "identify")) {
                 if (n != 2 || (!streq(arg, "on") && !streq(arg, "off")))
                         return error_set(e, -EINVAL, "identify takes on or off");
+        } else if (streq(verb, "storage")) {
+                return bmc_storage_check(rq->words, e);
         } else
-                return error_set(e, -EINVAL, "unknown verb '%s': power, boot, vmedia, inventory, sel or identify", verb);
+                return error_set(e, -EINVAL, "unknown verb '%s': power, boot, vmedia, inventory, sel, identify or storage",
+                                 verb);
         return 0;
 }
 
@@ -213,6 +216,8 @@ static int run_verb(struct bmc *b, const struct bmc_request *rq, json_object *o,
                 if (sel.cut)
                         fprintf(text, "(the list is cut: %s)\n", sel.cut);
                 fprintf(sum, "%zu event log entries%s", sel.n, sel.cut ? " (the list is cut)" : "");
+        } else if (streq(verb, "storage")) {
+                return bmc_storage_run(b, rq, o, text, sum, rq->progress, e);
         } else if (streq(verb, "identify")) {
                 if ((k = bmc_identify(b, streq(arg, "on"), e)) < 0)
                         return k;

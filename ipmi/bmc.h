@@ -68,6 +68,29 @@ struct bmc_bays {
         size_t n;
 };
 
+/* A storage controller as the BMC shows it, and its drives: with Dell's
+ * OEM data, the controller's mode and each drive's RAID status. */
+struct bmc_storage_drive {
+        char *id;                     /* "Disk.Bay.0:Enclosure.Internal.0-1:RAID.Integrated.1-1" (Dell's FQDD) */
+        char *serial, *bay;           /* NULL when the BMC does not say */
+        char *raid_status;            /* Dell's RaidStatus: "Ready", "NonRAID", "Online", ...; NULL: not told */
+};
+struct bmc_storage_controller {
+        char *id, *model;
+        char *mode;                   /* Dell's CurrentControllerMode: "RAID", "HBA", "EnhancedHBA"; NULL: not told */
+        struct bmc_storage_drive *drives;
+        size_t n_drives;
+};
+struct bmc_storage {
+        struct bmc_storage_controller *v;
+        size_t n;
+};
+/* A job of the BMC's own (Dell's job queue): what a configuration change waits on. */
+struct bmc_job {
+        char *id, *state, *message;   /* state: "Scheduled", "Running", "Completed", "Failed", ... */
+        int percent;                  /* -1: not told */
+};
+
 struct bmc_sel_entry {
         char *id, *severity, *message;
         char *created;                /* ISO 8601; NULL when the BMC's clock was not set */
@@ -95,6 +118,10 @@ struct bmc_ops {
         int (*bays)(struct bmc *b, struct bmc_bays *ret, struct error *e);
         /* bay->led is not NONE here */
         int (*bay_blink)(struct bmc *b, const struct bmc_bay *bay, bool on, struct error *e);
+        int (*storage_read)(struct bmc *b, struct bmc_storage *ret, struct error *e);
+        /* Start turning these drives (ids) into non-RAID disks; *ret_job: the job to wait on. */
+        int (*non_raid_start)(struct bmc *b, char *const *drive_ids, char **ret_job, struct error *e);
+        int (*job_read)(struct bmc *b, const char *job, struct bmc_job *ret, struct error *e);
         void (*close)(struct bmc *b);     /* logs out (Redfish session) */
 };
 
@@ -144,6 +171,19 @@ int bmc_bays_read(struct bmc *b, struct bmc_bays *ret, struct error *e);
 int bmc_drive_locate(struct bmc *b, const char *serial, bool on, char **ret_bay, struct error *e);
 /* The bay of the drive with this serial, or NULL. */
 const struct bmc_bay *bmc_bay_by_serial(const struct bmc_bays *bays, const char *serial);
+
+/* The storage controllers and their drives. -EOPNOTSUPP: the BMC shows none (IPMI). */
+int bmc_storage_read(struct bmc *b, struct bmc_storage *ret, struct error *e);
+/* Turn the drives (ids) into non-RAID disks and wait for the BMC's job to
+ * end, at most timeout_s; progress (may be NULL) after each look at it.
+ * -EOPNOTSUPP: the BMC has no such service; -ETIMEDOUT: the job did not end
+ * (a job the controller runs only at the server's next restart stays
+ * Scheduled: the message says so). ret: the job as last seen. */
+int bmc_drives_non_raid(struct bmc *b, char *const *drive_ids, int timeout_s,
+                        void (*progress)(void *userdata, const struct bmc_job *job), void *userdata,
+                        struct bmc_job *ret, struct error *e);
+void bmc_storage_done(struct bmc_storage *st);
+void bmc_job_done(struct bmc_job *j);
 
 void bmc_vmedia_done(struct bmc_vmedia *v);
 void bmc_bays_done(struct bmc_bays *bays);

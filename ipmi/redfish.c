@@ -387,6 +387,9 @@ static const struct bmc_ops redfish_ops = {
         .identify = rf_identify,
         .bays = rf_bays,
         .bay_blink = rf_bay_blink,
+        .storage_read = rf_storage_read,
+        .non_raid_start = rf_non_raid_start,
+        .job_read = rf_job_read,
         .close = rf_close,
 };
 

@@ -25,6 +25,10 @@ int rf_get_system(struct bmc *b, json_object **ret, char **ret_etag, struct erro
 int rf_bays(struct bmc *b, struct bmc_bays *ret, struct error *e);
 int rf_bay_blink(struct bmc *b, const struct bmc_bay *bay, bool on, struct error *e);
 
+int rf_storage_read(struct bmc *b, struct bmc_storage *ret, struct error *e);
+int rf_non_raid_start(struct bmc *b, char *const *drive_ids, char **ret_job, struct error *e);
+int rf_job_read(struct bmc *b, const char *job, struct bmc_job *ret, struct error *e);
+
 int rf_vmedia_insert(struct bmc *b, const char *url, struct error *e);
 int rf_vmedia_eject(struct bmc *b, struct error *e);
 int rf_vmedia_status(struct bmc *b, struct bmc_vmedia *ret, struct error *e);

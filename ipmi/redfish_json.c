@@ -219,7 +219,7 @@ int rf_read_drive(json_object *o, struct bmc_inventory *inv) {
 
 /* A serial as the BMC gives it, blanks around it dropped (iDRAC pads SAS
  * serials); NULL when it is empty, too long or not printable ASCII. */
-static char *drive_serial(json_object *drive) {
+char *rf_drive_serial(json_object *drive) {
         const char *s = str(drive, "SerialNumber");
         _cleanup_free_ char *copy = s ? strdup(s) : NULL;
         char *t = copy ? str_trim(copy) : NULL;
@@ -234,7 +234,7 @@ static char *drive_serial(json_object *drive) {
 /* PhysicalLocation.PartLocation.LocationOrdinalValue (Redfish), else the N
  * of an Id "Disk.Bay.N:Enclosure..." (Dell, whose older firmware has no
  * PhysicalLocation); NULL when the drive says neither. */
-static char *drive_bay(json_object *drive) {
+char *rf_drive_bay(json_object *drive) {
         json_object *part = get(get(drive, "PhysicalLocation", json_type_object), "PartLocation", json_type_object);
         int64_t ordinal = num(part, "LocationOrdinalValue", -1);
         if (ordinal >= 0 && ordinal < 10000)
@@ -263,7 +263,7 @@ static enum bmc_drive_led drive_led(json_object *drive, bool *ret_blinking) {
 
 int rf_read_drive_bay(json_object *drive, struct bmc_bays *bays) {
         const char *path = str(drive, "@odata.id");
-        _cleanup_free_ char *serial = drive_serial(drive), *bay = drive_bay(drive);
+        _cleanup_free_ char *serial = rf_drive_serial(drive), *bay = rf_drive_bay(drive);
         if (!serial || !bay || !path || !startswith(path, "/redfish/v1/") || strpbrk(path, " \t\r\n"))
                 return 0;
         struct bmc_bay *x = bmc_array_add((void **)&bays->v, &bays->n, sizeof *x);
@@ -334,4 +334,59 @@ char *rf_error_message(const char *body, size_t len) {
         if (!m)
                 m = str(err, "message");
         return m ? strndup(m, 300) : NULL;
+}
+
+/* Dell's Oem.Dell.<object>.<key> of a resource (DellController, DellPhysicalDisk), or NULL. */
+static const char *dell_oem(json_object *o, const char *object, const char *key) {
+        return str(get(get(get(o, "Oem", json_type_object), "Dell", json_type_object), object, json_type_object), key);
+}
+
+/* A word a BMC gives as a state: letters and digits only, else NULL. */
+static int dup_word(char **dst, const char *v) {
+        if (!v || !*v || strlen(v) > 32)
+                return 0;
+        for (const char *c = v; *c; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+                        return 0;
+        return dup_into(dst, v);
+}
+
+int rf_read_storage_controller(json_object *storage, struct bmc_storage *st) {
+        struct bmc_storage_controller *c = bmc_array_add((void **)&st->v, &st->n, sizeof *c);
+        if (!c)
+                return -ENOMEM;
+        json_object *ctls = get(storage, "StorageControllers", json_type_array);
+        json_object *first = ctls && json_object_array_length(ctls) ? json_object_array_get_idx(ctls, 0) : NULL;
+        const char *model = str(first, "Model") ? str(first, "Model") : str(storage, "Name");
+        int k = dup_into(&c->id, str(storage, "Id"));
+        if (k >= 0)
+                k = dup_into(&c->model, model);
+        if (k >= 0)
+                k = dup_word(&c->mode, dell_oem(storage, "DellController", "CurrentControllerMode"));
+        return k;
+}
+
+int rf_read_storage_drive(json_object *drive, struct bmc_storage_controller *c) {
+        const char *id = str(drive, "Id");
+        if (!id || strlen(id) > 128 || strpbrk(id, " \t\r\n\"/"))
+                return 0;
+        struct bmc_storage_drive *d = bmc_array_add((void **)&c->drives, &c->n_drives, sizeof *d);
+        if (!d)
+                return -ENOMEM;
+        d->serial = rf_drive_serial(drive);
+        d->bay = rf_drive_bay(drive);
+        int k = dup_into(&d->id, id);
+        if (k >= 0)
+                k = dup_word(&d->raid_status, dell_oem(drive, "DellPhysicalDisk", "RaidStatus"));
+        return k;
+}
+
+int rf_read_job(json_object *job, struct bmc_job *ret) {
+        int k = dup_into(&ret->id, str(job, "Id"));
+        if (k >= 0)
+                k = dup_word(&ret->state, str(job, "JobState"));
+        if (k >= 0)
+                k = dup_into(&ret->message, str(job, "Message"));
+        ret->percent = (int)num(job, "PercentComplete", -1);
+        return k;
 }

@@ -37,6 +37,17 @@ int rf_storage_drives(json_object *storage, char ***ret);
 /* A Drive resource: its serial, bay and LED to bays; a drive without a valid
  * serial, bay or @odata.id is left out (0). */
 int rf_read_drive_bay(json_object *drive, struct bmc_bays *bays);
+/* A drive's serial (blanks around it dropped; NULL when empty or not
+ * printable ASCII) and bay (PhysicalLocation's ordinal, else Dell's Disk.Bay.N). */
+char *rf_drive_serial(json_object *drive);
+char *rf_drive_bay(json_object *drive);
+/* A Storage resource as one controller of st (Dell's controller mode when told). */
+int rf_read_storage_controller(json_object *storage, struct bmc_storage *st);
+/* A Drive resource as one drive of c (Dell's RaidStatus when told); an Id that
+ * could not be sent back in a request is left out (0). */
+int rf_read_storage_drive(json_object *drive, struct bmc_storage_controller *c);
+/* A Dell job (JobState, Message, PercentComplete). */
+int rf_read_job(json_object *job, struct bmc_job *ret);
 int rf_read_simple_storage(json_object *o, struct bmc_inventory *inv);
 int rf_read_drive(json_object *o, struct bmc_inventory *inv);
 int rf_read_log_entry(json_object *o, struct bmc_sel *sel);

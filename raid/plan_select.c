@@ -138,7 +138,8 @@ static bool controller_refuses(const struct disk *d, bool allow_hardware_raid) {
 }
 
 #define HW_RAID_ADVICE                                                                                          \
-        "switch the controller to HBA mode or set its disks to non-RAID (the BMC can: hostctl bmc storage), " \
+        "switch the controller to HBA mode or set its disks to non-RAID (through the iDRAC: hostctl bmc " \
+        "storage non-raid DRIVE...), " \
         "so that md sees the disks themselves"
 
 static const char *controller_name(const struct disk *d) {

@@ -42,7 +42,15 @@ with blanks as iDRAC pads SAS serials):
   ordinal (newer firmware); indicator: IndicatorLED only, the bay only in the
   Id Disk.Bay.N:... (iDRAC 8); none: no LED control at all;
 - a PATCH of a Drive is strict: a property the drive does not have is 400
-  PropertyUnknown, a value outside the allowed ones 400 PropertyValueNotInList.
+  PropertyUnknown, a value outside the allowed ones 400 PropertyValueNotInList;
+- Dell's OEM data: the PERC's CurrentControllerMode and each drive's
+  RaidStatus (--perc-mode raid: bays 0 and 1 Online in a virtual disk, the
+  others Ready; hba: all NonRAID), and DellRaidService's ConvertToNonRAID,
+  unlinked as on an iDRAC, strict about its body (only PDArray, drives that
+  exist and are Ready), answering 202 with a job in the manager's Jobs whose
+  every GET moves it on: Scheduled, Running, then Completed (the drives are
+  NonRAID only then); --job fail: it ends Failed and changes nothing;
+  --job stuck: it stays Scheduled, as a job waiting for a restart does.
 An image server (plain HTTP; HEAD or GET of *.iso answers 200, anything else
 404) listens too: its port is in PORT-FILE.images.
 
@@ -81,6 +89,8 @@ P.add_argument("--session-204", action="store_true")
 P.add_argument("--stall", type=float, default=0.0)
 P.add_argument("--drives", choices=["storage", "chassis"])
 P.add_argument("--drive-led", choices=["location", "indicator", "none"], default="location")
+P.add_argument("--perc-mode", choices=["raid", "hba"], default="raid")
+P.add_argument("--job", choices=["complete", "fail", "stuck"], default="complete")
 A = P.parse_args()
 LOG_LOCK = threading.Lock()
 ROOT = "/redfish/v1"
@@ -149,7 +159,9 @@ def add_drives(res):
         d = {"@odata.id": st + "/Drives/" + did, "@odata.type": "#Drive.v1_9_0.Drive", "Id": did,
              "Name": "Physical Disk 0:1:%d" % bay, "SerialNumber": serial, "Model": model, "MediaType": media,
              "Protocol": proto, "CapacityBytes": 1200243695616 if media == "HDD" else 480103981056,
-             "Status": {"Health": "OK", "State": "Enabled"}}
+             "Status": {"Health": "OK", "State": "Enabled"},
+             "Oem": {"Dell": {"DellPhysicalDisk": {"RaidStatus": "NonRAID" if A.perc_mode == "hba"
+                                                   else "Online" if bay < 2 else "Ready"}}}}
         if A.drive_led == "location":
             d["LocationIndicatorActive"] = False
             d["PhysicalLocation"] = {"PartLocation": {"LocationOrdinalValue": bay, "LocationType": "Slot"}}
@@ -159,7 +171,12 @@ def add_drives(res):
         res[d["@odata.id"]] = d
         drives.append({"@odata.id": d["@odata.id"]})
     res[st] = {"@odata.id": st, "@odata.type": "#Storage.v1_7_0.Storage", "Id": PERC, "Name": "PERC H730 Mini",
-               "StorageControllers": [{"MemberId": PERC, "Name": "PERC H730 Mini", "Model": "PERC H730 Mini"}]}
+               "StorageControllers": [{"MemberId": PERC, "Name": "PERC H730 Mini", "Model": "PERC H730 Mini"}],
+               "Oem": {"Dell": {"DellController": {"CurrentControllerMode": A.perc_mode.upper()}}}}
+    svc = sysp + "/Oem/Dell/DellRaidService"
+    res[svc] = {"@odata.id": svc, "@odata.type": "#DellRaidService.v1_5_0.DellRaidService", "Id": "DellRaidService",
+                "Actions": {"#DellRaidService.ConvertToNonRAID": {
+                    "target": svc + "/Actions/DellRaidService.ConvertToNonRAID"}}}
     if A.drives == "storage":
         res[st]["Drives"] = drives
         res[st]["Drives@odata.count"] = len(drives)
@@ -238,6 +255,7 @@ class BMC:
         self.linked = {ROOT}
         self.tries = {}
         self.tasks = {}
+        self.jobs = {}
         self.lock = threading.Lock()
 
     def first(self, what):
@@ -350,6 +368,8 @@ class Handler(BaseHTTPRequestHandler):
                     del bmc.sessions[tok]
                     return self.reply(204)
             return self.reply(404, error_body("No such session."))
+        if m == "GET" and path in bmc.jobs:
+            return self.reply(200, self.job_step(bmc, path))
         if m == "GET" and path in bmc.tasks:
             done = bmc.tasks[path]
             return self.reply(202 if time.monotonic() < done else 204, None, {"Location": path})
@@ -452,6 +472,8 @@ class Handler(BaseHTTPRequestHandler):
                 obj.update(Image=None, Inserted=False)
             bmc.etag[owner] += 1
             return self.reply(500 if A.act_then_fail else 204)
+        if act == "DellRaidService.ConvertToNonRAID":
+            return self.convert_to_non_raid(bmc, body)
         if act == "LogService.ClearLog":
             entries = bmc.res.get(obj.get("Entries", {}).get("@odata.id"))
             if entries is not None:
@@ -460,6 +482,49 @@ class Handler(BaseHTTPRequestHandler):
                 entries.pop("@odata.nextLink", None)
             return self.reply(204)
         return self.reply(404, error_body("No such action: " + act))
+
+    def convert_to_non_raid(self, bmc, body):
+        """Dell's ConvertToNonRAID: strict about PDArray, a job as the answer."""
+        drives = {o["Id"]: o for o in bmc.res.values() if o.get("@odata.type", "").startswith("#Drive.")}
+        for k in body:
+            if k != "PDArray":
+                return self.reply(400, error_body("The property %s is not in the list of valid properties." % k,
+                                                  "PropertyUnknown"))
+        pds = body.get("PDArray")
+        if not isinstance(pds, list) or not pds or not all(isinstance(x, str) for x in pds):
+            return self.reply(400, error_body("PDArray must be a list of physical disk FQDDs.", "PropertyValueTypeError"))
+        for pd in pds:
+            if pd not in drives:
+                return self.reply(400, error_body("Invalid physical disk FQDD %s." % pd, "ResourceNotFound"))
+            status = drives[pd]["Oem"]["Dell"]["DellPhysicalDisk"]["RaidStatus"]
+            if status != "Ready":
+                return self.reply(400, error_body("Physical disk %s is %s, not in the Ready state." % (pd, status),
+                                                  "ActionNotSupported"))
+        mgr = next(p for p, o in bmc.res.items() if "/Managers/" in p and o.get("@odata.type", "").startswith("#Manager."))
+        jid = "JID_%010d" % (len(bmc.jobs) + 1)
+        loc = mgr + "/Jobs/" + jid
+        bmc.jobs[loc] = {"job": {"@odata.id": loc, "@odata.type": "#DellJob.v1_4_0.DellJob", "Id": jid,
+                                 "JobType": "RealTimeNoRebootConfiguration", "JobState": "Scheduled",
+                                 "Message": "Task successfully scheduled.", "PercentComplete": 0},
+                         "drives": [drives[pd] for pd in pds]}
+        return self.reply(202, None, {"Location": loc})
+
+    def job_step(self, bmc, path):
+        """Each GET of a job moves it on; the drives change when it completes."""
+        j = bmc.jobs[path]
+        job = j["job"]
+        if A.job == "stuck" or job["JobState"] in ("Completed", "Failed"):
+            return job
+        if job["JobState"] == "Scheduled":
+            job.update(JobState="Running", Message="Job in progress.", PercentComplete=50)
+        elif A.job == "fail":
+            job.update(JobState="Failed", Message="Unable to convert the physical disk(s) to non-RAID.",
+                       PercentComplete=100)
+        else:
+            job.update(JobState="Completed", Message="Job completed successfully.", PercentComplete=100)
+            for d in j["drives"]:
+                d["Oem"]["Dell"]["DellPhysicalDisk"]["RaidStatus"] = "NonRAID"
+        return job
 
     def vmedia_refuses(self, obj, insert):
         """--vmedia: sticky keeps what is in; fail-insert fails every insert."""
