@@ -45,6 +45,34 @@ static size_t index_of(const struct apply_plan *p, const char *id) {
         return 0;
 }
 
+/* An R630 with NVMe drives only: the OS mirror on two namespaces'
+ * partitions, the bootloader on each NVMe disk by its stable name, and
+ * hostd put in as the package before the arrays are recorded. */
+static void install_on_nvme_members(void **state) {
+        struct error e = { 0 };
+        _cleanup_(host_spec_freep) struct host_spec *s = NULL;
+        _cleanup_(disk_list_freep) struct disk_list *inv = fixture("nvme-only");
+        assert_int_equal(load("host: {name: r630-nvme}\n"
+                              "storage:\n  arrays:\n"
+                              "    - {name: os, level: raid1, layout: os, disks: {count: 2, pick: smallest},\n"
+                              "       filesystem: {type: ext4, mount: /}}\n" OS, &s, &e), 0);
+        _cleanup_(apply_plan_freep) struct apply_plan *p = NULL;
+        assert_int_equal(apply_plan_make(s, inv, NULL, APPLY_PHASE_INSTALL, NULL, false, &p, &e), 0);
+        assert_null(p->errors);
+        size_t bios = 0;
+        for (size_t i = 0; i < p->n_steps; i++)
+                if (startswith(p->steps[i].id, "os:grub-bios:")) {
+                        assert_non_null(startswith(p->steps[i].disk, "/dev/disk/by-id/wwn-eui.01000000000000"));
+                        bios++;
+                }
+        assert_int_equal(bios, 2);
+        _cleanup_strv_free_ char **disks = apply_plan_boot_disks(p, "os");
+        _cleanup_free_ char *members = strv_join(disks, " ");
+        assert_string_equal(members, "/dev/disk/by-id/wwn-eui.0100000000000000 /dev/disk/by-id/wwn-eui.0100000000000001");
+        assert_true(index_of(p, "os:package") < index_of(p, "raid:record"));
+        assert_true(index_of(p, "os:mount-esp") < index_of(p, "os:package"));
+}
+
 static void install_order_image_first_bootloader_on_every_disk(void **state) {
         struct error e = { 0 };
         _cleanup_(host_spec_freep) struct host_spec *s = NULL;
@@ -151,6 +179,7 @@ static void spec_errors_name_the_key(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(install_order_image_first_bootloader_on_every_disk),
+                cmocka_unit_test(install_on_nvme_members),
                 cmocka_unit_test(firstboot_runs_pool_runtime_vms_then_records),
                 cmocka_unit_test(the_os_goes_on_a_raid1_only),
                 cmocka_unit_test(spec_errors_name_the_key),
