@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "client.h"
+#include "cmd_disks.h"
 #include "cmd_raid.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "raid/md.h"
 #include "raid/lifecycle.h"
+#include "raid/plan_select.h"
 
 /* ---- status ------------------------------------------------------------------ */
 
@@ -113,8 +115,8 @@ const struct command raid_status = {
 /* ---- the operations: raid/lifecycle.h ------------------------------------------ */
 
 struct life_args {
-        const char *failed, *with, *disk;
-        bool yes, wait, wipe;
+        const char *failed, *with, *disk, *bmc;
+        bool yes, wait, wipe, locate;
 };
 
 static int life_option(struct cli_ctx *ctx, int opt, const char *arg, void *userdata, struct error *e) {
@@ -126,6 +128,8 @@ static int life_option(struct cli_ctx *ctx, int opt, const char *arg, void *user
         case 'y': a->yes = true; return 0;
         case 'W': a->wait = true; return 0;
         case 'x': a->wipe = true; return 0;
+        case 'L': a->locate = true; return 0;
+        case 'B': a->bmc = arg; return 0;
         default: return cli_usage_error(ctx, e, "unexpected option");
         }
 }
@@ -134,8 +138,39 @@ static const struct option life_options[] = {
         { "failed", required_argument, NULL, 'f' }, { "with", required_argument, NULL, 'w' },
         { "disk", required_argument, NULL, 'd' },   { "add", required_argument, NULL, 'd' },
         { "yes", no_argument, NULL, 'y' },          { "wait", no_argument, NULL, 'W' },
-        { "wipe", no_argument, NULL, 'x' },         { 0 },
+        { "wipe", no_argument, NULL, 'x' },         { "locate", no_argument, NULL, 'L' },
+        { "bmc", required_argument, NULL, 'B' },    { 0 },
 };
+
+/* replace --failed ID --locate: blink the failed disk's bay (through the
+ * BMC named, or hostd's with --host) so that the right disk is pulled;
+ * nothing else is done. A disk gone from the OS is looked for by the ID as
+ * its serial. */
+static int locate_failed(struct cli_ctx *ctx, const char *array, const struct life_args *a, struct error *e) {
+        _cleanup_(disk_list_freep) struct disk_list *inv = NULL;
+        int k = ctx->host ? 0 : raid_load_inventory(NULL, &inv, e);
+        if (k < 0)
+                return k;
+        const struct disk *found = NULL;
+        for (size_t i = 0; inv && i < inv->n && !found; i++)
+                if (disk_matches_identity(&inv->disks[i], a->failed))
+                        found = &inv->disks[i];
+        struct disk gone = { .name = (char *)a->failed, .serial = (char *)a->failed };
+        _cleanup_json_ json_object *o = NULL;
+        _cleanup_free_ char *text = NULL;
+        k = ctx->host ? disks_locate_remote(ctx->host, found ? found : &gone, true, &o, &text, e)
+                      : disks_locate(found ? found : &gone, a->bmc, true, &o, &text, e);
+        if (k < 0)
+                return k;
+        if (ctx->json) {
+                json_add_string(o, "array", array);
+                cli_print_json(ctx, o);
+        } else
+                fprintf(ctx->out, "%sPull that disk and put the new one in its bay, then: hostctl raid replace %s "
+                                  "--failed %s --with NEW; hostctl disks locate NEW --off%s%s stops the blinking.\n",
+                        text, array, a->failed, a->bmc ? " --bmc " : "", a->bmc ? a->bmc : "");
+        return 0;
+}
 
 struct life_progress {
         struct cli_ctx *ctx;
@@ -181,6 +216,19 @@ static int life_run(struct cli_ctx *ctx, enum raid_verb verb, int argc, char **a
                 return cli_usage_error(ctx, e, "name one array (e.g. data)");
         struct raid_request rq = { .verb = verb, .array = argv[first], .failed = a.failed, .with = a.with,
                                    .disk = a.disk, .wipe = a.wipe };
+        if ((a.locate || a.bmc) && verb != RAID_REPLACE)
+                return cli_usage_error(ctx, e, "--locate and --bmc go with replace");
+        if (a.locate && (!a.failed || a.with))
+                return cli_usage_error(ctx, e, "replace --locate blinks the bay of --failed ID before the swap: "
+                                               "give --failed, not --with");
+        if (a.locate && !a.bmc && !ctx->host)
+                return cli_usage_error(ctx, e, "--locate needs the BMC: --bmc NAME (or --host, whose hostd knows it)");
+        if (a.locate && a.bmc && ctx->host)
+                return cli_usage_error(ctx, e, "--bmc with --host: hostd asks its own BMC");
+        if (a.locate)
+                return locate_failed(ctx, rq.array, &a, e);
+        if (a.bmc)
+                return cli_usage_error(ctx, e, "--bmc goes with --locate");
         if (verb == RAID_REPLACE && (!a.failed || !a.with))
                 return cli_usage_error(ctx, e, "replace needs --failed ID and --with ID");
         if ((verb == RAID_ADD_SPARE || verb == RAID_REMOVE) && !a.disk)
@@ -227,11 +275,13 @@ static int replace_run(struct cli_ctx *ctx, int argc, char **argv, struct error 
 
 const struct command raid_replace = {
         .name = "replace",
-        .args = "ARRAY --failed ID --with ID [--wipe] [--wait]",
+        .args = "ARRAY --failed ID --with ID [--wipe] [--wait] | ARRAY --failed ID --locate [--bmc NAME]",
         .summary = "Take a failed (or vanished) disk out of an array and rebuild onto a new one",
         .help = "The new disk gets the partition layout of a healthy member. IDs are serials, WWNs or by-id\n"
                 "names. A new disk with data is refused unless --wipe is given; a --failed disk that is\n"
-                "not a member of the array is refused.\n",
+                "not a member of the array is refused.\n"
+                "--locate (without --with): first blink the failed disk's bay through the BMC (--bmc NAME, as\n"
+                "hostctl bmc finds it; with --host, hostd's own BMC) so that the right disk is pulled.\n",
         .run = replace_run,
         .remote = true,
 };

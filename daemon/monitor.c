@@ -74,13 +74,26 @@ static char *origin_of(const char *md) {
         return strdup_printf("/redfish/v1/Systems/host/Storage/md/Volumes/%s", md);
 }
 
+/* Which disk to pull: "; disk WFK02ABC in bay 5" from the inventory's last
+ * snapshot (which still holds a disk just pulled: the remove uevent comes
+ * first) and the BMC's bay map; "" when the disk is not known. */
+static char *member_whereabouts(const char *member) {
+        _cleanup_(disks_snap_putp) struct disks_snap *s = state_disks_get();
+        const struct disk *d = s->list ? disk_list_holder(s->list, member, NULL) : NULL;
+        if (!d || !d->serial)
+                return strdup("");
+        _cleanup_free_ char *serial = disk_clean_string(d->serial, strlen(d->serial));
+        return d->bay ? strdup_printf("; disk %s in bay %s", serial, d->bay) : strdup_printf("; disk %s", serial);
+}
+
 static void member_failed(struct monitor *m, const char *md, const char *member, const char *why) {
         _cleanup_free_ char *key = strdup_printf("%s/%s", md, member);
         if (!key || strv_contains(m->announced, key))
                 return;
         (void)strv_push(&m->announced, key);
-        _cleanup_free_ char *origin = origin_of(md);
-        events_emit(m->ev, "MemberFailed", "Critical", origin, "array %s: member %s failed (%s)", md, member, why);
+        _cleanup_free_ char *origin = origin_of(md), *where = member_whereabouts(member);
+        events_emit(m->ev, "MemberFailed", "Critical", origin, "array %s: member %s failed (%s)%s", md, member, why,
+                    where ? where : "");
 }
 
 static double sync_percent(const char *md) {

@@ -85,6 +85,27 @@ out=$(hc disks --bmc ipmi); rc=$?
 check_eq "... nor bays: disks --bmc fails (exit 1)" 1 "$rc"
 check_contains "... saying to use its Redfish address" "the IPMI driver shows no drive bays (use the Redfish address" \
     "$(cat "$T/stderr")"
+# ---- raid replace --locate: the failed disk's bay blinks before the swap -------------
+rl() { HOSTD_TEST_INVENTORY=$1 "$H" raid replace data --failed "$2" "${@:3}" 2>"$T/stderr"; }
+out=$(rl "$FX" WFK02ABC --locate --bmc new); rc=$?
+check_eq "raid replace --failed ID --locate: exit 0, the bay named" "0 sde: bay 5 is blinking" "$rc $(head -n 1 <<<"$out")"
+check_contains "... and what to do next" "Pull that disk and put the new one in its bay, then: hostctl raid replace data --failed WFK02ABC --with NEW" "$out"
+check_eq "... LocationIndicatorActive true on bay 5's drive" \
+    'PATCH /redfish/v1/Systems/System.Embedded.1/Storage/RAID.Integrated.1-1/Drives/Disk.Bay.5:Enclosure.Internal.0-1:RAID.Integrated.1-1 200 {"LocationIndicatorActive": true}' \
+    "$(b_log new | grep PATCH | tail -n 1) $(b_led new)"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["disks"]=[x for x in d["disks"] if x["serial"] != "WFK03ABC"]; json.dump(d, open(sys.argv[2], "w"))' \
+    "$FX" "$T/gone.json"
+out=$(rl "$T/gone.json" WFK03ABC --locate --bmc old --json); rc=$?
+check_eq "a failed disk the OS no longer sees: found by its serial at the BMC (bay 4)" "0 4 True data" \
+    "$rc $(py 'print(d["bay"], d["blinking"], d["array"])' <<<"$out")"
+out=$(rl "$FX" WFK02ABC --locate --with WFK06ABC --bmc new); rc=$?
+check_eq "--locate with --with: usage error (the blink comes before the swap)" 2 "$rc"
+out=$(rl "$FX" WFK02ABC --locate); rc=$?
+check_eq "--locate without a BMC: usage error" 2 "$rc"
+out=$(rl "$FX" WFK02ABC --locate --bmc none); rc=$?
+check_eq "--locate on a BMC without LED control: exit 1, said" "1 True" \
+    "$rc $(grep -q 'no drive LED control' "$T/stderr" && echo True)"
+
 for s in new old paged; do
     check_eq "$s: every session deleted" "$("$LOGQ" "$T/$s/requests.log" sessions | awk '{ print "created", $2, "deleted", $2 }')" \
         "$("$LOGQ" "$T/$s/requests.log" sessions)"

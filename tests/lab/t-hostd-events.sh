@@ -191,6 +191,8 @@ check_contains "hostctl status during the rebuild onto hdd6: the array, degraded
 check "... with md's recovery and its progress bar" grep -Eq 'recover +\[#*\.*\] +[0-9.]+%' "$O/status-rebuild.txt"
 log=$(cat "$O/webhook.log" 2>/dev/null)
 check_contains "the webhook received MemberFailed" '"MessageId":"Hostd.1.0.MemberFailed"' "$log"
+check_contains "... naming the disk to pull by its serial (hdd1's)" "; disk ${LAB_DISK_SERIAL[hdd1]}" \
+    "$(grep MemberFailed "$O/webhook.log" 2>/dev/null)"
 check_contains "and ArrayDegraded" '"MessageId":"Hostd.1.0.ArrayDegraded"' "$log"
 check_contains "the spare's recovery: RebuildStarted says recover" '"Message":"array md0: recover started"' "$log"
 check "... and no freeze (mdadm --add's, or the test's) is called a rebuild that started" \
