@@ -168,6 +168,8 @@ static bool selector_accepts(const struct disk_selector *s, const struct disk *d
                 return false;
         if (s->model && (!d->model || fnmatch(s->model, d->model, 0) != 0))
                 return false;
+        if (s->transport && !streq(s->transport, d->transport))
+                return false;
         return true;
 }
 

@@ -19,6 +19,7 @@ static void array_spec_done(struct array_spec *a) {
         strv_free(a->disks.wwns);
         strv_free(a->disks.by_path);
         free(a->disks.model);
+        free(a->disks.transport);
         free(a->consistency_policy);
         fs_spec_done(&a->fs);
 }
@@ -56,7 +57,7 @@ int raid_level_data_disks(int level, int members) {
 static int read_selector(json_object *o, const char *path, struct disk_selector *d, struct error *e) {
         static const char *const known[] = { "count", "min", "rotational", "pick", "serials", "wwns",
                                              "by_path", "size", "model", "allow_failing",
-                                             "allow_hardware_raid", NULL };
+                                             "allow_hardware_raid", "transport", NULL };
         if (!json_object_is_type(o, json_type_object))
                 return error_set(e, -EINVAL, "%s: must be a mapping such as {rotational: true, min: 3}", path);
         int k = spec_check_keys(o, path, known, e);
@@ -92,6 +93,10 @@ static int read_selector(json_object *o, const char *path, struct disk_selector 
                 k = spec_read_strv(o, "by_path", path, &d->by_path, e);
         if (k >= 0)
                 k = spec_read_string(o, "model", path, &d->model, e);
+        if (k >= 0)
+                k = spec_read_string(o, "transport", path, &d->transport, e);
+        if (k >= 0 && d->transport && !strv_contains((char *const[]){ "nvme", "sas", "sata", "virtio", NULL }, d->transport))
+                k = error_set(e, -EINVAL, "%s.transport: '%s' is not nvme, sas, sata or virtio", path, d->transport);
         if (k >= 0 && json_object_object_get_ex(o, "allow_failing", &v) && v)
                 k = spec_read_bool(o, "allow_failing", path, &d->allow_failing, e);
         if (k >= 0 && json_object_object_get_ex(o, "allow_hardware_raid", &v) && v)

@@ -19,6 +19,7 @@ struct disk_selector {
         char **serials, **wwns, **by_path;   /* explicit disks (any one list) */
         uint64_t size_min, size_max;         /* bytes; 0: not given */
         char *model;              /* glob, e.g. "ST1200*" */
+        char *transport;          /* "nvme", "sas", "sata", "virtio"; NULL: any */
         bool allow_failing;       /* may take a disk whose SMART health check fails */
         bool allow_hardware_raid; /* may take a hardware RAID controller's virtual disk */
 };

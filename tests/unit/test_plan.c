@@ -178,6 +178,23 @@ static void nvme_only(void **state) {
         assert_non_null(strstr(cmd, "/dev/disk/by-id/wwn-eui.0100000000000002-part1"));
 }
 
+static void transport_selects_nvme_or_not(void **state) {
+        _cleanup_(disk_list_freep) struct disk_list *inv = fixture("nvme-only");
+        _cleanup_(storage_spec_freep) struct storage_spec *nvme = spec_yaml(
+                "storage:\n  arrays:\n    - {name: fast, level: raid1, disks: {count: 2, transport: nvme}}\n");
+        _cleanup_(plan_freep) struct plan *p = plan_make(inv, nvme, NULL);
+        assert_null(p->errors);
+        assert_int_equal(array(p, "fast")->n_members, 2);
+        _cleanup_(storage_spec_freep) struct storage_spec *sas = spec_yaml(
+                "storage:\n  arrays:\n    - {name: slow, level: raid1, disks: {count: 2, transport: sas}}\n");
+        _cleanup_(plan_freep) struct plan *q = plan_make(inv, sas, NULL);
+        assert_true(any_contains(q->errors, "array slow: needs 2 disks matching its selector and finds 0 free"));
+        char msg[512];
+        assert_true(spec_error("storage:\n  arrays:\n    - {name: x, level: raid1, disks: {transport: scsi}}\n", msg,
+                               sizeof msg) < 0);
+        assert_non_null(strstr(msg, "transport: 'scsi' is not nvme, sas, sata or virtio"));
+}
+
 static void disk_with_filesystem_is_refused_unless_wiped(void **state) {
         _cleanup_(disk_list_freep) struct disk_list *inv = fixture("r630-dirty-fs");
         _cleanup_(plan_freep) struct plan *p = plan_make(inv, NULL, NULL);
@@ -493,6 +510,7 @@ int main(void) {
                 cmocka_unit_test(three_hdds_make_raid5_without_spare),
                 cmocka_unit_test(mixed_sizes_take_the_largest_group),
                 cmocka_unit_test(nvme_only),
+                cmocka_unit_test(transport_selects_nvme_or_not),
                 cmocka_unit_test(disk_with_filesystem_is_refused_unless_wiped),
                 cmocka_unit_test(member_of_a_running_array_is_left_alone),
                 cmocka_unit_test(hardware_raid_volume_is_refused_unless_the_spec_allows),
