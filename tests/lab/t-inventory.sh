@@ -303,8 +303,11 @@ def check_perc():
         report(got == ("megaraid_sas", True, True, True), f"PERC in RAID mode: logical drive {s} is a controller "
                f"volume, on channel 2 or 3 ({ld.get('name')}, hctl {ld.get('hctl')}, {ld.get('by_path')})", got)
     try:
-        rows = {l.split()[5]: l.split()[2] for l in open(f"{out}/perc.txt") if len(l.split()) > 5}
-    except OSError as e:
+        # (the model has a blank: the serial is found among the words; TYPE comes before it)
+        lines = open(f"{out}/perc.txt").read().splitlines()
+        col = lines[0].split().index("TYPE")
+        rows = {w: l.split()[col] for l in lines[1:] for w in l.split() if w in ("LDSERIAL0", "LDSERIAL1", "PDSERIAL0")}
+    except (OSError, ValueError, IndexError) as e:
         rows = {"error": str(e)}
     got = (rows.get("LDSERIAL0"), rows.get("LDSERIAL1"), rows.get("PDSERIAL0"))
     report(got == ("RAID-VD", "RAID-VD", "HDD"), "the table's TYPE: RAID-VD for the logical drives, HDD for the "
