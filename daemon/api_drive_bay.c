@@ -1,6 +1,7 @@
 /* daemon/api_drive_bay.c: a Drive's bay (PhysicalLocation) and its LED
  * (LocationIndicatorActive, PATCH), through the BMC that hostd.conf names
  * (bmc:): the same ipmi/ call as `hostctl disks locate`. */
+#include <pthread.h>
 #include <string.h>
 
 #include "api.h"
@@ -38,6 +39,23 @@ static unsigned locate_status(int k, const char **ret_id) {
         return *ret_id = "GeneralError", 500;
 }
 
+/* One BMC call at a time from the API: the call is made inside the request
+ * (a locate is short on a healthy BMC), so a slow or dead BMC holds one of
+ * the server's threads for up to its timeout, never all of them; a second
+ * PATCH meanwhile is told to come back. */
+static pthread_mutex_t bmc_busy = PTHREAD_MUTEX_INITIALIZER;
+
+static int locate(const struct api_request *req, const char *serial, bool on, struct error *e) {
+        struct bmc_config *cfg = NULL;
+        _cleanup_(bmc_closep) struct bmc *bmc = NULL;
+        int k = bmc_config_load(NULL, req->cfg->bmc, &cfg, e);
+        if (k >= 0)
+                k = bmc_open(cfg, &bmc, e);
+        if (k >= 0)
+                k = bmc_drive_locate(bmc, serial, on, NULL, e);
+        return k;
+}
+
 /* PATCH {"LocationIndicatorActive": true|false}: blink the drive's bay or stop */
 int api_drive_patch(const struct api_request *req, const struct disk *d, struct api_response *r) {
         _cleanup_json_ json_object *b = api_body_object(req, r);
@@ -58,14 +76,14 @@ int api_drive_patch(const struct api_request *req, const struct disk *d, struct 
         if (!d->serial)
                 return api_error(r, 400, "ActionNotSupported", "%s has no serial: the BMC cannot tell its bay", d->name), -1;
         struct error e = { 0 };
-        struct bmc_config *cfg = NULL;
-        _cleanup_(bmc_closep) struct bmc *bmc = NULL;
         bool on = json_object_get_boolean(v);
-        int k = bmc_config_load(NULL, req->cfg->bmc, &cfg, &e);
-        if (k >= 0)
-                k = bmc_open(cfg, &bmc, &e);
-        if (k >= 0)
-                k = bmc_drive_locate(bmc, d->serial, on, NULL, &e);
+        if (pthread_mutex_trylock(&bmc_busy) != 0) {
+                r->retry_after = 5;
+                return api_error(r, 503, "ServiceTemporarilyUnavailable",
+                                 "hostd is talking to its BMC for another request: try again in a few seconds"), -1;
+        }
+        int k = locate(req, d->serial, on, &e);
+        pthread_mutex_unlock(&bmc_busy);
         if (k < 0) {
                 const char *id;
                 unsigned status = locate_status(k, &id);

@@ -102,5 +102,25 @@ err=$(timeout 10 "$HOSTD" --foreground --config "$H_TMP/bad.conf" --socket "$H_T
     --state-dir "$H_TMP/bad-state" --pid-file "$H_TMP/bad.pid" 2>&1); rc=$?
 check_eq "a bmc: that is no config name: hostd does not start" 1 "$rc"
 check_contains "... and names the setting" "bmc: '../x' is no BMC config name" "$err"
+
+# ---- a slow BMC holds one server thread, never all of them -------------------------------
+b_start slow --drives storage --drive-led location --stall 1
+hostd_with slow
+curl -s -o "$H_TMP/a.body" -w '%{http_code}' -X PATCH --unix-socket "$H_SOCK" -H 'Content-Type: application/json' \
+    -d '{"LocationIndicatorActive": true}' "http://localhost$DRIVE/WFK00ABC" > "$H_TMP/a.status" &
+a=$!
+for _ in $(seq 50); do b_log slow | grep -q "Storage/RAID" && break; sleep 0.1; done   # the first is at the BMC
+t0=$(date +%s%N)
+second=$(curl -s -D "$H_TMP/b.head" -o "$H_TMP/b.body" -w '%{http_code}' -X PATCH --unix-socket "$H_SOCK" \
+    -H 'Content-Type: application/json' -d '{"LocationIndicatorActive": true}' "http://localhost$DRIVE/WFK01ABC")
+h_req GET /redfish/v1/Systems/host
+kill -0 "$a" 2>/dev/null && first_running=yes || first_running=no
+echo "# the second PATCH and the GET took $((($(date +%s%N) - t0) / 1000000)) ms together"
+check_eq "a second PATCH while the first waits on a slow BMC: 503 with Retry-After" "503 True" \
+    "$second $(grep -qi '^Retry-After: 5' "$H_TMP/b.head" && echo True)"
+check_eq "... and hostd answers other requests meanwhile" "200" "$H_STATUS"
+check_eq "... while the first PATCH was still at the BMC" "yes" "$first_running"
+wait "$a"
+check_eq "the first PATCH ends as the BMC answered it" "200" "$(cat "$H_TMP/a.status")"
 h_stop
 tap_done
