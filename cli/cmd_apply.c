@@ -226,6 +226,9 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
                 return cli_usage_error(ctx, e, first < argc ? "one spec file, not several" : "which host spec? hostctl apply SPEC");
         if (a.inventory && !a.plan)
                 return cli_usage_error(ctx, e, "--inventory plans from a captured inventory: it goes with --plan only");
+        if (a.package && a.phase && !streq(a.phase, "install"))
+                return cli_usage_error(ctx, e, "--package puts hostd into the system the install phase makes: "
+                                               "it goes with phase install");
         _cleanup_(host_spec_freep) struct host_spec *spec = NULL;
         if ((k = host_spec_load(argv[first], &spec, e)) < 0)
                 return k;

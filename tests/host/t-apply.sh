@@ -30,6 +30,15 @@ check_eq "apply without a spec: usage error (exit 2)" 2 "$rc"
 check_contains "... that asks which spec" "which host spec?" "$out"
 out=$("$HOSTCTL" apply "$TOP/examples/r630.yaml" --inventory x.json 2>&1); rc=$?
 check_eq "--inventory without --plan: exit 2" 2 "$rc"
+out=$("$HOSTCTL" apply "$TOP/examples/r630.yaml" --package "$T/nonexistent.deb" 2>&1); rc=$?
+check_eq "--package naming no file: usage error (exit 2), named" "2 True" \
+    "$rc $(grep -q 'nonexistent.deb: no such file' <<<"$out" && echo True)"
+out=$("$HOSTCTL" apply "$TOP/examples/r630.yaml" --package "$TOP/Makefile" 2>&1); rc=$?
+check_eq "--package naming no .deb: usage error (exit 2)" 2 "$rc"
+touch "$T/hostd_0.1.0_amd64.deb"
+out=$("$HOSTCTL" apply "$TOP/examples/r630.yaml" --phase firstboot --package "$T/hostd_0.1.0_amd64.deb" 2>&1); rc=$?
+check_eq "--package with phase firstboot: usage error (exit 2), saying it goes with the install" "2 True" \
+    "$rc $(grep -q 'it goes with phase install' <<<"$out" && echo True)"
 
 sed 's/^\(  sha256: \).*/\1"12"/' "$TOP/examples/r630.yaml" > "$T/bad.yaml"
 out=$("$HOSTCTL" apply "$T/bad.yaml" --plan 2>&1); rc=$?
