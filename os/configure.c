@@ -23,6 +23,8 @@ char *os_firstboot_unit(const char *hostctl_path) {
                 "Description=hostd first boot: finish the host spec\n"
                 "Wants=network-online.target containerd.service\n"
                 "After=network-online.target local-fs.target containerd.service libvirtd.service\n"
+                /* the spec is finished (pool, runtime) before the daemon starts watching */
+                "Before=hostd.service\n"
                 "ConditionPathExists=!" OS_FIRSTBOOT_DONE "\n"
                 "\n"
                 "[Service]\n"
