@@ -55,7 +55,7 @@ HELPER_SRCS:= $(wildcard tests/helpers/*.c)
 HELPER_BINS:= $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
 
 .SECONDARY:
-.PHONY: all deps check unit check-host check-lab demo bench install deb clean help print-deps
+.PHONY: all deps check unit check-host check-lab demo bench install deb installer clean help print-deps
 all: $(BINS)
 
 help:
@@ -67,6 +67,7 @@ help:
 	@echo "make bench      benchmarks against their baselines"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
 	@echo "make deb        build/deb/hostd_$(VERSION)_amd64.deb, checked by lintian"
+	@echo "make installer  build/hostd-installer.iso (BIOS + UEFI; SPEC=host.yaml builds one in)"
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -116,7 +117,10 @@ check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
 	@echo "make-deb: $(DEB_FILE)"; scripts/make-deb.sh $(VERSION) $(DEB_DIR) > $(DEB_DIR).log 2>&1 || \
 		{ tail -n 20 $(DEB_DIR).log; echo "make-deb failed: the tests that need the package will fail"; }
-	@$(TEST_ENV) HOSTD_DEB=$(abspath $(DEB_FILE)) tests/run-tests.sh unit host lab
+	@echo "installer: build/hostd-installer.iso"; installer/build.sh --deb $(DEB_FILE) > build/installer.log 2>&1 || \
+		{ tail -n 20 build/installer.log; echo "the installer failed: the tests that boot it will fail"; }
+	@$(TEST_ENV) HOSTD_DEB=$(abspath $(DEB_FILE)) HOSTD_INSTALLER=$(abspath build/hostd-installer.iso) \
+		tests/run-tests.sh unit host lab
 
 demo: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BINS)
@@ -141,6 +145,12 @@ install: $(BINS)
 DEB_DIR := build/deb
 deb:
 	@scripts/make-deb.sh $(VERSION) $(DEB_DIR)
+
+# ---- the installer image: hostctl, the package and Debian's kernel on a hybrid ISO
+installer: $(BINS)
+	@scripts/install-deps.sh $(DEB_INSTALLER)
+	@[ -f $(DEB_FILE) ] || scripts/make-deb.sh $(VERSION) $(DEB_DIR)
+	@installer/build.sh --deb $(DEB_FILE) $(if $(SPEC),--spec $(SPEC)) $(if $(CMDLINE),--cmdline "$(CMDLINE)")
 
 clean:
 	rm -rf build build-san build-clang build-san-clang build-tsan build-tsan-clang

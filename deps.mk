@@ -38,12 +38,16 @@ DEB_PLAYBOOKS  := ansible ansible-lint
 # debian/: make deb (dpkg-buildpackage, lintian); contrib/: promtool for the alerting rules
 DEB_PACKAGING  := debhelper dpkg-dev lintian prometheus
 
+# installer/: make installer (the ISO: GRUB for BIOS and UEFI through grub-mkrescue, which
+# needs xorriso and mtools; the initramfs compressed with zstd); iPXE ROMs for the lab's PXE boots
+DEB_INSTALLER  := grub-common grub-pc-bin grub-efi-amd64-bin mtools xorriso zstd ipxe-qemu
+
 # bench/ only (make bench installs them; make check does not need them):
 # fio for the RAID 5 write benchmark
 DEB_BENCH      := fio
 
 DEB_PACKAGES   := $(DEB_BUILD) $(DEB_LAB) $(DEB_DISKS) $(DEB_BMC) $(DEB_CONTAINERS) $(DEB_HYPERVISOR) $(DEB_DAEMON) $(DEB_OS) $(DEB_PLAYBOOKS) \
-                  $(DEB_PACKAGING)
+                  $(DEB_PACKAGING) $(DEB_INSTALLER)
 # opened on first use instead of linked: see lib/lazy.h
 PKGS_LAZY      := libvirt libxml-2.0 libcurl
 PKGS           += $(PKGS_BMC) $(PKGS_CONTAINERS) $(PKGS_HYPERVISOR) $(PKGS_DAEMON) $(PKGS_OS)

@@ -15,3 +15,7 @@ int client_get_json(const char *host, const char *path, json_object **ret, struc
  * (exit 3), 409 of a busy array -EBUSY. */
 int client_request_json(const char *host, const char *method, const char *path, const char *body, const char *confirm,
                         json_object **ret, struct error *e);
+/* POST a JSON document to url (http:// or https://, TLS verified): any 2xx,
+ * with or without a body, is success. For progress reports to a
+ * provisioning controller (hostctl report). */
+int client_post_callback(const char *url, const char *body, struct error *e);

@@ -20,7 +20,7 @@
 struct apply_args {
         const char *inventory, *phase, *state_dir, *package;
         char **wipe;
-        bool plan, yes, assume_clean, journal;
+        bool plan, yes, assume_clean, journal, progress;
         int limit;
 };
 
@@ -46,6 +46,7 @@ static int apply_option(struct cli_ctx *ctx, int opt, const char *arg, void *use
         case 'k': return package_option(ctx, a, arg, e);
         case 'C': a->assume_clean = true; return 0;
         case 'J': a->journal = true; return 0;
+        case 'G': a->progress = true; return 0;
         case 'n': a->limit = atoi(arg); return a->limit > 0 ? 0 : cli_usage_error(ctx, e, "--limit: a number above 0");
         case 'w': return strv_push(&a->wipe, arg) < 0 ? error_set(e, -ENOMEM, "out of memory") : 0;
         default: return cli_usage_error(ctx, e, "unexpected option");
@@ -76,6 +77,7 @@ static char *self_dir(void) {
 
 struct ui {
         struct cli_ctx *ctx;
+        bool quiet;               /* --json without --progress: stderr stays empty */
         size_t n;
         bool tty;
         int last_tenth;
@@ -83,7 +85,7 @@ struct ui {
 
 static void on_step(void *userdata, size_t i, const struct apply_step *s, const struct apply_step_result *r, bool starting) {
         struct ui *u = userdata;
-        if (u->ctx->json)
+        if (u->quiet)
                 return;
         if (starting) {
                 fprintf(stderr, "[%2zu/%zu] %s ...\n", i + 1, u->n, s->description);
@@ -96,7 +98,7 @@ static void on_step(void *userdata, size_t i, const struct apply_step *s, const 
 
 static void on_bytes(void *userdata, long long done, long long total) {
         struct ui *u = userdata;
-        if (u->ctx->json)
+        if (u->quiet)
                 return;
         if (u->tty) {
                 if (total > 0)
@@ -212,6 +214,7 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
                 { "state-dir", required_argument, NULL, 'S' }, { "assume-clean", no_argument, NULL, 'C' },
                 { "wipe", required_argument, NULL, 'w' },  { "journal", no_argument, NULL, 'J' },
                 { "limit", required_argument, NULL, 'n' }, { "package", required_argument, NULL, 'k' },
+                { "progress", no_argument, NULL, 'G' },
                 { 0 },
         };
         struct apply_args a = { .state_dir = DEFAULT_STATE_DIR };
@@ -278,7 +281,7 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
                         return k;
         }
         _cleanup_free_ char *self = self_dir();
-        struct ui u = { .ctx = ctx, .n = p->n_steps, .tty = isatty(STDERR_FILENO), .last_tenth = -1 };
+        struct ui u = { .ctx = ctx, .quiet = ctx->json && !a.progress, .n = p->n_steps, .tty = isatty(STDERR_FILENO), .last_tenth = -1 };
         struct apply_run_opts ro = { .spec = spec, .dry = a.plan, .state_dir = a.state_dir, .self_dir = self,
                                      .package_path = a.package,
                                      .progress = a.plan ? NULL : on_step, .bytes = on_bytes, .userdata = &u };
@@ -309,7 +312,7 @@ static int apply_main(struct cli_ctx *ctx, int argc, char **argv, struct error *
 
 const struct command cmd_apply = {
         .name = "apply",
-        .args = "SPEC [--plan [--inventory FILE]] [--yes] [--phase install|firstboot] [--package DEB] [--json] | --journal",
+        .args = "SPEC [--plan [--inventory FILE]] [--yes] [--phase install|firstboot] [--package DEB] [--json [--progress]] | --journal",
         .summary = "Make this machine what a host spec says: RAID, OS on the RAID 1, boot loader, pool, runtime, VMs",
         .help = "Plans first, then converges step by step; each step looks before it changes anything, so a\n"
                 "second run changes nothing and a run that was stopped, run again, finishes.\n"
@@ -332,6 +335,7 @@ const struct command cmd_apply = {
                 "  --package DEB       install: put hostd into the target with its own apt from this package\n"
                 "                      (hostd_VERSION_amd64.deb, `make deb`), so apt upgrades it there; without\n"
                 "                      it, hostctl and hostd are copied from where this hostctl runs\n"
+                "  --progress          with --json: the steps' progress on stderr too (the installer's console)\n"
                 "  --state-dir DIR     the step journal's place (default " DEFAULT_STATE_DIR "/hostd.db)\n"
                 "  --journal [--limit N]  show what earlier runs did, when\n"
                 "\n"

@@ -10,6 +10,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "raid/disk_enclosure.h"
 #include "raid/inventory.h"
 
 /* Everything printed passes through here: no terminal control bytes. */
@@ -237,7 +238,8 @@ static int locate(struct cli_ctx *ctx, const struct disk *d, const struct disks_
         _cleanup_json_ json_object *o = NULL;
         _cleanup_free_ char *text = NULL;
         int k = ctx->host ? disks_locate_remote(ctx->host, d, !a->off, &o, &text, e)
-                          : disks_locate(d, a->bmc, !a->off, &o, &text, e);
+                : a->bmc  ? disks_locate(d, a->bmc, !a->off, &o, &text, e)
+                          : disks_locate_enclosure(d, !a->off, &o, &text, e);
         if (k < 0)
                 return k;
         if (ctx->json)
@@ -283,9 +285,10 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
         if (a.bmc && ctx->host)
                 return cli_usage_error(ctx, e, "--bmc asks this machine's BMC; with --host, BAY is hostd's "
                                                "(bmc: in hostd.conf)");
-        if (streq(verb, "locate") && !ctx->host && !a.bmc)
-                return cli_usage_error(ctx, e, "which BMC blinks the bay? give --bmc NAME (or --host, for hostd's)");
 
+        if (streq(verb, "locate") && !ctx->host && !a.bmc && a.from && !getenv("HOSTD_TEST_SYSFS_ROOT"))
+                return cli_usage_error(ctx, e, "which BMC blinks the bay? --from names another machine's disks: "
+                                               "give --bmc NAME (or --host, for hostd's)");
         if (a.health && (ctx->host || a.from))
                 return cli_usage_error(ctx, e, "--health asks this machine's disks; with %s, HEALTH is %s",
                                        ctx->host ? "--host" : "--from",
@@ -298,6 +301,11 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                 k = disks_check_health(l, a.wake, e);
         if (k >= 0 && a.bmc && !streq(verb, "locate"))
                 k = disks_read_bays(a.bmc, l, e);
+        /* where no BMC told a disk's bay, its SCSI enclosure may: this
+         * machine's (a file from elsewhere has its own bays or none) */
+        const char *test_sysfs = getenv("HOSTD_TEST_SYSFS_ROOT");
+        if (k >= 0 && !ctx->host && (!a.from || test_sysfs))
+                disk_list_bays_from_enclosures(l, test_sysfs);
         if (k < 0)
                 return k;
         if (id) {
@@ -347,11 +355,13 @@ const struct command cmd_disks = {
                 "  show ID           one disk; ID is a name (sda), /dev path, serial, WWN,\n"
                 "                    or by-id path or link name\n"
                 "  locate ID [--off] blink the LED of the disk's bay through the BMC (--bmc NAME,\n"
-                "                    or hostd's with --host); --off stops it\n"
+                "                    or hostd's with --host), else in-band through the disk's\n"
+                "                    SCSI enclosure (SES) slot; --off stops it\n"
                 "\n"
                 "What each disk carries comes from udev's database when udev has seen the\n"
                 "disk, as lsblk reads it; disks udev has not processed are probed.\n"
-                "BAY is '-' unless --bmc names the BMC; with --host it is hostd's (bmc: in hostd.conf).\n"
+                "BAY comes from the BMC that --bmc names, else from the SCSI enclosure (SES) slot\n"
+                "that holds the disk, else it is '-'; with --host it is hostd's (bmc: in hostd.conf).\n"
                 "HEALTH is '-' until --health asks the disks; with --host it is hostd's last\n"
                 "periodic check. With --debug, says where each field came from (udev, sysfs or libblkid).\n"
                 "The JSON schema is in hostctl-disks(8).\n",

@@ -3,10 +3,12 @@
  * ipmi/'s, the disks raid/'s) and the bay's LED. */
 #include "cmd_disks.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
 #include "ipmi/bmc.h"
+#include "raid/disk_enclosure.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 
@@ -39,7 +41,8 @@ int disks_read_bays(const char *bmc_name, struct disk_list *l, struct error *e) 
         return k < 0 ? error_prefix(e, "the bays of the disks") : 0;
 }
 
-/* The document and the line of a locate that the BMC took */
+/* The document and the line of a locate that the BMC took (bmc_name NULL:
+ * the disk's SCSI enclosure, in-band) */
 static int locate_result(const struct disk *d, const char *bay, const char *bmc_name, bool on, json_object **ret,
                          char **ret_text, struct error *e) {
         _cleanup_json_ json_object *o = json_object_new_object();
@@ -47,6 +50,7 @@ static int locate_result(const struct disk *d, const char *bay, const char *bmc_
         json_add_string(o, "serial", d->serial);
         json_add_string(o, "bay", bay);
         json_add_string(o, "bmc", bmc_name);
+        json_add_bool(o, "enclosure", !bmc_name);
         json_add_bool(o, "blinking", on);
         _cleanup_free_ char *name = disk_clean_string(d->name, strlen(d->name));
         _cleanup_free_ char *shown = bay ? disk_clean_string(bay, strlen(bay)) : strdup("?");
@@ -70,6 +74,17 @@ int disks_locate(const struct disk *d, const char *bmc_name, bool on, json_objec
         if (k < 0 || (k = bmc_drive_locate(b, d->serial, on, &bay, e)) < 0)
                 return error_prefix(e, "locate %s", d->name);
         return locate_result(d, bay, bmc_name, on, ret, ret_text, e);
+}
+
+int disks_locate_enclosure(const struct disk *d, bool on, json_object **ret, char **ret_text, struct error *e) {
+        _cleanup_free_ char *bay = NULL;
+        int k = disk_enclosure_locate(getenv("HOSTD_TEST_SYSFS_ROOT"), d->name, on, &bay, e);
+        if (k == -ENOENT)
+                return error_set(e, -ENOENT, "locate %s: no BMC given and no SCSI enclosure holds it: "
+                                 "give --bmc NAME (a BMC config in /etc/hostd/bmc.d)", d->name);
+        if (k < 0)
+                return error_prefix(e, "locate %s", d->name);
+        return locate_result(d, bay, NULL, on, ret, ret_text, e);
 }
 
 int disks_locate_remote(const char *host, const struct disk *d, bool on, json_object **ret, char **ret_text,

@@ -13,3 +13,4 @@ extern const struct command cmd_disks;
 extern const struct command cmd_vm;
 extern const struct command cmd_pool;
 extern const struct command cmd_os_image;   /* "image"; cmd_image is taken by containers */
+extern const struct command cmd_report;

@@ -13,6 +13,7 @@ static const struct command *const nouns[] = {
         &cmd_vm,
         &cmd_pool,
         &cmd_os_image,
+        &cmd_report,
         NULL,
 };
 

@@ -1,6 +1,7 @@
 /* daemon/api_drive_bay.c: a Drive's bay (PhysicalLocation) and its LED
  * (LocationIndicatorActive, PATCH), through the BMC that hostd.conf names
- * (bmc:): the same ipmi/ call as `hostctl disks locate`. */
+ * (bmc:): the same ipmi/ call as `hostctl disks locate`; without one, the
+ * disk's SCSI enclosure slot in-band (raid/disk_enclosure.h), as hostctl. */
 #include <pthread.h>
 #include <string.h>
 
@@ -8,6 +9,8 @@
 #include "daemon.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "raid/disk_enclosure.h"
+#include "raid/md.h"
 #include "state.h"
 
 void api_drive_bay_json(json_object *o, const struct disk *d) {
@@ -24,6 +27,8 @@ void api_drive_bay_json(json_object *o, const struct disk *d) {
         json_object_object_add(loc, "PartLocation", part);
         json_object_object_add(o, "PhysicalLocation", loc);
         int blinking = state_bay_blinking(d->serial);
+        if (blinking < 0)   /* not the BMC's: the enclosure slot's LED, as the kernel reads it */
+                blinking = disk_enclosure_locate_state(md_sysfs_root(), d->name);
         if (blinking >= 0)
                 json_add_bool(o, "LocationIndicatorActive", blinking);
 }
@@ -70,13 +75,24 @@ int api_drive_patch(const struct api_request *req, const struct disk *d, struct 
         }
         if (!v || !json_object_is_type(v, json_type_boolean))
                 return api_error(r, 400, "PropertyValueTypeError", "LocationIndicatorActive must be true or false"), -1;
-        if (!req->cfg->bmc)
-                return api_error(r, 400, "ActionNotSupported", "hostd knows no BMC to blink the bay with "
-                                                               "(bmc: NAME in hostd.conf)"), -1;
-        if (!d->serial)
-                return api_error(r, 400, "ActionNotSupported", "%s has no serial: the BMC cannot tell its bay", d->name), -1;
         struct error e = { 0 };
         bool on = json_object_get_boolean(v);
+        if (!req->cfg->bmc) {
+                /* in-band: the disk's SCSI enclosure slot (a write to sysfs, no waiting) */
+                int k = disk_enclosure_locate(md_sysfs_root(), d->name, on, NULL, &e);
+                if (k == -ENOENT)
+                        return api_error(r, 400, "ActionNotSupported", "hostd knows no BMC to blink the bay with "
+                                                                       "(bmc: NAME in hostd.conf), and no SCSI "
+                                                                       "enclosure holds %s", d->name), -1;
+                if (k < 0) {
+                        const char *id;
+                        unsigned status = locate_status(k, &id);
+                        return api_error(r, status, id, "%s", e.msg), -1;
+                }
+                return 0;
+        }
+        if (!d->serial)
+                return api_error(r, 400, "ActionNotSupported", "%s has no serial: the BMC cannot tell its bay", d->name), -1;
         if (pthread_mutex_trylock(&bmc_busy) != 0) {
                 r->retry_after = 5;
                 return api_error(r, 503, "ServiceTemporarilyUnavailable",

@@ -7,8 +7,10 @@
 
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "raid/disk_enclosure.h"
 #include "raid/disk_health.h"
 #include "raid/inventory.h"
+#include "raid/md.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct disks_snap *cur_disks;
@@ -93,13 +95,16 @@ void state_set_bay_blinking(const char *serial, bool on) {
         pthread_mutex_unlock(&lock);
 }
 
-/* Each disk's bay from the bay map; a drive no disk here has is left out. */
+/* Each disk's bay from the bay map; a drive no disk here has is left out.
+ * Where the BMC places no disk (or hostd has no BMC), the disk's SCSI
+ * enclosure slot may. */
 static void attach_bays(struct disk_list *l) {
         pthread_mutex_lock(&lock);
         for (size_t i = 0; bay_map && i < bay_map->n; i++)
                 if (disk_list_set_bay(l, bay_map->v[i].serial, bay_map->v[i].bay) == -ENOMEM)
                         log_warning("bays: out of memory");
         pthread_mutex_unlock(&lock);
+        disk_list_bays_from_enclosures(l, md_sysfs_root());
 }
 
 void state_set_disks_all(bool all) {

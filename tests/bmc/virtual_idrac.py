@@ -20,11 +20,14 @@ QEMU machine, so that a client drives it as it drives a server's BMC.
 - Sessions (X-Auth-Token) and Basic auth; ETags, and If-Match checked on
   PATCH (412 when stale); unknown properties and values not allowed are 400.
 Every request is logged as a JSON line (--log); QEMU's command line of each
-start goes to RUNDIR/qemu-starts.log, its serial console to RUNDIR/console.log.
+start goes to RUNDIR/qemu-starts.log, its serial console to RUNDIR/console.log
+(the console of start N is kept as RUNDIR/console-start-N.log when the next
+one begins).
 
 Usage: virtual_idrac.py --run DIR --cert PEM --key PEM --port-file F
        --qemu-args FILE (the machine: one QEMU argument a line, no -boot, no
        -serial, no -qmp) [--user U --password P] [--log F]
+       [--pxe-tftp DIR --pxe-bootfile FILE] (what a Pxe override's network boots)
 """
 import argparse, base64, json, os, secrets, shutil, socket, ssl, subprocess, sys, threading, time, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +39,8 @@ P.add_argument("--user", default="root")
 P.add_argument("--password", default="calvin")
 P.add_argument("--log")
 P.add_argument("--qemu", default="qemu-system-x86_64")
+P.add_argument("--pxe-tftp", help="the PXE network's TFTP directory (QEMU's user network serves it)")
+P.add_argument("--pxe-bootfile", help="the file its DHCP names to boot (an iPXE script may chain to HTTP)")
 A = P.parse_args()
 
 R = "/redfish/v1"
@@ -72,7 +77,8 @@ class Machine:
         boot = self.target if self.enabled != "Disabled" else "None"
         cd = ["-drive", "if=none,id=cdimg,media=cdrom,readonly=on" + (",file=" + self.media if self.media else ""),
               "-device", "ide-cd,drive=cdimg,id=cd0" + (",bootindex=0" if boot == "Cd" else "")]
-        pxe = ["-netdev", "user,id=pxe0", "-device", "virtio-net-pci,netdev=pxe0,bootindex=0"] if boot == "Pxe" else []
+        tftp = ",tftp=%s,bootfile=%s" % (A.pxe_tftp, A.pxe_bootfile) if A.pxe_tftp and A.pxe_bootfile else ""
+        pxe = ["-netdev", "user,id=pxe0" + tftp, "-device", "virtio-net-pci,netdev=pxe0,bootindex=0"] if boot == "Pxe" else []
         return ([A.qemu] + MACHINE + cd + pxe +
                 ["-boot", "strict=on", "-no-reboot", "-display", "none",
                  "-serial", "file:" + os.path.join(A.run, "console.log"),
@@ -84,7 +90,12 @@ class Machine:
             if self.running():
                 return
             argv = self.argv()
-            with open(os.path.join(A.run, "qemu-starts.log"), "a") as f:
+            starts = os.path.join(A.run, "qemu-starts.log")
+            n = sum(1 for _ in open(starts)) if os.path.exists(starts) else 0
+            console = os.path.join(A.run, "console.log")
+            if n and os.path.exists(console):     # the last start's console, kept
+                os.rename(console, os.path.join(A.run, "console-start-%d.log" % n))
+            with open(starts, "a") as f:
                 f.write(json.dumps(argv) + "\n")
             if self.enabled == "Once":      # spent by this start
                 self.target, self.enabled = "None", "Disabled"

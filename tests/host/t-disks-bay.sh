@@ -106,6 +106,42 @@ out=$(rl "$FX" WFK02ABC --locate --bmc none); rc=$?
 check_eq "--locate on a BMC without LED control: exit 1, said" "1 True" \
     "$rc $(grep -q 'no drive LED control' "$T/stderr" && echo True)"
 
+# ---- no BMC: the SCSI enclosure (SES) slots, in-band ------------------------------------
+# a sysfs as the kernel's ses driver shows a backplane: enclosure 0:0:32:0,
+# its slots linking to the SCSI devices of sdb (slot 1) and sdc (slot 2, no
+# LED), and "Slot 07" without a number attribute for sdd; sde in no slot
+S=$T/sys
+for i in 1 2 3 4; do mkdir -p "$S/devices/pci0000:00/host0/target0:0:$i/0:0:$i:0"; done
+mkdir -p "$S/class/enclosure/0:0:32:0"
+for p in b:1 c:2 d:3 e:4; do
+    mkdir -p "$S/block/sd${p%%:*}"
+    ln -s "../../devices/pci0000:00/host0/target0:0:${p#*:}/0:0:${p#*:}:0" "$S/block/sd${p%%:*}/device"
+done
+E=$S/class/enclosure/0:0:32:0
+mkdir -p "$E/SLOT  1 " "$E/SLOT  2 " "$E/Slot 07"
+ln -s "../../../../devices/pci0000:00/host0/target0:0:1/0:0:1:0" "$E/SLOT  1 /device"
+ln -s "../../../../devices/pci0000:00/host0/target0:0:2/0:0:2:0" "$E/SLOT  2 /device"
+ln -s "../../../../devices/pci0000:00/host0/target0:0:3/0:0:3:0" "$E/Slot 07/device"
+echo 1 > "$E/SLOT  1 /slot"; echo 0 > "$E/SLOT  1 /locate"
+echo 2 > "$E/SLOT  2 /slot"
+hs() { HOSTD_TEST_SYSFS_ROOT=$S "$H" "$@" --from "$FX" 2>"$T/stderr"; }
+check_eq "no BMC: the bays of the disks in an enclosure's slots (SES), '-' for the others" \
+    "sda=- sdb=1 sdc=2 sdd=Slot_07 sde=- sdf=- sdg=- sdh=- " "$(b_bays "$(hs disks)" BAY)"
+check_eq "... the BMC's bay wins where it has one" "$B_WANT" "$(b_bays "$(hs disks --bmc new)" BAY)"
+out=$(hs disks locate sdb); rc=$?
+check_eq "locate without a BMC: the enclosure slot's LED, in-band" "0 sdb: bay 1 is blinking 1" "$rc $out $(cat "$E/SLOT  1 /locate")"
+out=$(hs disks locate sdb --off --json); rc=$?
+check_eq "... --off, --json: the slot, enclosure true, bmc null" "0 1 True None False 0" \
+    "$rc $(py 'print(d["bay"], d["enclosure"], d["bmc"], d["blinking"])' <<<"$out") $(cat "$E/SLOT  1 /locate")"
+out=$(hs disks locate sdc); rc=$?
+check_eq "a slot without a locate LED: exit 1" 1 "$rc"
+check_contains "... said" "the enclosure slot 2 of sdc has no locate LED" "$(cat "$T/stderr")"
+out=$(hs disks locate sde); rc=$?
+check_eq "a disk in no slot, no BMC: exit 1" 1 "$rc"
+check_contains "... saying to give --bmc" "no BMC given and no SCSI enclosure holds it: give --bmc NAME" "$(cat "$T/stderr")"
+check_eq "without the test root, --from's disks are another machine's: locate is a usage error" 2 \
+    "$("$H" disks locate sdb --from "$FX" >/dev/null 2>&1; echo $?)"
+
 for s in new old paged; do
     check_eq "$s: every session deleted" "$("$LOGQ" "$T/$s/requests.log" sessions | awk '{ print "created", $2, "deleted", $2 }')" \
         "$("$LOGQ" "$T/$s/requests.log" sessions)"

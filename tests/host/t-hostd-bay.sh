@@ -122,5 +122,27 @@ check_eq "... and hostd answers other requests meanwhile" "200" "$H_STATUS"
 check_eq "... while the first PATCH was still at the BMC" "yes" "$first_running"
 wait "$a"
 check_eq "the first PATCH ends as the BMC answered it" "200" "$(cat "$H_TMP/a.status")"
+
+# ---- no BMC: the SCSI enclosure slot (SES), in-band --------------------------------------
+S=$H_TMP/sys
+mkdir -p "$S/devices/host0/target0:0:2/0:0:2:0" "$S/block/sdc" "$S/class/enclosure/0:0:32:0/SLOT  3 "
+ln -s ../../devices/host0/target0:0:2/0:0:2:0 "$S/block/sdc/device"
+ln -s ../../../../devices/host0/target0:0:2/0:0:2:0 "$S/class/enclosure/0:0:32:0/SLOT  3 /device"
+echo 3 > "$S/class/enclosure/0:0:32:0/SLOT  3 /slot"
+echo 0 > "$S/class/enclosure/0:0:32:0/SLOT  3 /locate"
+h_stop
+printf 'disk_health_interval: 0\n' > "$H_TMP/hostd.conf"
+HOSTD_TEST_SYSFS_ROOT=$S HOSTD_TEST_INVENTORY=$FX h_start --config "$H_TMP/hostd.conf" || fail "hostd starts"
+h_req GET "$DRIVE/WFK00ABC"
+check_eq "no bmc: the Drive in an enclosure slot has that bay, its LED dark" "3 False" \
+    "$(h_json 'd["PhysicalLocation"]["PartLocation"]["LocationOrdinalValue"], d["LocationIndicatorActive"]' <<<"$H_BODY" | tr -d "(),'")"
+h_req PATCH "$DRIVE/WFK00ABC" -d '{"LocationIndicatorActive": true}'
+check_eq "... a PATCH blinks the slot in-band" "1" "$(cat "$S/class/enclosure/0:0:32:0/SLOT  3 /locate")"
+check "... and answers 2xx" test "${H_STATUS:-0}" -ge 200 -a "${H_STATUS:-0}" -lt 300
+h_req GET "$DRIVE/WFK00ABC"
+check_eq "... which the Drive then shows" "True" "$(h_json 'd["LocationIndicatorActive"]' <<<"$H_BODY")"
+h_req PATCH "$DRIVE/WFK02ABC" -d '{"LocationIndicatorActive": true}'
+check_eq "a Drive in no slot, no bmc: 400, naming both" "400 True" \
+    "$H_STATUS $(h_json '"no SCSI enclosure holds" in d["error"]["message"]' <<<"$H_BODY")"
 h_stop
 tap_done

@@ -24,7 +24,10 @@
 # symlinks into usr), which is the layout the image mirrors.
 #
 # Env knobs: LAB_WORK (output dir), LAB_KVER (kernel version, default: newest
-# in /lib/modules), LAB_REBUILD=1 (ignore the stamp).
+# in /lib/modules), LAB_REBUILD=1 (ignore the stamp). The installer image
+# (installer/build.sh) builds on this image with: LAB_INIT (another /init),
+# LAB_EXTRA_BINS (more programs, blank-separated), LAB_EXTRA_MODS (more
+# modules, with what they depend on).
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -81,6 +84,11 @@ MODS_BOOT=(virtio_pci virtio_scsi megaraid_sas mptsas sd_mod sg md_mod
 MODS_EXTRA=(raid0 raid1 raid10 raid456 linear xfs ext4 vfat nls_cp437
             nls_iso8859_1 nls_ascii nls_utf8 crc32c_generic crc32c_intel
             scsi_debug loop virtio_blk ahci nvme virtio_net)
+# shellcheck disable=SC2206  # (blank-separated lists)
+TOOLS+=(${LAB_EXTRA_BINS:-})
+# shellcheck disable=SC2206
+MODS_EXTRA+=(${LAB_EXTRA_MODS:-})
+INIT=${LAB_INIT:-$LAB_DIR/guest/init}
 # Never load these: udev loading kvm_* under TCG stalls boot by up to ~50 s.
 MODS_BLACKLIST=(kvm_amd kvm_intel kvm)
 
@@ -89,7 +97,8 @@ MODS_BLACKLIST=(kvm_amd kvm_intel kvm)
 stamp() {
     {
         echo "$LAB_KVER"
-        cat "${BASH_SOURCE[0]}" "$LAB_DIR"/guest/init "$LAB_DIR"/guest/lib.sh
+        cat "${BASH_SOURCE[0]}" "$INIT" "$LAB_DIR"/guest/lib.sh
+        echo "${MODS_EXTRA[*]}"
         stat -L -c '%n %s %Y' "${TOOLS[@]}" /bin/busybox "$VMLINUZ" \
             "/lib/modules/$LAB_KVER/modules.dep"
     } | sha256sum | cut -d' ' -f1
@@ -187,7 +196,7 @@ for m in "${MODS_BLACKLIST[@]}"; do
 done > "$ROOT/etc/modprobe.d/lab.conf"
 
 # ---- init and the guest helper library -----------------------------------------------
-install -m 0755 "$LAB_DIR/guest/init" "$ROOT/init"
+install -m 0755 "$INIT" "$ROOT/init"
 install -m 0644 "$LAB_DIR/guest/lib.sh" "$ROOT/lab/lib.sh"
 mknod -m 600 "$ROOT/dev/console" c 5 1
 mknod -m 666 "$ROOT/dev/null" c 1 3

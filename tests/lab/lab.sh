@@ -768,6 +768,47 @@ lab_boot_disks() {
     return "$rc"
 }
 
+# lab_machine_args FILE [--uefi]: the virtual R630 as a machine behind the
+# virtual iDRAC (tests/bmc/virtual_idrac.py --qemu-args FILE), one QEMU
+# argument a line: CPUs, memory (LAB_MEM, default 2048: the installer holds
+# the OS image in RAM), DMI (a service tag), the HBA and the disks of this lab
+# with the OS disks in the firmware's boot order, and one NIC on QEMU's user
+# network (DHCP; the host's 127.0.0.1 is 10.0.2.2 there; LAB_MACHINE_NET=nodhcp:
+# a NIC with a link and nobody answering). LAB_MACHINE_EXTRA: more arguments,
+# blank-separated (a USB stick). The service adds the CD, the boot order of
+# the override, the console and QMP.
+lab_machine_args() {
+    local file=${1:-} uefi=0 code=${LAB_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+    local vars=${LAB_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+    [ -n "$file" ] || { lab__err "usage: lab_machine_args FILE [--uefi]"; return 2; }
+    [ "${2:-}" != --uefi ] || uefi=1
+    [ -n "$LAB__INIT" ] || { lab__err "call lab_init first"; return 2; }
+    # shellcheck disable=SC2054  # (commas belong to QEMU's option syntax)
+    LAB__ARGS=(-name hostd-lab -nodefaults -no-user-config -accel tcg -cpu max -smp "${LAB_SMP:-2}"
+        -m "${LAB_MEM:-2048}" -vga none -smbios type=1,manufacturer=Dell\ Inc.,product=PowerEdge\ R630,serial=VR630LB
+        -device virtio-net-pci,netdev=net0)
+    if [ "${LAB_MACHINE_NET:-user}" = nodhcp ]; then
+        # a UDP socket to a port nobody listens on: the link is up, no DHCP answers
+        LAB__ARGS+=(-netdev socket,id=net0,udp=127.0.0.1:9,localaddr=127.0.0.1:0)
+    else
+        LAB__ARGS+=(-netdev user,id=net0)
+    fi
+    local extra=()
+    [ -z "${LAB_MACHINE_EXTRA:-}" ] || read -r -d "" -a extra <<< "$LAB_MACHINE_EXTRA" || true
+    LAB__ARGS+=("${extra[@]}")
+    if [ "$uefi" = 1 ]; then
+        cp "$vars" "$LAB_WORK/ovmf-vars-machine.fd"
+        # shellcheck disable=SC2054
+        LAB__ARGS+=(-machine q35 -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+            -drive "if=pflash,format=raw,unit=1,file=$LAB_WORK/ovmf-vars-machine.fd")
+    else
+        LAB__ARGS+=(-machine pc)
+    fi
+    LAB__OVERLAY=
+    lab__disk_args "${LAB_OMIT_DISKS:-}" boot
+    printf '%s\n' "${LAB__ARGS[@]}" > "$file"
+}
+
 lab_marker() {
     local phase=${1:-} tag=${2:-} console
     [ $# -eq 2 ] || { lab__err "usage: lab_marker PHASE TAG"; return 2; }

@@ -1,34 +1,44 @@
 #!/bin/bash
-# t-firstboot.sh - the whole mission on the virtual R630 (issue: first boot);
-# TAP. A blank machine becomes a container host without a person:
-#   install   from the provisioning initramfs: `hostctl apply` with a wrong
-#             sha256 (refused, no disk written), --plan (nothing written),
-#             an apply killed with its tar during the unpack, run again
-#             (finishes), a third run (0 changes)
-#   disks     the installed Debian boots from its own disks (SeaBIOS); the
-#             first-boot unit mounts the pool, puts containerd on the RAID 5,
-#             runs a container
+# t-firstboot.sh - the whole mission on the virtual R630 (issue: first boot,
+# zero touch); TAP. A blank machine becomes a container host through its BMC
+# alone:
+#   install   (full scenario) the provisioning guest: `hostctl apply` with a
+#             wrong sha256 (refused, no disk written), --plan (nothing
+#             written), an apply killed with its tar during the unpack
+#   installer the installer image through the virtual iDRAC: vmedia insert,
+#             boot cd --once, power on; it finds its spec on the medium,
+#             fetches the OS image over HTTP, finishes the install the kill
+#             left, reports each phase to its callback and reboots; the
+#             machine boots from its own disks (SeaBIOS) and the first-boot
+#             unit mounts the pool, puts containerd on the RAID 5, runs a
+#             container, then powers off (the lab image's report)
+#   inspect   (full) the provisioning guest reads what the install left: fstab,
+#             mdadm.conf, the package, GRUB, the installer's log
 #   no-ssd0   the first OS disk pulled (throw-away overlay): it still boots
 #   uefi      (FIRMWARE=uefi or LAB_UEFI=1) OVMF boots the ESP mirror
 #   destroy   (full scenario) the operator retires the pool: containerd stopped, the pool
 #             unmounted, `hostctl raid destroy data --yes` (lab-action.sh)
 #   after-destroy  the next boot reaches multi-user without the pool
 # The Debian root filesystem comes from build-rootfs.sh (debootstrap, cached).
-# Env: HOSTCTL, HOSTD, LAB_SCENARIO (full|demo), the lab.sh knobs.
+# Env: HOSTCTL, HOSTD, HOSTD_DEB, HOSTD_INSTALLER (the ISO; built when unset),
+# LAB_SCENARIO (full|demo), the lab.sh knobs.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # the OS disks hold a 512 MiB ESP and a ~1.4 GB Debian; the RAID 5 is small
 export LAB_SSD_SIZE=${LAB_SSD_SIZE:-4G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
 # shellcheck source=lab.sh
 . "$HERE/lab.sh"
+# shellcheck source=lab-bmc.sh
+. "$HERE/lab-bmc.sh"
 # shellcheck source=../host/tap.sh
 . "$HERE/../host/tap.sh"
-HOSTCTL=${HOSTCTL:-$LAB_REPO/build/hostctl}
+export HOSTCTL=${HOSTCTL:-$LAB_REPO/build/hostctl}
 HOSTD=${HOSTD:-$LAB_REPO/build/hostd}
 SCENARIO=${LAB_SCENARIO:-full}
 
 if why=$(lab_skip_reason); then skip "first boot lab" "$why"; tap_done; exit 0; fi
 command -v debootstrap > /dev/null || { skip "first boot lab" "debootstrap is not installed"; tap_done; exit 0; }
+command -v openssl > /dev/null || { skip "first boot lab" "openssl is not installed (the virtual iDRAC's certificate)"; tap_done; exit 0; }
 T0=$SECONDS
 t=$SECONDS
 ROOTFS=$("$HERE/build-rootfs.sh" | tail -1)
@@ -44,8 +54,18 @@ if [ -z "$DEB" ] || [ ! -f "$DEB" ]; then
 fi
 [ -f "$DEB" ] || { fail "the hostd package is built (log: build/lab/make-deb.log)"; tap_done; exit 1; }
 DEB_VERSION=$(dpkg-deb -f "$DEB" Version)
+ISO=${HOSTD_INSTALLER:-}
+if [ -z "$ISO" ] || [ ! -f "$ISO" ]; then
+    ISO=$LAB_REPO/build/lab/installer/hostd-installer.iso
+    t=$SECONDS
+    "$LAB_REPO/installer/build.sh" --deb "$DEB" --work "$LAB_REPO/build/lab/installer" --out "$ISO" \
+        > "$LAB_REPO/build/lab/installer.log" 2>&1 ||
+        { fail "the installer image builds (log: build/lab/installer.log)"; tap_done; exit 1; }
+    echo "# installer image built in $((SECONDS - t)) s"
+fi
 
 lab_init
+trap 'lab_bmc_stop; lab_cleanup' EXIT
 lab_stage "$HOSTCTL:/usr/local/bin/hostctl" "$HOSTD:/usr/local/bin/hostd"
 lab_share "$ROOTFS" rootfs.tar
 lab_share "$DEB" hostd.deb
@@ -60,52 +80,98 @@ err() { cat "$O/$1.err" 2> /dev/null; }
 rc() { cat "$O/$1.rc" 2> /dev/null || echo missing; }
 py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2" 2> /dev/null || echo "(unreadable)"; }
 
-# ---- boot 1: the provisioning system installs ---------------------------------------
-rc=0
-LAB_UDEV=1 LAB_MEM=${LAB_MEM:-2048} lab_boot install "$HERE/guest/firstboot.sh" || rc=$?
-check_eq "install: the guest script ran to the end" 0 "$rc"
+# ---- boot 1 (full): the provisioning guest: refusals, a plan, an apply killed midway ---------
 if [ "$SCENARIO" = full ]; then
+    rc=0
+    LAB_UDEV=1 LAB_MEM=${LAB_MEM:-2048} lab_boot install "$HERE/guest/firstboot.sh" || rc=$?
+    check_eq "install: the guest script ran to the end" 0 "$rc"
     check_eq "a wrong sha256: exit 1" 1 "$(rc bad-sha)"
     check_contains "... the message shows the expected digest" "0000000000000000000000000000000000000000000000000000000000000001" "$(err bad-sha)"
     check_contains "... and the image's own" "$SHA" "$(err bad-sha)"
     check_eq "... and not one disk got a signature" 0 "$(cat "$O/bad-sha.signatures" 2> /dev/null)"
-fi
-check_eq "--plan: exit 0, phase install, steps pending" "0 install True" \
-    "$(rc plan) $(py 'd["phase"], d["pending"] > 20' "$O/plan.out" | tr -d "(),'")"
-check_eq "... and nothing written" 0 "$(cat "$O/plan.signatures" 2> /dev/null)"
-if [ "$SCENARIO" = full ]; then
+    check_eq "--plan: exit 0, phase install, steps pending" "0 install True" \
+        "$(rc plan) $(py 'd["phase"], d["pending"] > 20' "$O/plan.out" | tr -d "(),'")"
+    check_eq "... and nothing written" 0 "$(cat "$O/plan.signatures" 2> /dev/null)"
+    tuned=$(py '[s["description"] for s in d["steps"] if s["id"] == "raid:tune:data"][0].split("stripe cache ")[1].split(" ")[0]' "$O/plan.out")
+    check "the plan tunes the pool's RAID 5 (stripe cache $tuned)" test "$tuned" -gt 256
     check_contains "the apply killed during the unpack had got there" "unpack the image" "$(err killed)"
     check_contains "... and left a half-unpacked root" "usr" "$(cat "$O/killed.target-ls" 2> /dev/null)"
 fi
-check_eq "apply (again, after the kill) exits 0" 0 "$(rc apply)"
-[ "$(rc apply)" = 0 ] || err apply | tail -15 | sed 's/^/#   /'
-check_contains "... it says to boot the installed system" "Next: boot the installed system" "$(out apply)"
+
+# ---- boot 2: the installer through the BMC; it reboots into the installed system ----------
+# The OS image and the spec are served over HTTP, as a provisioning network
+# does; the spec goes onto a copy of the installer ISO with the callback.
+lab_bmc_start
+ln "$ROOTFS" "$LAB_BMC_WWW/rootfs.tar" 2> /dev/null || cp "$ROOTFS" "$LAB_BMC_WWW/rootfs.tar"
+sed "s|^\(  image: \).*|\1$LAB_BMC_URL/rootfs.tar|" "$LAB_SHARE/host.yaml" > "$LAB_BMC_DIR/host.yaml"
+"$LAB_REPO/installer/add-spec.sh" --cmdline "hostd.callback=$LAB_BMC_URL/callback" "$ISO" "$LAB_BMC_DIR/host.yaml" \
+    "$LAB_BMC_WWW/r630-01.iso" > /dev/null
+check_contains "the operator's first command: vmedia insert (the iDRAC fetches the ISO)" "virtual media CD: $LAB_BMC_LOCAL/r630-01.iso" \
+    "$(lab_bmc_ctl vmedia insert "$LAB_BMC_LOCAL/r630-01.iso" 2>&1)"
+check_contains "boot cd --once" "boot override cd (next boot only" "$(lab_bmc_ctl boot cd --once 2>&1)"
+T_POWER_ON=$SECONDS
+check_contains "power on" "power on done: was off, now on" "$(lab_bmc_ctl power on 2>&1)"
+lab_bmc_wait_callback '"phase": "finished"|"state": "failed"' "${LAB_BOOT_TIMEOUT:-1200}" || true
+T_INSTALLED=$SECONDS
+# (a failed installer stays up with a shell: nothing to wait for)
+lab_bmc_callbacks | grep -q '"state": "failed"' || lab_bmc_wait_off "${LAB_BOOT_TIMEOUT:-900}" || true
+T_OFF=$SECONDS
+lab_bmc_stop
+# the two starts' consoles, under lab.sh's names (lab_marker reads them)
+tr -d '\r' < "$LAB_BMC_RUN/console-start-1.log" > "$(lab_console installer)" 2> /dev/null || true
+cp "$LAB_BMC_RUN/console.log" "$(lab_console disks)" 2> /dev/null || true
+installer_says() { grep -aF 'hostd-installer:' "$(lab_console installer)" 2> /dev/null; }
+installer_says | sed 's/^/# installer| /'
+cb() { lab_bmc_callbacks | py_cb "$@"; }
+py_cb() { python3 -c 'import json, sys
+for l in sys.stdin:
+    d = json.loads(l)
+    print(d.get("phase"), d.get("state"), *[d.get("result", {}).get(k) for k in sys.argv[1:]])' "$@"; }
+check_eq "the machine was started twice: the installer from the CD, then its own disks" "2 1" \
+    "$(wc -l < "$LAB_BMC_RUN/qemu-starts.log") $(grep -c 'bootindex=0' "$LAB_BMC_RUN/qemu-starts.log")"
+check_contains "the installer found its spec on the medium" "spec: from the installer medium" "$(installer_says)"
+check_contains "it got a network by DHCP" "network: eth0=10.0.2.15" "$(installer_says)"
 if [ "$SCENARIO" = full ]; then
-    check_contains "... it unpacked again, knowing an earlier run stopped midway" "an earlier run stopped midway" "$(err apply)"
+    check_contains "it finished the install the kill left, knowing an earlier run stopped midway" \
+        "an earlier run stopped midway" "$(cat "$(lab_console installer)")"
 fi
-check_eq "a third apply: exit 0, 0 changes" "0 0" "$(rc again) $(py 'd["changed"]' "$O/again.out")"
-check_eq "... every step unchanged or skipped" "True" \
-    "$(py 'all(s["state"] in ("unchanged", "skipped") for s in d["steps"])' "$O/again.out")"
-# the target is unmounted after the install: a plan cannot look into it, and says so
-check_eq "--plan afterwards: nothing pending but the steps that look into the unmounted target" "True True" \
-    "$(py 'all(s["state"] != "pending" or "cannot look before /target is mounted" in s["message"] for s in d["steps"]), all(s["state"] != "pending" for s in d["steps"] if (s["domain"] == "raid" and s["id"] != "raid:record") or s["id"] == "os:fetch")' "$O/plan-after.out" | tr -d "(),'")"
-tuned=$(py '[s["description"] for s in d["steps"] if s["id"] == "raid:tune:data"][0].split("stripe cache ")[1].split(" ")[0]' "$O/plan.out")
-check "the plan tunes the pool's RAID 5 (stripe cache $tuned)" test "$tuned" -gt 256
-check_contains "the journal shows when os:unpack ran" "os:unpack: changed" "$(out journal)"
-ROOT_UUID=$(cat "$O/root-uuid" 2> /dev/null)
-check_contains "target fstab: / by UUID" "UUID=$ROOT_UUID / ext4" "$(cat "$O/target-fstab" 2> /dev/null)"
-check_contains "... /boot/efi by UUID" " /boot/efi vfat " "$(cat "$O/target-fstab" 2> /dev/null)"
-check_contains "... the pool by UUID" " /srv/pool xfs " "$(cat "$O/target-fstab" 2> /dev/null)"
-check_eq "target mdadm.conf: the three arrays by UUID" 3 "$(grep -c '^ARRAY .*UUID=' "$O/target-mdadm.conf" 2> /dev/null || true)"
-check_eq "target hostname" r630-01 "$(cat "$O/target-hostname" 2> /dev/null)"
-check_contains "the first-boot unit is enabled" "hostd-firstboot.service" "$(cat "$O/target-wants" 2> /dev/null)"
-check_eq "hostd is installed in the target as the package, by dpkg" "ii $DEB_VERSION" "$(cat "$O/target-hostd-package" 2> /dev/null)"
-check_contains "... and its service is enabled" "hostd.service" "$(cat "$O/target-wants" 2> /dev/null)"
-check_eq "... and no copied hostctl or hostd sits beside it" "" \
-    "$(grep -xE 'hostctl|hostd' "$O/target-local-sbin" 2> /dev/null || true)"
-check_contains "the install says it installed the package with the target's apt" \
-    "installed hostd $DEB_VERSION from /mnt/host/hostd.deb (apt in the target)" "$(err apply)"
-check_eq "GRUB in the MBR of both OS disks" "1 1" "$(cat "$O/mbr-ssd0" 2> /dev/null) $(cat "$O/mbr-ssd1" 2> /dev/null)"
+check_contains "the console's last screen: DONE" "DONE: installed in" "$(installer_says)"
+check_eq "the callback got each phase, in order, each ok" "booted ok|spec ok|plan ok|apply running|apply ok|finished ok" \
+    "$(cb | cut -d' ' -f1,2 | paste -sd'|')"
+check_eq "... the result: apply's own document, no step failed" "apply ok r630-01 apply" \
+    "$(cb host mode | grep '^apply ok')"
+check_contains "the installer's reboot: the disks booted, no CD (strict order, the override spent)" "@@BOOTED r630-01@@" \
+    "$(cat "$(lab_console disks)")"
+LAB_STATUS=nomarker
+grep -aqF '@@MARKER-END@@' "$(lab_console disks)" && LAB_STATUS=ok
+echo "# installer: power on to the callback's finished ${T_INSTALLED:+$((T_INSTALLED - T_POWER_ON))} s, to the first boot's power-off $((T_OFF - T_POWER_ON)) s"
+
+# ---- boot 3 (full): the provisioning guest reads what the install left --------------------
+if [ "$SCENARIO" = full ]; then
+    rc=0
+    LAB_UDEV=1 LAB_MEM=${LAB_MEM:-2048} lab_boot inspect "$HERE/guest/firstboot.sh" || rc=$?
+    check_eq "inspect: the guest script ran to the end" 0 "$rc"
+    # the target is unmounted after the install: a plan cannot look into it, and says so
+    check_eq "--plan afterwards: nothing pending but the steps that look into the unmounted target" "True True" \
+        "$(py 'all(s["state"] != "pending" or "cannot look before /target is mounted" in s["message"] for s in d["steps"]), all(s["state"] != "pending" for s in d["steps"] if (s["domain"] == "raid" and s["id"] != "raid:record") or s["id"] == "os:fetch")' "$O/plan-after.out" | tr -d "(),'")"
+    check_contains "the installer's log is in the installed system, with the unpack" "unpack the image onto /dev/md/os" \
+        "$(cat "$O/target-installer.log" 2> /dev/null)"
+    check_eq "... and apply's document beside it" "r630-01" "$(py 'd["host"]' "$O/target-installer.json")"
+    ROOT_UUID=$(cat "$O/root-uuid" 2> /dev/null)
+    check_contains "target fstab: / by UUID" "UUID=$ROOT_UUID / ext4" "$(cat "$O/target-fstab" 2> /dev/null)"
+    check_contains "... /boot/efi by UUID" " /boot/efi vfat " "$(cat "$O/target-fstab" 2> /dev/null)"
+    check_contains "... the pool by UUID" " /srv/pool xfs " "$(cat "$O/target-fstab" 2> /dev/null)"
+    check_eq "target mdadm.conf: the three arrays by UUID" 3 "$(grep -c '^ARRAY .*UUID=' "$O/target-mdadm.conf" 2> /dev/null || true)"
+    check_eq "target hostname" r630-01 "$(cat "$O/target-hostname" 2> /dev/null)"
+    check_contains "the first-boot unit is enabled" "hostd-firstboot.service" "$(cat "$O/target-wants" 2> /dev/null)"
+    check_eq "hostd is installed in the target as the package, by dpkg" "ii $DEB_VERSION" "$(cat "$O/target-hostd-package" 2> /dev/null)"
+    check_contains "... and its service is enabled" "hostd.service" "$(cat "$O/target-wants" 2> /dev/null)"
+    check_eq "... and no copied hostctl or hostd sits beside it" "" \
+        "$(grep -xE 'hostctl|hostd' "$O/target-local-sbin" 2> /dev/null || true)"
+    check_contains "the install says it installed the package with the target's apt" \
+        "installed hostd $DEB_VERSION from /usr/share/hostd/$(basename "$DEB") (apt in the target)" "$(cat "$(lab_console installer)")"
+    check_eq "GRUB in the MBR of both OS disks" "1 1" "$(cat "$O/mbr-ssd0" 2> /dev/null) $(cat "$O/mbr-ssd1" 2> /dev/null)"
+fi
 
 # ---- boot 2: from its own disks; the first-boot unit finishes the spec ------------------
 marker() { lab_marker "$1" "$2" 2> /dev/null || true; }
@@ -123,8 +189,6 @@ boot_checks() {   # boot_checks PHASE DEGRADED(0|1)
         check_eq "$p: no array degraded" "" "$(marker "$p" MDSTAT | grep -F '_]' || true)$(marker "$p" MDSTAT | grep -F '[_' || true)"
     fi
 }
-rc=0
-lab_boot_disks disks || rc=$?
 boot_checks disks 0
 check_contains "the first-boot unit succeeded" "Result=success" "$(report disks Result=)"
 check_contains "... and exited 0" "ExecMainStatus=0" "$(report disks ExecMainStatus=)"
@@ -189,9 +253,10 @@ fi
     report disks " /dev/md" | sed 's/^/  /'
     echo "OS: $(marker disks BOOTED | head -1), root $(marker disks ROOT), $(marker disks STATE)"
     echo "runtime: $(report disks "a container ran from" | tail -1)"
-    echo "seconds per phase: rootfs $T_ROOTFS"
-    echo "the install's steps of 5 s or more (the apply after the kill):"
-    err apply | awk '/^\[ *[0-9]+\/[0-9]+\]/ { step = $0; sub(/ \.\.\.$/, "", step) }
+    echo "seconds per phase: rootfs $T_ROOTFS; installer: power on to installed $((${T_INSTALLED:-0} - T_POWER_ON)), to the first boot's end $((T_OFF - T_POWER_ON))"
+    echo "installer image: $(du -h "$ISO" | cut -f1)"
+    echo "the install's steps of 5 s or more (the installer's apply):"
+    cat "$(lab_console installer)" | awk '/^\[ *[0-9]+\/[0-9]+\]/ { step = $0; sub(/ \.\.\.$/, "", step) }
         match($0, /\(([0-9.]+) s\)$/) { s = substr($0, RSTART + 1, RLENGTH - 4); if (s + 0 >= 5) printf "  %6.1f s  %s\n", s, step }'
     lab_report
     echo "total: $((SECONDS - T0)) s"

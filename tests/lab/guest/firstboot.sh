@@ -1,9 +1,15 @@
-# guest/firstboot.sh - `hostctl apply` from the provisioning system of the
-# virtual R630 (phase install), run inside the lab guest (sh). The host
-# (t-firstboot.sh / demo.sh) then boots the installed system from its disks.
-# Each command's stdout, stderr and exit status land in out/<name>.{out,err,rc}.
-# LAB_SCENARIO: "full" (wrong sha256, plan, kill during unpack, re-run, third
-# run) or "demo" (plan, one apply).
+# guest/firstboot.sh - the provisioning-system side of t-firstboot, in the lab
+# guest (sh), around the install that the installer image does through the
+# BMC. Each command's stdout, stderr and exit status land in
+# out/<name>.{out,err,rc}.
+#   LAB_PHASE=install  before the installer: a wrong sha256 (refused, nothing
+#                      written), --plan (nothing written), an apply killed
+#                      with its tar during the unpack (the installer then
+#                      finds a half-unpacked root and finishes it)
+#   LAB_PHASE=inspect  after the installer and the first boot: what the
+#                      installed system holds (fstab, mdadm.conf, the
+#                      package, GRUB, the installer's log), and the errand
+#                      of a later boot (lab-action.sh)
 . /lab/lib.sh
 . /mnt/host/lab.env
 H=/usr/local/bin/hostctl
@@ -23,19 +29,15 @@ signatures() {
     for d in /sys/block/sd*; do blkid -p "/dev/${d##*/}" 2> /dev/null; done | wc -l
 }
 
-if [ "${LAB_SCENARIO:-full}" = full ]; then
+if [ "$LAB_PHASE" = install ]; then
     # a wrong sha256 stops before anything is written
     sed 's/^\(  sha256: \).*/\1"0000000000000000000000000000000000000000000000000000000000000001"/' "$SPEC" > /tmp/bad.yaml
     lab_t_start bad_sha
     run bad-sha "$H" apply /tmp/bad.yaml --yes
     lab_t_end bad_sha
     signatures > "$O/bad-sha.signatures"
-fi
-
-run plan "$H" apply "$SPEC" $PKG --plan --json
-signatures > "$O/plan.signatures"
-
-if [ "${LAB_SCENARIO:-full}" = full ]; then
+    run plan "$H" apply "$SPEC" $PKG --plan --json
+    signatures > "$O/plan.signatures"
     # killed while the image is unpacked, with its tar: as a crash would
     "$H" apply "$SPEC" $PKG --yes --assume-clean > "$O/killed.out" 2> "$O/killed.err" &
     pid=$!
@@ -47,15 +49,17 @@ if [ "${LAB_SCENARIO:-full}" = full ]; then
     wait $pid 2> /dev/null
     echo "killed after $n polls" > "$O/killed.rc"
     ls /target > "$O/killed.target-ls" 2>&1
+    # the arrays stopped, as a power cut leaves them
+    umount -R /target 2> /dev/null
+    mdadm --stop --scan > /dev/null 2>&1
+    sync
+    lab_finish
+    exit 0
 fi
 
-lab_t_start apply
-run apply "$H" apply "$SPEC" $PKG --yes --assume-clean
-lab_t_end apply
-run again "$H" apply "$SPEC" $PKG --yes --json
+# ---- inspect -------------------------------------------------------------------------------
 run plan-after "$H" apply "$SPEC" $PKG --plan --json
-run journal "$H" apply --journal
-# what the installed system will find
+# what the installed system holds
 mount /dev/md/os /target
 cp /target/etc/fstab "$O/target-fstab"
 grep -v '^#' /target/etc/mdadm/mdadm.conf > "$O/target-mdadm.conf"
@@ -66,6 +70,8 @@ blkid -s UUID -o value /dev/md/os > "$O/root-uuid"
 ls /target/etc/systemd/system/multi-user.target.wants/ > "$O/target-wants"
 chroot /target dpkg-query -W -f '${db:Status-Abbrev}${Version}' hostd > "$O/target-hostd-package" 2>&1
 ls /target/usr/local/sbin > "$O/target-local-sbin" 2>&1
+cp /target/var/log/hostd-installer.log "$O/target-installer.log" 2> /dev/null
+cp /target/var/log/hostd-installer.json "$O/target-installer.json" 2> /dev/null
 # the errand a later boot may be given (lab-action.sh: the destroy boot);
 # busybox has no install(1)
 cp /mnt/host/lab-action /target/usr/local/lib/lab-report.d/zz-lab-action
