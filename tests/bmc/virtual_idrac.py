@@ -80,7 +80,7 @@ class Machine:
         tftp = ",tftp=%s,bootfile=%s" % (A.pxe_tftp, A.pxe_bootfile) if A.pxe_tftp and A.pxe_bootfile else ""
         pxe = ["-netdev", "user,id=pxe0" + tftp, "-device", "virtio-net-pci,netdev=pxe0,bootindex=0"] if boot == "Pxe" else []
         return ([A.qemu] + MACHINE + cd + pxe +
-                ["-boot", "strict=on", "-no-reboot", "-display", "none",
+                ["-boot", "strict=on", "-no-reboot", "-display", "none", "-pidfile", os.path.join(A.run, "qemu.pid"),
                  "-serial", "file:" + os.path.join(A.run, "console.log"),
                  "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
                  "-qmp", "unix:%s,server=on,wait=off" % self.events_path])

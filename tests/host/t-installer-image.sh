@@ -98,6 +98,12 @@ check_eq "... the El Torito boot images are kept (BIOS and UEFI)" "$(grep -c 'bo
 check "... and the MBR (the USB boot code) is byte for byte the same" \
     cmp -s <(head -c 446 "$T/hostd-installer.iso") <(head -c 446 "$T/r630-17.iso")
 check "... the ISO it came from is left alone" sh -c "! xorriso -indev '$T/hostd-installer.iso' -ls /hostd 2>/dev/null | grep -q host.yaml"
+"$TOP/installer/add-spec.sh" --cmdline "hostd.callback=http://10.0.0.9/cb" "$T/hostd-installer.iso" "$T/r630-17.yaml" \
+    "$T/r630-17-cb.iso" > /dev/null 2>&1
+xorriso -osirrox on -indev "$T/r630-17-cb.iso" -extract /boot/grub/grub.cfg "$T/grub-cb.cfg" > /dev/null 2>&1
+check_eq "add-spec --cmdline: both menu entries get the callback" 2 "$(grep -c 'linux /hostd/vmlinuz .* hostd.callback=http://10.0.0.9/cb$' "$T/grub-cb.cfg")"
+"$TOP/installer/add-spec.sh" --cmdline 'x";reboot' "$T/hostd-installer.iso" "$T/r630-17.yaml" "$T/y.iso" > /dev/null 2>&1; rc=$?
+check_eq "... a --cmdline with a quote or a ';' is refused (exit 2), no ISO" "2 no" "$rc $([ -e "$T/y.iso" ] && echo yes || echo no)"
 "$TOP/installer/add-spec.sh" "$T/hostd-installer.iso" "$T/r630-17.yaml" "$T/hostd-installer.iso" > /dev/null 2>&1; rc=$?
 check_eq "add-spec onto its own input: refused (exit 2)" 2 "$rc"
 "$TOP/installer/add-spec.sh" "$T/hostd-installer.iso" "$T/none.yaml" "$T/x.iso" > /dev/null 2>&1; rc=$?

@@ -85,7 +85,7 @@ check_eq "power status: off" "off" "$(bmc power status)"
 check_contains "power on: the machine starts" "power on done: was off, now on" "$(bmc power on)"
 check "... a QEMU runs" qemu_runs
 check_contains "power off" "power off done: was on, now off" "$(bmc power off)"
-check "... no QEMU runs" sh -c "! qemu_runs"
+check "... no QEMU runs" bash -c "! qemu_runs"
 
 # ---- the CD, once ------------------------------------------------------------------------
 check_contains "vmedia insert URL: the iDRAC fetched it" "virtual media CD: $ISO" "$(bmc vmedia insert "$ISO")"

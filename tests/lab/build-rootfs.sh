@@ -170,7 +170,11 @@ TTYPath=/dev/console
 WantedBy=multi-user.target
 EOF
 
-HASH=$( { cat "$SELF"; echo "$SUITE ${PKGS[*]}"; echo "$HOOK_HOSTD"; } |
+# the errand hook (guest/lab-action.sh: md's tuning, hostd's answer, and the
+# errands of later boots) is in the image, so that the first boot the
+# installer reboots into reports it too
+ACTION=$LAB_DIR/guest/lab-action.sh
+HASH=$( { cat "$SELF" "$ACTION"; echo "$SUITE ${PKGS[*]}"; echo "$HOOK_HOSTD"; } |
         sha256sum | cut -c1-12)
 TAR=$LAB_CACHE/rootfs-$SUITE-$HASH.tar
 
@@ -311,7 +315,9 @@ mkdir -p "$ROOT/etc/lab" "$ROOT/usr/local/sbin" "$ROOT/usr/local/lib/lab-report.
 touch "$ROOT/etc/lab/poweroff"
 printf '%s\n' "$MARKER" > "$ROOT/usr/local/sbin/lab-marker"
 printf '%s\n' "$HOOK_HOSTD" > "$ROOT/usr/local/lib/lab-report.d/hostd"
-chmod 755 "$ROOT/usr/local/sbin/lab-marker" "$ROOT/usr/local/lib/lab-report.d/hostd"
+cp "$ACTION" "$ROOT/usr/local/lib/lab-report.d/zz-lab-action"
+chmod 755 "$ROOT/usr/local/sbin/lab-marker" "$ROOT/usr/local/lib/lab-report.d/hostd" \
+    "$ROOT/usr/local/lib/lab-report.d/zz-lab-action"
 printf '%s\n' "$MARKER_UNIT" > "$ROOT/etc/systemd/system/lab-marker.service"
 ln -sf /etc/systemd/system/lab-marker.service \
     "$ROOT/etc/systemd/system/multi-user.target.wants/lab-marker.service"

@@ -45,6 +45,7 @@ lab_bmc_start() {
         [ -f "$LAB_BMC_DIR/idrac.port" ] && [ -f "$LAB_BMC_DIR/www.port" ] && break
         sleep 0.1
     done
+    printf '%s\n' "${LAB_BMC_PIDS[@]}" > "$LAB_BMC_DIR/pids"   # (.ci/run stops what a killed test left)
     [ -f "$LAB_BMC_DIR/idrac.port" ] && [ -f "$LAB_BMC_DIR/www.port" ] ||
         { lab__err "the virtual iDRAC or the server did not start"; cat "$LAB_BMC_DIR"/*.log >&2; return 1; }
     LAB_BMC_URL=http://10.0.2.2:$(cat "$LAB_BMC_DIR/www.port")

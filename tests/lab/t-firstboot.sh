@@ -69,7 +69,6 @@ trap 'lab_bmc_stop; lab_cleanup' EXIT
 lab_stage "$HOSTCTL:/usr/local/bin/hostctl" "$HOSTD:/usr/local/bin/hostd"
 lab_share "$ROOTFS" rootfs.tar
 lab_share "$DEB" hostd.deb
-lab_share "$HERE/guest/lab-action.sh" lab-action
 # the project's example spec, with this image
 sed -e "s|^\(  image: \).*|\1file:///mnt/host/rootfs.tar|" -e "s|^\(  sha256: \).*|\1\"$SHA\"|" \
     -e '/^hypervisor:/,/^  pool_mount:/d' "$LAB_REPO/examples/r630.yaml" > "$LAB_SHARE/host.yaml"

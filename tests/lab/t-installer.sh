@@ -10,9 +10,10 @@
 #   bad-sha   hostd.spec= with a wrong sha256: refused, on the console and to
 #             the callback, with both digests
 #   seed      PXE without hostd.spec=: the spec from the USB stick labelled HOSTD
-#   medium    UEFI (OVMF), the ISO as virtual media, a NIC where no DHCP
-#             answers: the spec added to the ISO (installer/add-spec.sh),
-#             which has an error: the plan fails and says why
+#   medium    the operator's playbook (site.yml --tags bmc) inserts the ISO
+#             and boots it once; UEFI (OVMF), a NIC where no DHCP answers:
+#             the spec added to the ISO (installer/add-spec.sh), which has
+#             an error: the plan fails and says why
 # Env: HOSTCTL, HOSTD_INSTALLER (the ISO; built when unset), the lab.sh knobs.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,7 +27,7 @@ export LAB_SSD_SIZE=${LAB_SSD_SIZE:-4G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
 export HOSTCTL=${HOSTCTL:-$LAB_REPO/build/hostctl}
 
 if why=$(lab_skip_reason); then skip "installer lab" "$why"; tap_done; exit 0; fi
-for p in openssl mkfs.vfat mcopy xorriso; do
+for p in openssl mkfs.vfat mcopy xorriso ansible-playbook; do
     command -v "$p" > /dev/null || { skip "installer lab" "$p is not installed (make deps)"; tap_done; exit 0; }
 done
 ls /usr/lib/ipxe/qemu/pxe-virtio.rom > /dev/null 2>&1 ||
@@ -79,11 +80,17 @@ STICK="-device qemu-xhci,id=xhci -drive if=none,id=stick,format=raw,file=$T/stic
 # cd, once), until MARKER is on its console; then off. A PXE boot's iPXE
 # script gives the kernel CMDLINE.
 boot() {
-    local name=$1 target=$2 marker=$3 cmdline=${4:-} i
+    local name=$1 target=$2 marker=$3 cmdline=${4:-}
     printf '#!ipxe\nkernel %s/vmlinuz console=ttyS0,115200n8 panic=0 quiet %s\ninitrd %s/initrd.img\nboot\n' \
         "$LAB_BMC_URL" "$cmdline" "$LAB_BMC_URL" > "$LAB_BMC_WWW/boot.ipxe"
     lab_bmc_ctl boot "$target" --once > /dev/null
     lab_bmc_ctl power on > /dev/null
+    until_console "$name" "$marker"
+}
+# until_console NAME MARKER: wait for MARKER on the running machine's console
+# (5 min at most), power it off, keep the console as NAME
+until_console() {
+    local name=$1 marker=$2 i
     for i in $(seq 1500); do
         grep -aqF "$marker" "$LAB_BMC_RUN/console.log" 2> /dev/null && break
         lab_bmc_machine_runs || break
@@ -150,9 +157,36 @@ lab_bmc_stop
 spec r630-medium | sed 's/^  firstboot: true/  firstboot: maybe/' > "$T/medium.yaml"
 LAB_MACHINE_NET=nodhcp lab_bmc_start --uefi
 "$LAB_REPO/installer/add-spec.sh" "$ISO" "$T/medium.yaml" "$LAB_BMC_WWW/installer.iso" > /dev/null
-check_contains "medium: vmedia insert: the iDRAC fetched the ISO" "virtual media CD: $LAB_BMC_LOCAL/installer.iso" \
-    "$(lab_bmc_ctl vmedia insert "$LAB_BMC_LOCAL/installer.iso")"
-boot medium cd "@@HOSTD-INSTALLER FAILED@@"
+# the operator's playbook boots it (site.yml, the bmc play, with the virtual iDRAC as the BMC)
+printf 'calvin\n' > "$T/bmc-password"
+chmod 600 "$T/bmc-password"
+cat > "$T/inventory.yml" << INVENTORY
+all:
+  children:
+    r630:
+      hosts:
+        r630-medium: {bmc_address: "127.0.0.1:$(cat "$LAB_BMC_DIR/idrac.port")"}
+      vars:
+        ansible_connection: local
+        ansible_python_interpreter: /usr/bin/python3
+        bmc_boot_enabled: true
+        bmc_boot_method: vmedia
+        bmc_boot_mode: uefi
+        bmc_vmedia_url: $LAB_BMC_LOCAL/installer.iso
+        bmc_power_action: "on"
+        bmc_boot_wait: false
+        bmc_hostctl: $HOSTCTL
+        bmc_password_file: $T/bmc-password
+        bmc_ca_file: $LAB_BMC_DIR/cert.pem
+INVENTORY
+rc=0
+out=$(ANSIBLE_CONFIG=$LAB_REPO/playbooks/ansible.cfg ansible-playbook -i "$T/inventory.yml" "$LAB_REPO/playbooks/site.yml" \
+    --tags bmc 2>&1) || rc=$?
+check_eq "medium: the playbook (site.yml --tags bmc) inserted the ISO, set the CD once, powered on" \
+    "0 changed=3 failed=0" "$rc $(printf '%s\n' "$out" | sed -n 's/^r630-medium *: ok=[0-9]* *\(changed=[0-9]*\) .*\(failed=[0-9]*\) .*/\1 \2/p')"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | tail -n 20 | sed 's/^/#   | /'
+check "medium: ... the virtual iDRAC fetched the very ISO" cmp -s "$LAB_BMC_WWW/installer.iso" "$LAB_BMC_RUN/media/installer.iso"
+until_console medium "@@HOSTD-INSTALLER FAILED@@"
 check_contains "medium: OVMF booted the ISO's GRUB from the virtual CD" "Booting \`hostd installer'" "$(console medium)"
 check_contains "medium: no DHCP answer: it goes on without a network" "no DHCP answer on any NIC with a link" "$(console medium)"
 check_contains "medium: the spec from the installer medium" "spec: from the installer medium" "$(console medium)"

@@ -8,8 +8,7 @@
 #                      finds a half-unpacked root and finishes it)
 #   LAB_PHASE=inspect  after the installer and the first boot: what the
 #                      installed system holds (fstab, mdadm.conf, the
-#                      package, GRUB, the installer's log), and the errand
-#                      of a later boot (lab-action.sh)
+#                      package, GRUB, the installer's log)
 . /lab/lib.sh
 . /mnt/host/lab.env
 H=/usr/local/bin/hostctl
@@ -58,6 +57,14 @@ if [ "$LAB_PHASE" = install ]; then
 fi
 
 # ---- inspect -------------------------------------------------------------------------------
+# udev assembled the arrays under foreign names (their homehost is r630-01,
+# this guest is r630-lab): assemble them as the installer does, homehost
+# ignored, so that they have their own names (/dev/md/os)
+mdadm --stop --scan > /dev/null 2>&1
+printf 'HOMEHOST <ignore>\nDEVICE partitions\n' > /etc/mdadm/mdadm.conf
+mdadm --assemble --scan > /dev/null 2>&1
+udevadm settle --timeout=60
+ls /dev/md > "$O/inspect-md"
 run plan-after "$H" apply "$SPEC" $PKG --plan --json
 # what the installed system holds
 mount /dev/md/os /target
@@ -72,10 +79,6 @@ chroot /target dpkg-query -W -f '${db:Status-Abbrev}${Version}' hostd > "$O/targ
 ls /target/usr/local/sbin > "$O/target-local-sbin" 2>&1
 cp /target/var/log/hostd-installer.log "$O/target-installer.log" 2> /dev/null
 cp /target/var/log/hostd-installer.json "$O/target-installer.json" 2> /dev/null
-# the errand a later boot may be given (lab-action.sh: the destroy boot);
-# busybox has no install(1)
-cp /mnt/host/lab-action /target/usr/local/lib/lab-report.d/zz-lab-action
-chmod 0755 /target/usr/local/lib/lab-report.d/zz-lab-action
 umount /target
 for d in ssd0 ssd1; do
     dd if="$(lab_disk $d)" bs=512 count=1 2> /dev/null | grep -c GRUB > "$O/mbr-$d"

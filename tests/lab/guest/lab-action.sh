@@ -1,6 +1,6 @@
 #!/bin/sh
 # lab-action - an errand the host gives one boot of the installed system
-# through QEMU's fw_cfg (lab_boot_disks with LAB_FW_CFG); t-firstboot.sh
+# through QEMU's fw_cfg (lab_boot_disks with LAB_FW_CFG); build-rootfs.sh
 # puts it among the boot report's hooks (lab-report.d, after the report's own
 # lines, before the power-off).  Output: "@@R <key> <line>@@" as the other
 # hooks; "@@R <key>! ..." when a command failed.  Every boot it also prints
