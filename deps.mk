@@ -39,8 +39,9 @@ DEB_PLAYBOOKS  := ansible ansible-lint
 DEB_PACKAGING  := debhelper dpkg-dev lintian prometheus
 
 # installer/: make installer (the ISO: GRUB for BIOS and UEFI through grub-mkrescue, which
-# needs xorriso and mtools; the initramfs compressed with zstd); iPXE ROMs for the lab's PXE boots
-DEB_INSTALLER  := grub-common grub-pc-bin grub-efi-amd64-bin mtools xorriso zstd ipxe-qemu
+# needs xorriso and mtools; the initramfs compressed with zstd; efibootmgr for the disks' UEFI boot
+# entries when the installer was booted by UEFI); iPXE ROMs for the lab's PXE boots
+DEB_INSTALLER  := grub-common grub-pc-bin grub-efi-amd64-bin mtools xorriso zstd ipxe-qemu efibootmgr
 
 # bench/ only (make bench installs them; make check does not need them):
 # fio for the RAID 5 write benchmark

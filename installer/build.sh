@@ -13,7 +13,7 @@
 #
 # The initramfs is the lab's (tests/lab/build-initramfs.sh: dash, busybox,
 # mdadm, sgdisk, mkfs.*, udev, ... from this machine's Debian packages) with
-# installer/init as /init, the drivers a server needs, smartctl, hostctl
+# installer/init as /init, the drivers a server needs, smartctl, efibootmgr, hostctl
 # (without libvirt), the hostd package (apply --package), a DHCP hook and
 # CA certificates. --spec builds a spec in (/etc/hostd/host.yaml);
 # installer/add-spec.sh adds one to a built ISO instead. --cmdline adds
@@ -41,6 +41,9 @@ die() { echo "installer: $*" >&2; exit 1; }
 for t in grub-mkrescue xorriso mformat zstd; do
     command -v "$t" > /dev/null || die "$t is missing (make deps installs grub-common, xorriso, mtools, zstd)"
 done
+for b in /usr/sbin/smartctl /usr/bin/efibootmgr; do
+    [ -x "$b" ] || die "$b is missing (make deps installs smartmontools, efibootmgr)"
+done
 for p in i386-pc x86_64-efi; do
     [ -d "/usr/lib/grub/$p" ] || die "GRUB for $p is missing (make deps: grub-pc-bin, grub-efi-amd64-bin)"
 done
@@ -63,7 +66,7 @@ mkdir -p "$OUT"
 # the hardware asks for.
 MODS="mpt3sas ahci ata_piix ata_generic nvme virtio_blk virtio_net e1000 e1000e igb ixgbe tg3 bnx2x
       sr_mod cdrom isofs usb_storage uas xhci_pci ehci_pci uhci_hcd ohci_pci af_packet"
-LAB_WORK=$OUT/base LAB_INIT=$REPO/installer/init LAB_EXTRA_BINS="/usr/sbin/smartctl" \
+LAB_WORK=$OUT/base LAB_INIT=$REPO/installer/init LAB_EXTRA_BINS="/usr/sbin/smartctl /usr/bin/efibootmgr" \
     LAB_EXTRA_MODS="$(echo $MODS)" "$REPO/tests/lab/build-initramfs.sh" > "$OUT/base.log" 2>&1 ||
     { cat "$OUT/base.log" >&2; die "the base image failed"; }
 BASE=$OUT/base/initramfs-root

@@ -85,7 +85,7 @@ for m in megaraid_sas mpt3sas nvme md-mod raid1 raid456 tg3 bnx2x igb ixgbe e100
     grep -q "^$m\.ko" <<< "$mods" || fail "... the module $m"
 done
 ok "... the drivers: PERC, HBA330, NVMe, md, the R630's NICs, virtio, CD, USB"
-check "... smartctl (the plan leaves failing disks out)" test -x "$T/root/usr/sbin/smartctl"
+check "... smartctl (the plan leaves failing disks out) and efibootmgr (UEFI boot entries)" test -x "$T/root/usr/sbin/smartctl" -a -x "$T/root/usr/bin/efibootmgr"
 
 # ---- add-spec: one ISO per server, the boot records as they were ---------------------------------
 printf 'host: {name: r630-17}\n' > "$T/r630-17.yaml"

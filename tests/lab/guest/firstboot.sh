@@ -67,6 +67,7 @@ udevadm settle --timeout=60
 ls /dev/md > "$O/inspect-md"
 run plan-after "$H" apply "$SPEC" $PKG --plan --json
 # what the installed system holds
+mkdir -p /target
 mount /dev/md/os /target
 cp /target/etc/fstab "$O/target-fstab"
 grep -v '^#' /target/etc/mdadm/mdadm.conf > "$O/target-mdadm.conf"

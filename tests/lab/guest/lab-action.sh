@@ -8,7 +8,7 @@
 # of each parity array (md-tuning <mdX> <stripe_cache_size>
 # <group_thread_cnt> <sync_speed_min>), which only udev's rule sets at boot,
 # and whether hostd.service runs and answers (hostd-service, hostd-answers:
-# how many disks hostd lists).
+# the names of the disks hostd lists).
 #   destroy-pool  what an operator does to retire the pool: stop the runtime
 #                 that keeps its root there, unmount it, `hostctl raid
 #                 destroy data --yes`; then show the fstab and mdadm.conf
@@ -27,7 +27,8 @@ for md in /sys/block/md*/md; do
 done
 # every boot: hostd's own unit (the package's) and whether it answers
 echo "@@R hostd-service $(systemctl is-active hostd.service 2> /dev/null)@@"
-echo "@@R hostd-answers $(hostctl --host unix:///run/hostd/hostd.sock --json disks 2> /dev/null | grep -c '"serial"')@@"
+# (the disks' names: a virtual CD the BMC left in is listed too, as sr0)
+echo "@@R hostd-answers $(hostctl --host unix:///run/hostd/hostd.sock disks 2> /dev/null | awk 'NR > 1 { print $1 }' | tr '\n' ' ')@@"
 raw=/sys/firmware/qemu_fw_cfg/by_name/opt/hostd-lab/action/raw
 modprobe qemu_fw_cfg 2> /dev/null
 [ -r "$raw" ] || { echo "@@R action none@@"; exit 0; }
