@@ -125,6 +125,8 @@ fails "image fetch: a server nobody runs" image fetch http://127.0.0.1:9/img --s
 fails "image fetch: a digest that is no sha256" image fetch http://127.0.0.1:9/img --sha256 abc --dest "$T/img"
 fails "image fetch: a file:// image with another digest" image fetch "file://$T/file" --sha256 "$BAD_SHA"
 fails "image sha256: a file that does not exist" image sha256 "$T/missing.img"
+fails "report: a controller nobody runs" report http://127.0.0.1:9/callback --phase apply --state ok
+fails "report: a state that is none of running, ok, failed" report http://127.0.0.1:9/callback --phase apply --state done
 
 # the verdicts: "N ok" or "N why", one line per case
 judge() {
