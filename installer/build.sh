@@ -65,7 +65,7 @@ mkdir -p "$OUT"
 # e1000/e1000e/virtio-net; CD (sr_mod, isofs) and USB sticks. udev loads what
 # the hardware asks for.
 MODS="mpt3sas ahci ata_piix ata_generic nvme virtio_blk virtio_net e1000 e1000e igb ixgbe tg3 bnx2x
-      sr_mod cdrom isofs usb_storage uas xhci_pci ehci_pci uhci_hcd ohci_pci af_packet"
+      sr_mod cdrom isofs usb_storage uas xhci_pci ehci_pci uhci_hcd ohci_pci af_packet efivarfs"
 LAB_WORK=$OUT/base LAB_INIT=$REPO/installer/init LAB_EXTRA_BINS="/usr/sbin/smartctl /usr/bin/efibootmgr" \
     LAB_EXTRA_MODS="$(echo $MODS)" "$REPO/tests/lab/build-initramfs.sh" > "$OUT/base.log" 2>&1 ||
     { cat "$OUT/base.log" >&2; die "the base image failed"; }

@@ -118,6 +118,7 @@ lab_bmc_callbacks | grep -q '"state": "failed"' || lab_bmc_wait_off "${LAB_BOOT_
 T_OFF=$SECONDS
 lab_bmc_stop
 # the two starts' consoles, under lab.sh's names (lab_marker reads them)
+rm -f "$(lab_console installer)" "$(lab_console disks)"
 tr -d '\r' < "$LAB_BMC_RUN/console-start-1.log" > "$(lab_console installer)" 2> /dev/null || true
 cp "$LAB_BMC_RUN/console.log" "$(lab_console disks)" 2> /dev/null || true
 installer_says() { grep -aF 'hostd-installer:' "$(lab_console installer)" 2> /dev/null; }
