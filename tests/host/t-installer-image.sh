@@ -81,7 +81,7 @@ check "... the package" cmp -s "$T/root/usr/share/hostd/$(basename "$DEB")" "$DE
 check "... the built-in spec" cmp -s "$T/root/etc/hostd/host.yaml" "$T/spec.yaml"
 check "... no libvirt (the installer has no VMs to make)" sh -c "! find '$T/root' -name 'libvirt.so*' | grep -q ."
 mods=$(find "$T/root/usr/lib/modules" -name '*.ko*' -printf '%f\n')
-for m in megaraid_sas mpt3sas nvme md-mod raid1 raid456 tg3 bnx2x igb ixgbe e1000e virtio_net sr_mod isofs usb-storage; do
+for m in megaraid_sas mpt3sas nvme md-mod raid1 raid456 tg3 bnx2x igb ixgbe e1000e virtio_net sr_mod isofs usb-storage efivarfs; do
     grep -q "^$m\.ko" <<< "$mods" || fail "... the module $m"
 done
 ok "... the drivers: PERC, HBA330, NVMe, md, the R630's NICs, virtio, CD, USB"

@@ -9,7 +9,8 @@
 #             loses; each phase reported to hostd.callback
 #   bad-sha   hostd.spec= with a wrong sha256: refused, on the console and to
 #             the callback, with both digests
-#   seed      PXE without hostd.spec=: the spec from the USB stick labelled HOSTD
+#   seed      PXE on a UEFI machine, without hostd.spec=: the spec from the
+#             USB stick labelled HOSTD; the plan reads the firmware's entries
 #   medium    the operator's playbook (site.yml --tags bmc) inserts the ISO
 #             and boots it once; UEFI (OVMF), a NIC where no DHCP answers:
 #             the spec added to the ISO (installer/add-spec.sh), which has
@@ -143,13 +144,19 @@ check_eq "bad-sha: no plan was reported" "" "$(callbacks plan ok phase)"
 check_eq "bad-sha: not one block written" 0 "$(blocks)"
 lab_bmc_stop
 
-# ---- seed: no hostd.spec=: the stick's spec ----------------------------------------------------
-LAB_MACHINE_EXTRA=$STICK lab_bmc_start
+# ---- seed: no hostd.spec=: the stick's spec; a UEFI machine (OVMF, iPXE for UEFI) -------------
+LAB_MACHINE_EXTRA=$STICK lab_bmc_start --uefi
 ln "$IMG/vmlinuz" "$LAB_BMC_WWW/vmlinuz"
 ln "$IMG/initrd.img" "$LAB_BMC_WWW/initrd.img"
 boot seed pxe "@@HOSTD-INSTALLER PLANNED@@" "hostd.callback=$LAB_BMC_URL/callback hostd.mode=plan"
 check_contains "seed: the spec came from the HOSTD stick" "spec: from the HOSTD medium" "$(console seed)"
 check_eq "seed: the plan is the stick's host's" "r630-stick" "$(callbacks plan ok result.host)"
+check_eq "seed: booted by UEFI, the plan reads the firmware's boot entries (efivarfs, efibootmgr)" "pending" \
+    "$(lab_bmc_callbacks | py 'import json, sys
+for l in sys.stdin:
+    d = json.loads(l)
+    if d["phase"] == "plan":
+        print([s["state"] for s in d["result"]["steps"] if s["id"] == "os:efi-entries"][0])')"
 check_eq "seed: not one block written" 0 "$(blocks)"
 lab_bmc_stop
 
