@@ -7,6 +7,11 @@
 # PARALLEL_SAFE run two at a time (they use only temp dirs and free loopback
 # ports); the others, which start containerd or libvirtd, use loop devices or
 # load the machine on purpose, run alone. The lab runs one guest at a time.
+# When both host and lab run (make check), the lab's guests (one at a time)
+# run beside the PARALLEL_SAFE host tests, one of those at a time: a guest
+# under TCG keeps about one core busy, the safe tests the other; the "alone"
+# host tests wait until the lab is done. OVERLAP_LAB=0 runs them one after
+# the other.
 # The last lines are the ten slowest tests and
 # "N passed, N failed, N skipped"; the exit status is 0 only with 0 failed.
 set -uo pipefail
@@ -62,14 +67,31 @@ report() {
     [ "$bad" = 0 ] || failures+=("$1")
 }
 
+lab_tests() { local t; for t in "$TOP"/tests/lab/t-*.sh; do [ -f "$t" ] && echo "$t"; done; }
+run_lab() {
+    local t
+    for t in $(lab_tests); do run_one "lab/$(basename "$t" .sh)" bash "$t"; done
+}
+report_lab() {
+    local t
+    for t in $(lab_tests); do report "lab/$(basename "$t" .sh)"; done
+}
+
+# run_host [with-lab]: the host suite; with-lab runs the lab beside its safe tests
 run_host() {
-    local t name safe=() alone=()
+    local t name safe=() alone=() slots=2 lab_pid=""
     for t in "$TOP"/tests/host/t-*.sh; do
         [ -f "$t" ] || continue
         case $PARALLEL_SAFE in *" $(basename "$t" .sh) "*) safe+=("$t") ;; *) alone+=("$t") ;; esac
     done
+    if [ "${1:-}" = with-lab ]; then
+        run_lab &
+        lab_pid=$!
+        slots=1
+        echo "(the lab runs beside the host suite's parallel-safe tests)"
+    fi
     for t in "${safe[@]}"; do
-        while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+        while [ "$(jobs -rp | grep -vcx "${lab_pid:-none}")" -ge "$slots" ]; do wait -n; done
         run_one "host/$(basename "$t" .sh)" bash "$t" &
     done
     wait
@@ -78,20 +100,22 @@ run_host() {
         name="host/$(basename "$t" .sh)"
         run_one "$name" bash "$t"; report "$name"
     done
+    if [ -n "$lab_pid" ]; then echo "== lab"; report_lab; fi
 }
 
 suites=("$@"); [ ${#suites[@]} -gt 0 ] || suites=(unit host lab)
+with_lab=""
+case " ${suites[*]} " in *" host "*" lab "*) [ "${OVERLAP_LAB:-1}" = 1 ] && with_lab=with-lab ;; esac
 for suite in "${suites[@]}"; do
     echo "== $suite"
     case $suite in
     unit)
         for t in "$BUILD"/tests/test_*; do [ -x "$t" ] && { run_one "unit/${t##*/}" "$t"; report "unit/${t##*/}"; }; done ;;
     host)
-        run_host ;;
+        run_host $with_lab ;;
     lab)
-        for t in "$TOP"/tests/lab/t-*.sh; do
-            [ -f "$t" ] && { run_one "lab/$(basename "$t" .sh)" bash "$t"; report "lab/$(basename "$t" .sh)"; }
-        done ;;
+        [ -n "$with_lab" ] && { echo "(ran beside the host suite)"; continue; }
+        run_lab; report_lab ;;
     *) echo "run-tests: unknown suite '$suite' (unit, host, lab)" >&2; exit 2 ;;
     esac
 done

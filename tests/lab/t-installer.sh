@@ -82,7 +82,9 @@ STICK="-device qemu-xhci,id=xhci -drive if=none,id=stick,format=raw,file=$T/stic
 # script gives the kernel CMDLINE.
 boot() {
     local name=$1 target=$2 marker=$3 cmdline=${4:-}
-    printf '#!ipxe\nkernel %s/vmlinuz console=ttyS0,115200n8 panic=0 quiet %s\ninitrd %s/initrd.img\nboot\n' \
+    # initrd=initrd.img: on UEFI the kernel's EFI stub loads the initrd by that
+    # name from iPXE's files; BIOS ignores it
+    printf '#!ipxe\nkernel %s/vmlinuz initrd=initrd.img console=ttyS0,115200n8 panic=0 quiet %s\ninitrd %s/initrd.img\nboot\n' \
         "$LAB_BMC_URL" "$cmdline" "$LAB_BMC_URL" > "$LAB_BMC_WWW/boot.ipxe"
     lab_bmc_ctl boot "$target" --once > /dev/null
     lab_bmc_ctl power on > /dev/null
@@ -94,6 +96,8 @@ until_console() {
     local name=$1 marker=$2 i
     for i in $(seq 1500); do
         grep -aqF "$marker" "$LAB_BMC_RUN/console.log" 2> /dev/null && break
+        # a panicked kernel (panic=0) never prints the marker: stop now, not in 5 min
+        grep -aqF "Kernel panic - not syncing" "$LAB_BMC_RUN/console.log" 2> /dev/null && break
         lab_bmc_machine_runs || break
         sleep 0.2
     done
@@ -102,6 +106,8 @@ until_console() {
     lab_bmc_wait_off 30 || true
     tr -d '\r' < "$LAB_BMC_RUN/console.log" > "$T/$name.console"
     grep -aF 'hostd-installer:' "$T/$name.console" | sed "s/^/# $name| /" | head -n 40
+    grep -aqF "$marker" "$T/$name.console" ||
+        { echo "# $name: no $marker on the console; its end:"; tail -n 15 "$T/$name.console" | sed "s/^/# $name| /"; }
 }
 console() { cat "$T/$1.console" 2> /dev/null; }
 
