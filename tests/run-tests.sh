@@ -105,8 +105,11 @@ run_host() {
 
 suites=("$@"); [ ${#suites[@]} -gt 0 ] || suites=(unit host lab)
 with_lab=""
-case " ${suites[*]} " in *" host "*" lab "*) [ "${OVERLAP_LAB:-1}" = 1 ] && with_lab=with-lab ;; esac
+if [[ " ${suites[*]} " == *" host "* && " ${suites[*]} " == *" lab "* && ${OVERLAP_LAB:-1} = 1 ]]; then
+    with_lab=with-lab
+fi
 for suite in "${suites[@]}"; do
+    [ "$suite" = lab ] && [ -n "$with_lab" ] && continue   # (reported after the host suite)
     echo "== $suite"
     case $suite in
     unit)
@@ -114,7 +117,6 @@ for suite in "${suites[@]}"; do
     host)
         run_host $with_lab ;;
     lab)
-        [ -n "$with_lab" ] && { echo "(ran beside the host suite)"; continue; }
         run_lab; report_lab ;;
     *) echo "run-tests: unknown suite '$suite' (unit, host, lab)" >&2; exit 2 ;;
     esac
