@@ -67,6 +67,10 @@ class Machine:
         self.target, self.enabled = "None", "Disabled"
         self.image, self.media = None, None        # the URL, and the local copy
         self.stopping = False
+        # between a rebooting guest's QEMU exit and the next start the machine
+        # is still on: PowerState says so, and the lab reads this file
+        self.restarting = False
+        self.restarting_path = os.path.join(A.run, "restarting")
         self.qmp_path = os.path.join(A.run, "qmp.sock")
         self.events_path = os.path.join(A.run, "qmp-events.sock")
 
@@ -129,6 +133,8 @@ class Machine:
                     ev = json.loads(line)
                     if ev.get("event") == "SHUTDOWN":
                         reason = ev.get("data", {}).get("reason")
+                        if reason == "guest-reset" and not self.stopping:
+                            self.set_restarting(True)
             except (OSError, ValueError):
                 pass
             s.close()
@@ -137,6 +143,17 @@ class Machine:
             if proc is self.proc and not self.stopping and reason == "guest-reset":
                 self.proc = None
                 self.start()
+            self.set_restarting(False)
+
+    def set_restarting(self, on):
+        self.restarting = on
+        if on:
+            open(self.restarting_path, "w").close()
+        elif os.path.exists(self.restarting_path):
+            os.unlink(self.restarting_path)
+
+    def powered(self):
+        return self.running() or self.restarting
 
     def qmp(self, *commands):
         s = socket.socket(socket.AF_UNIX)
@@ -156,6 +173,7 @@ class Machine:
     def stop(self, graceful=False):
         with self.lock:
             if not self.running():
+                self.stopping = True    # (a reboot under way does not start it again)
                 return
             if graceful:
                 self.qmp({"execute": "system_powerdown"})
@@ -184,7 +202,7 @@ LOG_LOCK = threading.Lock()
 
 def resources():
     with M.lock:
-        on = M.running()
+        on = M.powered()
         return {
             R: {"@odata.id": R, "@odata.type": "#ServiceRoot.v1_5_0.ServiceRoot", "Id": "RootService",
                 "Name": "Root Service", "RedfishVersion": "1.6.0", "Systems": {"@odata.id": R + "/Systems"},
@@ -337,7 +355,7 @@ class Handler(BaseHTTPRequestHandler):
             t = body.get("ResetType")
             if t not in RESETS or set(body) != {"ResetType"}:
                 return self.reply(400, error("ResetType %s is not supported." % t, "ActionParameterNotSupported"))
-            on = M.running()
+            on = M.powered()
             if (t == "On" and on) or (t in ("ForceOff", "GracefulShutdown") and not on):
                 return self.reply(409, error("The server is already powered %s." % ("on" if on else "off"),
                                              "ActionNotSupported"))

@@ -42,7 +42,9 @@ if [ "$LAB_PHASE" = install ]; then
     pid=$!
     n=0
     while ! grep -q "unpack the image" "$O/killed.err" && [ $n -lt 3000 ]; do sleep 0.1; n=$((n + 1)); done
-    sleep 4
+    # (tar's pace depends on the host's load: wait for the tree, not a time)
+    while [ ! -d /target/usr/lib ] && [ $n -lt 3000 ]; do sleep 0.1; n=$((n + 1)); done
+    sleep 1
     kill -9 $pid
     for t in $(lab_pids tar); do kill -9 "$t"; done
     wait $pid 2> /dev/null
