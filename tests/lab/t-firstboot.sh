@@ -143,6 +143,10 @@ check_eq "... the result: apply's own document, no step failed" "apply ok r630-0
     "$(cb host mode | grep '^apply ok')"
 check_contains "the installer's reboot: the disks booted, no CD (strict order, the override spent)" "@@BOOTED r630-01@@" \
     "$(cat "$(lab_console disks)")"
+if [ "${FIRMWARE:-bios}" = uefi ]; then
+    check_contains "UEFI: the firmware started the boot entry the installer wrote for the first OS disk" \
+        "BdsDxe: starting Boot" "$(grep -aF "\"hostd wwn-${LAB_DISK_WWN[ssd0]}\"" "$(lab_console disks)" | grep -F 'BdsDxe: starting')"
+fi
 LAB_STATUS=nomarker
 grep -aqF '@@MARKER-END@@' "$(lab_console disks)" && LAB_STATUS=ok
 echo "# installer: power on to the callback's finished ${T_INSTALLED:+$((T_INSTALLED - T_POWER_ON))} s, to the first boot's power-off $((T_OFF - T_POWER_ON)) s"
