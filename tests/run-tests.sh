@@ -8,12 +8,12 @@
 # ports); the others, which start containerd or libvirtd, use loop devices or
 # load the machine on purpose, run alone. The lab runs one guest at a time.
 # When both host and lab run (make check), the lab's guests (one at a time)
-# run beside the PARALLEL_SAFE host tests, one of those at a time: a guest
-# under TCG keeps about one core busy, the safe tests the other; the "alone"
-# host tests wait until the lab is done. OVERLAP_LAB=0 runs them one after
-# the other.
-# The last lines are the ten slowest tests and
-# "N passed, N failed, N skipped"; the exit status is 0 only with 0 failed.
+# run beside the host suite, which then runs one test at a time: a guest
+# under TCG keeps about one core busy, the host test the other. The host
+# tests that time themselves against the clock or load the machine on
+# purpose (AFTER_LAB), and those that boot a QEMU guest of their own (they
+# take the lab's lock), wait until the lab is done. OVERLAP_LAB=0 runs the
+# lab after the host suite instead.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
@@ -24,6 +24,7 @@ mkdir -p "$LOGS"
 rm -f "$LOGS"/*.sum "$LOGS"/*.report
 PARALLEL_SAFE=" t-cli t-layers t-fuzz t-download t-bmc-bad t-bmc-ipmi t-bmc-redfish t-vm-cli t-hostd t-hostd-api "
 PARALLEL_SAFE+=" t-hostd-dsp0266 t-hostd-schemas t-hostd-logins t-hostd-subscriptions t-hostd-health t-bmc-awkward t-hostd-auth t-hostd-clients t-hostd-hostile t-hostd-state t-hostd-vms t-json-errors t-hostd-dell t-disks-from t-disks-health "
+AFTER_LAB=" t-hostd-slow-clients t-hostd-usernames t-hostd-test-events t-hostd-reload "
 passed=0 failed=0 skipped=0
 failures=()
 
@@ -77,29 +78,31 @@ report_lab() {
     for t in $(lab_tests); do report "lab/$(basename "$t" .sh)"; done
 }
 
-# run_host [with-lab]: the host suite; with-lab runs the lab beside its safe tests
+# run_host [with-lab]: the host suite; with-lab runs the lab beside it
 run_host() {
-    local t name safe=() alone=() slots=2 lab_pid=""
+    local t n safe=() alone=() after=() slots=2 lab_pid=""
     for t in "$TOP"/tests/host/t-*.sh; do
         [ -f "$t" ] || continue
-        case $PARALLEL_SAFE in *" $(basename "$t" .sh) "*) safe+=("$t") ;; *) alone+=("$t") ;; esac
+        n=$(basename "$t" .sh)
+        case $PARALLEL_SAFE in *" $n "*) safe+=("$t"); continue ;; esac
+        case $AFTER_LAB in *" $n "*) after+=("$t"); continue ;; esac
+        if grep -q hostd-qemu.lock "$t"; then after+=("$t"); else alone+=("$t"); fi
     done
     if [ "${1:-}" = with-lab ]; then
         run_lab &
         lab_pid=$!
         slots=1
-        echo "(the lab runs beside the host suite's parallel-safe tests)"
+        echo "(the lab runs beside the host suite, which runs one test at a time until the lab is done)"
     fi
     for t in "${safe[@]}"; do
         while [ "$(jobs -rp | grep -vcx "${lab_pid:-none}")" -ge "$slots" ]; do wait -n; done
         run_one "host/$(basename "$t" .sh)" bash "$t" &
     done
-    wait
+    while [ "$(jobs -rp | grep -vcx "${lab_pid:-none}")" -gt 0 ]; do wait -n; done
     for t in "${safe[@]}"; do report "host/$(basename "$t" .sh)"; done
-    for t in "${alone[@]}"; do
-        name="host/$(basename "$t" .sh)"
-        run_one "$name" bash "$t"; report "$name"
-    done
+    for t in "${alone[@]}"; do run_one "host/$(basename "$t" .sh)" bash "$t"; report "host/$(basename "$t" .sh)"; done
+    [ -z "$lab_pid" ] || wait "$lab_pid"
+    for t in "${after[@]}"; do run_one "host/$(basename "$t" .sh)" bash "$t"; report "host/$(basename "$t" .sh)"; done
     if [ -n "$lab_pid" ]; then echo "== lab"; report_lab; fi
 }
 
