@@ -78,6 +78,9 @@ report_lab() {
     for t in $(lab_tests); do report "lab/$(basename "$t" .sh)"; done
 }
 
+# host_one PATH: run one host test in the foreground and report it
+host_one() { run_one "host/$(basename "$1" .sh)" bash "$1"; report "host/$(basename "$1" .sh)"; }
+
 # run_host [with-lab]: the host suite; with-lab runs the lab beside it
 run_host() {
     local t n safe=() alone=() after=() slots=2 lab_pid=""
@@ -100,9 +103,9 @@ run_host() {
     done
     while [ "$(jobs -rp | grep -vcx "${lab_pid:-none}")" -gt 0 ]; do wait -n; done
     for t in "${safe[@]}"; do report "host/$(basename "$t" .sh)"; done
-    for t in "${alone[@]}"; do run_one "host/$(basename "$t" .sh)" bash "$t"; report "host/$(basename "$t" .sh)"; done
+    for t in "${alone[@]}"; do host_one "$t"; done
     [ -z "$lab_pid" ] || wait "$lab_pid"
-    for t in "${after[@]}"; do run_one "host/$(basename "$t" .sh)" bash "$t"; report "host/$(basename "$t" .sh)"; done
+    for t in "${after[@]}"; do host_one "$t"; done
     if [ -n "$lab_pid" ]; then echo "== lab"; report_lab; fi
 }
 
