@@ -67,10 +67,12 @@ class Machine:
         self.target, self.enabled = "None", "Disabled"
         self.image, self.media = None, None        # the URL, and the local copy
         self.stopping = False
-        # between a rebooting guest's QEMU exit and the next start the machine
-        # is still on: PowerState says so, and the lab reads this file
-        self.restarting = False
-        self.restarting_path = os.path.join(A.run, "restarting")
+        # The power as this service sees it: on from a start until it has
+        # seen the QEMU exit and decided not to start it again. A rebooting
+        # guest's QEMU exits before its SHUTDOWN event is read, so the
+        # process alone would say off for a moment. The lab reads the file.
+        self.on = False
+        self.power_path = os.path.join(A.run, "power")
         self.qmp_path = os.path.join(A.run, "qmp.sock")
         self.events_path = os.path.join(A.run, "qmp-events.sock")
 
@@ -106,6 +108,7 @@ class Machine:
             self.stopping = False
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=open(os.path.join(A.run, "qemu.err"), "a"))
+            self.set_power(True)
             threading.Thread(target=self.watch, args=(self.proc,), daemon=True).start()
 
     def watch(self, proc):
@@ -133,8 +136,6 @@ class Machine:
                     ev = json.loads(line)
                     if ev.get("event") == "SHUTDOWN":
                         reason = ev.get("data", {}).get("reason")
-                        if reason == "guest-reset" and not self.stopping:
-                            self.set_restarting(True)
             except (OSError, ValueError):
                 pass
             s.close()
@@ -143,17 +144,17 @@ class Machine:
             if proc is self.proc and not self.stopping and reason == "guest-reset":
                 self.proc = None
                 self.start()
-            self.set_restarting(False)
+            elif proc is self.proc:
+                self.set_power(False)
 
-    def set_restarting(self, on):
-        self.restarting = on
-        if on:
-            open(self.restarting_path, "w").close()
-        elif os.path.exists(self.restarting_path):
-            os.unlink(self.restarting_path)
+    def set_power(self, on):
+        self.on = on
+        with open(self.power_path + ".tmp", "w") as f:
+            f.write("on\n" if on else "off\n")
+        os.replace(self.power_path + ".tmp", self.power_path)
 
     def powered(self):
-        return self.running() or self.restarting
+        return self.on
 
     def qmp(self, *commands):
         s = socket.socket(socket.AF_UNIX)
@@ -174,6 +175,7 @@ class Machine:
         with self.lock:
             if not self.running():
                 self.stopping = True    # (a reboot under way does not start it again)
+                self.set_power(False)
                 return
             if graceful:
                 self.qmp({"execute": "system_powerdown"})
@@ -182,6 +184,7 @@ class Machine:
             self.proc.kill()
             self.proc.wait()
             self.proc = None
+            self.set_power(False)
 
     def set_media(self, url, path):
         with self.lock:

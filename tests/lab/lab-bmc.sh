@@ -59,11 +59,9 @@ lab_bmc_ctl() {
     HOSTD_BMC_CONFIG_DIR=$LAB_BMC_DIR/bmc.d "${HOSTCTL:-$LAB_REPO/build/hostctl}" bmc --bmc r630 "$@"
 }
 
-# (a guest that reboots is started anew by the service: "restarting" bridges
-# the gap between its QEMU's exit and the next start)
-lab_bmc_machine_runs() {
-    pgrep -f "^$LAB_QEMU .*-serial file:$LAB_BMC_RUN/console.log" > /dev/null || [ -e "$LAB_BMC_RUN/restarting" ]
-}
+# (the service's own view, run/power: a guest that reboots is started anew,
+# and its QEMU's exit alone would look like off for a moment)
+lab_bmc_machine_runs() { [ "$(cat "$LAB_BMC_RUN/power" 2> /dev/null)" = on ]; }
 
 lab_bmc_wait_off() {
     local limit=$((${1:-600} * 5))
