@@ -14,6 +14,8 @@
 # purpose (AFTER_LAB), and those that boot a QEMU guest of their own (they
 # take the lab's lock), wait until the lab is done. OVERLAP_LAB=0 runs the
 # lab after the host suite instead.
+# The last lines are the ten slowest tests and
+# "N passed, N failed, N skipped"; the exit status is 0 only with 0 failed.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}

@@ -95,9 +95,8 @@ boot() {
 until_console() {
     local name=$1 marker=$2 i
     for i in $(seq 1500); do
-        grep -aqF "$marker" "$LAB_BMC_RUN/console.log" 2> /dev/null && break
-        # a panicked kernel (panic=0) never prints the marker: stop now, not in 5 min
-        grep -aqF "Kernel panic - not syncing" "$LAB_BMC_RUN/console.log" 2> /dev/null && break
+        # (a panicked kernel, panic=0, never prints the marker: stop now, not in 5 min)
+        grep -aqF -e "$marker" -e "Kernel panic - not syncing" "$LAB_BMC_RUN/console.log" 2> /dev/null && break
         lab_bmc_machine_runs || break
         sleep 0.2
     done
