@@ -1,6 +1,8 @@
 /* The installed system's own files: who it is, what it mounts, who may log
  * in, and the unit that finishes the job after the first boot. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -15,14 +17,52 @@
 #define HOSTCTL_PACKAGED "/usr/bin/hostctl"
 #define HOSTCTL_COPIED "/usr/local/sbin/hostctl"
 
-char *os_firstboot_unit(const char *hostctl_path) {
+/* systemd's name of the mount unit of a normalized absolute path (what
+ * systemd-escape --path --suffix=mount gives): "/srv/my-pool" is
+ * "srv-my\x2dpool.mount". The spec's paths hold letters, digits and
+ * . _ - + @ : only. */
+char *os_mount_unit_name(const char *path) {
+        while (*path == '/')
+                path++;
+        size_t len = strlen(path);
+        char *out = malloc(len * 4 + sizeof "-.mount"), *o = out;
+        if (!out)
+                return NULL;
+        if (len == 0)
+                o = stpcpy(o, "-");
+        for (size_t i = 0; i < len; i++) {
+                char c = path[i];
+                bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                             c == ':' || (c == '.' && i > 0);
+                if (c == '/' && i + 1 < len)
+                        *o++ = '-';
+                else if (plain)
+                        *o++ = c;
+                else if (c != '/')
+                        o += sprintf(o, "\\x%02x", (unsigned char)c);
+        }
+        strcpy(o, ".mount");
+        return out;
+}
+
+char *os_firstboot_unit(const char *hostctl_path, char *const *data_mounts) {
+        /* The pool's fstab line has nofail, and a nofail mount is not ordered
+         * before local-fs.target: without its own ordering the apply would
+         * race systemd to mount the pool, and one of the two would fail. */
+        _cleanup_free_ char *mounts = strdup("");
+        for (size_t i = 0; mounts && data_mounts && data_mounts[i]; i++) {
+                _cleanup_free_ char *unit = os_mount_unit_name(data_mounts[i]), *prev = TAKE_PTR(mounts);
+                mounts = unit ? strdup_printf("%s %s", prev, unit) : NULL;
+        }
+        if (!mounts)
+                return NULL;
         return strdup_printf(
                 "# Installed by hostctl apply: the part of the host spec that needs the\n"
                 "# installed system (pool, container runtime, VMs), once.\n"
                 "[Unit]\n"
                 "Description=hostd first boot: finish the host spec\n"
-                "Wants=network-online.target containerd.service\n"
-                "After=network-online.target local-fs.target containerd.service libvirtd.service\n"
+                "Wants=network-online.target containerd.service%s\n"
+                "After=network-online.target local-fs.target containerd.service libvirtd.service%s\n"
                 /* the spec is finished (pool, runtime) before the daemon starts watching */
                 "Before=hostd.service\n"
                 "ConditionPathExists=!" OS_FIRSTBOOT_DONE "\n"
@@ -36,7 +76,7 @@ char *os_firstboot_unit(const char *hostctl_path) {
                 "TimeoutStartSec=3600\n"
                 "\n"
                 "[Install]\n"
-                "WantedBy=multi-user.target\n", hostctl_path);
+                "WantedBy=multi-user.target\n", mounts, mounts, hostctl_path);
 }
 
 struct edits {
@@ -141,7 +181,7 @@ static int copy_binaries(struct edits *x, const struct os_target *t) {
 }
 
 static int firstboot_files(struct edits *x, const struct os_target *t) {
-        _cleanup_free_ char *unit = os_firstboot_unit(t->package_path ? HOSTCTL_PACKAGED : HOSTCTL_COPIED);
+        _cleanup_free_ char *unit = os_firstboot_unit(t->package_path ? HOSTCTL_PACKAGED : HOSTCTL_COPIED, t->data_mounts);
         if (!unit)
                 return error_set(x->e, -ENOMEM, "out of memory");
         int k;

@@ -40,6 +40,7 @@ struct os_target {
         const char *spec_path;        /* copied into the target for the first boot */
         const char *self_dir;         /* where hostctl and hostd are, copied into the target without a package */
         const char *package_path;     /* hostd_<version>_amd64.deb installed into the target, or NULL */
+        char *const *data_mounts;     /* the spec's data filesystems (/srv/pool): the first boot waits for them */
         char *image_path;             /* set by OS_FETCH: the checked local image */
         void (*progress)(void *userdata, long long done, long long total);
         void *userdata;
@@ -53,7 +54,10 @@ int os_step_run(enum os_step_kind kind, struct os_target *t, const char *disk, b
 void os_target_release(const struct os_target *t);
 
 /* The unit that runs `hostctl apply` once in the installed system, with
- * the hostctl at hostctl_path (the package's, or the copied one). */
-char *os_firstboot_unit(const char *hostctl_path);
+ * the hostctl at hostctl_path (the package's, or the copied one), after
+ * systemd has mounted data_mounts (NULL-terminated, or NULL). */
+char *os_firstboot_unit(const char *hostctl_path, char *const *data_mounts);
+/* systemd's mount unit name of a normalized absolute path. */
+char *os_mount_unit_name(const char *path);
 #define OS_FIRSTBOOT_UNIT "hostd-firstboot.service"
 #define OS_FIRSTBOOT_DONE "/var/lib/hostd/firstboot.done"

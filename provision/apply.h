@@ -79,4 +79,6 @@ int apply_plan_make(const struct host_spec *spec, const struct disk_list *inv, c
 
 /* The os array's member disks (stable paths) and its ESP array, from the raid plan. */
 char **apply_plan_boot_disks(const struct apply_plan *p, const char *root_array);
+/* The mount points of the plan's data filesystems (/srv/pool), or NULL. */
+char **apply_plan_data_mounts(const struct apply_plan *p);
 const struct plan_array *apply_plan_array(const struct apply_plan *p, const char *name);

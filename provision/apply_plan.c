@@ -91,6 +91,18 @@ char **apply_plan_boot_disks(const struct apply_plan *p, const char *root_array)
         return v;
 }
 
+char **apply_plan_data_mounts(const struct apply_plan *p) {
+        char **v = NULL;
+        for (size_t i = 0; p->raid && i < p->raid->n_steps; i++) {
+                const struct plan_step *s = &p->raid->steps[i];
+                if (s->kind == STEP_MOUNT && strv_push(&v, s->argv[2]) < 0) {
+                        strv_free(v);
+                        return NULL;
+                }
+        }
+        return v;
+}
+
 static int install_steps(struct apply_plan *p, const struct host_spec *spec) {
         const struct os_spec *os = spec->os;
         const struct plan_array *root = apply_plan_array(p, os->root_array);

@@ -236,7 +236,7 @@ static int run_one(struct runner *r, const struct apply_step *s, char *msg, size
         return error_set(e, -EINVAL, "step %s: nothing runs it", s->id);
 }
 
-static void target_init(struct runner *r, char ***boot_disks, char **root_dev, char **esp_dev) {
+static void target_init(struct runner *r, char ***boot_disks, char ***data_mounts, char **root_dev, char **esp_dev) {
         const struct host_spec *spec = r->o->spec;
         if (!spec->os)
                 return;
@@ -244,10 +244,12 @@ static void target_init(struct runner *r, char ***boot_disks, char **root_dev, c
                                                             : strdup_printf("%s-esp", spec->os->root_array);
         const struct plan_array *esp = apply_plan_array(r->p, esp_name);
         *boot_disks = apply_plan_boot_disks(r->p, spec->os->root_array);
+        *data_mounts = apply_plan_data_mounts(r->p);
         *root_dev = strdup_printf("/dev/md/%s", spec->os->root_array);
         *esp_dev = esp ? strdup_printf("/dev/md/%s", esp->name) : NULL;
         r->target = (struct os_target){ .spec = spec->os, .mnt = OS_TARGET, .root_dev = *root_dev, .esp_dev = *esp_dev,
                                         .esp_partition = esp ? esp->partition : 0, .boot_disks = *boot_disks,
+                                        .data_mounts = *data_mounts,
                                         .hostname = spec->name, .spec_path = spec->path, .self_dir = r->o->self_dir,
                                         .package_path = r->o->package_path,
                                         .progress = r->o->bytes, .userdata = r->o->userdata };
@@ -284,9 +286,9 @@ int apply_run(const struct apply_plan *p, const struct apply_run_opts *o, struct
         }
         /* a run is named by its start time: every record of it carries that */
         struct runner r = { .p = p, .o = o, .res = results, .db = db, .run_id = now_ms() };
-        _cleanup_strv_free_ char **boot_disks = NULL;
+        _cleanup_strv_free_ char **boot_disks = NULL, **data_mounts = NULL;
         _cleanup_free_ char *root_dev = NULL, *esp_dev = NULL;
-        target_init(&r, &boot_disks, &root_dev, &esp_dev);
+        target_init(&r, &boot_disks, &data_mounts, &root_dev, &esp_dev);
         _cleanup_free_ char *start = strdup_printf("apply %s (phase %s): %zu steps", o->spec->path,
                                                    apply_phase_name(p->phase), p->n_steps);
         if (!o->dry)

@@ -20,7 +20,7 @@ struct ctx {
         const struct plan *p;
         const struct apply_opts *o;
         size_t changed;
-        size_t changed_boot;      /* of those, what the initramfs carries (not md's tuning) */
+        size_t changed_boot;      /* of those, what the initramfs carries: arrays and their ARRAY lines */
         char **created;           /* arrays mdadm --create made in this run */
         char **looked;            /* disks looked at before this run's first write to them */
         char msg[512];
@@ -333,9 +333,11 @@ int raid_apply(const struct plan *p, const struct apply_opts *opts, size_t *ret_
                 }
                 if (k == OUTCOME_CHANGED)
                         c.changed++;
-                /* md's tuning and its udev rule live in the running system,
-                 * not in the initramfs: no rebuild of it (minutes) for them */
-                if (k == OUTCOME_CHANGED && s->kind != STEP_TUNE)
+                /* the initramfs assembles the arrays from its copy of
+                 * mdadm.conf; the rest (tuning, fstab, a mount the first boot
+                 * made before systemd did) lives in the running system, and a
+                 * rebuild costs minutes under emulation */
+                if (k == OUTCOME_CHANGED && (s->kind == STEP_CREATE_ARRAY || s->kind == STEP_MDADM_CONF))
                         c.changed_boot++;
                 if (o.progress)
                         o.progress(o.userdata, i, s, false, (enum outcome)k, c.msg[0] ? c.msg : NULL);

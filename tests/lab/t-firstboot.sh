@@ -169,6 +169,9 @@ if [ "$SCENARIO" = full ]; then
     check_eq "target mdadm.conf: the three arrays by UUID" 3 "$(grep -c '^ARRAY .*UUID=' "$O/target-mdadm.conf" 2> /dev/null || true)"
     check_eq "target hostname" r630-01 "$(cat "$O/target-hostname" 2> /dev/null)"
     check_contains "the first-boot unit is enabled" "hostd-firstboot.service" "$(cat "$O/target-wants" 2> /dev/null)"
+    # the pool's fstab line has nofail, which local-fs.target does not wait for
+    check_eq "... and starts after systemd has mounted the pool" "srv-pool.mount" \
+        "$(sed -n 's/^After=.* \(srv-pool\.mount\)$/\1/p' "$O/target-firstboot-unit" 2> /dev/null)"
     check_eq "hostd is installed in the target as the package, by dpkg" "ii $DEB_VERSION" "$(cat "$O/target-hostd-package" 2> /dev/null)"
     check_contains "... and its service is enabled" "hostd.service" "$(cat "$O/target-wants" 2> /dev/null)"
     check_eq "... and no copied hostctl or hostd sits beside it" "" \

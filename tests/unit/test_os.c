@@ -69,11 +69,12 @@ static int setup(void **state) {
         struct error e = { 0 };
         assert_int_equal(mkdir_p(f->mnt, 0755, &e), 0);
         static char *keys[] = { "ssh-ed25519 AAAAC3Nza ops@example.org", NULL };
+        static char *mounts[] = { "/srv/pool", NULL };
         f->spec = (struct os_spec){ .image = "file:///x/rootfs.tar", .sha256 = "ab", .firstboot = true,
                                     .root_password_hash = "$y$j9T$abc$def", .ssh_authorized_keys = keys };
         f->t = (struct os_target){ .spec = &f->spec, .mnt = f->mnt, .root_dev = f->root_img, .esp_dev = f->esp_img,
                                    .hostname = "r630-01", .spec_path = f->spec_path, .self_dir = f->self,
-                                   .image_path = strdup(f->image) };
+                                   .data_mounts = mounts, .image_path = strdup(f->image) };
         *state = f;
         return 0;
 }
@@ -149,6 +150,10 @@ static void configure_writes_what_the_installed_system_reads(void **state) {
         assert_string_equal(keys, "ssh-ed25519 AAAAC3Nza ops@example.org\n");
         assert_non_null(strstr(unit, "ExecStart=/usr/local/sbin/hostctl apply /etc/hostd/host.yaml --phase firstboot --yes"));
         assert_non_null(strstr(unit, "ConditionPathExists=!" OS_FIRSTBOOT_DONE));
+        /* the pool's mount is nofail, so local-fs.target does not wait for it: the unit does */
+        assert_non_null(strstr(unit, "\nWants=network-online.target containerd.service srv-pool.mount\n"));
+        assert_non_null(strstr(unit, "\nAfter=network-online.target local-fs.target containerd.service libvirtd.service "
+                                     "srv-pool.mount\n"));
         assert_string_equal(ctl, "#!/bin/sh\necho hostctl\n");
         assert_string_equal(spec, "host: {name: r630-01}\n");
         _cleanup_free_ char *link = strdup_printf("%s/etc/systemd/system/multi-user.target.wants/" OS_FIRSTBOOT_UNIT, f->mnt);
@@ -185,6 +190,20 @@ static void configure_with_a_package_copies_no_binaries(void **state) {
         assert_non_null(ctl2);
 }
 
+/* The names systemd-escape --path --suffix=mount gives. */
+static void mount_unit_names_as_systemd_escapes_them(void **state) {
+        (void)state;
+        static const char *const cases[][2] = {
+                { "/srv/pool", "srv-pool.mount" },         { "/", "-.mount" },
+                { "/srv/my-pool", "srv-my\\x2dpool.mount" }, { "/.hidden/a.b", "\\x2ehidden-a.b.mount" },
+                { "/srv/a+b@c:d", "srv-a\\x2bb\\x40c:d.mount" },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                _cleanup_free_ char *name = os_mount_unit_name(cases[i][0]);
+                assert_string_equal(name, cases[i][1]);
+        }
+}
+
 static void no_kernel_no_initramfs(void **state) {
         struct fixture *f = *state;
         char msg[512];
@@ -198,6 +217,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(unpack_once_and_refuse_foreign_files, setup, teardown),
                 cmocka_unit_test_setup_teardown(configure_writes_what_the_installed_system_reads, setup, teardown),
                 cmocka_unit_test_setup_teardown(configure_with_a_package_copies_no_binaries, setup, teardown),
+                cmocka_unit_test(mount_unit_names_as_systemd_escapes_them),
                 cmocka_unit_test_setup_teardown(no_kernel_no_initramfs, setup, teardown),
         };
         return cmocka_run_group_tests_name("os", tests, NULL, NULL);

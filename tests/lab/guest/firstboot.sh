@@ -78,6 +78,7 @@ ls /target/boot > "$O/target-boot"
 grep -c 'root=UUID=' /target/boot/grub/grub.cfg > "$O/target-grub-linux-lines"
 blkid -s UUID -o value /dev/md/os > "$O/root-uuid"
 ls /target/etc/systemd/system/multi-user.target.wants/ > "$O/target-wants"
+cp /target/etc/systemd/system/hostd-firstboot.service "$O/target-firstboot-unit"
 chroot /target dpkg-query -W -f '${db:Status-Abbrev}${Version}' hostd > "$O/target-hostd-package" 2>&1
 ls /target/usr/local/sbin > "$O/target-local-sbin" 2>&1
 cp /target/var/log/hostd-installer.log "$O/target-installer.log" 2> /dev/null
