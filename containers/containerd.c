@@ -82,6 +82,30 @@ bool systemd_is_pid1(void) {
                streq(comm, "systemd");
 }
 
+char *pool_mount_dropin_text(const char *pool) {
+        return strdup_printf("# Written by hostd: this runtime keeps its root on the pool. The pool's\n"
+                             "# fstab line has nofail, so nothing else holds the runtime back until it\n"
+                             "# is mounted, and it would write its root onto the OS disk beneath.\n"
+                             "[Unit]\n"
+                             "RequiresMountsFor=%s\n", pool);
+}
+
+int service_require_pool(const char *service, const char *pool, struct error *e) {
+        _cleanup_free_ char *path = strdup_printf("/etc/systemd/system/%s.d/hostd-pool.conf", service),
+                            *text = pool_mount_dropin_text(pool), *have = NULL;
+        if (!path || !text)
+                return error_set(e, -ENOMEM, "out of memory");
+        if (read_file(path, 1 << 16, &have, NULL, NULL) == 0 && streq(have, text))
+                return OUTCOME_UNCHANGED;
+        int k;
+        if ((k = mkdir_parent(path, e)) < 0 || (k = write_file_atomic(path, text, strlen(text), 0644, e)) < 0)
+                return k;
+        _cleanup_(run_result_free) struct run_result r = { 0 };
+        const char *argv[] = { "systemctl", "daemon-reload", NULL };
+        k = run_checked(argv, &(struct run_opts){ .timeout_ms = 90000 }, &r, e);
+        return k < 0 ? k : OUTCOME_CHANGED;
+}
+
 static bool use_systemd(const struct place *p) {
         return systemd_is_pid1() && streq(p->config, PLACE_DEFAULT_CONTAINERD_CONFIG) &&
                streq(p->state, "/run/containerd");
@@ -127,7 +151,8 @@ int containerd_start(const struct place *p, struct error *e) {
         int k;
         if (use_systemd(p)) {
                 bool running = containerd_answers(p->address);
-                if ((k = systemctl("start", e)) < 0 || (k = wait_ready(p, false, e)) < 0)
+                if ((k = service_require_pool("containerd.service", p->pool, e)) < 0 ||
+                    (k = systemctl("start", e)) < 0 || (k = wait_ready(p, false, e)) < 0)
                         return k;
                 return running ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
         }

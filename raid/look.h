@@ -30,9 +30,12 @@ int find_array(const char *name, char **ret_kname);
 /* root ("/" when NULL) joined with rel ("etc/fstab"); NULL on ENOMEM. */
 char *root_path(const char *root, const char *rel);
 
-/* The fstab line of a data array's filesystem: nofail and a device timeout,
- * so that a missing or destroyed pool never holds up the boot (systemd would
- * otherwise drop to the emergency shell). Not for / or the ESP. */
+/* The fstab line of a data array's filesystem. nofail: a missing or
+ * destroyed pool never holds up the boot (systemd would otherwise drop to the
+ * emergency shell). A device timeout of 90 s, not shorter: the boot does not
+ * wait for it anyway, and a pool whose array comes up late (a degraded boot,
+ * disks spinning up) must still be mounted, since the runtimes on it wait
+ * for the mount. Not for / or the ESP. */
 char *fstab_data_line(const char *fs_uuid, const char *mountpoint, const char *fs_type);
 /* Its key: the text that finds the line again ("UUID=<fs_uuid> "). */
 char *fstab_key(const char *fs_uuid);

@@ -33,7 +33,9 @@
 #     loads (sound, gpu, media, wireless, bluetooth, infiniband, staging, iio);
 #   - no hostname, fstab, mdadm ARRAY lines, machine-id or root password
 #     (locked): `hostctl apply` writes them;
-#   - lab-marker.service (see below) and /etc/lab/poweroff.
+#   - lab-marker.service (see below) and /etc/lab/poweroff;
+#   - lab-firstboot-tail.service: /var/lib/hostd/firstboot.log on the console
+#     as "firstboot| <line>", while the first-boot unit runs.
 #
 # Boot marker: once `systemctl is-system-running --wait` returns,
 # lab-marker prints on /dev/console (the serial port):
@@ -54,6 +56,8 @@
 #                          ("mount! <target> not mounted" when it is not)
 #   firstboot <Prop>=<value>   systemctl show of hostd-firstboot.service (LoadState,
 #                          ActiveState, Result, ExecMainStatus, ConditionResult)
+#   containerd <Prop>=<value>  systemctl show of containerd.service (ActiveState,
+#                          RequiresMountsFor: hostd's drop-in holds it for the pool)
 #   varlib <name>          ls /var/lib/hostd/
 #   container <id>         ctr --namespace hostd containers ls -q
 #   image <ref>            ctr --namespace hostd images ls -q
@@ -124,6 +128,7 @@ for m in / /boot/efi /srv/pool; do
         echo "@@R mount! $m not mounted@@"
 done
 run firstboot systemctl show -p LoadState,ActiveState,Result,ExecMainStatus,ConditionResult hostd-firstboot.service
+run containerd systemctl show -p ActiveState,RequiresMountsFor containerd.service
 run varlib ls /var/lib/hostd/
 run container ctr --namespace hostd containers ls -q
 run image ctr --namespace hostd images ls -q
@@ -165,6 +170,22 @@ Type=simple
 ExecStart=/usr/local/sbin/lab-marker
 StandardOutput=tty
 StandardError=tty
+TTYPath=/dev/console
+[Install]
+WantedBy=multi-user.target
+EOF
+
+# the first boot's progress, line by line, on the console: the lab's only
+# window into a first boot that stalls before the report
+read -r -d '' FIRSTBOOT_TAIL_UNIT << 'EOF' || true
+[Unit]
+Description=Virtual R630 lab: the first-boot log on the console
+ConditionPathExists=!/var/lib/hostd/firstboot.done
+Before=hostd-firstboot.service
+[Service]
+Type=simple
+ExecStart=/bin/sh -c 'exec tail -n +1 -F /var/lib/hostd/firstboot.log 2> /dev/null | sed -u "s/^/firstboot| /"'
+StandardOutput=tty
 TTYPath=/dev/console
 [Install]
 WantedBy=multi-user.target
@@ -319,8 +340,10 @@ cp "$ACTION" "$ROOT/usr/local/lib/lab-report.d/zz-lab-action"
 chmod 755 "$ROOT/usr/local/sbin/lab-marker" "$ROOT/usr/local/lib/lab-report.d/hostd" \
     "$ROOT/usr/local/lib/lab-report.d/zz-lab-action"
 printf '%s\n' "$MARKER_UNIT" > "$ROOT/etc/systemd/system/lab-marker.service"
-ln -sf /etc/systemd/system/lab-marker.service \
-    "$ROOT/etc/systemd/system/multi-user.target.wants/lab-marker.service"
+printf '%s\n' "$FIRSTBOOT_TAIL_UNIT" > "$ROOT/etc/systemd/system/lab-firstboot-tail.service"
+for u in lab-marker lab-firstboot-tail; do
+    ln -sf "/etc/systemd/system/$u.service" "$ROOT/etc/systemd/system/multi-user.target.wants/$u.service"
+done
 
 # the mirror must not be anywhere in the image
 if grep -rIlF "$mirror_host" "$ROOT/etc" "$ROOT/var" 2> /dev/null | sed "s|^$ROOT|  |" | hide >&2; then

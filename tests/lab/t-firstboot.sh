@@ -149,6 +149,9 @@ if [ "${FIRMWARE:-bios}" = uefi ]; then
 fi
 LAB_STATUS=nomarker
 grep -aqF '@@MARKER-END@@' "$(lab_console disks)" && LAB_STATUS=ok
+# no report: the console's end says where the first boot stopped (the lab
+# image copies the first-boot log there as "firstboot| ...")
+[ "$LAB_STATUS" = ok ] || tail -n 40 "$(lab_console disks)" 2> /dev/null | tr -d '\r' | sed 's/^/# disks| /' || true
 echo "# installer: power on to the callback's finished ${T_INSTALLED:+$((T_INSTALLED - T_POWER_ON))} s, to the first boot's power-off $((T_OFF - T_POWER_ON)) s"
 
 # ---- boot 3 (full): the provisioning guest reads what the install left --------------------
@@ -191,6 +194,9 @@ boot_checks() {   # boot_checks PHASE DEGRADED(0|1)
     check_contains "$p: systemd: running, no failed unit" "running" "$(marker "$p" STATE)"
     check_eq "$p: no failed unit" "" "$(marker "$p" FAILED)"
     check_contains "$p: / is on md" "/dev/md" "$(marker "$p" ROOT)"
+    # a runtime that starts before the pool's (nofail) mount writes its root onto the OS disk
+    check_eq "$p: nothing on the OS disk beneath the pool's mount point" "beneath-pool 0" \
+        "$(report "$p" beneath-pool | awk '$1 ~ /^beneath-pool/' | sed 's/ *$//')"
     if [ "$2" = 1 ]; then
         check_contains "$p: the OS mirror runs degraded [2/1]" "[2/1]" "$(marker "$p" MDSTAT)"
     else
@@ -202,6 +208,8 @@ check_contains "the first-boot unit succeeded" "Result=success" "$(report disks 
 check_contains "... and exited 0" "ExecMainStatus=0" "$(report disks ExecMainStatus=)"
 check_contains "the pool is mounted from md, XFS" "/srv/pool /dev/md" "$(report disks /srv/pool)"
 check_contains "containerd's image is there" "localhost/hostd-busybox:1" "$(report disks hostd-busybox)"
+check_eq "containerd waits for the pool's mount (it keeps its root there; the mount is nofail)" \
+    "RequiresMountsFor=/srv/pool" "$(report disks RequiresMountsFor= | awk '$1 == "containerd" { print $2 }')"
 # (the first-boot apply sizes the tuning again to this boot's memory, which
 # is not the installer's; the boots after it get it from udev's rule alone)
 tuning() { report "$1" md-tuning | awk '$1 == "md-tuning" { print $3, $4, $5 }'; }

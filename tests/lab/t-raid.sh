@@ -199,7 +199,7 @@ for op in add-spare remove replace grow scrub stop assemble destroy; do
     check_contains "life: the API's $op is a task that completed" '"TaskState":"Completed"' \
         "$(tr -d ' \n' < "$O/life-api-$op.task" 2> /dev/null)"
 done
-check_contains "life: the pool's fstab line has nofail and a device timeout" "defaults,nofail,x-systemd.device-timeout=30s 0 2" \
+check_contains "life: the pool's fstab line has nofail and a device timeout" "defaults,nofail,x-systemd.device-timeout=90s 0 2" \
     "$(cat "$O/life-cli-created.fstab" 2> /dev/null)"
 check_contains "life: add-spare: one spare" ":spare:" "$(left cli spare)"
 check_contains "life: replace: not degraded, 3 devices" "raid5/3/degraded 0" "$(left cli replaced)"

@@ -168,7 +168,7 @@ static void a_partition_name_is_not_a_prefix(void **state) {
 /* The data array's fstab line must not stop a boot when the array is gone. */
 static void the_pools_fstab_line_does_not_hold_up_the_boot(void **state) {
         _cleanup_free_ char *line = fstab_data_line(FS_UUID, "/srv/pool", "xfs"), *key = fstab_key(FS_UUID);
-        assert_string_equal(line, "UUID=" FS_UUID " /srv/pool xfs defaults,nofail,x-systemd.device-timeout=30s 0 2");
+        assert_string_equal(line, "UUID=" FS_UUID " /srv/pool xfs defaults,nofail,x-systemd.device-timeout=90s 0 2");
         assert_true(startswith(line, key));
 }
 

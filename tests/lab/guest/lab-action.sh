@@ -8,7 +8,8 @@
 # of each parity array (md-tuning <mdX> <stripe_cache_size>
 # <group_thread_cnt> <sync_speed_min>), which only udev's rule sets at boot,
 # and whether hostd.service runs and answers (hostd-service, hostd-answers:
-# the names of the disks hostd lists).
+# the names of the disks hostd lists), and what the OS disk holds beneath
+# the pool's mount point (beneath-pool <count> <names>).
 #   destroy-pool  what an operator does to retire the pool: stop the runtime
 #                 that keeps its root there, unmount it, `hostctl raid
 #                 destroy data --yes`; then show the fstab and mdadm.conf
@@ -25,6 +26,16 @@ for md in /sys/block/md*/md; do
     echo "@@R md-tuning $(basename "$(dirname "$md")") $(cat "$md/stripe_cache_size") $(cat "$md/group_thread_cnt")" \
         "$(cut -d' ' -f1 "$md/sync_speed_min")@@"
 done
+# every boot: what lies on the OS disk beneath the pool's mount point (a
+# runtime started before the mount writes there): "beneath-pool <count> <names>"
+beneath=$(mktemp -d)
+if mount --bind / "$beneath" 2> /dev/null; then
+    echo "@@R beneath-pool $(ls -A "$beneath/srv/pool" 2> /dev/null | wc -l) $(ls -A "$beneath/srv/pool" 2> /dev/null | tr '\n' ' ')@@"
+    umount "$beneath"
+else
+    echo "@@R beneath-pool! cannot bind-mount /@@"
+fi
+rmdir "$beneath"
 # every boot: hostd's own unit (the package's) and whether it answers
 echo "@@R hostd-service $(systemctl is-active hostd.service 2> /dev/null)@@"
 # (the disks' names: a virtual CD the BMC left in is listed too, as sr0)
