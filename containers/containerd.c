@@ -85,9 +85,11 @@ bool systemd_is_pid1(void) {
 char *pool_mount_dropin_text(const char *pool) {
         return strdup_printf("# Written by hostd: this runtime keeps its root on the pool. The pool's\n"
                              "# fstab line has nofail, so nothing else holds the runtime back until it\n"
-                             "# is mounted, and it would write its root onto the OS disk beneath.\n"
+                             "# is mounted, and it would write its root onto the OS disk beneath. Where\n"
+                             "# the pool is not mounted (it failed, or was destroyed), it does not start.\n"
                              "[Unit]\n"
-                             "RequiresMountsFor=%s\n", pool);
+                             "RequiresMountsFor=%s\n"
+                             "ConditionPathIsMountPoint=%s\n", pool, pool);
 }
 
 int service_require_pool(const char *service, const char *pool, struct error *e) {

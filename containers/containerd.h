@@ -52,7 +52,7 @@ bool launched_alive(const char *pidfile, int waited_ms);
 /* PID 1 is systemd (it manages the runtimes' services). */
 bool systemd_is_pid1(void);
 /* The systemd drop-in that holds a runtime's service until the pool is
- * mounted (pure), and its writing into /etc/systemd/system/SERVICE.d/ with a
+ * mounted, and skips it where the pool is not mounted (pure), and its writing into /etc/systemd/system/SERVICE.d/ with a
  * daemon-reload when it changed: OUTCOME_CHANGED/UNCHANGED or a negative errno. */
 char *pool_mount_dropin_text(const char *pool);
 int service_require_pool(const char *service, const char *pool, struct error *e);

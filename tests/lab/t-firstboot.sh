@@ -254,6 +254,8 @@ rc=0
 lab_boot_disks after-destroy || rc=$?
 boot_checks after-destroy 0
 check_contains "after-destroy: /srv/pool is not mounted" "mount! /srv/pool not mounted" "$(report after-destroy 'mount!')"
+check_eq "after-destroy: containerd, whose root was the pool, did not start (nothing beneath, above)" \
+    "ActiveState=inactive" "$(report after-destroy ActiveState= | awk '$1 == "containerd" { print $2 }')"
 check_eq "after-destroy: the two OS arrays run, the RAID 5 is gone" "2 0" \
     "$(marker after-destroy MDSTAT | grep -c ' : active.* raid1 ') $(marker after-destroy MDSTAT | grep -c ' : active.* raid5 ')"
 fi
