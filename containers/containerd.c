@@ -92,15 +92,24 @@ char *pool_mount_dropin_text(const char *pool) {
                              "ConditionPathIsMountPoint=%s\n", pool, pool);
 }
 
-int service_require_pool(const char *service, const char *pool, struct error *e) {
+static bool path_is_under(const char *path, const char *dir) {
+        const char *rest = startswith(path, dir);
+        return rest && (*rest == '/' || *rest == '\0');
+}
+
+int service_require_pool(const char *service, const char *root, const char *pool, struct error *e) {
+        bool wanted = path_is_under(root, pool);
         _cleanup_free_ char *path = strdup_printf("/etc/systemd/system/%s.d/hostd-pool.conf", service),
-                            *text = pool_mount_dropin_text(pool), *have = NULL;
+                            *text = wanted ? pool_mount_dropin_text(pool) : strdup(""), *have = NULL;
         if (!path || !text)
                 return error_set(e, -ENOMEM, "out of memory");
-        if (read_file(path, 1 << 16, &have, NULL, NULL) == 0 && streq(have, text))
+        bool present = read_file(path, 1 << 16, &have, NULL, NULL) == 0;
+        if (wanted ? present && streq(have, text) : !present)
                 return OUTCOME_UNCHANGED;
         int k;
-        if ((k = mkdir_parent(path, e)) < 0 || (k = write_file_atomic(path, text, strlen(text), 0644, e)) < 0)
+        if (!wanted && unlink(path) < 0 && errno != ENOENT)
+                return error_set(e, -errno, "%s: %s", path, strerror(errno));
+        if (wanted && ((k = mkdir_parent(path, e)) < 0 || (k = write_file_atomic(path, text, strlen(text), 0644, e)) < 0))
                 return k;
         _cleanup_(run_result_free) struct run_result r = { 0 };
         const char *argv[] = { "systemctl", "daemon-reload", NULL };
@@ -153,7 +162,7 @@ int containerd_start(const struct place *p, struct error *e) {
         int k;
         if (use_systemd(p)) {
                 bool running = containerd_answers(p->address);
-                if ((k = service_require_pool("containerd.service", p->pool, e)) < 0 ||
+                if ((k = service_require_pool("containerd.service", p->root, p->pool, e)) < 0 ||
                     (k = systemctl("start", e)) < 0 || (k = wait_ready(p, false, e)) < 0)
                         return k;
                 return running ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;

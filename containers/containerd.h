@@ -52,10 +52,12 @@ bool launched_alive(const char *pidfile, int waited_ms);
 /* PID 1 is systemd (it manages the runtimes' services). */
 bool systemd_is_pid1(void);
 /* The systemd drop-in that holds a runtime's service until the pool is
- * mounted, and skips it where the pool is not mounted (pure), and its writing into /etc/systemd/system/SERVICE.d/ with a
- * daemon-reload when it changed: OUTCOME_CHANGED/UNCHANGED or a negative errno. */
+ * mounted, and skips it where the pool is not mounted (pure). */
 char *pool_mount_dropin_text(const char *pool);
-int service_require_pool(const char *service, const char *pool, struct error *e);
+/* That drop-in in /etc/systemd/system/SERVICE.d/ when the runtime's root is
+ * on the pool, none otherwise (a runtime put back on its old root); a
+ * daemon-reload when it changed: OUTCOME_CHANGED/UNCHANGED or a negative errno. */
+int service_require_pool(const char *service, const char *root, const char *pool, struct error *e);
 /* Unmount what is left under a directory (rootfs mounts of dead tasks),
  * deepest first. ERROR_REFUSED for "", "/" or a relative path (everything
  * is below "/"; a relative one would follow the cwd): nothing is unmounted. */
