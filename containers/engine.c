@@ -237,8 +237,8 @@ int engine_start(const struct engine *en, struct error *e) {
         int k;
         if (engine_uses_systemd(en)) {
                 bool running = engine_answers(en);
-                if ((k = service_require_pool("docker.service", en->root, en->pool, e)) < 0 || (k = systemctl("start", e)) < 0 ||
-                    (k = wait_ready(en, false, e)) < 0)
+                if ((k = service_require_pool("docker.service", en->root, en->pool, e)) < 0 ||
+                    (k = systemctl("start", e)) < 0 || (k = wait_ready(en, false, e)) < 0)
                         return k;
                 return running ? OUTCOME_UNCHANGED : OUTCOME_CHANGED;
         }
