@@ -117,8 +117,7 @@ char *root_path(const char *root, const char *rel) {
         return strdup_printf("%s%s%s", root, endswith(root, "/") ? "" : "/", rel);
 }
 
-/* 30 s: a present pool's disks answer in seconds; an absent one must not
- * cost the boot systemd's default 90 s */
+/* (the options' reasons are in look.h) */
 char *fstab_data_line(const char *fs_uuid, const char *mountpoint, const char *fs_type) {
         return strdup_printf("UUID=%s %s %s defaults,nofail,x-systemd.device-timeout=90s 0 2", fs_uuid, mountpoint,
                              fs_type);
