@@ -110,17 +110,15 @@ check-host: $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
 	@$(TEST_ENV) tests/run-tests.sh host
 check-lab: $(BINS)
 	@$(TEST_ENV) tests/run-tests.sh lab
-# the package, built once for the tests that need it (t-deb, t-os-package, t-firstboot);
-# a failed build leaves no file, and those tests say so
+# the package and the installer image, built once for the tests that need them
+# (t-deb, t-os-package, t-installer-image, t-firstboot, t-installer), with the
+# lab's rootfs, by tests/prepare-check.sh while the first tests run; a failed
+# build leaves no file, and those tests say so
 DEB_FILE = $(DEB_DIR)/hostd_$(VERSION)_amd64.deb
 check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BINS) $(UNIT_BINS) $(HELPER_BINS) fuzz
-	@echo "make-deb: $(DEB_FILE)"; scripts/make-deb.sh $(VERSION) $(DEB_DIR) > $(DEB_DIR).log 2>&1 || \
-		{ tail -n 20 $(DEB_DIR).log; echo "make-deb failed: the tests that need the package will fail"; }
-	@echo "installer: build/hostd-installer.iso"; installer/build.sh --deb $(DEB_FILE) > build/installer.log 2>&1 || \
-		{ tail -n 20 build/installer.log; echo "the installer failed: the tests that boot it will fail"; }
 	@$(TEST_ENV) HOSTD_DEB=$(abspath $(DEB_FILE)) HOSTD_INSTALLER=$(abspath build/hostd-installer.iso) \
-		tests/run-tests.sh unit host lab
+		HOSTD_VERSION=$(VERSION) PREPARE=$(abspath tests/prepare-check.sh) tests/run-tests.sh unit host lab
 
 demo: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BINS)

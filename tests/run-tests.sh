@@ -13,7 +13,13 @@
 # tests that time themselves against the clock or load the machine on
 # purpose (AFTER_LAB), and those that boot a QEMU guest of their own (they
 # take the lab's lock), wait until the lab is done. OVERLAP_LAB=0 runs the
-# lab after the host suite instead.
+# lab after the host suite instead. The lab starts first, before the unit
+# suite, so that a guest is busy from the first minute.
+# PREPARE (make check: tests/prepare-check.sh) builds what the slower tests
+# need besides the binaries (the package, the installer image, the lab's
+# root filesystem) in the background from the start; a test whose script
+# names HOSTD_DEB or HOSTD_INSTALLER waits for it, and the lab runs those
+# tests last.
 # The last lines are the ten slowest tests and
 # "N passed, N failed, N skipped"; the exit status is 0 only with 0 failed.
 set -uo pipefail
@@ -29,12 +35,36 @@ PARALLEL_SAFE+=" t-hostd-dsp0266 t-hostd-schemas t-hostd-logins t-hostd-subscrip
 AFTER_LAB=" t-hostd-slow-clients t-hostd-usernames t-hostd-test-events t-hostd-reload "
 passed=0 failed=0 skipped=0
 failures=()
+lab_pid="" prepare_pid=""
+
+# PREPARE in the background; its exit status lands in $PREPARED
+PREPARED=$LOGS/prepare.rc
+rm -f "$PREPARED"
+start_prepare() {
+    [ -n "${PREPARE:-}" ] || return 0
+    ( "$PREPARE" > "$LOGS/prepare.log" 2>&1 < /dev/null; echo $? > "$PREPARED" ) &
+    prepare_pid=$!
+}
+needs_prepared() { grep -qE 'HOSTD_DEB|HOSTD_INSTALLER' "$1"; }
+await_prepared() {
+    [ -n "${PREPARE:-}" ] || return 0
+    while [ ! -s "$PREPARED" ]; do sleep 1; done
+}
+report_prepare() {
+    [ -n "${PREPARE:-}" ] || return 0
+    await_prepared
+    echo "== prepared (exit $(cat "$PREPARED"))"
+    sed 's/^/  /' "$LOGS/prepare.log"
+}
+# host_jobs: how many host tests run in the background (not the lab, not PREPARE)
+host_jobs() { jobs -rp | grep -vcxF -e "${lab_pid:-none}" -e "${prepare_pid:-none}"; }
 
 # run_one NAME COMMAND...: run, count, and leave NAME's line (and its details
 # when something failed) in $LOGS/<name>.report, its counts in <name>.sum
 run_one() {
     local name=$1; shift
     local base=$LOGS/${name//\//_} t0 rc
+    if [[ ${!#} == *.sh ]] && needs_prepared "${!#}"; then await_prepared; fi
     t0=$(date +%s)
     "$@" >"$base.log" 2>&1 </dev/null
     rc=$?
@@ -70,7 +100,12 @@ report() {
     [ "$bad" = 0 ] || failures+=("$1")
 }
 
-lab_tests() { local t; for t in "$TOP"/tests/lab/t-*.sh; do [ -f "$t" ] && echo "$t"; done; }
+# the lab's tests, those that need PREPARE's output last
+lab_tests() {
+    local t
+    for t in "$TOP"/tests/lab/t-*.sh; do [ -f "$t" ] && ! needs_prepared "$t" && echo "$t"; done
+    for t in "$TOP"/tests/lab/t-*.sh; do [ -f "$t" ] && needs_prepared "$t" && echo "$t"; done
+}
 run_lab() {
     local t
     for t in $(lab_tests); do run_one "lab/$(basename "$t" .sh)" bash "$t"; done
@@ -83,9 +118,9 @@ report_lab() {
 # host_one PATH: run one host test in the foreground and report it
 host_one() { run_one "host/$(basename "$1" .sh)" bash "$1"; report "host/$(basename "$1" .sh)"; }
 
-# run_host [with-lab]: the host suite; with-lab runs the lab beside it
+# run_host: the host suite; when the lab runs beside it, one test at a time
 run_host() {
-    local t n safe=() alone=() after=() slots=2 lab_pid=""
+    local t n safe=() alone=() after=() slots=2
     for t in "$TOP"/tests/host/t-*.sh; do
         [ -f "$t" ] || continue
         n=$(basename "$t" .sh)
@@ -93,17 +128,12 @@ run_host() {
         case $AFTER_LAB in *" $n "*) after+=("$t"); continue ;; esac
         if grep -q hostd-qemu.lock "$t"; then after+=("$t"); else alone+=("$t"); fi
     done
-    if [ "${1:-}" = with-lab ]; then
-        run_lab &
-        lab_pid=$!
-        slots=1
-        echo "(the lab runs beside the host suite, which runs one test at a time until the lab is done)"
-    fi
+    [ -z "$lab_pid" ] || slots=1
     for t in "${safe[@]}"; do
-        while [ "$(jobs -rp | grep -vcx "${lab_pid:-none}")" -ge "$slots" ]; do wait -n; done
+        while [ "$(host_jobs)" -ge "$slots" ]; do wait -n; done
         run_one "host/$(basename "$t" .sh)" bash "$t" &
     done
-    while [ "$(jobs -rp | grep -vcx "${lab_pid:-none}")" -gt 0 ]; do wait -n; done
+    while [ "$(host_jobs)" -gt 0 ]; do wait -n; done
     for t in "${safe[@]}"; do report "host/$(basename "$t" .sh)"; done
     for t in "${alone[@]}"; do host_one "$t"; done
     [ -z "$lab_pid" ] || wait "$lab_pid"
@@ -116,6 +146,12 @@ with_lab=""
 if [[ " ${suites[*]} " == *" host "* && " ${suites[*]} " == *" lab "* && ${OVERLAP_LAB:-1} = 1 ]]; then
     with_lab=with-lab
 fi
+start_prepare
+if [ -n "$with_lab" ]; then
+    run_lab &
+    lab_pid=$!
+    echo "(the lab runs beside the unit and host suites; the host suite runs one test at a time until the lab is done)"
+fi
 for suite in "${suites[@]}"; do
     [ "$suite" = lab ] && [ -n "$with_lab" ] && continue   # (reported after the host suite)
     echo "== $suite"
@@ -123,12 +159,13 @@ for suite in "${suites[@]}"; do
     unit)
         for t in "$BUILD"/tests/test_*; do [ -x "$t" ] && { run_one "unit/${t##*/}" "$t"; report "unit/${t##*/}"; }; done ;;
     host)
-        run_host $with_lab ;;
+        run_host ;;
     lab)
         run_lab; report_lab ;;
     *) echo "run-tests: unknown suite '$suite' (unit, host, lab)" >&2; exit 2 ;;
     esac
 done
+report_prepare
 echo "== the ten slowest"
 cat "$LOGS"/*.sum 2>/dev/null | sort -k4,4nr | head -n 10 | awk '{ printf "  %5ss  %s\n", $4, $5 }'
 [ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]} (logs in $LOGS)"

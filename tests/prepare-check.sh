@@ -1,0 +1,38 @@
+#!/bin/bash
+# prepare-check.sh — what the slower tests need beyond the binaries, built
+# while the first tests run (make check hands it to run-tests.sh as PREPARE):
+#   $HOSTD_DEB        the package (scripts/make-deb.sh, lintian included)
+#   $HOSTD_INSTALLER  the installer image, with that package in it
+#   the lab's Debian root filesystem (tests/lab/build-rootfs.sh: ~5 min of
+#   debootstrap the first time, then cached), when the lab can run here
+# A failed piece leaves no file and says so here; the tests that need it
+# fail and say which file is missing. Env: HOSTD_DEB, HOSTD_INSTALLER,
+# HOSTD_VERSION.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+: "${HOSTD_DEB:?}" "${HOSTD_INSTALLER:?}" "${HOSTD_VERSION:?}"
+rc=0
+t0=$SECONDS
+deb_dir=$(dirname "$HOSTD_DEB")
+echo "make-deb: $HOSTD_DEB"
+if ! scripts/make-deb.sh "$HOSTD_VERSION" "$deb_dir" > "$deb_dir.log" 2>&1; then
+    tail -n 20 "$deb_dir.log"; echo "make-deb failed: the tests that need the package will fail"; rc=1
+fi
+echo "  $((SECONDS - t0)) s"; t0=$SECONDS
+echo "installer: $HOSTD_INSTALLER"
+if ! installer/build.sh --deb "$HOSTD_DEB" --out "$HOSTD_INSTALLER" > "$(dirname "$HOSTD_INSTALLER")/installer.log" 2>&1; then
+    tail -n 20 "$(dirname "$HOSTD_INSTALLER")/installer.log"; echo "the installer failed: the tests that boot it will fail"; rc=1
+fi
+echo "  $((SECONDS - t0)) s"; t0=$SECONDS
+# shellcheck source=lab/lab.sh
+. "$TOP/tests/lab/lab.sh"
+if why=$(lab_skip_reason) || ! command -v debootstrap > /dev/null; then
+    echo "lab rootfs: not built here (${why:-no debootstrap}); the lab says so"
+else
+    echo "lab rootfs:"
+    # (t-firstboot builds it itself when this failed, and reports that)
+    tests/lab/build-rootfs.sh > /dev/null || echo "lab rootfs: the build failed; t-firstboot tries again"
+    echo "  $((SECONDS - t0)) s"
+fi
+exit "$rc"
