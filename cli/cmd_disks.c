@@ -301,7 +301,7 @@ static int disks_run(struct cli_ctx *ctx, int argc, char **argv, struct error *e
                 k = disks_check_health(l, a.wake, e);
         if (k >= 0 && a.bmc && !streq(verb, "locate"))
                 k = disks_read_bays(a.bmc, l, e);
-        /* where no BMC told a disk's bay, its SCSI enclosure may: this
+        /* where no BMC told a disk's bay, its SES or PCIe slot may: this
          * machine's (a file from elsewhere has its own bays or none) */
         const char *test_sysfs = getenv("HOSTD_TEST_SYSFS_ROOT");
         if (k >= 0 && !ctx->host && (!a.from || test_sysfs))
@@ -356,12 +356,14 @@ const struct command cmd_disks = {
                 "                    or by-id path or link name\n"
                 "  locate ID [--off] blink the LED of the disk's bay through the BMC (--bmc NAME,\n"
                 "                    or hostd's with --host), else in-band through the disk's\n"
-                "                    SCSI enclosure (SES) slot; --off stops it\n"
+                "                    SCSI enclosure (SES) slot or PCIe hot-plug slot (NVMe);\n"
+                "                    --off stops it\n"
                 "\n"
                 "What each disk carries comes from udev's database when udev has seen the\n"
                 "disk, as lsblk reads it; disks udev has not processed are probed.\n"
                 "BAY comes from the BMC that --bmc names, else from the SCSI enclosure (SES) slot\n"
-                "that holds the disk, else it is '-'; with --host it is hostd's (bmc: in hostd.conf).\n"
+                "or the PCIe hot-plug slot (NVMe) that holds the disk, else it is '-'; with --host\n"
+                "it is hostd's (bmc: in hostd.conf).\n"
                 "HEALTH is '-' until --health asks the disks; with --host it is hostd's last\n"
                 "periodic check. With --debug, says where each field came from (udev, sysfs or libblkid).\n"
                 "The JSON schema is in hostctl-disks(8).\n",

@@ -28,7 +28,7 @@ int disks_read_bays(const char *bmc_name, struct disk_list *l, struct error *e);
 int disks_locate(const struct disk *d, const char *bmc_name, bool on, json_object **ret, char **ret_text,
                  struct error *e);
 /* The same through a running hostd: PATCH of its Drive's LocationIndicatorActive. */
-/* in-band, through the disk's SCSI enclosure (SES) slot */
+/* in-band, through the disk's SCSI enclosure (SES) slot or PCIe hot-plug slot */
 int disks_locate_enclosure(const struct disk *d, bool on, json_object **ret, char **ret_text, struct error *e);
 int disks_locate_remote(const char *host, const struct disk *d, bool on, json_object **ret, char **ret_text,
                         struct error *e);

@@ -42,7 +42,7 @@ int disks_read_bays(const char *bmc_name, struct disk_list *l, struct error *e) 
 }
 
 /* The document and the line of a locate that the BMC took (bmc_name NULL:
- * the disk's SCSI enclosure, in-band) */
+ * the disk's enclosure or PCIe slot, in-band) */
 static int locate_result(const struct disk *d, const char *bay, const char *bmc_name, bool on, json_object **ret,
                          char **ret_text, struct error *e) {
         _cleanup_json_ json_object *o = json_object_new_object();
@@ -80,7 +80,7 @@ int disks_locate_enclosure(const struct disk *d, bool on, json_object **ret, cha
         _cleanup_free_ char *bay = NULL;
         int k = disk_enclosure_locate(getenv("HOSTD_TEST_SYSFS_ROOT"), d->name, on, &bay, e);
         if (k == -ENOENT)
-                return error_set(e, -ENOENT, "locate %s: no BMC given and no SCSI enclosure holds it: "
+                return error_set(e, -ENOENT, "locate %s: no BMC given and no SCSI enclosure (SES) or PCIe hot-plug slot holds it: "
                                  "give --bmc NAME (a BMC config in /etc/hostd/bmc.d)", d->name);
         if (k < 0)
                 return error_prefix(e, "locate %s", d->name);

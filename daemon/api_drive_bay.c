@@ -1,7 +1,8 @@
 /* daemon/api_drive_bay.c: a Drive's bay (PhysicalLocation) and its LED
  * (LocationIndicatorActive, PATCH), through the BMC that hostd.conf names
  * (bmc:): the same ipmi/ call as `hostctl disks locate`; without one, the
- * disk's SCSI enclosure slot in-band (raid/disk_enclosure.h), as hostctl. */
+ * disk's SCSI enclosure slot or PCIe hot-plug slot in-band
+ * (raid/disk_enclosure.h), as hostctl. */
 #include <pthread.h>
 #include <string.h>
 
@@ -78,12 +79,13 @@ int api_drive_patch(const struct api_request *req, const struct disk *d, struct 
         struct error e = { 0 };
         bool on = json_object_get_boolean(v);
         if (!req->cfg->bmc) {
-                /* in-band: the disk's SCSI enclosure slot (a write to sysfs, no waiting) */
+                /* in-band: the disk's SES or PCIe slot (a write to sysfs, no waiting) */
                 int k = disk_enclosure_locate(md_sysfs_root(), d->name, on, NULL, &e);
                 if (k == -ENOENT)
                         return api_error(r, 400, "ActionNotSupported", "hostd knows no BMC to blink the bay with "
                                                                        "(bmc: NAME in hostd.conf), and no SCSI "
-                                                                       "enclosure holds %s", d->name), -1;
+                                                                       "enclosure (SES) or PCIe hot-plug slot "
+                                                                       "holds %s", d->name), -1;
                 if (k < 0) {
                         const char *id;
                         unsigned status = locate_status(k, &id);

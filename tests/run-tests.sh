@@ -14,7 +14,11 @@
 # purpose (AFTER_LAB), and those that boot a QEMU guest of their own (they
 # take the lab's lock), wait until the lab is done. OVERLAP_LAB=0 runs the
 # lab after the host suite instead. The lab starts first, before the unit
-# suite, so that a guest is busy from the first minute.
+# suite, so that a guest is busy from the first minute. A lab test that
+# starts while the host suite still runs gets one vCPU (LAB_SMP=1, unless
+# LAB_SMP is set): a TCG guest's second vCPU then only competes with the
+# host test for the second core, and spins when its lock holder is
+# descheduled.
 # PREPARE (make check: tests/prepare-check.sh) builds what the slower tests
 # need besides the binaries (the package, the installer image, the lab's
 # root filesystem) in the background from the start; a test whose script
@@ -106,9 +110,15 @@ lab_tests() {
     for t in "$TOP"/tests/lab/t-*.sh; do [ -f "$t" ] && ! needs_prepared "$t" && echo "$t"; done
     for t in "$TOP"/tests/lab/t-*.sh; do [ -f "$t" ] && needs_prepared "$t" && echo "$t"; done
 }
+HOST_SUITE_DONE=$LOGS/host-suite.done
+rm -f "$HOST_SUITE_DONE"
 run_lab() {
-    local t
-    for t in $(lab_tests); do run_one "lab/$(basename "$t" .sh)" bash "$t"; done
+    local t smp
+    for t in $(lab_tests); do
+        smp=${LAB_SMP:-}
+        [ -n "$smp" ] || [ -z "$with_lab" ] || [ -e "$HOST_SUITE_DONE" ] || smp=1
+        LAB_SMP=$smp run_one "lab/$(basename "$t" .sh)" bash "$t"
+    done
 }
 report_lab() {
     local t
@@ -136,6 +146,7 @@ run_host() {
     while [ "$(host_jobs)" -gt 0 ]; do wait -n; done
     for t in "${safe[@]}"; do report "host/$(basename "$t" .sh)"; done
     for t in "${alone[@]}"; do host_one "$t"; done
+    : > "$HOST_SUITE_DONE"
     [ -z "$lab_pid" ] || wait "$lab_pid"
     for t in "${after[@]}"; do host_one "$t"; done
     if [ -n "$lab_pid" ]; then echo "== lab"; report_lab; fi

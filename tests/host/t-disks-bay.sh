@@ -138,9 +138,28 @@ check_eq "a slot without a locate LED: exit 1" 1 "$rc"
 check_contains "... said" "the enclosure slot 2 of sdc has no locate LED" "$(cat "$T/stderr")"
 out=$(hs disks locate sde); rc=$?
 check_eq "a disk in no slot, no BMC: exit 1" 1 "$rc"
-check_contains "... saying to give --bmc" "no BMC given and no SCSI enclosure holds it: give --bmc NAME" "$(cat "$T/stderr")"
+check_contains "... saying to give --bmc" "no BMC given and no SCSI enclosure (SES) or PCIe hot-plug slot holds it: give --bmc NAME" "$(cat "$T/stderr")"
 check_eq "without the test root, --from's disks are another machine's: locate is a usage error" 2 \
     "$("$H" disks locate sdb --from "$FX" >/dev/null 2>&1; echo $?)"
+
+# ---- no BMC: NVMe drives in PCIe hot-plug slots (pciehp), in-band ------------------------
+# nvme0n1's controller 0000:01:00.0 sits in slot "4" (address 0000:01:00, its
+# attention indicator off), slot "5" holds another device, nvme1n1 no slot
+b_nvme "$T/nvme.json" "$S"
+P=$S/bus/pci/slots
+hn() { HOSTD_TEST_SYSFS_ROOT=$S "$H" "$@" --from "$T/nvme.json" 2>"$T/stderr"; }
+check_eq "no BMC: an NVMe drive's bay is its PCIe hot-plug slot's name; '-' where no slot holds it" \
+    "nvme0n1=4 nvme1n1=- " "$(b_bays "$(hn disks)" BAY | tr ' ' '\n' | grep '^nvme' | tr '\n' ' ')"
+out=$(hn disks locate NVME0000A); rc=$?
+check_eq "locate an NVMe drive without a BMC: its slot's attention indicator blinks (2, PCIe's identify)" \
+    "0 nvme0n1: bay 4 is blinking 2" "$rc $out $(cat "$P/4/attention")"
+out=$(hn disks locate nvme0n1 --off --json); rc=$?
+check_eq "... --off, --json: the slot, the indicator off" "0 4 True False 0" \
+    "$rc $(py 'print(d["bay"], d["enclosure"], d["blinking"])' <<<"$out") $(cat "$P/4/attention")"
+check_eq "... and the other slot was left alone" 0 "$(cat "$P/5/attention")"
+out=$(hn disks locate nvme1n1); rc=$?
+check_eq "an NVMe drive in no slot, no BMC: exit 1, saying to give --bmc" "1 True" \
+    "$rc $(grep -q 'no SCSI enclosure (SES) or PCIe hot-plug slot holds it: give --bmc NAME' "$T/stderr" && echo True)"
 
 for s in new old paged; do
     check_eq "$s: every session deleted" "$("$LOGQ" "$T/$s/requests.log" sessions | awk '{ print "created", $2, "deleted", $2 }')" \

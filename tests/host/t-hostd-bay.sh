@@ -130,9 +130,10 @@ ln -s ../../devices/host0/target0:0:2/0:0:2:0 "$S/block/sdc/device"
 ln -s ../../../../devices/host0/target0:0:2/0:0:2:0 "$S/class/enclosure/0:0:32:0/SLOT  3 /device"
 echo 3 > "$S/class/enclosure/0:0:32:0/SLOT  3 /slot"
 echo 0 > "$S/class/enclosure/0:0:32:0/SLOT  3 /locate"
+b_nvme "$H_TMP/nvme.json" "$S"
 h_stop
 printf 'disk_health_interval: 0\n' > "$H_TMP/hostd.conf"
-HOSTD_TEST_SYSFS_ROOT=$S HOSTD_TEST_INVENTORY=$FX h_start --config "$H_TMP/hostd.conf" || fail "hostd starts"
+HOSTD_TEST_SYSFS_ROOT=$S HOSTD_TEST_INVENTORY=$H_TMP/nvme.json h_start --config "$H_TMP/hostd.conf" || fail "hostd starts"
 h_req GET "$DRIVE/WFK00ABC"
 check_eq "no bmc: the Drive in an enclosure slot has that bay, its LED dark" "3 False" \
     "$(h_json 'd["PhysicalLocation"]["PartLocation"]["LocationOrdinalValue"], d["LocationIndicatorActive"]' <<<"$H_BODY" | tr -d "(),'")"
@@ -143,6 +144,16 @@ h_req GET "$DRIVE/WFK00ABC"
 check_eq "... which the Drive then shows" "True" "$(h_json 'd["LocationIndicatorActive"]' <<<"$H_BODY")"
 h_req PATCH "$DRIVE/WFK02ABC" -d '{"LocationIndicatorActive": true}'
 check_eq "a Drive in no slot, no bmc: 400, naming both" "400 True" \
-    "$H_STATUS $(h_json '"no SCSI enclosure holds" in d["error"]["message"]' <<<"$H_BODY")"
+    "$H_STATUS $(h_json '"no SCSI enclosure (SES) or PCIe hot-plug slot holds" in d["error"]["message"]' <<<"$H_BODY")"
+# an NVMe drive in a PCIe hot-plug slot (pciehp): the slot's name, its attention indicator
+h_req GET "$DRIVE/NVME0000A"
+check_eq "no bmc: an NVMe Drive in a PCIe hot-plug slot has the slot's name as its bay, its LED dark" "4 False" \
+    "$(h_json 'd["PhysicalLocation"]["PartLocation"]["LocationOrdinalValue"], d["LocationIndicatorActive"]' <<<"$H_BODY" | tr -d "(),'")"
+h_req PATCH "$DRIVE/NVME0000A" -d '{"LocationIndicatorActive": true}'
+check_eq "... a PATCH blinks the slot's attention indicator (2) in-band" "2" "$(cat "$S/bus/pci/slots/4/attention")"
+h_req GET "$DRIVE/NVME0000A"
+check_eq "... which the Drive then shows as lit" "True" "$(h_json 'd["LocationIndicatorActive"]' <<<"$H_BODY")"
+h_req PATCH "$DRIVE/NVME0000A" -d '{"LocationIndicatorActive": false}'
+check_eq "... and false turns it off" "0" "$(cat "$S/bus/pci/slots/4/attention")"
 h_stop
 tap_done

@@ -14,7 +14,11 @@
 # (QEMU's megasas passes through only the disk at SCSI id 0: it numbers
 # pass-through disks id << 8 | lun, beyond the 256 the driver takes.) Two
 # NVMe namespaces show their controller and namespace id, and a RAID 1 is
-# built on their partitions.
+# built on their partitions. Each NVMe controller sits in a PCIe hot-plug
+# slot (QEMU's pcie-root-port, slots 4 and 5, on a q35 machine with native
+# PCIe hot-plug so that the guest's pciehp drives the slots): the drive's
+# bay is its slot's name, and `hostctl disks locate` blinks that slot's
+# attention indicator, read back from QEMU's slot control register.
 set -u
 . "$(dirname "$0")/../host/tap.sh"
 . "$(dirname "$0")/lab.sh"
@@ -98,6 +102,13 @@ echo $? > $O/perc-vds.rc
 printf 'storage:\n  arrays:\n    - {name: fast, level: raid1, disks: {serials: [NVME0000A, NVME0000B]}}\n' > /tmp/nvme.yaml
 hostctl raid create --spec /tmp/nvme.yaml --yes --assume-clean > $O/perc-nvme.out 2>&1
 echo $? > $O/perc-nvme.rc
+# the NVMe slots' attention indicators, in-band (pciehp reads them from the slot's control register)
+attention() { for s in 4 5; do cat /sys/bus/pci/slots/$s/attention 2>&1; done | tr '\n' ' '; }
+for s in /sys/bus/pci/slots/*; do echo "${s##*/} $(cat "$s/address" 2>&1) $(cat "$s/attention" 2>&1)"; done > $O/pci-slots
+hostctl disks locate NVME0000A > $O/locate-on.out 2>&1
+echo "$? $(attention)" > $O/locate-on.rc
+hostctl disks locate nvme0n1 --off --json > $O/locate-off.out 2>&1
+echo "$? $(attention)" > $O/locate-off.rc
 lab_settle
 cat /proc/mdstat > $O/perc-mdstat
 hostctl disks --json > $O/perc-md.json
@@ -112,10 +123,14 @@ disk_args() {   # disk_args NAME BUS SCSI-ID SERIAL
 }
 PERC_EXTRA="-device megasas-gen2,id=perc0,use_jbod=on $(disk_args pd0 perc0 0 PDSERIAL0)
  -device megasas-gen2,id=perc1 $(disk_args ld0 perc1 0 LDSERIAL0) $(disk_args ld1 perc1 1 LDSERIAL1)"
+# (q35 for PCIe root ports; QEMU's ACPI hot-plug off, so that the guest's
+# pciehp, not acpiphp, owns the slots and their attention indicators)
+PERC_EXTRA+=" -machine q35 -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
 for n in 0 1; do
     truncate -s 1G "$T/nvme$n.img"
-    PERC_EXTRA+=" -blockdev driver=file,node-name=nv${n}f,filename=$T/nvme$n.img
- -blockdev driver=raw,node-name=nv$n,file=nv${n}f -device nvme,id=nvme$n,serial=NVME0000$([ $n = 0 ] && echo A || echo B)
+    PERC_EXTRA+=" -device pcie-root-port,id=rp$n,chassis=$((n + 1)),slot=$((n + 4))
+ -blockdev driver=file,node-name=nv${n}f,filename=$T/nvme$n.img
+ -blockdev driver=raw,node-name=nv$n,file=nv${n}f -device nvme,id=nvme$n,bus=rp$n,serial=NVME0000$([ $n = 0 ] && echo A || echo B)
  -device nvme-ns,bus=nvme$n,drive=nv$n,nsid=1"
 done
 
@@ -340,6 +355,23 @@ def check_perc():
     rc, text = outcome("perc-vds")
     report(rc == "0" and "used all the same, as disks.allow_hardware_raid says" in text,
            "raid create on the logical drives with allow_hardware_raid: built, and warned about", f"rc {rc}: {text[-600:]}")
+    got = tuple(with_serial(s).get("bay") for s in ("NVME0000A", "NVME0000B"))
+    try:
+        slots = open(f"{out}/pci-slots").read()
+    except OSError as e:
+        slots = str(e)
+    report(got == ("4", "5"), "NVMe: each drive's bay is its PCIe hot-plug slot's name (4, 5)",
+           f"got {got}; slots: {slots}")
+    rc, text = outcome("locate-on")
+    report(rc == "0 2 0" and "nvme0n1: bay 4 is blinking" in text, "locate NVME0000A without a BMC: slot 4's "
+           "attention indicator blinks (2), slot 5's stays off", f"rc and indicators {rc}: {text[-600:]}")
+    rc, text = outcome("locate-off")
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        doc = {}
+    report(rc == "0 0 0" and (doc.get("bay"), doc.get("blinking")) == ("4", False), "... --off: off again, "
+           "the document names bay 4", f"rc and indicators {rc}: {text[-600:]}")
     rc, text = outcome("perc-nvme")
     report(rc == "0" and "nvme0n1p1" in mdstat and "nvme1n1p1" in mdstat,
            "raid create: a RAID 1 on the two NVMe namespaces' partitions (nvme0n1p1, nvme1n1p1)", f"rc {rc}: {mdstat}")
