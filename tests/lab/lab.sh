@@ -96,12 +96,19 @@
 #   LAB_QEMU_EXTRA  more QEMU arguments for a provisioning boot, words
 #                 separated by blanks (no blanks inside one): more
 #                 controllers and disks, NVMe
+#   LAB_NVME      ids of the table's disks that are NVMe drives instead of
+#                 SCSI disks (e.g. "ssd1"): a controller with the table's
+#                 serial and one namespace, in every boot (lab_boot,
+#                 lab_boot_disks, lab_machine_args); they do not unplug
 #   LAB_UDEV      1 = run systemd-udevd in the guest (default 1)
 #   LAB_OMIT_DISKS  ids left out of this boot, e.g. "ssd0" (degraded boot)
 #   LAB_SSD_SIZE LAB_HDD_SIZE  other disk sizes than the table's 8G / 16G,
 #                 e.g. 2G / 1G for tests that rebuild whole members (read
 #                 by lab_init and lab_reset_disks)
 #   LAB_SMP LAB_MEM  vCPUs (2) and MiB (1024)
+#   LAB_SMP_FILE  where LAB_SMP is unset: a file holding the vCPU count,
+#                 read at each boot (make check: 1 while the host suite runs
+#                 beside the lab); no file: 2
 #   LAB_APPEND    extra kernel command-line words (e.g. lab.mods=...)
 #   LAB_HOSTFWD   a NIC on an isolated user network; host 127.0.0.1:PORT
 #                 is forwarded to the guest's port 8443 (hostd over TLS)
@@ -391,12 +398,20 @@ lab_share() {
 }
 
 # ---- booting -----------------------------------------------------------------------------
+# lab__smp: this boot's vCPU count (LAB_SMP, else LAB_SMP_FILE's, else 2)
+lab__smp() {
+    local n=${LAB_SMP:-}
+    [ -n "$n" ] || [ -z "${LAB_SMP_FILE:-}" ] || n=$(cat "$LAB_SMP_FILE" 2> /dev/null)
+    [[ $n =~ ^[1-9][0-9]?$ ]] || n=2
+    echo "$n"
+}
+
 # lab__qemu_base PHASE: start LAB__ARGS with what every boot has: TCG
 # machine, pid file, QMP socket and the serial console.
 lab__qemu_base() {
     local phase=$1
     LAB__ARGS=(-name hostd-lab -nodefaults -no-user-config -no-reboot
-        -accel tcg -cpu max -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-1024}"
+        -accel tcg -cpu max -smp "$(lab__smp)" -m "${LAB_MEM:-1024}"
         -display none -vga none
         -pidfile "$LAB_WORK/qemu.pid"
         -qmp "unix:$LAB_WORK/qmp.sock,server=on,wait=off")
@@ -451,8 +466,20 @@ lab__disk_args() {
                 -blockdev "driver=file,node-name=file-$id,filename=$img,aio=threads,cache.direct=off,cache.no-flush=on"
                 -blockdev "driver=raw,node-name=img-$id,file=file-$id,cache.no-flush=on")
         fi
+        if lab__is_nvme "$id"; then
+            # (the guest's kernel takes the namespace's identity from the
+            # controller's serial: QEMU's namespace ids are on its quirk list)
+            LAB__ARGS+=(-device "nvme,id=$id,serial=${LAB_DISK_SERIAL[$id]}"
+                -device "nvme-ns,bus=$id,drive=img-$id,nsid=1$bootidx")
+            continue
+        fi
         LAB__ARGS+=(-device "scsi-hd,id=$id,bus=$LAB__BUS,scsi-id=$LAB__TARGET,lun=0,drive=img-$id,vendor=${LAB_DISK_VENDOR[$id]},product=${LAB_DISK_PRODUCT[$id]},ver=${LAB_DISK_REV[$id]},serial=${LAB_DISK_SERIAL[$id]},wwn=${LAB_DISK_WWN[$id]},rotation_rate=${LAB_DISK_RPM[$id]}$bootidx")
     done
+}
+
+# lab__is_nvme ID: whether LAB_NVME makes disk ID an NVMe drive
+lab__is_nvme() {
+    [[ " ${LAB_NVME:-} " == *" $1 "* ]]
 }
 
 # lab__qemu_args PHASE: fill LAB__ARGS with the QEMU command line of a lab
@@ -784,7 +811,7 @@ lab_machine_args() {
     [ "${2:-}" != --uefi ] || uefi=1
     [ -n "$LAB__INIT" ] || { lab__err "call lab_init first"; return 2; }
     # shellcheck disable=SC2054  # (commas belong to QEMU's option syntax)
-    LAB__ARGS=(-name hostd-lab -nodefaults -no-user-config -accel tcg -cpu max -smp "${LAB_SMP:-2}"
+    LAB__ARGS=(-name hostd-lab -nodefaults -no-user-config -accel tcg -cpu max -smp "$(lab__smp)"
         -m "${LAB_MEM:-2048}" -vga none -smbios type=1,manufacturer=Dell\ Inc.,product=PowerEdge\ R630,serial=VR630LB
         -device virtio-net-pci,netdev=net0)
     if [ "${LAB_MACHINE_NET:-user}" = nodhcp ]; then
@@ -842,6 +869,7 @@ lab_qmp() {
 lab_unplug() {
     local id=${1:-}
     [ -n "${LAB_DISK_SLOT[$id]:-}" ] || { lab__err "lab_unplug: unknown disk '$id'"; return 2; }
+    ! lab__is_nvme "$id" || { lab__err "lab_unplug: $id is an NVMe drive (LAB_NVME); only SCSI disks unplug"; return 2; }
     lab_qmp --event "DEVICE_DELETED:device=$id" \
         "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$id\"}}" > /dev/null
 }
@@ -849,6 +877,7 @@ lab_unplug() {
 lab_plug() {
     local id=${1:-} img=${2:-} serial=${3:-} wwn=${4:-}
     [ -n "${LAB_DISK_SLOT[$id]:-}" ] || { lab__err "lab_plug: unknown disk '$id'"; return 2; }
+    ! lab__is_nvme "$id" || { lab__err "lab_plug: $id is an NVMe drive (LAB_NVME); only SCSI disks plug"; return 2; }
     serial=${serial:-${LAB_DISK_SERIAL[$id]}}
     wwn=${wwn:-${LAB_DISK_WWN[$id]}}
     lab__bay "$id"

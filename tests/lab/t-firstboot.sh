@@ -18,7 +18,8 @@
 #             (the uefi boot's checks, LAB_UEFI=0: SeaBIOS), the operator
 #             retires the pool: containerd stopped, the pool unmounted,
 #             `hostctl raid destroy data --yes` (lab-action.sh)
-#   no-ssd0   the first OS disk pulled: it still boots, degraded; in the full
+#   no-ssd0   the first OS disk pulled: it still boots, degraded, from the
+#             second, an NVMe drive (LAB_NVME=ssd1, the default); in the full
 #             scenario after the destroy, so the same boot shows the machine
 #             reaching multi-user without the pool, containerd not started
 #   uefi      (demo; FIRMWARE=uefi or LAB_UEFI=1) OVMF boots the ESP mirror;
@@ -30,6 +31,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # the OS disks hold a 512 MiB ESP and a ~1.4 GB Debian; the RAID 5 is small
 export LAB_SSD_SIZE=${LAB_SSD_SIZE:-4G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
+# the second OS disk is an NVMe drive: the OS mirror spans SATA and NVMe, so
+# the no-ssd0 boot is the firmware booting GRUB from an NVMe member alone
+# (LAB_NVME= keeps both OS disks SCSI)
+export LAB_NVME=${LAB_NVME-ssd1}
 # shellcheck source=lab.sh
 . "$HERE/lab.sh"
 # shellcheck source=lab-bmc.sh
@@ -226,10 +231,16 @@ check_contains "the first-boot log shows the container ran" "a container ran fro
 check_eq "the package's hostd.service runs on the installed system" "active" \
     "$(report disks hostd-service | awk '$1 == "hostd-service" { print $2 }')"
 answers=$(report disks hostd-answers | awk '$1 == "hostd-answers" { $1 = ""; print }')
-check_eq "... and answers: hostd lists the 9 disks ($answers)" "9" "$(tr ' ' '\n' <<< "$answers" | grep -c '^sd')"
+check_eq "... and answers: hostd lists the 9 disks ($answers)" "9" "$(tr ' ' '\n' <<< "$answers" | grep -cE '^(sd|nvme)')"
 check_contains "... and the record was written" "firstboot.done" "$(report disks firstboot.done)"
 
 # the boots after the first: the first-boot unit stays done, udev's rule alone tunes the pool
+# the boot without ssd0 ran from the NVMe member (when ssd1 is one)
+nvme_member_checks() {
+    [[ " $LAB_NVME " == *" ssd1 "* ]] || return 0
+    check_eq "$1: the OS mirrors ran from the NVMe drive's partitions alone (the ESP's, the root's)" "1 1" \
+        "$(marker "$1" MDSTAT | grep -c ' : active raid1 nvme0n1p2\[') $(marker "$1" MDSTAT | grep -c ' : active raid1 nvme0n1p3\[')"
+}
 not_again_checks() {
     check_contains "$1: the first-boot unit did not run again" "ConditionResult=no" "$(report "$1" ConditionResult=)"
     check_eq "$1: ... so udev's rule alone gave the pool the same tuning" "$booted_tuning" "$(tuning "$1")"
@@ -244,6 +255,7 @@ if [ "$SCENARIO" != full ]; then
     rc=0
     lab_boot_disks no-ssd0 --without ssd0 --snapshot || rc=$?
     boot_checks no-ssd0 1
+    nvme_member_checks no-ssd0
     not_again_checks no-ssd0
     if [ "$UEFI_BOOT" = 1 ]; then
         rc=0
@@ -273,6 +285,7 @@ check_eq "destroy: and md's tuning rule for the pool is gone" "tuning-rules 0" "
 rc=0
 lab_boot_disks no-ssd0 --without ssd0 --snapshot || rc=$?
 boot_checks no-ssd0 1
+nvme_member_checks no-ssd0
 check_contains "no-ssd0: /srv/pool is not mounted" "mount! /srv/pool not mounted" "$(report no-ssd0 'mount!')"
 check_eq "no-ssd0: containerd, whose root was the pool, did not start (nothing beneath, above)" \
     "ActiveState=inactive" "$(report no-ssd0 ActiveState= | awk '$1 == "containerd" { print $2 }')"

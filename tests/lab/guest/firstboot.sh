@@ -25,7 +25,7 @@ run() {  # run NAME CMD...: record output and exit status
 }
 # every disk's partition table / signature: nothing at all on blank disks
 signatures() {
-    for d in /sys/block/sd*; do blkid -p "/dev/${d##*/}" 2> /dev/null; done | wc -l
+    for d in /sys/block/sd* /sys/block/nvme*; do blkid -p "/dev/${d##*/}" 2> /dev/null; done | wc -l
 }
 
 if [ "$LAB_PHASE" = install ]; then

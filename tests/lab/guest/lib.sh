@@ -59,10 +59,20 @@ lab_disk_by_wwn() {
     return 1
 }
 
+# an NVMe drive (LAB_NVME) by its controller's serial: its first namespace
+lab_disk_nvme_by_serial() {
+    local d
+    for d in /sys/block/nvme*n1; do
+        [ "$(tr -d ' ' < "$d/device/serial" 2>/dev/null)" = "$1" ] && { echo "/dev/${d##*/}"; return 0; }
+    done
+    return 1
+}
+
 lab_disk() {
-    local wwn
+    local wwn serial
     wwn=$(awk -v id="$1" '$1 == id { print $8 }' "$LAB_SHARE/r630-disks.txt" 2>/dev/null)
-    [ -n "$wwn" ] && lab_disk_by_wwn "$wwn"
+    serial=$(awk -v id="$1" '$1 == id { print $7 }' "$LAB_SHARE/r630-disks.txt" 2>/dev/null)
+    { [ -n "$wwn" ] && lab_disk_by_wwn "$wwn"; } || { [ -n "$serial" ] && lab_disk_nvme_by_serial "$serial"; }
 }
 
 lab_disk_serial() {
