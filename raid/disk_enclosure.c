@@ -32,6 +32,11 @@ static void inband_slot_clear(struct inband_slot *s) {
         free(s->bay);
 }
 
+/* The path of the slot's LED file, or NULL */
+static char *led_path(const struct inband_slot *s) {
+        return strdup_printf("%s/%s", s->dir, s->pcie ? "attention" : "locate");
+}
+
 /* The SES enclosure slot that holds the SCSI device at real path dev.
  * 0, or -ENOENT. */
 static int find_ses_slot(const char *root, const char *dev, struct inband_slot *ret) {
@@ -132,12 +137,11 @@ int disk_list_bays_from_enclosures(struct disk_list *l, const char *sysfs_root) 
                 struct disk *d = &l->disks[i];
                 if (d->bay)
                         continue;
-                struct inband_slot s = { 0 };
+                _cleanup_(inband_slot_clear) struct inband_slot s = { 0 };
                 if (find_inband_slot(root, d->name, &s) == 0) {
                         d->bay = TAKE_PTR(s.bay);
                         n++;
                 }
-                inband_slot_clear(&s);
         }
         return n;
 }
@@ -148,7 +152,7 @@ int disk_enclosure_locate(const char *sysfs_root, const char *kname, bool on, ch
         if (find_inband_slot(root, kname, &s) < 0)
                 return error_set(e, -ENOENT, "no SCSI enclosure (SES) slot or PCIe hot-plug slot holds %s", kname);
         const char *what = s.pcie ? "the PCIe slot" : "the enclosure slot";
-        _cleanup_free_ char *path = strdup_printf("%s/%s", s.dir, s.pcie ? "attention" : "locate");
+        _cleanup_free_ char *path = led_path(&s);
         if (!path)
                 return error_set(e, -ENOMEM, "out of memory");
         _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -169,7 +173,7 @@ int disk_enclosure_locate_state(const char *sysfs_root, const char *kname) {
         _cleanup_(inband_slot_clear) struct inband_slot s = { 0 };
         if (find_inband_slot(root, kname, &s) < 0)
                 return -1;
-        _cleanup_free_ char *path = strdup_printf("%s/%s", s.dir, s.pcie ? "attention" : "locate"), *v = NULL;
+        _cleanup_free_ char *path = led_path(&s), *v = NULL;
         struct error ignore = { 0 };
         if (!path || read_one_line(path, &v, &ignore) < 0)
                 return -1;

@@ -13,24 +13,28 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
 : "${HOSTD_DEB:?}" "${HOSTD_INSTALLER:?}" "${HOSTD_VERSION:?}"
 rc=0
-t0=$SECONDS
+# build WHAT LOG FAILED COMMAND...: run it into LOG and say how long it took;
+# when it fails, LOG's end and FAILED
+build() {
+    local what=$1 log=$2 failed=$3 t0=$SECONDS
+    shift 3
+    echo "$what"
+    "$@" > "$log" 2>&1 || { tail -n 20 "$log"; echo "$failed"; rc=1; }
+    echo "  $((SECONDS - t0)) s"
+}
 deb_dir=$(dirname "$HOSTD_DEB")
-echo "make-deb: $HOSTD_DEB"
-if ! scripts/make-deb.sh "$HOSTD_VERSION" "$deb_dir" > "$deb_dir.log" 2>&1; then
-    tail -n 20 "$deb_dir.log"; echo "make-deb failed: the tests that need the package will fail"; rc=1
-fi
-echo "  $((SECONDS - t0)) s"; t0=$SECONDS
-echo "installer: $HOSTD_INSTALLER"
-if ! installer/build.sh --deb "$HOSTD_DEB" --out "$HOSTD_INSTALLER" > "$(dirname "$HOSTD_INSTALLER")/installer.log" 2>&1; then
-    tail -n 20 "$(dirname "$HOSTD_INSTALLER")/installer.log"; echo "the installer failed: the tests that boot it will fail"; rc=1
-fi
-echo "  $((SECONDS - t0)) s"; t0=$SECONDS
+build "make-deb: $HOSTD_DEB" "$deb_dir.log" "make-deb failed: the tests that need the package will fail" \
+    scripts/make-deb.sh "$HOSTD_VERSION" "$deb_dir"
+build "installer: $HOSTD_INSTALLER" "$(dirname "$HOSTD_INSTALLER")/installer.log" \
+    "the installer failed: the tests that boot it will fail" \
+    installer/build.sh --deb "$HOSTD_DEB" --out "$HOSTD_INSTALLER"
 # shellcheck source=lab/lab.sh
 . "$TOP/tests/lab/lab.sh"
 if why=$(lab_skip_reason) || ! command -v debootstrap > /dev/null; then
     echo "lab rootfs: not built here (${why:-no debootstrap}); the lab says so"
 else
     echo "lab rootfs:"
+    t0=$SECONDS
     # (t-firstboot builds it itself when this failed, and reports that)
     tests/lab/build-rootfs.sh > /dev/null || echo "lab rootfs: the build failed; t-firstboot tries again"
     echo "  $((SECONDS - t0)) s"

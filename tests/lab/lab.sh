@@ -190,7 +190,7 @@ declare -gA LAB_T_WALL=() LAB_T_INIT=() LAB_T_READY=() LAB_T_SCRIPT=() \
     LAB_T_BOOTED=() LAB_RCS=() LAB_STATUSES=()
 LAB_RC='' LAB_STATUS='' LAB_WALL='' LAB_T_MARKER=''
 LAB__INIT='' LAB__LOCK_FD='' LAB__BG_PID='' LAB__PHASE='' LAB__T0='' LAB__KILLED=''
-LAB__OVERLAY='' LAB__NDISKS=0
+LAB__OVERLAY='' LAB__NDISKS=0 LAB__NNVME=0
 LAB__T_BUILD=''
 
 lab__err() { echo "lab: $*" >&2; }
@@ -434,19 +434,19 @@ lab__qemu_base() {
 
 # lab__disk_args OMIT [boot]: append the HBA(s) and the disks of the table
 # but those in OMIT (ids separated by blanks) to LAB__ARGS; LAB__NDISKS =
-# how many.  Every disk sits in its own bay (a missing one leaves a gap).
+# how many SCSI disks, LAB__NNVME how many NVMe drives (LAB_NVME).  Every disk sits in its own bay (a missing one leaves a gap).
 # boot: the os disks get a bootindex (the firmware's boot order), and when
 # LAB__OVERLAY is a directory, each disk is a qcow2 overlay there (made by
 # lab_boot_disks) over its image, which the guest then cannot change.
 lab__disk_args() {
     local omit=" $1 " boot=${2:-} hba=${LAB_HBA:-virtio-scsi-pci} id img bootidx
-    LAB__NDISKS=0
+    LAB__NDISKS=0 LAB__NNVME=0
     LAB__ARGS+=(-device "$hba,id=hba0${LAB_HBA_OPTS:+,$LAB_HBA_OPTS}")
     # mptsas1068 has 8 phys (targets 0-7): bay 8 goes on a second HBA
     [ "$hba" = mptsas1068 ] && LAB__ARGS+=(-device "$hba,id=hba1")
     for id in "${LAB_DISKS[@]}"; do
         [[ $omit == *" $id "* ]] && continue
-        LAB__NDISKS=$((LAB__NDISKS + 1))
+        if lab__is_nvme "$id"; then LAB__NNVME=$((LAB__NNVME + 1)); else LAB__NDISKS=$((LAB__NDISKS + 1)); fi
         lab__bay "$id"
         img=$(lab_disk_img "$id")
         bootidx=
@@ -494,7 +494,7 @@ lab__qemu_args() {
     local extra=()
     [ -z "${LAB_QEMU_EXTRA:-}" ] || read -r -d "" -a extra <<< "$LAB_QEMU_EXTRA" || true
     LAB__ARGS+=("${extra[@]}")
-    LAB__ARGS+=(-append "console=ttyS0 panic=-1 edd=off quiet lab.phase=$phase lab.run=/mnt/host/run-$phase.sh lab.udev=${LAB_UDEV:-1} lab.disks=$LAB__NDISKS lab.shell=${LAB_SHELL:-0} lab.sysroot=$([ "${LAB_SYSROOT:-cpio}" = 9p ] && echo 1 || echo 0)${LAB_APPEND:+ $LAB_APPEND}")
+    LAB__ARGS+=(-append "console=ttyS0 panic=-1 edd=off quiet lab.phase=$phase lab.run=/mnt/host/run-$phase.sh lab.udev=${LAB_UDEV:-1} lab.disks=$LAB__NDISKS lab.nvme=$LAB__NNVME lab.shell=${LAB_SHELL:-0} lab.sysroot=$([ "${LAB_SYSROOT:-cpio}" = 9p ] && echo 1 || echo 0)${LAB_APPEND:+ $LAB_APPEND}")
 }
 
 # lab__initrd: set LAB__INITRD, the image to boot.  Staged programs

@@ -234,13 +234,13 @@ answers=$(report disks hostd-answers | awk '$1 == "hostd-answers" { $1 = ""; pri
 check_eq "... and answers: hostd lists the 9 disks ($answers)" "9" "$(tr ' ' '\n' <<< "$answers" | grep -cE '^(sd|nvme)')"
 check_contains "... and the record was written" "firstboot.done" "$(report disks firstboot.done)"
 
-# the boots after the first: the first-boot unit stays done, udev's rule alone tunes the pool
 # the boot without ssd0 ran from the NVMe member (when ssd1 is one)
 nvme_member_checks() {
     [[ " $LAB_NVME " == *" ssd1 "* ]] || return 0
     check_eq "$1: the OS mirrors ran from the NVMe drive's partitions alone (the ESP's, the root's)" "1 1" \
         "$(marker "$1" MDSTAT | grep -c ' : active raid1 nvme0n1p2\[') $(marker "$1" MDSTAT | grep -c ' : active raid1 nvme0n1p3\[')"
 }
+# the boots after the first: the first-boot unit stays done, udev's rule alone tunes the pool
 not_again_checks() {
     check_contains "$1: the first-boot unit did not run again" "ConditionResult=no" "$(report "$1" ConditionResult=)"
     check_eq "$1: ... so udev's rule alone gave the pool the same tuning" "$booted_tuning" "$(tuning "$1")"

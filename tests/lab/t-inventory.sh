@@ -339,6 +339,11 @@ def check_perc():
         want = ("nvme", True, True, f"nvme{n}", 1, "nvme", False, False)
         report(got == want, f"NVMe {serial} ({d.get('name')}): transport nvme, the namespace's wwid as WWN "
                f"({d.get('wwn')}), controller nvme{n}, namespace 1, driver nvme, SSD", f"want {want} got {got}")
+    def text_of(name):
+        try:
+            return open(f"{out}/{name}").read()
+        except OSError as e:
+            return str(e)
     def outcome(name):
         try:
             return open(f"{out}/{name}.rc").read().strip(), open(f"{out}/{name}.out").read()
@@ -348,20 +353,13 @@ def check_perc():
     report(rc == "3" and "LDSERIAL0 (" in text and "is a virtual disk of the RAID controller" in text
            and "HBA mode" in text, "raid plan naming a logical drive: refused for safety (exit 3), saying to "
            "switch the PERC to HBA mode", f"rc {rc}: {text[-600:]}")
-    try:
-        mdstat = open(f"{out}/perc-mdstat").read()
-    except OSError as e:
-        mdstat = str(e)
+    mdstat = text_of("perc-mdstat")
     rc, text = outcome("perc-vds")
     report(rc == "0" and "used all the same, as disks.allow_hardware_raid says" in text,
            "raid create on the logical drives with allow_hardware_raid: built, and warned about", f"rc {rc}: {text[-600:]}")
     got = tuple(with_serial(s).get("bay") for s in ("NVME0000A", "NVME0000B"))
-    try:
-        slots = open(f"{out}/pci-slots").read()
-    except OSError as e:
-        slots = str(e)
     report(got == ("4", "5"), "NVMe: each drive's bay is its PCIe hot-plug slot's name (4, 5)",
-           f"got {got}; slots: {slots}")
+           f"got {got}; slots: {text_of('pci-slots')}")
     rc, text = outcome("locate-on")
     report(rc == "0 2 0" and "nvme0n1: bay 4 is blinking" in text, "locate NVME0000A without a BMC: slot 4's "
            "attention indicator blinks (2), slot 5's stays off", f"rc and indicators {rc}: {text[-600:]}")

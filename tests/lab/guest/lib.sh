@@ -69,10 +69,10 @@ lab_disk_nvme_by_serial() {
 }
 
 lab_disk() {
-    local wwn serial
-    wwn=$(awk -v id="$1" '$1 == id { print $8 }' "$LAB_SHARE/r630-disks.txt" 2>/dev/null)
-    serial=$(awk -v id="$1" '$1 == id { print $7 }' "$LAB_SHARE/r630-disks.txt" 2>/dev/null)
-    { [ -n "$wwn" ] && lab_disk_by_wwn "$wwn"; } || { [ -n "$serial" ] && lab_disk_nvme_by_serial "$serial"; }
+    local row
+    row=$(awk -v id="$1" '$1 == id { print $7, $8 }' "$LAB_SHARE/r630-disks.txt" 2>/dev/null)
+    [ -n "$row" ] || return 1
+    lab_disk_by_wwn "${row#* }" || lab_disk_nvme_by_serial "${row% *}"
 }
 
 lab_disk_serial() {
