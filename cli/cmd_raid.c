@@ -56,7 +56,11 @@ int raid_load_inventory(const char *path, struct disk_list **ret, struct error *
                 inventory_set_test_file(test_inventory);
         }
         if (!path) {
-                struct inventory_opts opts = { 0 };
+                /* a plan decides writes: what each disk carries from the disk
+                 * itself, as the look before each write reads it, not from
+                 * udev's record, which lags a write it has not processed yet
+                 * (a run again right after a killed one saw a stale vfat) */
+                struct inventory_opts opts = { .probe = true };
                 return inventory_scan(&opts, ret, e);
         }
         int k = disk_list_read_json_file(path, ret, e);

@@ -117,7 +117,8 @@ int jobs_plan_create(const char *body, struct plan **ret, struct error *e) {
         if ((k = storage_spec_from_json(o, &spec, e)) < 0)
                 return k;
         _cleanup_(disk_list_freep) struct disk_list *inv = NULL;
-        struct inventory_opts io = { 0 };
+        /* a plan decides writes: contents from the disks, not udev's record */
+        struct inventory_opts io = { .probe = true };
         if ((k = inventory_scan(&io, &inv, e)) < 0)
                 return k;
         struct plan *p = plan_make(inv, spec, NULL);

@@ -2,7 +2,8 @@
 # prepare-check.sh — what the slower tests need beyond the binaries, built
 # while the first tests run (make check hands it to run-tests.sh as PREPARE):
 #   $HOSTD_DEB        the package (scripts/make-deb.sh, lintian included)
-#   $HOSTD_INSTALLER  the installer image, with that package in it
+#   $HOSTD_INSTALLER  the installer image, with that package in it (zstd -12:
+#                     -19, the release default, is 30 CPU-s the lab then lacks)
 #   the lab's Debian root filesystem (tests/lab/build-rootfs.sh: ~5 min of
 #   debootstrap the first time, then cached), when the lab can run here
 # A failed piece leaves no file and says so here; the tests that need it
@@ -27,7 +28,7 @@ build "make-deb: $HOSTD_DEB" "$deb_dir.log" "make-deb failed: the tests that nee
     scripts/make-deb.sh "$HOSTD_VERSION" "$deb_dir"
 build "installer: $HOSTD_INSTALLER" "$(dirname "$HOSTD_INSTALLER")/installer.log" \
     "the installer failed: the tests that boot it will fail" \
-    installer/build.sh --deb "$HOSTD_DEB" --out "$HOSTD_INSTALLER"
+    installer/build.sh --deb "$HOSTD_DEB" --out "$HOSTD_INSTALLER" --zstd-level 12
 # shellcheck source=lab/lab.sh
 . "$TOP/tests/lab/lab.sh"
 if why=$(lab_skip_reason) || ! command -v debootstrap > /dev/null; then

@@ -48,7 +48,7 @@ PREPARED=$LOGS/prepare.rc
 rm -f "$PREPARED"
 start_prepare() {
     [ -n "${PREPARE:-}" ] || return 0
-    ( "$PREPARE" > "$LOGS/prepare.log" 2>&1 < /dev/null; echo $? > "$PREPARED" ) &
+    ( "$PREPARE" > "$LOGS/prepare.log" 2>&1 < /dev/null; rc=$?; times > "$LOGS/prepare.times"; echo $rc > "$PREPARED" ) &
     prepare_pid=$!
 }
 needs_prepared() { grep -qE 'HOSTD_DEB|HOSTD_INSTALLER' "$1"; }
@@ -59,7 +59,7 @@ await_prepared() {
 report_prepare() {
     [ -n "${PREPARE:-}" ] || return 0
     await_prepared
-    echo "== prepared (exit $(cat "$PREPARED"))"
+    echo "== prepared (exit $(cat "$PREPARED"), cpu $(cpu_seconds "$LOGS/prepare.times") s)"
     sed 's/^/  /' "$LOGS/prepare.log"
 }
 # host_jobs: how many host tests run in the background (not the lab, not PREPARE)
@@ -72,7 +72,8 @@ run_one() {
     local base=$LOGS/${name//\//_} t0 rc
     if [[ ${!#} == *.sh ]] && needs_prepared "${!#}"; then await_prepared; fi
     t0=$(date +%s)
-    "$@" >"$base.log" 2>&1 </dev/null
+    # (in a subshell whose `times` gives the CPU the test and its children used)
+    ( "$@" >"$base.log" 2>&1 </dev/null; rc=$?; times > "$base.times"; exit $rc )
     rc=$?
     local ok notok skip plan secs
     secs=$(( $(date +%s) - t0 ))
@@ -94,7 +95,12 @@ run_one() {
             echo "    --- last lines of $base.log:"; tail -n 25 "$base.log" | sed 's/^/    | /'
         fi
     } > "$base.report"
-    echo "$ok $((notok + extra)) $skip $secs $name" > "$base.sum"
+    echo "$ok $((notok + extra)) $skip $secs $name $(cpu_seconds "$base.times")" > "$base.sum"
+}
+
+# cpu_seconds TIMES: the user+system seconds of the children line of `times`
+cpu_seconds() {
+    sed -n 2p "$1" 2> /dev/null | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d\n", t }'
 }
 
 # report NAME: print what run_one left and add it to the totals
@@ -134,7 +140,7 @@ run_host() {
         case $AFTER_LAB in *" $n "*) after+=("$t"); continue ;; esac
         if grep -q hostd-qemu.lock "$t"; then after+=("$t"); else alone+=("$t"); fi
     done
-    [ -z "$lab_pid" ] || slots=1
+    [ -z "$lab_pid" ] || slots=${HOST_SLOTS_BESIDE_LAB:-2}
     for t in "${safe[@]}"; do
         while [ "$(host_jobs)" -ge "$slots" ]; do wait -n; done
         run_one "host/$(basename "$t" .sh)" bash "$t" &
@@ -175,8 +181,9 @@ for suite in "${suites[@]}"; do
     esac
 done
 report_prepare
-echo "== the ten slowest"
-cat "$LOGS"/*.sum 2>/dev/null | sort -k4,4nr | head -n 10 | awk '{ printf "  %5ss  %s\n", $4, $5 }'
+echo "== the ten slowest (wall; the CPU the test and its children used)"
+cat "$LOGS"/*.sum 2>/dev/null | sort -k4,4nr | head -n 10 | awk '{ printf "  %5ss  %-28s cpu %5ss\n", $4, $5, $6 }'
+cat "$LOGS"/*.sum 2>/dev/null | awk '{ c[substr($5, 1, index($5, "/") - 1)] += $6 } END { for (s in c) printf "  cpu of the %s suite: %d s\n", s, c[s] }' | sort
 [ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]} (logs in $LOGS)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

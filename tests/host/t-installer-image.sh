@@ -55,11 +55,14 @@ done
 DEB=${HOSTD_DEB:-$(ls "$TOP"/build/deb/hostd_*_amd64.deb 2>/dev/null | tail -n1)}
 [ -f "$DEB" ] || { skip "the installer image" "no hostd package (make deb; make check builds it)"; tap_done; exit 0; }
 printf 'host: {name: built-in-01}\n' > "$T/spec.yaml"
-if ! HOSTCTL=$H "$TOP/installer/build.sh" --work "$T/work" --out "$T/hostd-installer.iso" --deb "$DEB" \
+if ! HOSTCTL=$H "$TOP/installer/build.sh" --work "$T/work" --out "$T/hostd-installer.iso" --deb "$DEB" --zstd-level 12 \
         --spec "$T/spec.yaml" --cmdline "hostd.callback=http://10.0.0.1/cb" > "$T/build.log" 2>&1; then
     fail "installer/build.sh builds the image"; sed 's/^/#   /' "$T/build.log" | tail -n 20; tap_done; exit 1
 fi
 ok "installer/build.sh builds the image"
+out=$("$TOP/installer/build.sh" --zstd-level 22 --out "$T/never.iso" 2>&1); rc=$?
+check_eq "--zstd-level 22 (beyond 19): refused before any work, no ISO" "1 no" "$rc $([ -e "$T/never.iso" ] && echo yes || echo no)"
+check_contains "... and says which levels are" "a zstd level from 1 to 19" "$out"
 size=$(stat -c %s "$T/hostd-installer.iso")
 echo "# $(head -n 1 "$T/work/contents.txt")"
 check "the ISO is well under 100 MB ($((size >> 20)) MiB)" test "$size" -lt $((100 << 20))

@@ -67,7 +67,7 @@ ISO=${HOSTD_INSTALLER:-}
 if [ -z "$ISO" ] || [ ! -f "$ISO" ]; then
     ISO=$LAB_REPO/build/lab/installer/hostd-installer.iso
     t=$SECONDS
-    "$LAB_REPO/installer/build.sh" --deb "$DEB" --work "$LAB_REPO/build/lab/installer" --out "$ISO" \
+    "$LAB_REPO/installer/build.sh" --zstd-level 12 --deb "$DEB" --work "$LAB_REPO/build/lab/installer" --out "$ISO" \
         > "$LAB_REPO/build/lab/installer.log" 2>&1 ||
         { fail "the installer image builds (log: build/lab/installer.log)"; tap_done; exit 1; }
     echo "# installer image built in $((SECONDS - t)) s"

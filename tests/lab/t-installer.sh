@@ -37,7 +37,7 @@ ISO=${HOSTD_INSTALLER:-}
 WORK=$LAB_REPO/build/lab/installer
 if [ -z "$ISO" ] || [ ! -f "$ISO" ]; then
     ISO=$WORK/hostd-installer.iso
-    "$LAB_REPO/installer/build.sh" --work "$WORK" --out "$ISO" > "$LAB_REPO/build/lab/installer.log" 2>&1 ||
+    "$LAB_REPO/installer/build.sh" --zstd-level 12 --work "$WORK" --out "$ISO" > "$LAB_REPO/build/lab/installer.log" 2>&1 ||
         { fail "the installer image builds (log: build/lab/installer.log)"; tap_done; exit 1; }
 fi
 IMG=$(dirname "$ISO")/installer

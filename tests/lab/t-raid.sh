@@ -18,7 +18,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # small disks: a rebuild copies a whole member, at ~20 MB/s under TCG
-export LAB_SSD_SIZE=${LAB_SSD_SIZE:-2G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-1G}
+export LAB_SSD_SIZE=${LAB_SSD_SIZE:-2G} LAB_HDD_SIZE=${LAB_HDD_SIZE:-256M}
 # shellcheck source=lab.sh
 . "$HERE/lab.sh"
 # shellcheck source=../host/tap.sh
