@@ -166,6 +166,8 @@ void disks_print_disk(FILE *out, const struct disk *d, bool sources) {
                 print_signatures(out, "  ", p->signatures, p->n_signatures);
         }
         print_signatures(out, "", d->signatures, d->n_signatures);
+        if (d->contents_unreadable)
+                kv(out, "contents", "unknown: the disk cannot be read");
         kv_strv(out, "holders", d->holders);
         kv_strv(out, "mountpoints", d->mountpoints);
         kv(out, "swap_in_use", d->swap_in_use ? "yes" : "no");

@@ -95,6 +95,9 @@ struct disk {
         size_t n_partitions;
         struct disk_signature *signatures;
         size_t n_signatures;
+        /* the disk could not be read (an empty CD drive, a dying disk): its
+         * contents are unknown, so it is never chosen */
+        bool contents_unreadable;
         /* use: of the disk and its partitions together */
         char **holders;
         char **mountpoints;

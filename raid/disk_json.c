@@ -109,6 +109,7 @@ json_object *disk_to_json(const struct disk *d, unsigned flags) {
                 json_object_array_add(parts, partition_to_json(&d->partitions[i]));
         json_object_object_add(o, "partitions", parts);
         json_object_object_add(o, "signatures", signatures_to_json(d->signatures, d->n_signatures));
+        json_add_bool(o, "contents_unreadable", d->contents_unreadable);
         json_add_strv(o, "holders", d->holders);
         json_add_strv(o, "mountpoints", d->mountpoints);
         json_add_bool(o, "swap_in_use", d->swap_in_use);
@@ -325,6 +326,8 @@ static int disk_fill_from_json(json_object *o, struct disk *d) {
                 TRY(partition_from_json(json_object_array_get_idx(parts, i), p));
         }
         TRY(signatures_from_json(o, &d->signatures, &d->n_signatures));
+        TRY(get_bool(o, "contents_unreadable", &b));
+        d->contents_unreadable = b > 0;
         TRY(get_strv(o, "holders", &d->holders));
         TRY(get_strv(o, "mountpoints", &d->mountpoints));
         TRY(get_bool(o, "swap_in_use", &b));

@@ -327,6 +327,8 @@ static int probe_signatures(int fd, int64_t offset, int64_t size, struct disk_si
         int r = blkid_do_safeprobe(pr);
         if (r == 0)
                 return take_signature(pr, v, n);
+        if (r == -1)
+                return -EIO;   /* unread is not blank */
         if (r != -2)
                 return 0;
         /* ambivalent: more than one signature; list each, as wipefs does */
@@ -385,6 +387,8 @@ static int read_contents_fd(int fd, struct disk *d) {
         blkid_probe_enable_partitions(pr, 1);
         blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
         int r = blkid_do_safeprobe(pr);
+        if (r == -1)
+                return -EIO;   /* unread is not blank */
         blkid_partlist pl = r == 0 ? blkid_probe_get_partitions(pr) : NULL;
         blkid_parttable tab = pl ? blkid_partlist_get_table(pl) : NULL;
         if (tab && !(d->partition_table = strdup(blkid_parttable_get_type(tab))))
@@ -394,24 +398,27 @@ static int read_contents_fd(int fd, struct disk *d) {
                         return -ENOMEM;
         if (r == 0 && take_signature(pr, &d->signatures, &d->n_signatures) < 0)
                 return -ENOMEM;
-        if (r == -2 && probe_signatures(fd, 0, 0, &d->signatures, &d->n_signatures) < 0)
-                return -ENOMEM;   /* ambivalent: list every signature */
+        if (r == -2 && (r = probe_signatures(fd, 0, 0, &d->signatures, &d->n_signatures)) < 0)
+                return r;   /* ambivalent: list every signature */
         for (size_t i = 0; i < d->n_partitions; i++) {
                 struct disk_partition *p = &d->partitions[i];
                 if (p->start >= 0 && p->size > 0 &&
-                    probe_signatures(fd, p->start, p->size, &p->signatures, &p->n_signatures) < 0)
-                        return -ENOMEM;
+                    (r = probe_signatures(fd, p->start, p->size, &p->signatures, &p->n_signatures)) < 0)
+                        return r;
         }
         return (d->sources[DISK_SRC_CONTENTS] = strdup("libblkid")) ? 0 : -ENOMEM;
 }
 
 static int read_contents(struct disk *d) {
         _cleanup_close_ int fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-        if (fd < 0) {
-                log_debug("%s: cannot open for probing: %s", d->path, strerror(errno));
-                return 0;   /* no medium, no node: contents unknown */
+        int r = fd < 0 ? -errno : read_contents_fd(fd, d);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {   /* no medium, no node, I/O errors: one disk's contents unknown, not the inventory's */
+                log_debug("%s: cannot read it to probe its contents: %s", d->path, strerror(-r));
+                d->contents_unreadable = true;
         }
-        return read_contents_fd(fd, d);
+        return 0;
 }
 
 static int partition_cmp(const void *a, const void *b) {
@@ -423,8 +430,11 @@ int inventory_probe_contents(const char *path, struct disk *ret, struct error *e
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
         if (fd < 0)
                 return error_set(e, -errno, "cannot open %s to look at it: %s", path, strerror(errno));
-        if (!(d.path = strdup(path)) || read_contents_fd(fd, &d) < 0)
-                return error_set(e, -ENOMEM, "%s: cannot probe its contents", path);
+        if (!(d.path = strdup(path)))
+                return error_set(e, -ENOMEM, "out of memory");
+        int r = read_contents_fd(fd, &d);
+        if (r < 0)
+                return error_set(e, r, "%s: cannot probe its contents: %s", path, strerror(-r));
         if (d.n_partitions > 1)
                 qsort(d.partitions, d.n_partitions, sizeof *d.partitions, partition_cmp);
         *ret = d;

@@ -18,6 +18,8 @@ bool disk_selectable(const struct disk *d, const char **why) {
                 return *why = "on USB", false;
         if (d->size_bytes <= 0)
                 return *why = "its size is unknown", false;
+        if (d->contents_unreadable)
+                return *why = "its contents cannot be read", false;
         if (!d->serial && !d->wwn && !d->by_path)
                 return *why = "it has no serial, WWN or by-path name to be found by after a reboot", false;
         return true;

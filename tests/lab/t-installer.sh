@@ -87,14 +87,18 @@ boot() {
     printf '#!ipxe\nkernel %s/vmlinuz initrd=initrd.img console=ttyS0,115200n8 panic=0 quiet %s\ninitrd %s/initrd.img\nboot\n' \
         "$LAB_BMC_URL" "$cmdline" "$LAB_BMC_URL" > "$LAB_BMC_WWW/boot.ipxe"
     lab_bmc_ctl boot "$target" --once > /dev/null
+    T_ON=$SECONDS
     lab_bmc_ctl power on > /dev/null
     until_console "$name" "$marker"
 }
 # until_console NAME MARKER: wait for MARKER on the running machine's console
 # (5 min at most), power it off, keep the console as NAME
 until_console() {
-    local name=$1 marker=$2 i
+    local name=$1 marker=$2 i t_up=
     for i in $(seq 1500); do
+        # (when Linux is up: the rest of the time was the firmware's and the loading)
+        [ -n "$t_up" ] || ! grep -aqF "hostd-installer: hostd installer" "$LAB_BMC_RUN/console.log" 2> /dev/null ||
+            t_up=$SECONDS
         # (a panicked kernel, panic=0, never prints the marker: stop now, not in 5 min)
         grep -aqF -e "$marker" -e "Kernel panic - not syncing" "$LAB_BMC_RUN/console.log" 2> /dev/null && break
         lab_bmc_machine_runs || break
@@ -104,6 +108,7 @@ until_console() {
     lab_bmc_ctl power off > /dev/null 2>&1 || true
     lab_bmc_wait_off 30 || true
     tr -d '\r' < "$LAB_BMC_RUN/console.log" > "$T/$name.console"
+    echo "# $name: power on -> the installer's first line ${t_up:+$((t_up - T_ON)) s}, -> $marker $((SECONDS - T_ON)) s"
     grep -aF 'hostd-installer:' "$T/$name.console" | sed "s/^/# $name| /" | head -n 40
     grep -aqF "$marker" "$T/$name.console" ||
         { echo "# $name: no $marker on the console; its end:"; tail -n 15 "$T/$name.console" | sed "s/^/# $name| /"; }
@@ -192,6 +197,7 @@ all:
         bmc_ca_file: $LAB_BMC_DIR/cert.pem
 INVENTORY
 rc=0
+T_ON=$SECONDS   # (the playbook's start: it powers the machine on)
 out=$(ANSIBLE_CONFIG=$LAB_REPO/playbooks/ansible.cfg ansible-playbook -i "$T/inventory.yml" "$LAB_REPO/playbooks/site.yml" \
     --tags bmc 2>&1) || rc=$?
 check_eq "medium: the playbook (site.yml --tags bmc) inserted the ISO, set the CD once, powered on" \

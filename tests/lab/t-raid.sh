@@ -8,7 +8,8 @@
 #           assemble; a canary disk nobody may touch keeps its checksum
 #   reboot  the same names and UUIDs and data come back; destroy
 #   kill    on fresh disks: kill -9 hostctl during several steps of create,
-#           run it again: the same end state each time
+#           one after the other: each run again gets past the step the kill
+#           hit, and the last leaves the layout a run never killed leaves
 #   life    on fresh small disks: add-spare, remove, replace (and its refusal
 #           of a disk that is no member), grow, scrub, stop, assemble and
 #           destroy of a RAID 5, once with hostctl and once through hostd's
@@ -141,8 +142,12 @@ lab_reset_disks
 rc=0
 LAB_UDEV=1 lab_boot kill "$HERE/guest/raid.sh" > /dev/null || rc=$?
 check_eq "boot kill: guest script exit 0" 0 "$rc"
-for k in $KILL_STEPS; do
-    f=$O/kill-status-$k.out
+# one chain of runs: the run killed during step k, then the one after it
+# (killed during the next step of KILL_STEPS, or the last run, to the end)
+set -- $KILL_STEPS
+while [ $# -gt 0 ]; do
+    k=$1 next=${2:-}
+    shift
     check_eq "step $k had started, and hostctl still ran, when it was killed" "1 1" \
         "$(cat "$O/kill-$k.reached" "$O/kill-$k.killed" 2> /dev/null | tr '\n' ' ' | sed 's/ $//')"
     step=$(grep -m1 "^\[ *$k/" "$O/kill-$k.log" 2> /dev/null)
@@ -151,16 +156,22 @@ for k in $KILL_STEPS; do
     case $step in
         *"] make "*) check_contains "... in the middle of its mkfs" "mkfs." "$ran" ;;
     esac
-    check_eq "killed during step $k, run again: exit 0" 0 "$(rc "kill-rerun-$k")"
+    if [ -n "$next" ]; then
+        after=$(cat "$O/kill-$next.log" 2> /dev/null)
+        check_eq "... the run after it got past step $k, to step $next" 1 "$(cat "$O/kill-$next.reached" 2> /dev/null)"
+    else
+        after=$(cat "$O/kill-rerun.err" "$O/kill-rerun.out" 2> /dev/null)
+        check_eq "... the run after it went to the end: exit 0" 0 "$(rc kill-rerun)"
+    fi
     if [ -s "$O/kill-$k.stopped" ]; then
         echo "# stopped after the kill: $(tr "\n" " " < "$O/kill-$k.stopped")"
         check_contains "... the data array, stopped after the kill, was assembled from its superblocks" \
-            "assembled from the superblocks an earlier run wrote" "$(cat "$O/kill-rerun-$k.err" "$O/kill-rerun-$k.out" 2> /dev/null)"
+            "assembled from the superblocks an earlier run wrote" "$after"
     fi
-    check_eq "... then os-esp, os, data with 2, 2, 5+1 members, none degraded" "os-esp:2:0 os:2:0 data:6:0" \
-        "$(py '" ".join("%s:%d:%d" % (a["name"], len(a["members"]), a["degraded"]) for n in ("os-esp","os","data") for a in d["arrays"] if a["name"]==n)' "$f")"
-    check_eq "... and a third run changes nothing" 0 "$(py 'd["changed"]' "$O/kill-again-$k.out")"
 done
+check_eq "after the kills: os-esp, os, data with 2, 2, 5+1 members, none degraded" "os-esp:2:0 os:2:0 data:6:0" \
+    "$(py '" ".join("%s:%d:%d" % (a["name"], len(a["members"]), a["degraded"]) for n in ("os-esp","os","data") for a in d["arrays"] if a["name"]==n)' "$O/kill-status.out")"
+check_eq "... and one more run changes nothing" 0 "$(py 'd["changed"]' "$O/kill-again.out")"
 check "one kill hit the creation of the data array, which was then stopped" \
     sh -c "cat '$O'/kill-*.stopped 2> /dev/null | grep -q 'mdadm: stopped /dev/md'"
 fi

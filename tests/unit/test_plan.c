@@ -347,6 +347,22 @@ static void disk_without_identity_is_never_chosen(void **state) {
         assert_int_equal(data->n_spares, 1);
 }
 
+static void disk_that_cannot_be_read_is_never_chosen(void **state) {
+        /* an empty CD drive or a dying disk: unread is not blank */
+        _cleanup_(disk_list_freep) struct disk_list *inv = fixture("r630-10bay");
+        _cleanup_(plan_freep) struct plan *before = plan_make(inv, NULL, NULL);
+        size_t members = array(before, "data")->n_members + array(before, "data")->n_spares;
+        struct disk *d = &inv->disks[inv->n - 1];
+        assert_int_equal(d->rotational, 1);
+        d->contents_unreadable = true;
+        _cleanup_(plan_freep) struct plan *p = plan_make(inv, NULL, NULL);
+        assert_null(p->errors);
+        _cleanup_free_ char *want = strdup_printf("disk %s (%s) is never chosen: its contents cannot be read",
+                                                  d->serial, d->name);
+        assert_true(any_contains(p->warnings, want));
+        assert_int_equal(array(p, "data")->n_members + array(p, "data")->n_spares, members - 1);
+}
+
 static void spec_selects_and_checks(void **state) {
         _cleanup_(disk_list_freep) struct disk_list *inv = fixture("mixed-sizes");
         _cleanup_(storage_spec_freep) struct storage_spec *s = spec_yaml(
@@ -517,6 +533,7 @@ int main(void) {
                 cmocka_unit_test(failing_disk_is_not_chosen_unless_the_spec_allows),
                 cmocka_unit_test(usb_stick_is_never_chosen),
                 cmocka_unit_test(disk_without_identity_is_never_chosen),
+                cmocka_unit_test(disk_that_cannot_be_read_is_never_chosen),
                 cmocka_unit_test(spec_selects_and_checks),
                 cmocka_unit_test(spec_refusals_name_the_disk),
                 cmocka_unit_test(spec_errors_name_the_key),

@@ -29,8 +29,10 @@ signatures() {
 }
 
 if [ "$LAB_PHASE" = install ]; then
-    # a wrong sha256 stops before anything is written
-    sed 's/^\(  sha256: \).*/\1"0000000000000000000000000000000000000000000000000000000000000001"/' "$SPEC" > /tmp/bad.yaml
+    # a wrong sha256 stops before anything is written (a small image: the
+    # refusal does not depend on the size)
+    sed -e 's|^\(  image: \).*|\1file:///mnt/host/decoy.tar|' \
+        -e 's/^\(  sha256: \).*/\1"0000000000000000000000000000000000000000000000000000000000000001"/' "$SPEC" > /tmp/bad.yaml
     lab_t_start bad_sha
     run bad-sha "$H" apply /tmp/bad.yaml --yes
     lab_t_end bad_sha
