@@ -10,7 +10,8 @@
 # start of the same program with no work (its libraries loaded and
 # relocated), beside `lsblk --version`; what "through hostd" costs above
 # that floor is the request (libcurl's loading, the HTTP exchange, the JSON
-# printed). Not a test: no verdict.
+# printed). And `hostctl disks --probe`: every disk read by libblkid, as a
+# plan that decides writes reads them. Not a test: no verdict.
 #   BENCH_ROUNDS_SMALL (default 7) rounds of BENCH_BATCH (default 10) runs each
 #   BENCH_ROUNDS_LARGE (default 5) runs with 265 disks
 set -uo pipefail
@@ -40,6 +41,7 @@ batch() {
     while [ $_i -lt "$3" ]; do
         case $2 in
             hostctl) hostctl disks --json > /dev/null ;;
+            probe) hostctl disks --probe --json > /dev/null ;;
             hostd) hostctl --host $H disks --json > /dev/null ;;
             lsblk) lsblk -J -O -b > /dev/null ;;
             hostctl-start) hostctl --version > /dev/null ;;
@@ -67,6 +69,7 @@ while [ $r -lt "$ROUNDS_SMALL" ]; do
     batch "$n" hostctl "$BATCH"
     batch "$n" hostd "$BATCH"
     batch "$n" lsblk "$BATCH"
+    batch "$n" probe "$BATCH"
     batch "$n" hostctl-start "$BATCH"
     batch "$n" lsblk-start "$BATCH"
     r=$((r + 1))
@@ -89,6 +92,7 @@ while [ $r -lt "$ROUNDS_LARGE" ]; do
     batch "$n" hostctl 1
     batch "$n" hostd 1
     batch "$n" lsblk 1
+    batch "$n" probe 1
     r=$((r + 1))
 done
 exit 0
@@ -136,6 +140,10 @@ for d in sorted(runs):
     l, v = statistics.median(runs[d]["lsblk"]), statistics.median(runs[d]["hostd"])
     print(f"floor ({d} disks): hostctl --version {s:.1f} ms = {s / l:.2f}x lsblk (lsblk --version {ls:.1f} ms); "
           f"through hostd above that floor: {v - s:.1f} ms = {(v - s) / l:.2f}x lsblk")
+for d in sorted(runs):
+    if runs[d].get("probe"):
+        p, l = statistics.median(runs[d]["probe"]), statistics.median(runs[d]["lsblk"])
+        print(f"what a plan that decides writes reads ({d} disks): hostctl disks --probe {p:.1f} ms = {p / l:.2f}x lsblk")
 for tag in ("9", "large"):
     hn, hf = fields(f"{out}/hostctl-{tag}.json", "disks")
     vn, _ = fields(f"{out}/hostd-{tag}.json", "disks")

@@ -262,7 +262,9 @@ char *disk_clean_string(const char *raw, size_t len) {
 }
 
 const char *disk_contents(const struct disk *d, char *buf, size_t len) {
-        if (d->partition_table)
+        if (d->contents_unreadable)
+                snprintf(buf, len, "unreadable");
+        else if (d->partition_table)
                 snprintf(buf, len, "%s (%zu partition%s)", d->partition_table, d->n_partitions,
                          d->n_partitions == 1 ? "" : "s");
         else if (d->n_signatures > 0 && d->n_signatures == 1)

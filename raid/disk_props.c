@@ -100,6 +100,8 @@ static void add_signatures(char **key, const struct disk_signature *v, size_t n)
 }
 
 char *disk_contents_key(const struct disk *d) {
+        if (d->contents_unreadable)
+                return strdup("unreadable");
         char *key = strdup(d->partition_table ? d->partition_table : "");
         add_signatures(&key, d->signatures, d->n_signatures);
         for (size_t i = 0; i < d->n_partitions && key; i++) {

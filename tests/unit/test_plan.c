@@ -12,6 +12,7 @@
 #include "lib/strutil.h"
 #include "lib/yaml_json.h"
 #include "raid/disk_health.h"
+#include "raid/disk_props.h"
 #include "raid/plan.h"
 #include "inventory_fixture.h"
 
@@ -361,6 +362,11 @@ static void disk_that_cannot_be_read_is_never_chosen(void **state) {
                                                   d->serial, d->name);
         assert_true(any_contains(p->warnings, want));
         assert_int_equal(array(p, "data")->n_members + array(p, "data")->n_spares, members - 1);
+        /* shown as such, never as blank */
+        char what[64];
+        assert_string_equal(disk_contents(d, what, sizeof what), "unreadable");
+        _cleanup_free_ char *key = disk_contents_key(d);
+        assert_string_equal(key, "unreadable");
 }
 
 static void spec_selects_and_checks(void **state) {
