@@ -315,6 +315,13 @@ static int take_signature(blkid_probe pr, struct disk_signature **v, size_t *n) 
         return 0;
 }
 
+/* blkid_do_safeprobe, with its "could not read" (-1) as -EIO: unread is
+ * not blank. Else 0 found, 1 nothing, -2 ambivalent. */
+static int safeprobe(blkid_probe pr) {
+        int r = blkid_do_safeprobe(pr);
+        return r == -1 ? -EIO : r;
+}
+
 /* Superblocks (filesystems, swap, md, LVM) in [offset, offset+size) of fd. */
 static int probe_signatures(int fd, int64_t offset, int64_t size, struct disk_signature **v, size_t *n) {
         _cleanup_(blkid_free_probep) blkid_probe pr = blkid_new_probe();
@@ -324,13 +331,11 @@ static int probe_signatures(int fd, int64_t offset, int64_t size, struct disk_si
         blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_UUID |
                                                   BLKID_SUBLKS_LABEL | BLKID_SUBLKS_VERSION);
         blkid_probe_enable_partitions(pr, 0);
-        int r = blkid_do_safeprobe(pr);
+        int r = safeprobe(pr);
         if (r == 0)
                 return take_signature(pr, v, n);
-        if (r == -1)
-                return -EIO;   /* unread is not blank */
         if (r != -2)
-                return 0;
+                return r < 0 ? r : 0;
         /* ambivalent: more than one signature; list each, as wipefs does */
         blkid_reset_probe(pr);
         while (blkid_do_probe(pr) == 0)
@@ -386,9 +391,9 @@ static int read_contents_fd(int fd, struct disk *d) {
                                                   BLKID_SUBLKS_LABEL | BLKID_SUBLKS_VERSION);
         blkid_probe_enable_partitions(pr, 1);
         blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-        int r = blkid_do_safeprobe(pr);
-        if (r == -1)
-                return -EIO;   /* unread is not blank */
+        int r = safeprobe(pr);
+        if (r == -EIO)
+                return r;
         blkid_partlist pl = r == 0 ? blkid_probe_get_partitions(pr) : NULL;
         blkid_parttable tab = pl ? blkid_partlist_get_table(pl) : NULL;
         if (tab && !(d->partition_table = strdup(blkid_parttable_get_type(tab))))

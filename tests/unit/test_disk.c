@@ -216,8 +216,8 @@ static void json_round_trip_is_exact(void **state) {
                                "transport", "by_id", "by_path", "controller", "controller_volume", "nvme",
                                "size_bytes", "logical_sector_size",
                                "physical_sector_size", "rotational", "removable", "read_only",
-                               "partition_table", "partitions", "signatures", "contents_unreadable", "holders", "mountpoints",
-                               "swap_in_use", "in_use", "in_use_reasons", "health", "bay", "sources" };
+                               "partition_table", "partitions", "signatures", "contents_unreadable",
+                               "holders", "mountpoints", "swap_in_use", "in_use", "in_use_reasons", "health", "bay", "sources" };
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 assert_true(json_object_object_get_ex(d0, keys[i], &v));
         assert_true(json_object_object_get_ex(d0, "vendor", &v) && v == NULL);
