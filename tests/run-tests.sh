@@ -14,13 +14,16 @@
 # purpose (AFTER_LAB), and those that boot a QEMU guest of their own (they
 # take the lab's lock), wait until the lab is done. OVERLAP_LAB=0 runs the
 # lab after the host suite instead. The lab starts first, before the unit
-# suite, so that a guest is busy from the first minute. A guest that boots
-# while the host suite still runs gets one vCPU (LAB_SMP_FILE holds 1,
-# unless LAB_SMP is set): a TCG guest's second vCPU then only competes with
-# the host test for the second core, and spins when its lock holder is
-# descheduled (measured: the lab tests that ran beside the host suite took
-# 955 s with one vCPU, 1060 s with two; alone, t-firstboot took 701 s with
-# two, 865 s with one).
+# suite, so that a guest is busy from the first minute. The lab is the long
+# pole, so it has the machine first: what runs beside it (the unit and host
+# suites, PREPARE) runs under `nice -n $BESIDE_LAB_NICE` (10), and its
+# guests get two vCPUs (LAB_SMP_FILE holds LAB_SMP_BESIDE_HOST, 2, unless
+# LAB_SMP is set). A TCG guest keeps ~1.1 cores busy on average (t-firstboot
+# alone: 815 CPU-s in 726 s), so the host tests still get most of a core.
+# (Measured before: at equal priority a second vCPU only competed with the
+# host test and spun when its lock holder was descheduled: the lab tests
+# beside the host suite took 955 s with one vCPU, 1060 s with two; alone,
+# t-firstboot took 701 s with two, 865 s with one.)
 # PREPARE (make check: tests/prepare-check.sh) builds what the slower tests
 # need besides the binaries (the package, the installer image, the lab's
 # root filesystem) in the background from the start; a test whose script
@@ -48,7 +51,7 @@ PREPARED=$LOGS/prepare.rc
 rm -f "$PREPARED"
 start_prepare() {
     [ -n "${PREPARE:-}" ] || return 0
-    ( "$PREPARE" > "$LOGS/prepare.log" 2>&1 < /dev/null; rc=$?; times > "$LOGS/prepare.times"; echo $rc > "$PREPARED" ) &
+    ( "${BESIDE_LAB[@]}" "$PREPARE" > "$LOGS/prepare.log" 2>&1 < /dev/null; rc=$?; times > "$LOGS/prepare.times"; echo $rc > "$PREPARED" ) &
     prepare_pid=$!
 }
 needs_prepared() { grep -qE 'HOSTD_DEB|HOSTD_INSTALLER' "$1"; }
@@ -73,7 +76,9 @@ run_one() {
     if [[ ${!#} == *.sh ]] && needs_prepared "${!#}"; then await_prepared; fi
     t0=$(date +%s)
     # (in a subshell whose `times` gives the CPU the test and its children used)
-    ( "$@" >"$base.log" 2>&1 </dev/null; rc=$?; times > "$base.times"; exit $rc )
+    local prio=("${BESIDE_LAB[@]}")
+    [[ $name != lab/* ]] || prio=()
+    ( "${prio[@]}" "$@" >"$base.log" 2>&1 </dev/null; rc=$?; times > "$base.times"; exit $rc )
     rc=$?
     local ok notok skip plan secs
     secs=$(( $(date +%s) - t0 ))
@@ -153,6 +158,7 @@ run_host() {
     for t in "${alone[@]}"; do host_one "$t"; done
     [ -z "$lab_pid" ] || rm -f "$LAB_SMP_FILE"
     [ -z "$lab_pid" ] || wait "$lab_pid"
+    BESIDE_LAB=()   # (the lab is done: the machine is theirs)
     for t in "${after[@]}"; do host_one "$t"; done
     if [ -n "$lab_pid" ]; then echo "== lab"; report_lab; fi
 }
@@ -162,10 +168,13 @@ with_lab=""
 if [[ " ${suites[*]} " == *" host "* && " ${suites[*]} " == *" lab "* && ${OVERLAP_LAB:-1} = 1 ]]; then
     with_lab=with-lab
 fi
+# what runs beside the lab yields the machine to its guests (see above)
+BESIDE_LAB=()
+[ -z "$with_lab" ] || BESIDE_LAB=(nice -n "${BESIDE_LAB_NICE:-10}")
 start_prepare
 if [ -n "$with_lab" ]; then
     export LAB_SMP_FILE=$LOGS/lab-smp
-    echo 1 > "$LAB_SMP_FILE"
+    echo "${LAB_SMP_BESIDE_HOST:-2}" > "$LAB_SMP_FILE"
     run_lab &
     lab_pid=$!
     echo "(the lab runs beside the unit and host suites; the host suite runs one test at a time until the lab is done)"
