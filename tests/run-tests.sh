@@ -8,7 +8,7 @@
 # ports); the others, which start containerd or libvirtd, use loop devices or
 # load the machine on purpose, run alone. The lab runs one guest at a time.
 # When both host and lab run (make check), the lab's guests (one at a time)
-# run beside the host suite. The host
+# run beside the host suite, which then runs one test at a time. The host
 # tests that time themselves against the clock or load the machine on
 # purpose (AFTER_LAB), and those that boot a QEMU guest of their own (they
 # take the lab's lock), wait until the lab is done. OVERLAP_LAB=0 runs the
@@ -152,11 +152,10 @@ run_host() {
         case $AFTER_LAB in *" $n "*) after+=("$t"); continue ;; esac
         if grep -q hostd-qemu.lock "$t"; then after+=("$t"); else alone+=("$t"); fi
     done
-    # beside the lab two at a time too, now that they yield to its guests
-    # (nice): the sooner the host suite is done, the sooner the lab has the
-    # machine alone. (At equal priority a second host test slowed the
-    # guests by more than it saved: t-harness 115 -> 201 s.)
-    [ -z "$lab_pid" ] || slots=${HOST_SLOTS_BESIDE_LAB:-2}
+    # beside the lab one at a time: a second host test slowed the guests by
+    # more than it saved (at equal priority: t-harness 115 -> 201 s; at nice
+    # 10, t-raid's life boot ran into its timeout once)
+    [ -z "$lab_pid" ] || slots=${HOST_SLOTS_BESIDE_LAB:-1}
     for t in "${safe[@]}"; do
         while [ "$(host_jobs)" -ge "$slots" ]; do wait -n; done
         run_one "host/$(basename "$t" .sh)" bash "$t" &
